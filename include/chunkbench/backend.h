@@ -1,0 +1,88 @@
+/* The storage interface. Scheduling, timing and reporting talk to storage only
+ * through this struct of function pointers, never to HDF5 or HTTP directly
+ * (in the spirit of IOR's aiori). */
+#ifndef CHUNKBENCH_BACKEND_H
+#define CHUNKBENCH_BACKEND_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "chunkbench/config.h"
+#include "chunkbench/error.h"
+#include "chunkbench/tasks.h"
+
+/* Run metadata kept with the dataset (attributes of the root group). */
+typedef struct cb_meta {
+    char version[32];      /* chunkbench version that created it; "" if another tool did */
+    int64_t seed;          /* seed of the values written; -1 when unknown */
+    /* The last write run: */
+    double open_start, close_end; /* first open started, last close ended (epoch s) */
+    double gen_s, io_s;    /* summed over writers: generating values, inside I/O calls */
+    double clock_skew_s;   /* largest clock offset to rank 0 that was corrected */
+    int32_t writers;
+    char schedule[16], io[16];
+    int64_t requests, retries; /* HTTP (HSDS); 0 for files */
+} cb_meta;
+
+/* Layout + metadata + the whole task table, as stored. */
+typedef struct cb_table {
+    cb_layout layout;
+    cb_meta meta;
+    cb_task *tasks;
+    int64_t ntasks;
+} cb_table;
+
+void cb_table_free(cb_table *t);
+void cb_meta_init(cb_meta *m);
+
+/* Request statistics of one writer's connection (HSDS), kept by the backend. */
+typedef struct cb_net_stats {
+    int64_t requests, retries;
+    double *latency;   /* seconds per request, grown by the backend */
+    int64_t nlatency, cap;
+} cb_net_stats;
+
+struct cb_backend;
+
+/* An open target, as seen by one writer. */
+typedef struct cb_store {
+    const struct cb_backend *ops;
+    cb_layout layout;
+    /* Every rank must call write_task/read_task the same number of times
+     * (collective I/O); a rank without a task passes t == NULL. */
+    int lockstep;
+    cb_net_stats net;
+    void *impl;
+} cb_store;
+
+typedef struct cb_backend {
+    const char *name; /* "hdf5" or "hsds" */
+    /* Collective: make a new target with `dset`, the full `task_list` and metadata.
+     * Refuses an existing target unless cfg->force. */
+    int (*create)(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb_err *err);
+    /* Collective: open an existing target for data I/O. */
+    int (*open)(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err);
+    int (*write_task)(cb_store *s, const cb_task *t, const void *buf, cb_err *err);
+    int (*read_task)(cb_store *s, const cb_task *t, void *buf, cb_err *err);
+    /* Server-side scheduling (NULL when the backend cannot): atomically take the
+     * next pending task (or one in progress for longer than lease_s, if > 0).
+     * *index = -1 when none is left. */
+    int (*claim)(cb_store *s, const char *pod, double lease_s, int64_t *index, cb_task *t, cb_err *err);
+    /* Server-side scheduling: record task `index` as complete (t has start, done, pod). */
+    int (*finish)(cb_store *s, int64_t index, const cb_task *t, cb_err *err);
+    /* Collective. Frees s whatever happens. */
+    int (*close)(cb_store *s, cb_err *err);
+    /* One process, outside any open data phase: read layout, metadata, task table. */
+    int (*load_table)(const cb_config *cfg, cb_table *out, cb_err *err);
+    /* One process: write the rows listed (all when rows == NULL) and the metadata. */
+    int (*save_table)(const cb_config *cfg, const cb_table *tab, const int64_t *rows, int64_t nrows,
+                      cb_err *err);
+} cb_backend;
+
+extern const cb_backend cb_backend_hdf5;
+extern const cb_backend cb_backend_hsds;
+
+/* hdf5://... goes to HSDS, anything else is a file. */
+const cb_backend *cb_backend_for(const char *target);
+
+#endif

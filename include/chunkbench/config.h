@@ -1,0 +1,59 @@
+/* Everything the command line says, parsed and checked once, early. */
+#ifndef CHUNKBENCH_CONFIG_H
+#define CHUNKBENCH_CONFIG_H
+
+#include <stdint.h>
+
+#include "chunkbench/error.h"
+#include "chunkbench/tasks.h"
+
+#define CB_VERSION_STRING "0.1.0"
+
+typedef enum {
+    CB_CMD_NONE = 0, CB_CMD_CREATE, CB_CMD_WRITE, CB_CMD_STATUS, CB_CMD_VERIFY, CB_CMD_RUN,
+} cb_cmd;
+
+typedef enum { CB_SCHED_BLOCK = 0, CB_SCHED_CYCLIC, CB_SCHED_DYNAMIC, CB_SCHED_SERVER } cb_sched_kind;
+typedef enum { CB_IO_INDEPENDENT = 0, CB_IO_COLLECTIVE, CB_IO_DIRECT } cb_io_mode;
+
+const char *cb_sched_name(cb_sched_kind k);
+const char *cb_io_name(cb_io_mode m);
+
+typedef struct cb_config {
+    cb_cmd cmd;
+    const char *target;
+
+    /* create */
+    cb_layout layout;
+    int chunk_given;     /* --chunk R,C */
+    double chunk_mb;     /* --chunk-mb M (0: unset) */
+    int64_t align;       /* --align BYTES (0: HDF5 default) */
+    int64_t page_size;   /* --page-size BYTES (0: not paged) */
+    int force;
+
+    /* write / verify */
+    uint64_t seed;
+    int seed_given;
+    cb_sched_kind sched;
+    cb_io_mode io;
+    int64_t max_tasks;   /* per writer; 0: no limit */
+    int iterations;
+    double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
+
+    /* output */
+    int quiet, verbose;
+    const char *json_path, *csv_path;
+
+    /* HSDS */
+    const char *endpoint, *bucket;
+
+    int show_help, show_version; /* answered without doing anything else */
+} cb_config;
+
+/* Parse argv into cfg. On error, err names the problem and the fix. */
+int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err);
+
+/* The usage text of a subcommand (NULL: the overview). */
+const char *cb_usage(cb_cmd cmd);
+
+#endif

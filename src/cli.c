@@ -1,0 +1,405 @@
+#include "chunkbench/config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cb_sched_name(cb_sched_kind k)
+{
+    static const char *n[] = {"block", "cyclic", "dynamic", "server"};
+    return n[k];
+}
+
+const char *cb_io_name(cb_io_mode m)
+{
+    static const char *n[] = {"independent", "collective", "direct"};
+    return n[m];
+}
+
+static const char *usage_all =
+    "usage: chunkbench COMMAND [options]\n"
+    "\n"
+    "Write (and read back) a 2-D chunked dataset chunk by chunk from many MPI ranks,\n"
+    "through parallel HDF5 (a file path) or HSDS (an hdf5:// domain), and report timings.\n"
+    "\n"
+    "commands:\n"
+    "  create TARGET NROWS NCOLS [row|col|block]   make the dataset and its task table\n"
+    "  write  TARGET                               write every pending task (under mpirun)\n"
+    "  status [-v] TARGET                          progress, bandwidth, latency, writers\n"
+    "  verify TARGET                               read back complete tasks and check them\n"
+    "  run    TARGET NROWS NCOLS [row|col|block]   create + write + status in one go\n"
+    "\n"
+    "`chunkbench COMMAND --help` shows a command's options; --version prints the version.\n";
+
+static const char *usage_create =
+    "usage: chunkbench create TARGET NROWS NCOLS [row|col|block] [options]\n"
+    "  Creates TARGET with the 2-D dataset `dset` and the task table `task_list`.\n"
+    "  TARGET is a file path, or hdf5://DOMAIN for HSDS. Tasks: block = one chunk\n"
+    "  (default), row = one dataset row, col = one dataset column.\n"
+    "options:\n"
+    "  --dtype f4|f8        element type (default f8)\n"
+    "  --chunk R,C          chunk shape (default 500,1000, clipped to the shape)\n"
+    "  --chunk-mb M         a near-square chunk of about M MB instead\n"
+    "  --align BYTES        align chunks to BYTES (H5Pset_alignment; K/M/G suffixes)\n"
+    "  --page-size BYTES    paged file-space strategy with this page size\n"
+    "  --seed S             seed of the values that write will generate (default 1)\n"
+    "  --force              replace an existing TARGET\n"
+    "  --endpoint URL, --bucket NAME   HSDS server and bucket (else HS_ENDPOINT, .hscfg)\n"
+    "  -q, --quiet          print errors only\n";
+
+static const char *usage_write =
+    "usage: [mpirun -n N] chunkbench write TARGET [options]\n"
+    "  Writes every task that is not complete exactly once, then records the task\n"
+    "  table and prints the status report.\n"
+    "options:\n"
+    "  --schedule block|cyclic|dynamic|server   who takes which task (default block;\n"
+    "                       server = claim tasks from the HSDS task table, no MPI needed)\n"
+    "  --io independent|collective|direct       HDF5 transfer (default independent;\n"
+    "                       direct = H5Dwrite_chunk, independent, unfiltered, block tasks)\n"
+    "  --seed S             values seed (default: the one stored at create)\n"
+    "  --max-tasks K        each writer stops after K tasks (resume later with write)\n"
+    "  --iterations N       write the tasks N times over and report each pass\n"
+    "  --lease SECONDS      server schedule: retake tasks in progress for longer\n"
+    "  --json FILE|-        the report as JSON;  --csv FILE  one row per task\n"
+    "  --endpoint URL, --bucket NAME   HSDS server and bucket\n"
+    "  -q, --quiet          print errors only\n";
+
+static const char *usage_status =
+    "usage: chunkbench status [-v] TARGET [--json FILE|-] [--csv FILE]\n"
+    "  Task counts, elapsed time, bytes, bandwidths, latency percentiles and writers.\n"
+    "  -v adds one tab-separated line per task.\n"
+    "  --endpoint URL, --bucket NAME   HSDS server and bucket\n";
+
+static const char *usage_verify =
+    "usage: [mpirun -n N] chunkbench verify TARGET [options]\n"
+    "  Reads back every complete task and compares it with the generator.\n"
+    "  Exit status 4 when any value differs.\n"
+    "options:\n"
+    "  --schedule block|cyclic|dynamic   --io independent|collective|direct\n"
+    "  --json FILE|-        the result as JSON\n"
+    "  --endpoint URL, --bucket NAME   HSDS server and bucket\n"
+    "  -q, --quiet          print errors only\n";
+
+static const char *usage_run =
+    "usage: [mpirun -n N] chunkbench run TARGET NROWS NCOLS [row|col|block] [options]\n"
+    "  create + write + status in one command. Takes the options of create and write.\n";
+
+const char *cb_usage(cb_cmd cmd)
+{
+    switch (cmd) {
+    case CB_CMD_CREATE: return usage_create;
+    case CB_CMD_WRITE: return usage_write;
+    case CB_CMD_STATUS: return usage_status;
+    case CB_CMD_VERIFY: return usage_verify;
+    case CB_CMD_RUN: return usage_run;
+    default: return usage_all;
+    }
+}
+
+enum {
+    O_DTYPE = 256, O_CHUNK, O_CHUNK_MB, O_ALIGN, O_PAGE, O_FORCE, O_SEED, O_SCHED, O_IO, O_MAXT, O_ITER,
+    O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET,
+};
+
+static const struct option long_opts[] = {
+    {"dtype", required_argument, 0, O_DTYPE},       {"chunk", required_argument, 0, O_CHUNK},
+    {"chunk-mb", required_argument, 0, O_CHUNK_MB}, {"align", required_argument, 0, O_ALIGN},
+    {"page-size", required_argument, 0, O_PAGE},    {"force", no_argument, 0, O_FORCE},
+    {"seed", required_argument, 0, O_SEED},         {"schedule", required_argument, 0, O_SCHED},
+    {"io", required_argument, 0, O_IO},             {"max-tasks", required_argument, 0, O_MAXT},
+    {"iterations", required_argument, 0, O_ITER},   {"lease", required_argument, 0, O_LEASE},
+    {"json", required_argument, 0, O_JSON},         {"csv", required_argument, 0, O_CSV},
+    {"endpoint", required_argument, 0, O_ENDPOINT}, {"bucket", required_argument, 0, O_BUCKET},
+    {"quiet", no_argument, 0, 'q'},                 {"verbose", no_argument, 0, 'v'},
+    {"help", no_argument, 0, 'h'},                  {"version", no_argument, 0, 'V'},
+    {0, 0, 0, 0},
+};
+
+/* Which options each command takes (a letter per option code). */
+static int allowed(cb_cmd cmd, int opt)
+{
+    int create = opt == O_DTYPE || opt == O_CHUNK || opt == O_CHUNK_MB || opt == O_ALIGN || opt == O_PAGE ||
+                 opt == O_FORCE || opt == O_SEED;
+    int write = opt == O_SEED || opt == O_SCHED || opt == O_IO || opt == O_MAXT || opt == O_ITER || opt == O_LEASE ||
+                opt == O_JSON || opt == O_CSV;
+    int common = opt == 'q' || opt == 'h' || opt == 'V' || opt == O_ENDPOINT || opt == O_BUCKET;
+    switch (cmd) {
+    case CB_CMD_CREATE: return common || create;
+    case CB_CMD_WRITE: return common || write;
+    case CB_CMD_RUN: return common || create || write;
+    case CB_CMD_STATUS: return common || opt == 'v' || opt == O_JSON || opt == O_CSV;
+    case CB_CMD_VERIFY: return common || opt == O_SCHED || opt == O_IO || opt == O_JSON;
+    default: return common;
+    }
+}
+
+/* "--name" of an option that takes its value from the next argument. */
+static int takes_value(const char *a)
+{
+    if (a[0] != '-' || a[1] != '-')
+        return 0;
+    for (const struct option *o = long_opts; o->name; o++)
+        if (o->has_arg == required_argument && !strcmp(a + 2, o->name))
+            return 1;
+    return 0;
+}
+
+static const char *opt_name(int opt)
+{
+    for (const struct option *o = long_opts; o->name; o++)
+        if (o->val == opt)
+            return o->name;
+    return "?";
+}
+
+/* Strict integer: all of the text, in [lo, hi]; K/M/G (binary) when sized. */
+static int parse_int(const char *what, const char *s, int64_t lo, int64_t hi, int sized, int64_t *out, cb_err *err)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || errno == ERANGE)
+        return cb_fail(err, CB_EUSAGE, "%s must be a whole number, got '%s'", what, s);
+    if (sized && *end) {
+        int shift = 0;
+        switch (*end) {
+        case 'k': case 'K': shift = 10; break;
+        case 'm': case 'M': shift = 20; break;
+        case 'g': case 'G': shift = 30; break;
+        default: break;
+        }
+        if (shift && v <= (INT64_MAX >> shift)) {
+            v <<= shift;
+            end++;
+            if (*end == 'i' || *end == 'I') end++;
+            if (*end == 'b' || *end == 'B') end++;
+        }
+    }
+    if (*end)
+        return cb_fail(err, CB_EUSAGE, "%s must be a whole number%s, got '%s'", what, sized ? " (K, M, G allowed)" : "", s);
+    if (v < lo || v > hi)
+        return cb_fail(err, CB_EUSAGE, "%s must be between %lld and %lld, got %s", what, (long long)lo, (long long)hi, s);
+    *out = v;
+    return 0;
+}
+
+static int parse_real(const char *what, const char *s, double lo, double hi, double *out, cb_err *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno == ERANGE || !isfinite(v))
+        return cb_fail(err, CB_EUSAGE, "%s must be a number, got '%s'", what, s);
+    if (v < lo || v > hi)
+        return cb_fail(err, CB_EUSAGE, "%s must be between %g and %g, got %s", what, lo, hi, s);
+    *out = v;
+    return 0;
+}
+
+static int parse_chunk(const char *s, int64_t chunk[2], cb_err *err)
+{
+    const char *comma = strchr(s, ',');
+    if (!comma)
+        return cb_fail(err, CB_EUSAGE, "--chunk takes ROWS,COLS (e.g. --chunk 500,1000), got '%s'", s);
+    char first[64];
+    size_t n = (size_t)(comma - s);
+    if (n >= sizeof first)
+        return cb_fail(err, CB_EUSAGE, "--chunk takes ROWS,COLS, got '%s'", s);
+    memcpy(first, s, n);
+    first[n] = 0;
+    if (parse_int("--chunk rows", first, 1, INT32_MAX, 0, &chunk[0], err) < 0 ||
+        parse_int("--chunk cols", comma + 1, 1, INT32_MAX, 0, &chunk[1], err) < 0)
+        return -1;
+    return 0;
+}
+
+static cb_cmd cmd_of(const char *s)
+{
+    if (!strcmp(s, "create")) return CB_CMD_CREATE;
+    if (!strcmp(s, "write")) return CB_CMD_WRITE;
+    if (!strcmp(s, "status")) return CB_CMD_STATUS;
+    if (!strcmp(s, "verify")) return CB_CMD_VERIFY;
+    if (!strcmp(s, "run")) return CB_CMD_RUN;
+    return CB_CMD_NONE;
+}
+
+int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->layout.elem_size = 8;
+    cfg->layout.chunk[0] = 500;
+    cfg->layout.chunk[1] = 1000;
+    cfg->seed = 1;
+    cfg->iterations = 1;
+    if (argc < 2)
+        return cb_fail(err, CB_EUSAGE, "no command given; try chunkbench --help");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        cfg->show_help = 1;
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        cfg->show_version = 1;
+        return 0;
+    }
+    cfg->cmd = cmd_of(argv[1]);
+    if (cfg->cmd == CB_CMD_NONE)
+        return cb_fail(err, CB_EUSAGE, "unknown command '%s'; commands: create, write, status, verify, run", argv[1]);
+
+    int64_t v;
+    double d;
+    int sched_given = 0, io_given = 0;
+    int sub_argc = argc - 1;
+    char **sub_argv = argv + 1;
+    /* getopt would take a negative number ("-5" as NROWS) for an option: hide
+     * those from it, and let the positional pass below report them. */
+    char *opt_argv[sub_argc + 1];
+    int opt_argc = 0;
+    for (int i = 0; i < sub_argc; i++) {
+        const char *a = sub_argv[i];
+        int is_value = i > 0 && takes_value(sub_argv[i - 1]);
+        if (!is_value && a[0] == '-' && ((a[1] >= '0' && a[1] <= '9') || a[1] == '.'))
+            continue;
+        opt_argv[opt_argc++] = sub_argv[i];
+    }
+    opt_argv[opt_argc] = NULL;
+    optind = 1;
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(opt_argc, opt_argv, "+:qvhV", long_opts, NULL);
+        if (c == -1) {
+            /* Positional argument: keep going so options may follow it. */
+            if (optind >= opt_argc)
+                break;
+            optind++;
+            continue;
+        }
+        if (c == '?')
+            return cb_fail(err, CB_EUSAGE, "unknown option '%s'; see chunkbench %s --help", opt_argv[optind - 1], argv[1]);
+        if (c == ':')
+            return cb_fail(err, CB_EUSAGE, "option '%s' needs a value; see chunkbench %s --help", opt_argv[optind - 1], argv[1]);
+        if (!allowed(cfg->cmd, c))
+            return cb_fail(err, CB_EUSAGE, "option --%s does not apply to %s; see chunkbench %s --help", opt_name(c), argv[1], argv[1]);
+        switch (c) {
+        case 'q': cfg->quiet = 1; break;
+        case 'v': cfg->verbose = 1; break;
+        case 'h': cfg->show_help = 1; return 0;
+        case 'V': cfg->show_version = 1; return 0;
+        case O_DTYPE:
+            if (!strcmp(optarg, "f4") || !strcmp(optarg, "float32")) cfg->layout.elem_size = 4;
+            else if (!strcmp(optarg, "f8") || !strcmp(optarg, "float64")) cfg->layout.elem_size = 8;
+            else return cb_fail(err, CB_EUSAGE, "--dtype must be f4 or f8, got '%s'", optarg);
+            break;
+        case O_CHUNK:
+            if (parse_chunk(optarg, cfg->layout.chunk, err) < 0) return -1;
+            cfg->chunk_given = 1;
+            break;
+        case O_CHUNK_MB:
+            if (parse_real("--chunk-mb", optarg, 0.001, 4000, &cfg->chunk_mb, err) < 0) return -1;
+            break;
+        case O_ALIGN:
+            if (parse_int("--align", optarg, 1, (int64_t)1 << 40, 1, &cfg->align, err) < 0) return -1;
+            break;
+        case O_PAGE:
+            /* HDF5 wants a page of at least 512 bytes. */
+            if (parse_int("--page-size", optarg, 512, (int64_t)1 << 32, 1, &cfg->page_size, err) < 0) return -1;
+            break;
+        case O_FORCE: cfg->force = 1; break;
+        case O_SEED:
+            if (parse_int("--seed", optarg, 0, INT64_MAX, 0, &v, err) < 0) return -1;
+            cfg->seed = (uint64_t)v;
+            cfg->seed_given = 1;
+            break;
+        case O_SCHED:
+            if (!strcmp(optarg, "block")) cfg->sched = CB_SCHED_BLOCK;
+            else if (!strcmp(optarg, "cyclic")) cfg->sched = CB_SCHED_CYCLIC;
+            else if (!strcmp(optarg, "dynamic")) cfg->sched = CB_SCHED_DYNAMIC;
+            else if (!strcmp(optarg, "server") && cfg->cmd != CB_CMD_VERIFY) cfg->sched = CB_SCHED_SERVER;
+            else return cb_fail(err, CB_EUSAGE, "--schedule must be block, cyclic, dynamic%s, got '%s'",
+                                cfg->cmd != CB_CMD_VERIFY ? " or server" : "", optarg);
+            sched_given = 1;
+            break;
+        case O_IO:
+            if (!strcmp(optarg, "independent")) cfg->io = CB_IO_INDEPENDENT;
+            else if (!strcmp(optarg, "collective")) cfg->io = CB_IO_COLLECTIVE;
+            else if (!strcmp(optarg, "direct")) cfg->io = CB_IO_DIRECT;
+            else return cb_fail(err, CB_EUSAGE, "--io must be independent, collective or direct, got '%s'", optarg);
+            io_given = 1;
+            break;
+        case O_MAXT:
+            if (parse_int("--max-tasks", optarg, 1, INT64_MAX, 0, &cfg->max_tasks, err) < 0) return -1;
+            break;
+        case O_ITER:
+            if (parse_int("--iterations", optarg, 1, 1000000, 0, &v, err) < 0) return -1;
+            cfg->iterations = (int)v;
+            break;
+        case O_LEASE:
+            if (parse_real("--lease", optarg, 0.001, 1e9, &d, err) < 0) return -1;
+            cfg->lease_s = d;
+            break;
+        case O_JSON: cfg->json_path = optarg; break;
+        case O_CSV: cfg->csv_path = optarg; break;
+        case O_ENDPOINT: cfg->endpoint = optarg; break;
+        case O_BUCKET: cfg->bucket = optarg; break;
+        default: return cb_fail(err, CB_EUSAGE, "unexpected option; see chunkbench --help");
+        }
+    }
+
+    /* Positional arguments, in order, after the option pass. */
+    char *pos[8];
+    int npos = 0;
+    for (int i = 1; i < sub_argc; i++) {
+        const char *a = sub_argv[i];
+        if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9') && a[1] != '.') {
+            if (takes_value(a))
+                i++; /* skip the option's value */
+            continue;
+        }
+        if (npos == 8)
+            return cb_fail(err, CB_EUSAGE, "too many arguments; see chunkbench %s --help", argv[1]);
+        pos[npos++] = sub_argv[i];
+    }
+    int takes_shape = cfg->cmd == CB_CMD_CREATE || cfg->cmd == CB_CMD_RUN;
+    int need = takes_shape ? 3 : 1, most = takes_shape ? 4 : 1;
+    if (npos < need)
+        return cb_fail(err, CB_EUSAGE, "missing argument%s: %s; see chunkbench %s --help", need - npos > 1 ? "s" : "",
+                       takes_shape ? "TARGET NROWS NCOLS" : "TARGET", argv[1]);
+    if (npos > most)
+        return cb_fail(err, CB_EUSAGE, "unexpected argument '%s'; see chunkbench %s --help", pos[most], argv[1]);
+    cfg->target = pos[0];
+    if (!*cfg->target)
+        return cb_fail(err, CB_EUSAGE, "TARGET is empty: give a file path or an hdf5:// domain");
+    if (takes_shape) {
+        if (parse_int("NROWS", pos[1], 1, INT32_MAX, 0, &cfg->layout.shape[0], err) < 0 ||
+            parse_int("NCOLS", pos[2], 1, INT32_MAX, 0, &cfg->layout.shape[1], err) < 0)
+            return -1;
+        if (npos == 4 && cb_iter_parse(pos[3], &cfg->layout.iter) < 0)
+            return cb_fail(err, CB_EUSAGE, "iteration type must be row, col or block, got '%s'", pos[3]);
+        if (cfg->chunk_given && cfg->chunk_mb > 0)
+            return cb_fail(err, CB_EUSAGE, "give --chunk or --chunk-mb, not both");
+        if (cfg->chunk_mb > 0) {
+            cb_chunk_for_mb(&cfg->layout, cfg->chunk_mb, cfg->layout.chunk);
+        } else if (!cfg->chunk_given) {
+            for (int dd = 0; dd < 2; dd++)
+                if (cfg->layout.chunk[dd] > cfg->layout.shape[dd])
+                    cfg->layout.chunk[dd] = cfg->layout.shape[dd]; /* the default is clipped, as in the seed */
+        }
+        if (cb_layout_check(&cfg->layout, err) < 0)
+            return -1;
+    }
+    int hsds = !strncmp(cfg->target, "hdf5://", 7);
+    if (hsds && (cfg->align || cfg->page_size))
+        return cb_fail(err, CB_EUSAGE, "--align and --page-size apply to HDF5 files, not to HSDS domains");
+    if (hsds && io_given && cfg->io != CB_IO_INDEPENDENT)
+        return cb_fail(err, CB_EUSAGE, "--io %s applies to HDF5 files; HSDS writes each task with its own request",
+                       cb_io_name(cfg->io));
+    if (cfg->sched == CB_SCHED_SERVER && !hsds)
+        return cb_fail(err, CB_EUSAGE, "--schedule server claims tasks from an HSDS task table: it needs an hdf5:// target; use dynamic for files");
+    if (cfg->lease_s > 0 && cfg->sched != CB_SCHED_SERVER)
+        return cb_fail(err, CB_EUSAGE, "--lease applies to --schedule server only");
+    if (cfg->io == CB_IO_DIRECT && takes_shape && cfg->layout.iter != CB_ITER_BLOCK)
+        return cb_fail(err, CB_EUSAGE, "--io direct writes whole chunks: use block tasks, not %s", cb_iter_name(cfg->layout.iter));
+    (void)sched_given;
+    return 0;
+}

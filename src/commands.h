@@ -1,0 +1,22 @@
+/* The subcommands. Each is collective over comm and returns -1 on every rank
+ * when it fails, with the same message in err. */
+#ifndef CHUNKBENCH_COMMANDS_H
+#define CHUNKBENCH_COMMANDS_H
+
+#include <mpi.h>
+
+#include "chunkbench/backend.h"
+#include "chunkbench/config.h"
+#include "chunkbench/report.h"
+
+int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err);
+int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err);
+int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err);
+int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err);
+
+/* Rank 0: print (when `print`) and save the report of a table; the items of
+ * `extra` are added to the JSON object. Consumes extra. */
+int cb_emit_report(const cb_config *cfg, const char *backend, const cb_table *tab, cJSON *extra, int print,
+                   cb_err *err);
+
+#endif
