@@ -134,6 +134,25 @@ cJSON *cb_report_json(const char *target, const char *backend, const cb_table *t
         cJSON_AddNumberToObject(x, "last_done", w->last_done);
         cJSON_AddItemToArray(ws, x);
     }
+    /* Per task, column by column (compact, and enough to draw timelines). */
+    cJSON *cols = cJSON_AddObjectToObject(o, "task_list");
+    const char *names[] = {"start", "done", "status", "x", "y", "nrow", "ncol"};
+    cJSON *c[7];
+    for (int k = 0; k < 7; k++)
+        c[k] = cJSON_AddArrayToObject(cols, names[k]);
+    cJSON *pods = cJSON_AddArrayToObject(cols, "writer");
+    for (int64_t i = 0; i < tab->ntasks; i++) {
+        const cb_task *t = &tab->tasks[i];
+        double v[7] = {t->start, t->done, t->status, t->x, t->y, t->nrow, t->ncol};
+        for (int k = 0; k < 7; k++)
+            cJSON_AddItemToArray(c[k], cJSON_CreateNumber(v[k]));
+        /* The writer as an index into "writers" (-1: none), not its name again. */
+        int w = -1;
+        for (int j = 0; t->pod[0] && j < s->nwriters && w < 0; j++)
+            if (!strcmp(s->writers[j].name, t->pod))
+                w = j;
+        cJSON_AddItemToArray(pods, cJSON_CreateNumber(w));
+    }
     cJSON *sl = cJSON_AddArrayToObject(o, "slowest");
     for (int k = 0; k < s->nslowest; k++)
         cJSON_AddItemToArray(sl, cJSON_CreateString(s->writers[s->slowest[k]].name));
