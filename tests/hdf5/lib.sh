@@ -1,0 +1,21 @@
+# Shared by the HDF5 test scripts: MPI as root, a scratch dir, small helpers.
+set -euo pipefail
+: "${CHUNKBENCH:?set CHUNKBENCH to the program}"
+: "${CB_SRC:?set CB_SRC to the source tree}"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+PY=${CB_PYTHON:-/usr/bin/python3}
+CHECK="$PY $CB_SRC/tests/hdf5/cbcheck.py"
+WORK=$(mktemp -d /tmp/cbtest.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+FAILS=0
+
+# mpirun with a bound: a hang is a failure, not a stuck CI.
+mpi() { local n=$1; shift; timeout 120 mpirun -n "$n" "$@"; }
+
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+
+finish() {
+    if [ "$FAILS" -ne 0 ]; then echo "$FAILS failures"; exit 1; fi
+    echo "all passed"
+}

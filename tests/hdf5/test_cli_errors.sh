@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Bad input: one clear line on stderr, the right exit code, no hang under MPI,
+# and nothing clobbered.
+source "$(dirname "$0")/lib.sh"
+# expect CODE PATTERN NRANKS ARGS...: exit CODE, exactly one error line matching PATTERN
+expect() {
+  local code=$1 pat=$2 np=$3; shift 3
+  local rc=0
+  if [ "$np" = 0 ]; then
+    "$CHUNKBENCH" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
+  else
+    mpi "$np" "$CHUNKBENCH" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
+  fi
+  local lines; lines=$(grep -c "chunkbench: error:" "$WORK/err" || true)
+  if [ "$rc" -ne "$code" ] || [ "$lines" -ne 1 ] || ! grep -q -- "$pat" "$WORK/err"; then
+    fail "chunkbench $* (np=$np): rc=$rc (want $code), $lines error lines, stderr: $(head -c 600 "$WORK/err")"
+  fi
+}
+f=$WORK/good.h5
+"$CHUNKBENCH" create "$f" 100 200 --chunk 50,50 -q
+sum_before=$(md5sum "$f")
+
+expect 2 "no command" 0
+expect 2 "unknown command 'wrte'" 0 wrte "$f"
+expect 2 "missing arguments: TARGET NROWS NCOLS" 0 create
+expect 2 "missing argument: TARGET NROWS NCOLS" 0 create "$WORK/n.h5" 10 # one missing
+expect 2 "unexpected argument 'extra'" 0 create "$WORK/n.h5" 10 10 block extra
+expect 2 "NROWS must be a whole number, got 'ten'" 0 create "$WORK/n.h5" ten 10
+expect 2 "NCOLS must be between 1 and" 0 create "$WORK/n.h5" 10 0
+expect 2 "NROWS must be between 1 and" 0 create "$WORK/n.h5" -3 10
+expect 2 "NCOLS must be between 1 and" 0 create "$WORK/n.h5" 10 99999999999
+expect 2 "NROWS must be a whole number" 0 create "$WORK/n.h5" 1e3 10
+expect 2 "unknown option '--chunks'" 0 create "$WORK/n.h5" 10 10 --chunks 5,5
+expect 2 "option '--chunk' needs a value" 0 create "$WORK/n.h5" 10 10 --chunk
+expect 2 "larger than the shape" 0 create "$WORK/n.h5" 100 100 --chunk 200,10
+expect 2 "--dtype must be f4 or f8" 0 create "$WORK/n.h5" 10 10 --dtype i4
+expect 2 "iteration type must be row, col or block" 0 create "$WORK/n.h5" 10 10 zigzag
+expect 2 "--schedule must be" 2 write "$f" --schedule random
+expect 2 "--io must be" 2 write "$f" --io async
+expect 2 "needs an hdf5:// target" 2 write "$f" --schedule server
+expect 2 "does not apply to status" 0 status "$f" --io collective
+expect 2 "use block tasks" 3 run "$WORK/n.h5" 10 10 row --io direct
+[ -e "$WORK/n.h5" ] && fail "a refused command left a file behind"
+
+# Targets.
+expect 5 "already exists; use --force" 3 create "$f" 10 10
+expect 5 "already exists; use --force" 2 run "$f" 10 10
+[ "$(md5sum "$f")" = "$sum_before" ] || fail "existing file was modified"
+expect 2 "does not exist; create it first" 3 write "$WORK/missing.h5"
+expect 2 "does not exist; create it first" 0 status "$WORK/missing.h5"
+expect 2 "directory $WORK/nodir does not exist" 2 create "$WORK/nodir/x.h5" 10 10
+echo "plain text" > "$WORK/text.h5"
+expect 2 "is not an HDF5 file" 2 write "$WORK/text.h5"
+$PY -c "import h5py,sys; h5py.File(sys.argv[1],'w').create_dataset('other', (3,))" "$WORK/other.h5"
+expect 2 "is not a chunkbench file" 2 write "$WORK/other.h5"
+expect 2 "is not a chunkbench file" 0 status "$WORK/other.h5"
+expect 2 "is not a chunkbench file" 2 verify "$WORK/other.h5"
+mkdir -p "$WORK/ro"
+if mount -t tmpfs -o ro,size=1m tmpfs "$WORK/ro" 2>/dev/null; then
+  expect 2 "is not writable (Read-only file system)" 2 create "$WORK/ro/x.h5" 10 10
+  umount "$WORK/ro"
+else
+  # Without mount rights, a directory of another user stands in (root ignores modes).
+  echo "note: cannot mount a read-only tmpfs here; read-only directory case not run"
+fi
+# --force replaces, and only then.
+"$CHUNKBENCH" create "$f" 10 10 --force -q || fail "--force"
+"$CHUNKBENCH" status "$f" | grep -qx "pending:     1" || fail "--force did not replace"
+finish

