@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up a Debian (bookworm) machine for chunkbench, build it, and then either
+# run the main job on a local HDF5 file (`demo`, the default) or run the whole
+# test suite (`test`). Installs only what is missing.
+#   bash scripts/setup.sh [demo|test]
+set -euo pipefail
+mode=${1:-demo}
+case "$mode" in demo|test) ;; *) echo "usage: $0 [demo|test]" >&2; exit 2 ;; esac
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${CB_BUILD:-$src/build}
+
+pkgs=(build-essential cmake pkg-config openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
+      libcjson-dev libcurl4-openssl-dev)
+# What the tests use: h5py/numpy cross-checks, the HSDS server's venv, the
+# job and browser tests (those scripts install Slurm and Chromium themselves).
+[ "$mode" = test ] && pkgs+=(python3 python3-h5py python3-numpy python3-venv python3-yaml curl procps)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+fi
+
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$(nproc)"
+
+# mpirun refuses root unless told, and these machines have few cores.
+if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
+export OMPI_MCA_rmaps_base_oversubscribe=1
+
+if [ "$mode" = demo ]; then
+  out=${CB_DEMO_FILE:-/tmp/chunkbench-demo.h5}
+  mpirun -n "${CB_RANKS:-4}" "$build/chunkbench" run "$out" 4000 8000 --schedule dynamic --force
+  mpirun -n "${CB_RANKS:-4}" "$build/chunkbench" verify "$out"
+else
+  cd "$build"
+  ctest --output-on-failure --timeout 900
+fi
