@@ -60,7 +60,8 @@ static const char *usage_write =
     "                       direct = H5Dwrite_chunk, independent, unfiltered, block tasks)\n"
     "  --seed S             values seed (default: the one stored at create)\n"
     "  --max-tasks K        each writer stops after K tasks (resume later with write)\n"
-    "  --iterations N       write the tasks N times over and report each pass\n"
+    "  --iterations N       write every task N times over and report each pass\n"
+    "  --rewrite            write complete tasks too (implied by --iterations > 1)\n"
     "  --lease SECONDS      server schedule: retake tasks in progress for longer\n"
     "  --json FILE|-        the report as JSON;  --csv FILE  one row per task\n"
     "  --endpoint URL, --bucket NAME   HSDS server and bucket\n"
@@ -100,7 +101,7 @@ const char *cb_usage(cb_cmd cmd)
 
 enum {
     O_DTYPE = 256, O_CHUNK, O_CHUNK_MB, O_ALIGN, O_PAGE, O_FORCE, O_SEED, O_SCHED, O_IO, O_MAXT, O_ITER,
-    O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET,
+    O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET, O_REWRITE,
 };
 
 static const struct option long_opts[] = {
@@ -112,7 +113,7 @@ static const struct option long_opts[] = {
     {"iterations", required_argument, 0, O_ITER},   {"lease", required_argument, 0, O_LEASE},
     {"json", required_argument, 0, O_JSON},         {"csv", required_argument, 0, O_CSV},
     {"endpoint", required_argument, 0, O_ENDPOINT}, {"bucket", required_argument, 0, O_BUCKET},
-    {"quiet", no_argument, 0, 'q'},                 {"verbose", no_argument, 0, 'v'},
+    {"rewrite", no_argument, 0, O_REWRITE},         {"quiet", no_argument, 0, 'q'},                 {"verbose", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},                  {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0},
 };
@@ -122,7 +123,7 @@ static int allowed(cb_cmd cmd, int opt)
 {
     int create = opt == O_DTYPE || opt == O_CHUNK || opt == O_CHUNK_MB || opt == O_ALIGN || opt == O_PAGE ||
                  opt == O_FORCE || opt == O_SEED;
-    int write = opt == O_SEED || opt == O_SCHED || opt == O_IO || opt == O_MAXT || opt == O_ITER || opt == O_LEASE ||
+    int write = opt == O_SEED || opt == O_SCHED || opt == O_IO || opt == O_MAXT || opt == O_ITER || opt == O_LEASE || opt == O_REWRITE ||
                 opt == O_JSON || opt == O_CSV;
     int common = opt == 'q' || opt == 'h' || opt == 'V' || opt == O_ENDPOINT || opt == O_BUCKET;
     switch (cmd) {
@@ -338,6 +339,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
             if (parse_real("--lease", optarg, 0.001, 1e9, &d, err) < 0) return -1;
             cfg->lease_s = d;
             break;
+        case O_REWRITE: cfg->rewrite = 1; break;
         case O_JSON: cfg->json_path = optarg; break;
         case O_CSV: cfg->csv_path = optarg; break;
         case O_ENDPOINT: cfg->endpoint = optarg; break;
@@ -400,6 +402,10 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--lease applies to --schedule server only");
     if (cfg->io == CB_IO_DIRECT && takes_shape && cfg->layout.iter != CB_ITER_BLOCK)
         return cb_fail(err, CB_EUSAGE, "--io direct writes whole chunks: use block tasks, not %s", cb_iter_name(cfg->layout.iter));
+    if (cfg->iterations > 1)
+        cfg->rewrite = 1;
+    if (cfg->rewrite && cfg->sched == CB_SCHED_SERVER)
+        return cb_fail(err, CB_EUSAGE, "--iterations and --rewrite need an MPI schedule; the server hands out pending tasks only");
     (void)sched_given;
     return 0;
 }

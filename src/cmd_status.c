@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chunkbench/agree.h"
@@ -33,6 +34,18 @@ int cb_emit_report(const cb_config *cfg, const char *backend, const cb_table *ta
     cb_summary_free(&s);
     fflush(stdout);
     return rc;
+}
+
+int cb_progress_wanted(const cb_config *cfg)
+{
+    return !cfg->quiet && !(cfg->json_path && !strcmp(cfg->json_path, "-")) &&
+           !(cfg->csv_path && !strcmp(cfg->csv_path, "-"));
+}
+
+double cb_progress_interval(void)
+{
+    const char *s = getenv("CHUNKBENCH_PROGRESS_INTERVAL");
+    return s ? atof(s) : 0;
 }
 
 int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err)

@@ -30,7 +30,8 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, pod);
     cb_phase_opts po = {.writing = 0, .verify = 1, .seed = (uint64_t)tab.meta.seed, .sched = cfg->sched,
-                        .pod = pod, .clock_offset = cb_clock_offset(comm)};
+                        .pod = pod, .clock_offset = cb_clock_offset(comm),
+                        .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
     if (cb_phase_run(cfg, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;

@@ -72,7 +72,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_task *tasks = NULL;
     int64_t *index = NULL, ntasks = 0;
     cb_err local = {0};
-    if (cb_share_tasks(cfg, be, CB_PENDING, comm, &tab, &tasks, &index, &ntasks, err) < 0)
+    if (cb_share_tasks(cfg, be, cfg->rewrite ? CB_SHARE_ALL : CB_PENDING, comm, &tab, &tasks, &index, &ntasks, err) < 0)
         return -1;
 
     /* The values must stay verifiable: one seed per dataset. */
@@ -82,12 +82,11 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         for (int64_t i = 0; i < tab.ntasks; i++)
             done_before += tab.tasks[i].status == CB_COMPLETE;
     MPI_Bcast(&done_before, 1, MPI_INT64_T, 0, comm);
-    if (cfg->seed_given && tab.meta.seed >= 0 && (uint64_t)tab.meta.seed != cfg->seed && done_before > 0)
+    if (cfg->seed_given && tab.meta.seed >= 0 && (uint64_t)tab.meta.seed != cfg->seed && done_before > 0 &&
+        !(cfg->rewrite && !cfg->max_tasks))
         cb_fail(&local, CB_EUSAGE,
-                "%s holds %lld tasks written with seed %lld; write the rest with --seed %lld (or recreate it with --force)",
+                "%s holds %lld tasks written with seed %lld; write the rest with --seed %lld, or rewrite all with --rewrite",
                 cfg->target, (long long)done_before, (long long)tab.meta.seed, (long long)tab.meta.seed);
-    if (cfg->sched == CB_SCHED_SERVER && cfg->iterations > 1)
-        cb_fail(&local, CB_EUSAGE, "--iterations rewrites tasks and needs an MPI schedule; server claims each task once");
     if (cb_agree(comm, &local) < 0)
         goto fail;
 
@@ -96,7 +95,8 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     double offset = cb_clock_offset(comm), skew = 0, abs_off = offset < 0 ? -offset : offset;
     MPI_Reduce(&abs_off, &skew, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
     cb_phase_opts po = {.writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
-                        .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset};
+                        .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset,
+                        .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     pass_stats *passes = calloc((size_t)cfg->iterations, sizeof *passes);
     cb_phase_out out = {0};
     for (int p = 0; p < cfg->iterations; p++) {

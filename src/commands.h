@@ -19,4 +19,9 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 int cb_emit_report(const cb_config *cfg, const char *backend, const cb_table *tab, cJSON *extra, int print,
                    cb_err *err);
 
+/* A progress line unless quiet or the report itself goes to stdout. */
+int cb_progress_wanted(const cb_config *cfg);
+/* CHUNKBENCH_PROGRESS_INTERVAL (seconds) if set, else 0 (the default). */
+double cb_progress_interval(void);
+
 #endif

@@ -7,6 +7,7 @@
 #include "chunkbench/agree.h"
 #include "chunkbench/clock.h"
 #include "chunkbench/datagen.h"
+#include "chunkbench/progress.h"
 #include "chunkbench/schedule.h"
 
 static int push_rec(cb_phase_out *o, int64_t index, double start, double done)
@@ -92,6 +93,7 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
     cb_err local = {0};
     cb_store *st = NULL;
     cb_sched *sched = NULL;
+    cb_progress *progress = NULL;
     void *buf = NULL;
 
     MPI_Barrier(comm);
@@ -115,6 +117,16 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
         cb_fail(&local, CB_EIO, "out of memory for a %lld-byte task buffer", (long long)bufbytes);
     if (cb_agree(comm, &local) < 0)
         goto close;
+    /* Static and dynamic schedules know the total; claims from a server do not. */
+    int64_t total = ntasks;
+    if (o->max_tasks > 0 && o->sched != CB_SCHED_SERVER) {
+        int size;
+        MPI_Comm_size(comm, &size);
+        if ((double)o->max_tasks * size < (double)total)
+            total = o->max_tasks * size;
+    }
+    progress = cb_progress_start(comm, o->writing ? "write" : o->verify ? "verify" : "read", total, o->progress,
+                                 stdout, o->progress_interval);
 
     if (o->sched == CB_SCHED_SERVER) {
         for (int64_t taken = 0; !o->max_tasks || taken < o->max_tasks; taken++) {
@@ -131,6 +143,8 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
             snprintf(t.pod, sizeof t.pod, "%s", o->pod);
             if (st->ops->finish(st, index, &t, &local) < 0 || push_rec(out, index, s0, s1) < 0)
                 break;
+            cb_progress_add(progress, cb_task_bytes(&t, st->layout.elem_size));
+            cb_progress_tick(progress);
         }
     } else {
         for (;;) {
@@ -145,6 +159,7 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
                 if (k < 0) {
                     if (o->writing ? st->ops->write_task(st, NULL, buf, &local) : st->ops->read_task(st, NULL, buf, &local))
                         cb_wrap(&local, "collective I/O with an empty selection");
+                    cb_progress_tick(progress);
                     continue;
                 }
             } else if (k < 0) {
@@ -155,8 +170,11 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
                 continue; /* the next round (or the loop guard) stops this rank */
             if (push_rec(out, index[k], s0, s1) < 0)
                 cb_fail(&local, CB_EIO, "out of memory for task records");
+            cb_progress_add(progress, cb_task_bytes(&tasks[k], st->layout.elem_size));
+            cb_progress_tick(progress);
         }
     }
+    cb_progress_end(progress);
 close:
     free(buf);
     cb_sched_end(sched);

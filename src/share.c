@@ -6,6 +6,13 @@
 
 #include "chunkbench/agree.h"
 
+static int cb_task_wanted(int status, int want)
+{
+    if (want == CB_SHARE_ALL)
+        return 1;
+    return want == CB_PENDING ? status != CB_COMPLETE : status == want;
+}
+
 /* MPI counts are int: move big arrays in pieces. */
 static void bcast_big(void *buf, int64_t bytes, MPI_Comm comm)
 {
@@ -29,7 +36,7 @@ int cb_share_tasks(const cb_config *cfg, const cb_backend *be, int want, MPI_Com
     int64_t count = 0;
     if (rank == 0 && be->load_table(cfg, tab, &local) == 0) {
         for (int64_t i = 0; i < tab->ntasks; i++)
-            count += want == CB_PENDING ? tab->tasks[i].status != CB_COMPLETE : tab->tasks[i].status == want;
+            count += cb_task_wanted(tab->tasks[i].status, want);
     }
     if (cb_agree(comm, &local) < 0) {
         *err = local;
@@ -53,8 +60,7 @@ int cb_share_tasks(const cb_config *cfg, const cb_backend *be, int want, MPI_Com
     if (rank == 0) {
         int64_t k = 0;
         for (int64_t i = 0; i < tab->ntasks; i++) {
-            int st = tab->tasks[i].status;
-            if (want == CB_PENDING ? st != CB_COMPLETE : st == want) {
+            if (cb_task_wanted(tab->tasks[i].status, want)) {
                 (*tasks)[k] = tab->tasks[i];
                 (*index)[k++] = i;
             }

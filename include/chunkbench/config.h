@@ -38,6 +38,7 @@ typedef struct cb_config {
     cb_io_mode io;
     int64_t max_tasks;   /* per writer; 0: no limit */
     int iterations;
+    int rewrite;         /* write complete tasks too (implied by iterations > 1) */
     double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
 
     /* output */

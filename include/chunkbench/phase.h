@@ -17,6 +17,8 @@ typedef struct cb_phase_opts {
     double lease_s;       /* server schedule */
     const char *pod;      /* this writer's name */
     double clock_offset;  /* subtracted from local timestamps */
+    int progress;         /* print a progress line on rank 0 */
+    double progress_interval; /* seconds between lines; 0: 0.25 on a terminal, 5 otherwise */
 } cb_phase_opts;
 
 /* One task done by this rank: index into the task table, corrected times. */

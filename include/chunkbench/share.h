@@ -10,7 +10,9 @@
 
 /* Collective. Rank 0 loads the table (kept in *tab on rank 0 only); every rank
  * gets layout and metadata in tab->layout/meta, and the tasks whose status
- * matches `want` (CB_PENDING means "not complete") in *tasks / *index. */
+ * matches `want` (CB_PENDING means "not complete", CB_SHARE_ALL every task)
+ * in *tasks / *index. */
+#define CB_SHARE_ALL 99
 int cb_share_tasks(const cb_config *cfg, const cb_backend *be, int want, MPI_Comm comm, cb_table *tab,
                    cb_task **tasks, int64_t **index, int64_t *n, cb_err *err);
 

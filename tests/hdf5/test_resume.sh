@@ -29,6 +29,23 @@ $CHECK "$f" || fail "resumed file"
 mpi 2 "$CHUNKBENCH" write "$f" --json "$WORK/c.json" -q || fail "write with nothing pending"
 $PY -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['passes']['list'][0]['tasks']==0" "$WORK/c.json" || fail "nothing rewritten"
 
+# --rewrite and --iterations take complete tasks too.
+mpi 2 "$CHUNKBENCH" write "$f" --rewrite --json "$WORK/d.json" -q || fail "rewrite"
+$PY -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['passes']['list'][0]['tasks']==24" "$WORK/d.json" || fail "rewrite wrote all"
+mpi 3 "$CHUNKBENCH" write "$f" --iterations 2 --seed 77 --json "$WORK/e.json" -q || fail "iterations with a new seed"
+$CHECK "$f:$WORK/e.json" || fail "after rewrite with seed 77"
+
+# Progress: plain lines when the output is not a terminal (a Slurm file).
+export CHUNKBENCH_PROGRESS_INTERVAL=0.001
+"$CHUNKBENCH" create "$WORK/prog.h5" 2000 2000 --chunk 100,100 -q
+mpi 3 "$CHUNKBENCH" write "$WORK/prog.h5" > "$WORK/prog.txt"
+grep -qE "^write [0-9]+/400 tasks +[0-9.]+%  [0-9.]+ MB/s  elapsed [0-9.]+ s" "$WORK/prog.txt" || fail "no progress line: $(head -3 "$WORK/prog.txt")"
+grep -q $'\r' "$WORK/prog.txt" && fail "carriage returns in a non-terminal progress output"
+grep -qE "^write 400/400 tasks 100.0%" "$WORK/prog.txt" || fail "no final progress line"
+mpi 3 "$CHUNKBENCH" write "$WORK/prog.h5" --rewrite -q > "$WORK/quiet.txt"
+unset CHUNKBENCH_PROGRESS_INTERVAL
+[ -s "$WORK/quiet.txt" ] && fail "--quiet printed: $(head -2 "$WORK/quiet.txt")"
+
 # Another seed on a partly written file is refused.
 g=$WORK/s.h5
 "$CHUNKBENCH" create "$g" 100 100 --chunk 50,50 -q --seed 5

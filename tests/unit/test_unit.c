@@ -7,6 +7,7 @@
 
 #include "chunkbench/config.h"
 #include "chunkbench/datagen.h"
+#include "chunkbench/progress.h"
 #include "chunkbench/schedule.h"
 #include "chunkbench/stats.h"
 #include "chunkbench/tasks.h"
@@ -188,8 +189,20 @@ static void test_cli(void)
     CHECK(parse("write f.h5 --seed", &c, &e) < 0 && strstr(e.msg, "needs a value"));
 }
 
+static void test_progress_line(void)
+{
+    char b[256];
+    cb_progress_format(b, sizeof b, "write", 100, 400, 200e6, 2.0);
+    CHECK(!strcmp(b, "write 100/400 tasks  25.0%  100.0 MB/s  elapsed 2.0 s  left 6.0 s"));
+    cb_progress_format(b, sizeof b, "verify", 400, 400, 800e6, 4.0);
+    CHECK(!strcmp(b, "verify 400/400 tasks 100.0%  200.0 MB/s  elapsed 4.0 s"));
+    cb_progress_format(b, sizeof b, "write", 0, 0, 0, 0);
+    CHECK(strstr(b, "0/0 tasks") && !strstr(b, "left"));
+}
+
 int main(void)
 {
+    test_progress_line();
     test_grid_block();
     test_grid_row_col();
     test_pack();
