@@ -30,6 +30,8 @@ static const char *usage_all =
     "  status [-v] TARGET                          progress, bandwidth, latency, writers\n"
     "  verify TARGET                               read back complete tasks and check them\n"
     "  run    TARGET NROWS NCOLS [row|col|block]   create + write + status in one go\n"
+    "  report TARGET|RUN.json ... -o FILE.html      an HTML report with pictures\n"
+    "  compare RUN.json RUN.json ... [--csv]        runs side by side, ratios to the first\n"
     "\n"
     "`chunkbench COMMAND --help` shows a command's options; --version prints the version.\n";
 
@@ -64,8 +66,25 @@ static const char *usage_write =
     "  --rewrite            write complete tasks too (implied by --iterations > 1)\n"
     "  --lease SECONDS      server schedule: retake tasks in progress for longer\n"
     "  --json FILE|-        the report as JSON;  --csv FILE  one row per task\n"
+    "  --report FILE        an HTML report with pictures (as chunkbench report)\n"
     "  --endpoint URL, --bucket NAME   HSDS server and bucket\n"
-    "  -q, --quiet          print errors only\n";
+    "  -q, --quiet          print errors only (and no progress line)\n"
+    "  Progress: CHUNKBENCH_PROGRESS_INTERVAL=SECONDS sets how often the progress\n"
+    "  line is printed (default 0.25 s on a terminal, 5 s otherwise).\n";
+
+static const char *usage_report =
+    "usage: chunkbench report TARGET|RUN.json ... [-o FILE.html]\n"
+    "  One self-contained HTML file (no network, no scripts): summary, timeline per\n"
+    "  writer, throughput over time, latency histogram, writers, chunk grid heat map;\n"
+    "  several runs are compared side by side. A TARGET is read as status reads it;\n"
+    "  RUN.json is the output of write/run/status --json. Default output: report.html.\n"
+    "  --endpoint URL, --bucket NAME   HSDS server and bucket\n";
+
+static const char *usage_compare =
+    "usage: chunkbench compare RUN.json RUN.json ... [--csv]\n"
+    "  The runs side by side (backend, schedule, io, writers, bytes, bandwidths,\n"
+    "  latency percentiles, per-writer spread) with ratios against the first.\n"
+    "  --csv prints CSV for spreadsheets instead of the table.\n";
 
 static const char *usage_status =
     "usage: chunkbench status [-v] TARGET [--json FILE|-] [--csv FILE]\n"
@@ -95,13 +114,15 @@ const char *cb_usage(cb_cmd cmd)
     case CB_CMD_STATUS: return usage_status;
     case CB_CMD_VERIFY: return usage_verify;
     case CB_CMD_RUN: return usage_run;
+    case CB_CMD_REPORT: return usage_report;
+    case CB_CMD_COMPARE: return usage_compare;
     default: return usage_all;
     }
 }
 
 enum {
     O_DTYPE = 256, O_CHUNK, O_CHUNK_MB, O_ALIGN, O_PAGE, O_FORCE, O_SEED, O_SCHED, O_IO, O_MAXT, O_ITER,
-    O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET, O_REWRITE,
+    O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET, O_REWRITE, O_REPORT,
 };
 
 static const struct option long_opts[] = {
@@ -113,7 +134,8 @@ static const struct option long_opts[] = {
     {"iterations", required_argument, 0, O_ITER},   {"lease", required_argument, 0, O_LEASE},
     {"json", required_argument, 0, O_JSON},         {"csv", required_argument, 0, O_CSV},
     {"endpoint", required_argument, 0, O_ENDPOINT}, {"bucket", required_argument, 0, O_BUCKET},
-    {"rewrite", no_argument, 0, O_REWRITE},         {"quiet", no_argument, 0, 'q'},                 {"verbose", no_argument, 0, 'v'},
+    {"rewrite", no_argument, 0, O_REWRITE},         {"report", required_argument, 0, O_REPORT},
+    {"output", required_argument, 0, 'o'},         {"quiet", no_argument, 0, 'q'},                 {"verbose", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},                  {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0},
 };
@@ -124,7 +146,7 @@ static int allowed(cb_cmd cmd, int opt)
     int create = opt == O_DTYPE || opt == O_CHUNK || opt == O_CHUNK_MB || opt == O_ALIGN || opt == O_PAGE ||
                  opt == O_FORCE || opt == O_SEED;
     int write = opt == O_SEED || opt == O_SCHED || opt == O_IO || opt == O_MAXT || opt == O_ITER || opt == O_LEASE || opt == O_REWRITE ||
-                opt == O_JSON || opt == O_CSV;
+                opt == O_JSON || opt == O_CSV || opt == O_REPORT;
     int common = opt == 'q' || opt == 'h' || opt == 'V' || opt == O_ENDPOINT || opt == O_BUCKET;
     switch (cmd) {
     case CB_CMD_CREATE: return common || create;
@@ -132,6 +154,8 @@ static int allowed(cb_cmd cmd, int opt)
     case CB_CMD_RUN: return common || create || write;
     case CB_CMD_STATUS: return common || opt == 'v' || opt == O_JSON || opt == O_CSV;
     case CB_CMD_VERIFY: return common || opt == O_SCHED || opt == O_IO || opt == O_JSON;
+    case CB_CMD_REPORT: return common || opt == 'o';
+    case CB_CMD_COMPARE: return opt == 'q' || opt == 'h' || opt == 'V';
     default: return common;
     }
 }
@@ -223,6 +247,8 @@ static cb_cmd cmd_of(const char *s)
     if (!strcmp(s, "status")) return CB_CMD_STATUS;
     if (!strcmp(s, "verify")) return CB_CMD_VERIFY;
     if (!strcmp(s, "run")) return CB_CMD_RUN;
+    if (!strcmp(s, "report")) return CB_CMD_REPORT;
+    if (!strcmp(s, "compare")) return CB_CMD_COMPARE;
     return CB_CMD_NONE;
 }
 
@@ -246,7 +272,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
     }
     cfg->cmd = cmd_of(argv[1]);
     if (cfg->cmd == CB_CMD_NONE)
-        return cb_fail(err, CB_EUSAGE, "unknown command '%s'; commands: create, write, status, verify, run", argv[1]);
+        return cb_fail(err, CB_EUSAGE, "unknown command '%s'; commands: create, write, status, verify, run, report, compare", argv[1]);
 
     int64_t v;
     double d;
@@ -260,6 +286,10 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
     for (int i = 0; i < sub_argc; i++) {
         const char *a = sub_argv[i];
         int is_value = i > 0 && takes_value(sub_argv[i - 1]);
+        if (cfg->cmd == CB_CMD_COMPARE && !strcmp(a, "--csv")) {
+            cfg->csv_flag = 1; /* a flag here, not --csv FILE */
+            continue;
+        }
         if (!is_value && a[0] == '-' && ((a[1] >= '0' && a[1] <= '9') || a[1] == '.'))
             continue;
         opt_argv[opt_argc++] = sub_argv[i];
@@ -268,7 +298,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
     optind = 1;
     opterr = 0;
     for (;;) {
-        int c = getopt_long(opt_argc, opt_argv, "+:qvhV", long_opts, NULL);
+        int c = getopt_long(opt_argc, opt_argv, "+:qvhVo:", long_opts, NULL);
         if (c == -1) {
             /* Positional argument: keep going so options may follow it. */
             if (optind >= opt_argc)
@@ -340,6 +370,8 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
             cfg->lease_s = d;
             break;
         case O_REWRITE: cfg->rewrite = 1; break;
+        case O_REPORT: cfg->report_path = optarg; break;
+        case 'o': cfg->report_path = optarg; break;
         case O_JSON: cfg->json_path = optarg; break;
         case O_CSV: cfg->csv_path = optarg; break;
         case O_ENDPOINT: cfg->endpoint = optarg; break;
@@ -349,18 +381,36 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
     }
 
     /* Positional arguments, in order, after the option pass. */
-    char *pos[8];
+    char **pos = calloc((size_t)sub_argc + 1, sizeof *pos);
+    if (!pos)
+        return cb_fail(err, CB_EIO, "out of memory");
+    cfg->inputs = pos; /* freed at exit */
     int npos = 0;
     for (int i = 1; i < sub_argc; i++) {
         const char *a = sub_argv[i];
+        if (cfg->cmd == CB_CMD_COMPARE && !strcmp(a, "--csv"))
+            continue;
+        if (a[0] == '-' && a[1] == 'o' && a[2] == 0) {
+            i++; /* -o FILE */
+            continue;
+        }
         if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9') && a[1] != '.') {
             if (takes_value(a))
                 i++; /* skip the option's value */
             continue;
         }
-        if (npos == 8)
-            return cb_fail(err, CB_EUSAGE, "too many arguments; see chunkbench %s --help", argv[1]);
         pos[npos++] = sub_argv[i];
+    }
+    cfg->ninputs = npos;
+    if (cfg->cmd == CB_CMD_REPORT || cfg->cmd == CB_CMD_COMPARE) {
+        int need_n = cfg->cmd == CB_CMD_COMPARE ? 2 : 1;
+        if (npos < need_n)
+            return cb_fail(err, CB_EUSAGE, "%s needs at least %d input%s; see chunkbench %s --help", argv[1], need_n,
+                           need_n > 1 ? "s" : "", argv[1]);
+        if (cfg->cmd == CB_CMD_REPORT && !cfg->report_path)
+            cfg->report_path = "report.html";
+        cfg->target = pos[0];
+        return 0;
     }
     int takes_shape = cfg->cmd == CB_CMD_CREATE || cfg->cmd == CB_CMD_RUN;
     int need = takes_shape ? 3 : 1, most = takes_shape ? 4 : 1;

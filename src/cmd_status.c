@@ -18,14 +18,20 @@ int cb_emit_report(const cb_config *cfg, const char *backend, const cb_table *ta
     if (print && !to_stdout)
         cb_report_text(stdout, cfg->target, backend, tab, &s, cfg->verbose);
     int rc = 0;
-    if (cfg->json_path) {
+    if (cfg->json_path || cfg->report_path) {
         cJSON *doc = cb_report_json(cfg->target, backend, tab, &s);
         for (cJSON *it = extra ? extra->child : NULL; it;) {
             cJSON *next = it->next;
             cJSON_AddItemToObject(doc, it->string, cJSON_DetachItemViaPointer(extra, it));
             it = next;
         }
-        rc = cb_json_save(cfg->json_path, doc, err);
+        if (cfg->json_path)
+            rc = cb_json_save(cfg->json_path, doc, err);
+        if (rc == 0 && cfg->report_path) {
+            rc = cb_render_html(cfg->report_path, &doc, &cfg->target, 1, err);
+            if (rc == 0 && print && !to_stdout)
+                printf("report:       %s\n", cfg->report_path);
+        }
         cJSON_Delete(doc);
     }
     cJSON_Delete(extra);

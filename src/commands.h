@@ -13,6 +13,11 @@ int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err);
+/* report and compare (cfg->cmd tells which). */
+int cmd_report(const cb_config *cfg, MPI_Comm comm, cb_err *err);
+
+/* Write the HTML report of runs to path (removed again if it fails). */
+int cb_render_html(const char *path, cJSON *const *runs, const char *const *labels, int n, cb_err *err);
 
 /* Rank 0: print (when `print`) and save the report of a table; the items of
  * `extra` are added to the JSON object. Consumes extra. */

@@ -2,6 +2,7 @@
  * subcommand collectively, and reports an error once, on rank 0. */
 #include <mpi.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chunkbench/config.h"
@@ -15,7 +16,7 @@ int main(int argc, char **argv)
     /* MPI failures come back as codes so every rank can stop together. */
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 
-    cb_config cfg;
+    cb_config cfg = {0};
     cb_err err = {0};
     int rc = cb_parse_args(argc, argv, &cfg, &err);
     if (rc == 0 && cfg.show_help) {
@@ -30,6 +31,8 @@ int main(int argc, char **argv)
         case CB_CMD_WRITE: rc = cmd_write(&cfg, MPI_COMM_WORLD, &err); break;
         case CB_CMD_STATUS: rc = cmd_status(&cfg, MPI_COMM_WORLD, &err); break;
         case CB_CMD_VERIFY: rc = cmd_verify(&cfg, MPI_COMM_WORLD, &err); break;
+        case CB_CMD_REPORT:
+        case CB_CMD_COMPARE: rc = cmd_report(&cfg, MPI_COMM_WORLD, &err); break;
         case CB_CMD_RUN:
             rc = cmd_create(&cfg, MPI_COMM_WORLD, &err);
             if (rc == 0)
@@ -40,6 +43,7 @@ int main(int argc, char **argv)
     }
     if (rc != 0 && rank == 0)
         fprintf(stderr, "chunkbench: error: %s\n", err.msg);
+    free(cfg.inputs);
     MPI_Finalize();
     return rc == 0 ? 0 : (err.code ? err.code : 1);
 }

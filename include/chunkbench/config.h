@@ -10,7 +10,8 @@
 #define CB_VERSION_STRING "0.1.0"
 
 typedef enum {
-    CB_CMD_NONE = 0, CB_CMD_CREATE, CB_CMD_WRITE, CB_CMD_STATUS, CB_CMD_VERIFY, CB_CMD_RUN,
+    CB_CMD_NONE = 0, CB_CMD_CREATE, CB_CMD_WRITE, CB_CMD_STATUS, CB_CMD_VERIFY, CB_CMD_RUN, CB_CMD_REPORT,
+    CB_CMD_COMPARE,
 } cb_cmd;
 
 typedef enum { CB_SCHED_BLOCK = 0, CB_SCHED_CYCLIC, CB_SCHED_DYNAMIC, CB_SCHED_SERVER } cb_sched_kind;
@@ -44,6 +45,12 @@ typedef struct cb_config {
     /* output */
     int quiet, verbose;
     const char *json_path, *csv_path;
+    const char *report_path; /* write/run --report FILE, report -o FILE */
+    int csv_flag;            /* compare --csv */
+
+    /* report / compare: the runs (targets or JSON files) */
+    char **inputs;
+    int ninputs;
 
     /* HSDS */
     const char *endpoint, *bucket;
