@@ -27,6 +27,25 @@ grep -qE "^elapsed time: [0-9]+\.[0-9]{2} s$" "$WORK/st.txt" || fail "elapsed li
 [ "$(wc -l < "$WORK/t.csv")" -eq 21 ] || fail "csv rows"
 head -1 "$WORK/t.csv" | grep -qx "index,start,done,status,x,y,nrow,ncol,pod,latency_s,bytes" || fail "csv header"
 
+# The report and compare commands, from a target and from JSON.
+"$CHUNKBENCH" report "$f" -o "$WORK/r1.html" -q || fail "report from a target"
+mpi 2 "$CHUNKBENCH" write "$f" --json "$WORK/w.json" --report "$WORK/r2.html" -q || fail "write --report"
+"$CHUNKBENCH" report "$WORK/st.json" "$WORK/w.json" -o "$WORK/r3.html" | grep -qx "wrote $WORK/r3.html (2 runs)" || fail "report of two runs"
+for r in r1 r2 r3; do
+  for sec in summary timeline throughput latency writers grid; do
+    grep -q "<section id=\"$sec\"" "$WORK/$r.html" || fail "$r.html lacks section $sec"
+  done
+  if grep -qiE "https?:|src=|<script" "$WORK/$r.html"; then fail "$r.html refers outside itself"; fi
+done
+grep -q '<section id="comparison"' "$WORK/r3.html" || fail "two-run report lacks the comparison"
+"$CHUNKBENCH" compare "$WORK/st.json" "$WORK/w.json" --csv > "$WORK/cmp.csv" || fail "compare --csv"
+[ "$(wc -l < "$WORK/cmp.csv")" -eq 3 ] || fail "compare csv lines: $(cat "$WORK/cmp.csv")"
+if "$CHUNKBENCH" compare "$WORK/st.json" 2> "$WORK/err"; then fail "compare of one run accepted"; fi
+grep -q "compare needs at least 2 inputs" "$WORK/err" || fail "compare usage message"
+echo '{"x": 1}' > "$WORK/bad.json"
+if "$CHUNKBENCH" compare "$WORK/st.json" "$WORK/bad.json" 2> "$WORK/err"; then fail "compare of a non-report accepted"; fi
+grep -q "bad.json: not a chunkbench run report" "$WORK/err" || fail "compare bad input: $(cat "$WORK/err")"
+
 # Theirs: the seed's layout (700x700 chunks, table named chunk_list, no seed attribute).
 g=$WORK/theirs.h5
 $PY "$HERE/seed_writer.py" create "$g" 1000 1500

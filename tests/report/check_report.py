@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Check an HTML report of chunkbench against the JSON runs it was made from.
+
+    check_report.py PAGE.html RUN.json... [--max-bytes N] [--max-elements N]
+                    [--timeline-mode bars|occupancy]
+
+PAGE may be the file itself or Chromium's --dump-dom of it. Checks that the
+page is self-contained (references nothing outside itself), that every
+section is there, and that the pictures have the elements the data asks for.
+Standard library only; exit 1 with one line per problem.
+"""
+import argparse
+import html.parser
+import json
+import math
+import re
+import sys
+
+SECTIONS = ["summary", "timeline", "throughput", "latency", "writers", "grid"]
+FORBIDDEN_TAGS = {"script", "link", "img", "iframe", "object", "embed", "base", "audio", "video",
+                  "source", "frame", "frameset", "image", "use", "foreignobject"}
+
+
+class Page(html.parser.HTMLParser):
+    """Elements with their attributes and the section they sit in."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements = []  # (tag, attrs, section id)
+        self.section = None
+        self.css = []
+        self.text = {}  # section id -> text
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "section":
+            self.section = a.get("id")
+        self.elements.append((tag, a, self.section))
+        self._in_style = tag == "style"
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self.section = None
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.css.append(data)
+        self.text[self.section] = self.text.get(self.section, "") + data
+
+    def find(self, tag, section=None, cls=None):
+        return [a for t, a, s in self.elements
+                if t == tag and (section is None or s == section)
+                and (cls is None or cls in a.get("class", "").split())]
+
+
+def self_contained(raw, page, problems):
+    for tag, attrs, _ in page.elements:
+        if tag in FORBIDDEN_TAGS:
+            problems.append(f"<{tag}> element: pages must not load or run anything")
+        for k, v in attrs.items():
+            if k in ("src", "srcset", "data", "action", "formaction", "poster", "background"):
+                problems.append(f"<{tag} {k}=...>: points outside the page")
+            if k in ("href", "xlink:href") and not v.startswith("#"):
+                problems.append(f"<{tag} {k}={v!r}>: not a link inside the page")
+            if "//" in v:
+                problems.append(f"<{tag} {k}={v!r}>: contains //")
+            if k.startswith("on"):
+                problems.append(f"<{tag} {k}>: event handler (script)")
+    styles = "".join(page.css) + "".join(a.get("style", "") + a.get("fill", "") + a.get("stroke", "")
+                                           for _, a, _ in page.elements)
+    for m in re.finditer(r"url\(\s*['\"]?([^)'\"]*)", styles):
+        if not (m.group(1).startswith("#") or m.group(1).startswith("data:")):
+            problems.append(f"url({m.group(1)}): not inside the page")
+    if "@import" in styles:
+        problems.append("@import in CSS")
+    if "//" in "".join(page.css):
+        problems.append("// in CSS")
+    for scheme in ("http:", "https:", "ftp:", "file:"):
+        if scheme in raw.lower():
+            problems.append(f"{scheme} appears in the page")
+
+
+def expect(problems, what, got, want):
+    if got != want:
+        problems.append(f"{what}: got {got}, want {want}")
+
+
+def pick_bins(n, lo, hi):
+    b = math.ceil(math.sqrt(n)) if n > 0 else lo
+    return max(lo, min(hi, b))
+
+
+def svg_attrs(page, section, cls):
+    svgs = page.find("svg", section, cls)
+    return svgs[0] if svgs else None
+
+
+def check_run(page, run, k, problems, mode=None):
+    sfx = "" if k == 0 else f"-{k + 1}"
+    tl = run.get("task_list", {})
+    start, done, status = tl.get("start", []), tl.get("done", []), tl.get("status", [])
+    writer = tl.get("writer", [-1] * len(start))
+    nw = len(run.get("writers", []))
+    started = sum(1 for s, w in zip(start, writer) if s > 0 and 0 <= w < nw)
+    complete = sum(1 for s, d, st in zip(start, done, status) if st == 1 and s > 0 and d >= s)
+
+    summary = page.text.get("summary" + sfx, "")
+    for needle in ("MB/s write phase", "MB/s IOR-style", "p50", "p90", "p99", "min", "max",
+                   "pending", "complete", "in progress", "MPI writers", "slowest writers"):
+        if needle not in summary:
+            problems.append(f"run {k + 1}: summary lacks {needle!r}")
+    if run.get("target") and run["target"] not in summary:
+        problems.append(f"run {k + 1}: summary lacks the target {run['target']!r}")
+
+    tsvg = svg_attrs(page, "timeline" + sfx, "timeline")
+    if started and tsvg is None:
+        problems.append(f"run {k + 1}: no timeline svg")
+    elif tsvg is not None:
+        expect(problems, f"run {k + 1} timeline data-tasks", int(tsvg["data-tasks"]), started)
+        if mode:
+            expect(problems, f"run {k + 1} timeline mode", tsvg["data-mode"], mode)
+        bars = len(page.find("rect", "timeline" + sfx, "task"))
+        occ = len(page.find("path", "timeline" + sfx, "occ"))
+        if tsvg["data-mode"] == "bars":
+            expect(problems, f"run {k + 1} timeline bars", bars, started)
+        else:
+            expect(problems, f"run {k + 1} timeline occupancy paths", occ, int(tsvg["data-lanes"]))
+            expect(problems, f"run {k + 1} timeline bars when aggregated", bars, 0)
+        if started > 2000 and tsvg["data-mode"] != "occupancy":
+            problems.append(f"run {k + 1}: {started} tasks drawn one by one")
+        expect(problems, f"run {k + 1} timeline lanes", int(tsvg["data-lanes"]), min(nw, 48))
+
+    if complete:
+        svg = svg_attrs(page, "throughput" + sfx, "throughput")
+        nb = pick_bins(complete, 5, 80)
+        expect(problems, f"run {k + 1} throughput data-bins", svg and int(svg["data-bins"]), nb)
+        expect(problems, f"run {k + 1} throughput bins", len(page.find("rect", "throughput" + sfx, "bin")), nb)
+        svg = svg_attrs(page, "latency" + sfx, "latency")
+        nb = pick_bins(complete, 8, 60)
+        expect(problems, f"run {k + 1} latency data-bins", svg and int(svg["data-bins"]), nb)
+        expect(problems, f"run {k + 1} latency bins", len(page.find("rect", "latency" + sfx, "bin")), nb)
+        expect(problems, f"run {k + 1} latency marks", len(page.find("line", "latency" + sfx, "mark")), 3)
+
+    expect(problems, f"run {k + 1} writer bars", len(page.find("rect", "writers" + sfx, "wbar")),
+           3 * min(nw, 150))
+
+    gsvg = svg_attrs(page, "grid" + sfx, "grid")
+    if started and gsvg is None:
+        problems.append(f"run {k + 1}: no grid svg")
+    elif gsvg is not None:
+        rows, cols = int(gsvg["data-rows"]), int(gsvg["data-cols"])
+        if rows > 200 or cols > 200:
+            problems.append(f"run {k + 1}: grid of {rows} x {cols} cells")
+        R, C = run["shape"]
+        if run.get("iter") == "block":
+            want = (math.ceil(R / run["chunk"][0]), math.ceil(C / run["chunk"][1]))
+            if max(want) <= 200:  # one cell per chunk
+                expect(problems, f"run {k + 1} grid cells", (rows, cols), want)
+        paths = len(page.find("path", "grid" + sfx, "cells"))
+        if not 1 <= paths <= 33:
+            problems.append(f"run {k + 1}: {paths} grid paths (one per colour level expected)")
+        expect(problems, f"run {k + 1} grid legend steps", len(page.find("rect", "grid" + sfx, "legend")), 32)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("page")
+    ap.add_argument("runs", nargs="+")
+    ap.add_argument("--max-bytes", type=int, default=0)
+    ap.add_argument("--max-elements", type=int, default=0)
+    ap.add_argument("--timeline-mode", choices=["bars", "occupancy"],
+                    help="how every run's timeline must be drawn")
+    args = ap.parse_args()
+    raw = open(args.page, encoding="utf-8").read()
+    runs = [json.load(open(p)) for p in args.runs]
+    page = Page()
+    page.feed(raw)
+    problems = []
+    self_contained(raw, page, problems)
+
+    ids = [a.get("id") for t, a, _ in page.elements if t == "section"]
+    want = (["comparison"] if len(runs) > 1 else []) + \
+        [s + ("" if k == 0 else f"-{k + 1}") for k in range(len(runs)) for s in SECTIONS]
+    expect(problems, "section ids", sorted(ids), sorted(want))
+    if len(runs) > 1:
+        expect(problems, "comparison bars", len(page.find("rect", "comparison", "cmpbar")), 4 * len(runs))
+        expect(problems, "comparison table rows", len(page.find("tr", "comparison")), len(runs) + 1)
+    for k, run in enumerate(runs):
+        check_run(page, run, k, problems, args.timeline_mode)
+
+    n = len(page.elements)
+    size = len(raw.encode())
+    if args.max_bytes and size > args.max_bytes:
+        problems.append(f"page is {size} bytes, limit {args.max_bytes}")
+    if args.max_elements and n > args.max_elements:
+        problems.append(f"page has {n} elements, limit {args.max_elements}")
+    for p in problems:
+        print("FAIL:", p)
+    print(f"{args.page}: {size} bytes, {n} elements, {len(ids)} sections, "
+          f"{len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,332 @@
+/* Unit tests of the HTML report: documents made by the real JSON code
+ * (cb_summarize + cb_report_json) from synthetic task tables, rendered to
+ * memory and checked for sections, element counts, escaping and errors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "chunkbench/report.h"
+#include "chunkbench/report_html.h"
+#include "report_html_int.h"
+
+/* A table of shape R x C in tasks of `iter`; the first `ndone` tasks
+ * complete (each dur s, spread over nw writers), the next one in progress. */
+static cJSON *make_doc(int64_t R, int64_t C, int64_t cr, int64_t cc, cb_iter iter, int64_t ndone, int nw, double dur,
+                       const char *target, const char *pod_prefix)
+{
+    cb_table tab = {0};
+    tab.layout = (cb_layout){{R, C}, {cr, cc}, 8, iter};
+    cb_meta_init(&tab.meta);
+    tab.ntasks = cb_task_count(&tab.layout);
+    tab.tasks = calloc((size_t)tab.ntasks, sizeof *tab.tasks);
+    cb_tasks_make(&tab.layout, tab.tasks);
+    double t0 = 1.7e9;
+    tab.meta.open_start = t0 - 0.01;
+    tab.meta.writers = nw;
+    snprintf(tab.meta.schedule, sizeof tab.meta.schedule, "cyclic");
+    snprintf(tab.meta.io, sizeof tab.meta.io, "independent");
+    for (int64_t i = 0; i < tab.ntasks && i <= ndone; i++) {
+        cb_task *t = &tab.tasks[i];
+        int w = (int)(i % nw);
+        t->start = t0 + (double)(i / nw) * dur;
+        t->done = i < ndone ? t->start + dur * (0.5 + 0.5 * (double)(i % 7) / 7) : 0;
+        t->status = i < ndone ? CB_COMPLETE : CB_IN_PROGRESS;
+        snprintf(t->pod, sizeof t->pod, "%s%d", pod_prefix, w);
+        tab.meta.close_end = t->done > tab.meta.close_end ? t->done + 0.01 : tab.meta.close_end;
+    }
+    cb_summary s;
+    cb_err err = {0};
+    cJSON *doc = NULL;
+    if (cb_summarize(&tab, &s, &err) == 0) {
+        doc = cb_report_json(target, "hdf5", &tab, &s);
+        cb_summary_free(&s);
+    }
+    free(tab.tasks);
+    return doc;
+}
+
+typedef struct page {
+    char *text;
+    size_t len;
+    int rc;
+    cb_err err;
+} page;
+
+/* Render to memory; with CB_REPORT_DUMP=DIR also to DIR/name.html, to look at. */
+static page render_named(const char *name, cJSON **docs, const char **labels, int n)
+{
+    page p = {0};
+    FILE *f = open_memstream(&p.text, &p.len);
+    p.rc = cb_html_report(f, docs, labels, n, &p.err);
+    fclose(f);
+    const char *dir = getenv("CB_REPORT_DUMP");
+    if (dir && name && p.rc == 0) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.html", dir, name);
+        FILE *out = fopen(path, "w");
+        if (out) {
+            fwrite(p.text, 1, p.len, out);
+            fclose(out);
+        }
+    }
+    return p;
+}
+
+#define render(docs, labels, n) render_named(NULL, docs, labels, n)
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* Elements opened in the page: '<' followed by a letter. */
+static int elements(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += s[0] == '<' && ((s[1] >= 'a' && s[1] <= 'z') || (s[1] >= 'A' && s[1] <= 'Z'));
+    return n;
+}
+
+static void test_escape(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cb_html_escape(f, "a<b>&\"'z");
+    cb_html_escape(f, NULL);
+    fclose(f);
+    CHECK(!strcmp(buf, "a&lt;b&gt;&amp;&quot;&#39;z"));
+    free(buf);
+}
+
+static void test_formats(void)
+{
+    char b[64];
+    cb_hfmt_sig(b, sizeof b, 308.58);
+    CHECK(!strcmp(b, "309"));
+    cb_hfmt_sig(b, sizeof b, 0.0019824);
+    CHECK(!strcmp(b, "0.00198"));
+    cb_hfmt_sig(b, sizeof b, NAN);
+    CHECK(!strcmp(b, "n/a"));
+    cb_hfmt_count(b, sizeof b, 100000);
+    CHECK(!strcmp(b, "100,000"));
+    cb_hfmt_count(b, sizeof b, -1234567);
+    CHECK(!strcmp(b, "-1,234,567"));
+    cb_hfmt_count(b, sizeof b, 999);
+    CHECK(!strcmp(b, "999"));
+    cb_hfmt_count(b, sizeof b, 1e308); /* no overflow of the digit buffer */
+    CHECK(!strcmp(b, "1e+308"));
+    cb_hfmt_secs(b, sizeof b, 0.0015);
+    CHECK(!strcmp(b, "1.50 ms"));
+    cb_hfmt_secs(b, sizeof b, 0.00085);
+    CHECK(!strcmp(b, "850 \xC2\xB5s"));
+    cb_hfmt_secs(b, sizeof b, 2.1);
+    CHECK(!strcmp(b, "2.10 s"));
+}
+
+static void test_one_run(void)
+{
+    /* 20 x 30 chunks, 300 complete, one in progress, hostile names. */
+    cJSON *doc = make_doc(2000, 3000, 100, 100, CB_ITER_BLOCK, 300, 4, 0.01, "/tmp/<script>alert('x')</script>&.h5",
+                          "<b>w");
+    CHECK(doc != NULL);
+    page p = render_named("unit_one_run", &doc, NULL, 1);
+    CHECK(p.rc == 0);
+    const char *ids[] = {"summary", "timeline", "throughput", "latency", "writers", "grid"};
+    for (int i = 0; i < 6; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "<section id=\"%s\"", ids[i]);
+        CHECK(count(p.text, want) == 1);
+    }
+    CHECK(!strstr(p.text, "id=\"comparison\""));
+    CHECK(!strstr(p.text, "<script"));
+    CHECK(!strstr(p.text, "<b>w"));
+    CHECK(strstr(p.text, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;.h5") != NULL);
+    CHECK(strstr(p.text, "&lt;b&gt;w0") != NULL);
+    /* Below the threshold: one bar per started task (300 + 1 running). */
+    CHECK(strstr(p.text, "data-mode=\"bars\" data-tasks=\"301\"") != NULL);
+    CHECK(count(p.text, "class=\"task\"") == 301);
+    CHECK(count(p.text, "class=\"wbar\"") == 3 * 4);
+    CHECK(strstr(p.text, "data-rows=\"20\" data-cols=\"30\"") != NULL);
+    CHECK(strstr(p.text, "MB/s write phase") && strstr(p.text, "MB/s IOR-style"));
+    CHECK(strstr(p.text, "http:") == NULL && strstr(p.text, "https:") == NULL);
+    free(p.text);
+    cJSON_Delete(doc);
+}
+
+static void test_bins_match(void)
+{
+    /* 600 complete tasks: 25 time bins, 25 latency bins. */
+    cJSON *doc = make_doc(2000, 3000, 100, 100, CB_ITER_BLOCK, 600, 4, 0.01, "/tmp/a.h5", "r");
+    page p = render(&doc, NULL, 1);
+    CHECK(p.rc == 0);
+    const char *thr = strstr(p.text, "class=\"throughput\" data-bins=\"25\"");
+    const char *lat = strstr(p.text, "class=\"latency\" data-bins=\"25\"");
+    CHECK(thr && lat && thr < lat);
+    if (thr && lat) {
+        char *cut = strstr(lat, "</svg>");
+        CHECK(count(thr, "class=\"bin\"") - count(lat, "class=\"bin\"") == 25);
+        *cut = 0;
+        CHECK(count(lat, "class=\"bin\"") == 25);
+    }
+    free(p.text);
+    cJSON_Delete(doc);
+}
+
+static void test_100k_tasks(void)
+{
+    /* 100000 row tasks on 64 writers: occupancy, shared lanes, a grid of
+     * at most 200 cells a side, and a small page. */
+    cJSON *doc = make_doc(100000, 16, 1, 16, CB_ITER_ROW, 100000, 64, 0.0005, "/tmp/big.h5", "rank");
+    page p = render_named("unit_100k_64writers", &doc, NULL, 1);
+    CHECK(p.rc == 0);
+    CHECK(strstr(p.text, "data-mode=\"occupancy\" data-tasks=\"100000\" data-lanes=\"48\"") != NULL);
+    CHECK(count(p.text, "class=\"task\"") == 0);
+    CHECK(count(p.text, "class=\"occ\"") == 48);
+    CHECK(strstr(p.text, "data-rows=\"200\" data-cols=\"1\"") != NULL);
+    CHECK(count(p.text, "class=\"cells\"") <= CB_HTML_LEVELS + 1);
+    CHECK(p.len < 1500000);
+    CHECK(elements(p.text) < 5000);
+    fprintf(stdout, "100000 tasks: %zu bytes, %d elements\n", p.len, elements(p.text));
+    free(p.text);
+    cJSON_Delete(doc);
+}
+
+static void test_thin_bars(void)
+{
+    /* 1000 tasks of 1 us over about 0.25 s: sub-pixel bars, so occupancy. */
+    cJSON *doc = make_doc(1000, 10, 1, 10, CB_ITER_ROW, 1000, 4, 1e-3, "/tmp/t.h5", "r");
+    cJSON *tl = cJSON_GetObjectItem(doc, "task_list");
+    cJSON *s = cJSON_GetObjectItem(tl, "start"), *d = cJSON_GetObjectItem(tl, "done"), *a, *b;
+    for (a = s->child, b = d->child; a && b; a = a->next, b = b->next)
+        cJSON_SetNumberValue(b, a->valuedouble + 1e-6);
+    page p = render(&doc, NULL, 1);
+    CHECK(p.rc == 0 && strstr(p.text, "data-mode=\"occupancy\"") != NULL);
+    CHECK(count(p.text, "class=\"occ\"") == 4);
+    free(p.text);
+    cJSON_Delete(doc);
+}
+
+static void test_many_writers(void)
+{
+    /* 400 writers: 48 timeline lanes and 150 writer rows, not 400. */
+    cJSON *doc = make_doc(2000, 3000, 100, 100, CB_ITER_BLOCK, 600, 400, 0.01, "/tmp/w.h5", "rank");
+    page p = render_named("unit_400_writers", &doc, NULL, 1);
+    CHECK(p.rc == 0);
+    CHECK(strstr(p.text, "data-mode=\"occupancy\" data-tasks=\"600\" data-lanes=\"48\"") != NULL);
+    CHECK(strstr(p.text, "data-writers=\"400\" data-rows=\"150\"") != NULL);
+    CHECK(count(p.text, "class=\"wbar\"") == 3 * CB_HTML_MAX_WRITER_ROWS);
+    CHECK(strstr(p.text, "400 writers in 150 rows") != NULL);
+    free(p.text);
+    cJSON_Delete(doc);
+}
+
+static void test_comparison(void)
+{
+    cJSON *docs[2] = {make_doc(200, 300, 100, 100, CB_ITER_BLOCK, 6, 2, 0.1, "/tmp/a.h5", "r"),
+                      make_doc(200, 300, 100, 100, CB_ITER_BLOCK, 6, 3, 0.05, "/tmp/b.h5", "r")};
+    const char *labels[2] = {"base & <one>", NULL};
+    page p = render(docs, labels, 2);
+    CHECK(p.rc == 0);
+    CHECK(count(p.text, "<section id=\"comparison\"") == 1);
+    CHECK(count(p.text, "<section id=\"summary\"") == 1);
+    CHECK(count(p.text, "<section id=\"summary-2\"") == 1);
+    CHECK(count(p.text, "<section id=\"grid-2\"") == 1);
+    CHECK(count(p.text, "class=\"cmpbar\"") == 4 * 2);
+    CHECK(strstr(p.text, "base &amp; &lt;one&gt;") != NULL);
+    CHECK(strstr(p.text, "/tmp/b.h5") != NULL); /* no label: the target */
+    free(p.text);
+    cJSON_Delete(docs[0]);
+    cJSON_Delete(docs[1]);
+}
+
+static void test_nothing_started(void)
+{
+    cJSON *doc = make_doc(100, 100, 10, 10, CB_ITER_BLOCK, 0, 1, 0.1, "/tmp/new.h5", "r");
+    /* make_doc marks task 0 in progress; make it pending again. */
+    cJSON *tl = cJSON_GetObjectItem(doc, "task_list");
+    cJSON_SetNumberValue(cJSON_GetArrayItem(cJSON_GetObjectItem(tl, "start"), 0), 0);
+    cJSON_SetNumberValue(cJSON_GetArrayItem(cJSON_GetObjectItem(tl, "status"), 0), 0);
+    page p = render(&doc, NULL, 1);
+    CHECK(p.rc == 0);
+    CHECK(count(p.text, "No task has started yet.") >= 2);
+    CHECK(count(p.text, "<section id=") == 6);
+    free(p.text);
+    cJSON_Delete(doc);
+}
+
+static void test_errors(void)
+{
+    cJSON *bad = cJSON_Parse("[1,2]");
+    page p = render(&bad, NULL, 1);
+    CHECK(p.rc == -1 && p.err.code == CB_EUSAGE);
+    free(p.text);
+    cJSON_Delete(bad);
+
+    cJSON *doc = make_doc(200, 300, 100, 100, CB_ITER_BLOCK, 6, 2, 0.1, "/tmp/a.h5", "r");
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "task_list"), "x"), 0);
+    p = render(&doc, NULL, 1);
+    CHECK(p.rc == -1 && p.err.code == CB_EUSAGE && strstr(p.err.msg, "task_list.x"));
+    free(p.text);
+
+    p = render(&doc, NULL, 0);
+    CHECK(p.rc == -1 && p.err.code == CB_EUSAGE);
+    free(p.text);
+    cJSON_Delete(doc);
+
+    /* A full disk is an I/O error, reported as a value. */
+    doc = make_doc(200, 300, 100, 100, CB_ITER_BLOCK, 6, 2, 0.1, "/tmp/a.h5", "r");
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+        cb_err err = {0};
+        CHECK(cb_html_report(full, &doc, NULL, 1, &err) == -1 && err.code == CB_EIO);
+        fclose(full);
+    }
+    cJSON_Delete(doc);
+}
+
+static void test_http_figures(void)
+{
+    cJSON *doc = make_doc(200, 300, 100, 100, CB_ITER_BLOCK, 6, 2, 0.1, "hdf5://home/test/x.h5", "r");
+    cJSON_ReplaceItemInObject(doc, "backend", cJSON_CreateString("hsds"));
+    cJSON *h = cJSON_AddObjectToObject(doc, "http");
+    cJSON_AddNumberToObject(h, "requests", 1234);
+    cJSON_AddNumberToObject(h, "retries", 5);
+    cJSON *q = cJSON_AddObjectToObject(h, "latency_s");
+    cJSON_AddNumberToObject(q, "p50", 0.002);
+    cJSON_AddNumberToObject(q, "p99", 0.02);
+    cJSON_AddNumberToObject(q, "max", 0.05);
+    cJSON *list = cJSON_AddArrayToObject(cJSON_AddObjectToObject(doc, "passes"), "list");
+    for (int k = 1; k <= 2; k++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddNumberToObject(x, "pass", k);
+        cJSON_AddNumberToObject(x, "ior_MBps", 100.0 * k);
+        cJSON_AddItemToArray(list, x);
+    }
+    page p = render(&doc, NULL, 1);
+    CHECK(p.rc == 0);
+    CHECK(strstr(p.text, "<table class=\"grid passes\">") && strstr(p.text, "<td>200</td>"));
+    CHECK(strstr(p.text, "HTTP (HSDS)") && strstr(p.text, "1,234") && strstr(p.text, "2.00 ms"));
+    free(p.text);
+    cJSON_Delete(doc);
+}
+
+int main(void)
+{
+    test_escape();
+    test_formats();
+    test_one_run();
+    test_bins_match();
+    test_100k_tasks();
+    test_thin_bars();
+    test_many_writers();
+    test_comparison();
+    test_nothing_started();
+    test_errors();
+    test_http_figures();
+    return CHECK_DONE();
+}
