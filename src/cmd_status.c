@@ -63,7 +63,7 @@ int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         const cb_backend *be = cb_backend_for(cfg->target);
         cb_table tab;
         if (be->load_table(cfg, &tab, &local) == 0) {
-            cb_emit_report(cfg, be->name, &tab, NULL, 1, &local);
+            cb_emit_report(cfg, be->name, &tab, NULL, !cfg->quiet, &local);
             cb_table_free(&tab);
         }
     }
