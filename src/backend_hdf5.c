@@ -360,12 +360,28 @@ done:
     return 0;
 }
 
-static int select_task(h5_store *h, const cb_task *t, hid_t *mspace)
+/* The task's selection in the file and its memory space; t == NULL takes part
+ * in a collective call with nothing. */
+static hid_t select_task(h5_store *h, const cb_task *t)
 {
+    if (!t) {
+        hsize_t one[2] = {1, 1};
+        hid_t m = H5Screate_simple(2, one, NULL);
+        H5Sselect_none(m);
+        H5Sselect_none(h->fspace);
+        return m;
+    }
     hsize_t start[2] = {(hsize_t)t->x, (hsize_t)t->y};
     hsize_t count[2] = {(hsize_t)t->nrow, (hsize_t)t->ncol};
-    *mspace = H5Screate_simple(2, count, NULL);
-    return H5Sselect_hyperslab(h->fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    H5Sselect_hyperslab(h->fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    return H5Screate_simple(2, count, NULL);
+}
+
+/* Copy nrow rows of rowb bytes between buffers of different row strides. */
+static void copy_rows(void *dst, size_t dst_stride, const void *src, size_t src_stride, int32_t nrow, size_t rowb)
+{
+    for (int32_t r = 0; r < nrow; r++)
+        memcpy((char *)dst + (size_t)r * dst_stride, (const char *)src + (size_t)r * src_stride, rowb);
 }
 
 /* Whole-chunk transfer: H5Dwrite_chunk/H5Dread_chunk move a full chunk's bytes,
@@ -398,24 +414,14 @@ static int h5_write_task(cb_store *s, const cb_task *t, const void *buf, cb_err 
             if (!h->pad && !(h->pad = calloc(1, h->pad_bytes)))
                 return cb_fail(err, CB_EIO, "out of memory");
             size_t es = (size_t)s->layout.elem_size, rowb = (size_t)t->ncol * es;
-            for (int32_t r = 0; r < t->nrow; r++)
-                memcpy((char *)h->pad + (size_t)r * (size_t)s->layout.chunk[1] * es,
-                       (const char *)buf + r * rowb, rowb);
+            copy_rows(h->pad, (size_t)s->layout.chunk[1] * es, buf, rowb, t->nrow, rowb);
             src = h->pad;
         }
         if (H5Dwrite_chunk(h->dset, h->dxpl, 0, off, h->pad_bytes, src) < 0)
             return h5_fail(err, "H5Dwrite_chunk failed");
         return 0;
     }
-    hid_t mspace;
-    if (!t) {
-        hsize_t one[2] = {1, 1};
-        mspace = H5Screate_simple(2, one, NULL);
-        H5Sselect_none(mspace);
-        H5Sselect_none(h->fspace);
-    } else {
-        select_task(h, t, &mspace);
-    }
+    hid_t mspace = select_task(h, t);
     herr_t rc = H5Dwrite(h->dset, mt, mspace, h->fspace, h->dxpl, buf);
     H5Sclose(mspace);
     if (rc < 0)
@@ -439,21 +445,11 @@ static int h5_read_task(cb_store *s, const cb_task *t, void *buf, cb_err *err)
             return h5_fail(err, "H5Dread_chunk failed");
         if (!whole) {
             size_t es = (size_t)s->layout.elem_size, rowb = (size_t)t->ncol * es;
-            for (int32_t r = 0; r < t->nrow; r++)
-                memcpy((char *)buf + r * rowb,
-                       (const char *)h->pad + (size_t)r * (size_t)s->layout.chunk[1] * es, rowb);
+            copy_rows(buf, rowb, h->pad, (size_t)s->layout.chunk[1] * es, t->nrow, rowb);
         }
         return 0;
     }
-    hid_t mspace;
-    if (!t) {
-        hsize_t one[2] = {1, 1};
-        mspace = H5Screate_simple(2, one, NULL);
-        H5Sselect_none(mspace);
-        H5Sselect_none(h->fspace);
-    } else {
-        select_task(h, t, &mspace);
-    }
+    hid_t mspace = select_task(h, t);
     herr_t rc = H5Dread(h->dset, mt, mspace, h->fspace, h->dxpl, buf);
     H5Sclose(mspace);
     if (rc < 0)
