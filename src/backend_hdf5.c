@@ -1,7 +1,7 @@
 /* Parallel HDF5 backend: data through the MPI-IO driver, bookkeeping (task
  * table and metadata) by one process through the default sec2 driver. Reads
  * may instead open the file on every rank alone (sec2) or over HTTP (ros3),
- * below the request-log driver. */
+ * below the request-log driver (which also holds the page buffer). */
 #include "chunkbench/backend.h"
 
 #include <hdf5.h>
@@ -306,7 +306,7 @@ static int is_read_cmd(const cb_config *cfg)
 /* The file access list of a rank that reads on its own: sec2 or ros3, under
  * the request-log driver when log != NULL, with the page buffer when
  * `tuning` (the bookkeeping opens run without the caches being measured). */
-static hid_t solo_fapl(const cb_config *cfg, cb_iolog *log, int tuning, cb_err *err)
+static hid_t solo_fapl(const cb_config *cfg, cb_iolog *log, int tuning, int64_t page_size, cb_err *err)
 {
     hid_t inner = H5Pcreate(H5P_FILE_ACCESS);
     if (cfg->driver == CB_DRIVER_ROS3) {
@@ -331,19 +331,16 @@ static hid_t solo_fapl(const cb_config *cfg, cb_iolog *log, int tuning, cb_err *
         H5Pset_fapl_sec2(inner);
     }
     hid_t fapl = inner;
-    if (log) {
+    /* The page buffer is ours (see vfd_log.h): HDF5's is off in parallel builds. */
+    size_t pb = tuning && cfg->page_buffer > 0 && page_size > 0 ? (size_t)cfg->page_buffer : 0;
+    if (log || pb) {
         fapl = H5Pcreate(H5P_FILE_ACCESS);
-        int rc = cb_vfd_log_set(fapl, inner, log, err);
+        int rc = cb_vfd_log_set(fapl, inner, log, pb, (size_t)page_size, err);
         H5Pclose(inner);
         if (rc < 0) {
             H5Pclose(fapl);
             return H5I_INVALID_HID;
         }
-    }
-    if (tuning && cfg->page_buffer > 0 && H5Pset_page_buffer_size(fapl, (size_t)cfg->page_buffer, 0, 0) < 0) {
-        H5Pclose(fapl);
-        h5_fail(err, "cannot set the page buffer size");
-        return H5I_INVALID_HID;
     }
     return fapl;
 }
@@ -370,7 +367,7 @@ static hid_t open_lookup(const cb_config *cfg, cb_err *err)
             return H5I_INVALID_HID;
         cb_config c = *cfg;
         c.driver = CB_DRIVER_ROS3;
-        if ((fapl = solo_fapl(&c, NULL, 0, err)) < 0)
+        if ((fapl = solo_fapl(&c, NULL, 0, 0, err)) < 0)
             return H5I_INVALID_HID;
     } else {
         if (access(cfg->target, F_OK) != 0) {
@@ -531,7 +528,7 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
             goto done;
         }
         s->iolog->rank = rank;
-        if ((fapl = solo_fapl(cfg, s->iolog, 1, err)) < 0) {
+        if ((fapl = solo_fapl(cfg, s->iolog, 1, cfg->page_size, err)) < 0) {
             rc = -1;
             goto done;
         }

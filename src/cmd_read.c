@@ -235,6 +235,8 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
     if (learn(&cfg, be, comm, &src, err) < 0)
         return -1;
     cb_err local = {0};
+    /* The open reads pages of the file's own size (the page buffer's unit). */
+    cfg.page_size = src.meta.page_size;
     resolve_tuning(&cfg, &src.meta, hsds, &local);
 
     /* The tasks: the file's own grid, or --iter's; named datasets by row blocks. */
