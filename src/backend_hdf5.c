@@ -1,5 +1,7 @@
 /* Parallel HDF5 backend: data through the MPI-IO driver, bookkeeping (task
- * table and metadata) by one process through the default sec2 driver. */
+ * table and metadata) by one process through the default sec2 driver. Reads
+ * may instead open the file on every rank alone (sec2) or over HTTP (ros3),
+ * below the request-log driver (which also holds the page buffer). */
 #include "chunkbench/backend.h"
 
 #include <hdf5.h>
@@ -9,12 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chunkbench/url.h"
+#include "chunkbench/vfd_log.h"
+
 #define DSET_NAME "dset"
 #define TABLE_NAME "task_list"
 #define SEED_TABLE_NAME "chunk_list" /* what the seed's create_empty.py calls it */
 
 typedef struct h5_store {
     hid_t file, dset, fspace, dxpl;
+    hid_t mtype;    /* memory type of reads: native float, or a named dataset's own type */
+    int ndims;      /* of the dataset read: 1 or 2 */
     cb_io_mode io;
     void *pad;      /* direct I/O of edge chunks: a whole-chunk buffer */
     size_t pad_bytes;
@@ -289,6 +296,203 @@ static int h5_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, c
     return rc;
 }
 
+/* ---- read drivers ---- */
+
+static int is_read_cmd(const cb_config *cfg)
+{
+    return cfg->cmd == CB_CMD_READ;
+}
+
+/* The file access list of a rank that reads on its own: sec2 or ros3, under
+ * the request-log driver when log != NULL, with the page buffer when
+ * `tuning` (the bookkeeping opens run without the caches being measured). */
+static hid_t solo_fapl(const cb_config *cfg, cb_iolog *log, int tuning, int64_t page_size, cb_err *err)
+{
+    hid_t inner = H5Pcreate(H5P_FILE_ACCESS);
+    if (cfg->driver == CB_DRIVER_ROS3) {
+        H5FD_ros3_fapl_t fa;
+        memset(&fa, 0, sizeof fa);
+        fa.version = H5FD_CURR_ROS3_FAPL_T_VERSION;
+        /* authenticate = 0: plain (anonymous) HTTP range requests. */
+        fa.authenticate = cfg->s3_key_id != NULL;
+        snprintf(fa.aws_region, sizeof fa.aws_region, "%s", cfg->s3_region ? cfg->s3_region : "");
+        snprintf(fa.secret_id, sizeof fa.secret_id, "%s", cfg->s3_key_id ? cfg->s3_key_id : "");
+        snprintf(fa.secret_key, sizeof fa.secret_key, "%s", cfg->s3_secret ? cfg->s3_secret : "");
+        if (fa.authenticate && !fa.aws_region[0])
+            snprintf(fa.aws_region, sizeof fa.aws_region, "us-east-1");
+        herr_t rc = H5Pset_fapl_ros3(inner, &fa);
+        memset(&fa, 0, sizeof fa); /* no copy of the secret left behind */
+        if (rc < 0) {
+            H5Pclose(inner);
+            h5_fail(err, "cannot set up the ros3 driver");
+            return H5I_INVALID_HID;
+        }
+    } else {
+        H5Pset_fapl_sec2(inner);
+    }
+    hid_t fapl = inner;
+    /* The page buffer is ours (see vfd_log.h): HDF5's is off in parallel builds. */
+    size_t pb = tuning && cfg->page_buffer > 0 && page_size > 0 ? (size_t)cfg->page_buffer : 0;
+    if (log || pb) {
+        fapl = H5Pcreate(H5P_FILE_ACCESS);
+        int rc = cb_vfd_log_set(fapl, inner, log, pb, (size_t)page_size, err);
+        H5Pclose(inner);
+        if (rc < 0) {
+            H5Pclose(fapl);
+            return H5I_INVALID_HID;
+        }
+    }
+    return fapl;
+}
+
+/* The name HDF5 opens: the path, or the http(s) address of a URL. */
+static int open_name(const cb_config *cfg, char *name, size_t cap, cb_err *err)
+{
+    if (cb_is_url(cfg->target))
+        return cb_url_resolve(cfg->target, cfg->s3_region, name, cap, err);
+    snprintf(name, cap, "%s", cfg->target);
+    return 0;
+}
+
+/* One process, read-only, for bookkeeping: checks first, so a missing file, a
+ * dead URL or a non-HDF5 file reads as one plain line, not an HDF5 stack. */
+static hid_t open_lookup(const cb_config *cfg, cb_err *err)
+{
+    char name[4096];
+    if (open_name(cfg, name, sizeof name, err) < 0)
+        return H5I_INVALID_HID;
+    hid_t fapl = H5P_DEFAULT;
+    if (cb_is_url(cfg->target)) {
+        if (cb_url_probe(name, err) < 0)
+            return H5I_INVALID_HID;
+        cb_config c = *cfg;
+        c.driver = CB_DRIVER_ROS3;
+        if ((fapl = solo_fapl(&c, NULL, 0, 0, err)) < 0)
+            return H5I_INVALID_HID;
+    } else {
+        if (access(cfg->target, F_OK) != 0) {
+            cb_fail(err, CB_EUSAGE, "%s does not exist; create it first with: chunkbench create %s NROWS NCOLS",
+                    cfg->target, cfg->target);
+            return H5I_INVALID_HID;
+        }
+        if (H5Fis_hdf5(cfg->target) <= 0) {
+            cb_fail(err, CB_EUSAGE, "%s is not an HDF5 file", cfg->target);
+            return H5I_INVALID_HID;
+        }
+    }
+    hid_t file = H5Fopen(name, H5F_ACC_RDONLY, fapl);
+    if (fapl != H5P_DEFAULT)
+        H5Pclose(fapl);
+    if (file < 0)
+        h5_fail(err, "cannot open the file");
+    return file;
+}
+
+/* Page size of a paged file (the cloud-optimised layout), else 0. */
+static int64_t file_page_size(hid_t file)
+{
+    hid_t fcpl = H5Fget_create_plist(file);
+    H5F_fspace_strategy_t strategy = H5F_FSPACE_STRATEGY_FSM_AGGR;
+    hbool_t persist = 0;
+    hsize_t threshold = 0, page = 0;
+    H5Pget_file_space_strategy(fcpl, &strategy, &persist, &threshold);
+    H5Pget_file_space_page_size(fcpl, &page);
+    H5Pclose(fcpl);
+    return strategy == H5F_FSPACE_STRATEGY_PAGE ? (int64_t)page : 0;
+}
+
+/* Rows per task when a dataset has no chunks to follow: about 1 MiB. */
+static int64_t block_rows(int64_t row_bytes)
+{
+    int64_t r = ((int64_t)1 << 20) / (row_bytes > 0 ? row_bytes : 1);
+    return r > 0 ? r : 1;
+}
+
+/* Shape, chunk and element size of an open dataset as a 2-D layout (1-D: N x
+ * 1); a contiguous dataset gets row blocks of about 1 MiB as its "chunk". */
+static int dataset_layout(hid_t dset, const char *name, cb_layout *lay, int *ndims_out, cb_err *err)
+{
+    hid_t space = H5Dget_space(dset), ft = H5Dget_type(dset), dcpl = H5Dget_create_plist(dset);
+    int ndims = H5Sget_simple_extent_ndims(space);
+    hsize_t dims[2] = {1, 1}, cdims[2] = {0, 0};
+    int chunked = H5Pget_layout(dcpl) == H5D_CHUNKED;
+    int vlen = H5Tdetect_class(ft, H5T_VLEN) > 0 || (H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0);
+    size_t esize = H5Tget_size(ft);
+    if (ndims == 1 || ndims == 2) {
+        H5Sget_simple_extent_dims(space, dims, NULL);
+        if (chunked)
+            H5Pget_chunk(dcpl, ndims, cdims);
+    }
+    H5Sclose(space);
+    H5Tclose(ft);
+    H5Pclose(dcpl);
+    if (ndims != 1 && ndims != 2)
+        return cb_fail(err, CB_EUSAGE, "dataset %s has %d dimensions; read takes 1-D and 2-D datasets", name, ndims);
+    if (vlen)
+        return cb_fail(err, CB_EUSAGE, "dataset %s has a variable-length type; read takes fixed-size types", name);
+    if (ndims == 1) {
+        dims[1] = 1;
+        cdims[1] = 1;
+    }
+    if (!chunked)
+        cdims[0] = (hsize_t)block_rows((int64_t)(dims[1] * esize));
+    if (cdims[0] > dims[0])
+        cdims[0] = dims[0];
+    if (!chunked)
+        cdims[1] = dims[1];
+    for (int d = 0; d < 2; d++) {
+        lay->shape[d] = (int64_t)dims[d];
+        lay->chunk[d] = (int64_t)cdims[d];
+    }
+    lay->elem_size = (int)esize;
+    lay->iter = CB_ITER_BLOCK;
+    if (dims[0] == 0 || dims[1] == 0)
+        return cb_fail(err, CB_EUSAGE, "dataset %s is empty", name);
+    *ndims_out = ndims;
+    return 0;
+}
+
+static int h5_describe(const cb_config *cfg, const char *name, cb_table *out, cb_err *err)
+{
+    quiet_hdf5();
+    memset(out, 0, sizeof *out);
+    cb_meta_init(&out->meta);
+    hid_t file = open_lookup(cfg, err);
+    if (file < 0)
+        return -1;
+    int rc = 0, ndims = 0;
+    /* H5Lexists refuses paths whose parents are missing: check each step. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s", name);
+    int found = 1;
+    for (char *p = path + (path[0] == '/'); found && (p = strchr(p, '/')) != NULL; p++) {
+        *p = 0;
+        found = H5Lexists(file, path, H5P_DEFAULT) > 0;
+        *p = '/';
+    }
+    found = found && H5Lexists(file, name, H5P_DEFAULT) > 0;
+    H5O_info_t info;
+    if (!found || H5Oget_info_by_name2(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET) {
+        rc = cb_fail(err, CB_EUSAGE, "%s has no dataset '%s'; list its datasets with h5ls -r %s", cfg->target, name,
+                     cfg->target);
+    } else {
+        hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
+        if (dset < 0)
+            rc = h5_fail(err, "cannot open the dataset");
+        else {
+            rc = dataset_layout(dset, name, &out->layout, &ndims, err);
+            H5Dclose(dset);
+        }
+    }
+    if (rc == 0) {
+        get_meta(file, &out->layout, &out->meta);
+        out->layout.iter = CB_ITER_BLOCK; /* the file's iter_type describes dset, not this one */
+        out->meta.page_size = file_page_size(file);
+    }
+    H5Fclose(file);
+    return rc;
+}
+
 /* ---- open / data I/O ---- */
 
 static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err)
@@ -304,39 +508,73 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
     s->ops = &cb_backend_hdf5;
     s->impl = h;
     h->io = cfg->io;
-    h->file = h->dset = h->fspace = h->dxpl = H5I_INVALID_HID;
-
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-    h->file = H5Fopen(cfg->target, writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
-    H5Pclose(fapl);
+    h->file = h->dset = h->fspace = h->dxpl = h->mtype = H5I_INVALID_HID;
     int rc = 0;
-    if (h->file < 0) {
-        rc = h5_fail(err, "cannot open the file with MPI-IO");
+    const char *dname = cfg->dataset ? cfg->dataset : DSET_NAME;
+    /* A read through sec2/ros3: every rank alone, under the request log. */
+    int solo = is_read_cmd(cfg) && cfg->driver != CB_DRIVER_MPIO;
+
+    hid_t fapl;
+    char name[4096];
+    if (open_name(cfg, name, sizeof name, err) < 0) {
+        rc = -1;
         goto done;
     }
-    h->dset = H5Dopen2(h->file, DSET_NAME, H5P_DEFAULT);
+    if (solo) {
+        int rank;
+        MPI_Comm_rank(comm, &rank);
+        if (!(s->iolog = calloc(1, sizeof *s->iolog))) {
+            rc = cb_fail(err, CB_EIO, "out of memory");
+            goto done;
+        }
+        s->iolog->rank = rank;
+        if ((fapl = solo_fapl(cfg, s->iolog, 1, cfg->page_size, err)) < 0) {
+            rc = -1;
+            goto done;
+        }
+    } else {
+        fapl = H5Pcreate(H5P_FILE_ACCESS);
+        H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    }
+    h->file = H5Fopen(name, writable && !solo ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    if (h->file < 0) {
+        rc = h5_fail(err, solo ? (cfg->driver == CB_DRIVER_ROS3 ? "cannot open the file with ros3"
+                                                                 : "cannot open the file with sec2")
+                               : "cannot open the file with MPI-IO");
+        goto done;
+    }
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (cfg->chunk_cache >= 0 || cfg->chunk_cache_slots >= 0)
+        /* The *_DEFAULT values mean "as the file access list says". */
+        H5Pset_chunk_cache(dapl, cfg->chunk_cache_slots >= 0 ? (size_t)cfg->chunk_cache_slots : H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
+                           cfg->chunk_cache >= 0 ? (size_t)cfg->chunk_cache : H5D_CHUNK_CACHE_NBYTES_DEFAULT,
+                           H5D_CHUNK_CACHE_W0_DEFAULT);
+    h->dset = H5Dopen2(h->file, dname, dapl);
+    H5Pclose(dapl);
     if (h->dset < 0) {
-        rc = h5_fail(err, "cannot open dataset dset");
+        char what[1100];
+        snprintf(what, sizeof what, "cannot open dataset %s", dname);
+        rc = h5_fail(err, what);
         goto done;
     }
     h->fspace = H5Dget_space(h->dset);
-    hsize_t dims[2], cdims[2];
-    H5Sget_simple_extent_dims(h->fspace, dims, NULL);
+    if (dataset_layout(h->dset, dname, &s->layout, &h->ndims, err) < 0) {
+        rc = -1;
+        goto done;
+    }
     hid_t dcpl = H5Dget_create_plist(h->dset);
-    H5Pget_chunk(dcpl, 2, cdims);
     int nfilters = H5Pget_nfilters(dcpl);
     H5Pclose(dcpl);
-    hid_t ft = H5Dget_type(h->dset);
-    s->layout.elem_size = (int)H5Tget_size(ft);
-    H5Tclose(ft);
-    for (int d = 0; d < 2; d++) {
-        s->layout.shape[d] = (int64_t)dims[d];
-        s->layout.chunk[d] = (int64_t)cdims[d];
+    if (cfg->dataset) {
+        h->mtype = H5Dget_type(h->dset); /* raw bytes as stored: nothing to convert */
+    } else {
+        h->mtype = H5Tcopy(mem_value_type(s->layout.elem_size));
+        cb_meta m;
+        cb_meta_init(&m);
+        get_meta(h->file, &s->layout, &m);
     }
-    cb_meta m;
-    cb_meta_init(&m);
-    get_meta(h->file, &s->layout, &m);
+    hsize_t cdims[2] = {(hsize_t)s->layout.chunk[0], (hsize_t)s->layout.chunk[1]};
 
     h->dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(h->dxpl, cfg->io == CB_IO_COLLECTIVE ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT);
@@ -374,7 +612,8 @@ static hid_t select_task(h5_store *h, const cb_task *t)
     hsize_t start[2] = {(hsize_t)t->x, (hsize_t)t->y};
     hsize_t count[2] = {(hsize_t)t->nrow, (hsize_t)t->ncol};
     H5Sselect_hyperslab(h->fspace, H5S_SELECT_SET, start, NULL, count, NULL);
-    return H5Screate_simple(2, count, NULL);
+    /* A 1-D dataset is N x 1: its tasks have one column. */
+    return H5Screate_simple(h->ndims ? h->ndims : 2, count, NULL);
 }
 
 /* Copy nrow rows of rowb bytes between buffers of different row strides. */
@@ -432,7 +671,7 @@ static int h5_write_task(cb_store *s, const cb_task *t, const void *buf, cb_err 
 static int h5_read_task(cb_store *s, const cb_task *t, void *buf, cb_err *err)
 {
     h5_store *h = s->impl;
-    hid_t mt = mem_value_type(s->layout.elem_size);
+    hid_t mt = h->mtype;
     if (h->io == CB_IO_DIRECT) {
         if (check_direct(s, t, err) < 0)
             return -1;
@@ -462,6 +701,7 @@ static int h5_close(cb_store *s, cb_err *err)
     h5_store *h = s->impl;
     int rc = 0;
     if (h) {
+        if (h->mtype >= 0) H5Tclose(h->mtype);
         if (h->dxpl >= 0) H5Pclose(h->dxpl);
         if (h->fspace >= 0) H5Sclose(h->fspace);
         if (h->dset >= 0) H5Dclose(h->dset);
@@ -471,6 +711,10 @@ static int h5_close(cb_store *s, cb_err *err)
         free(h);
     }
     free(s->net.latency);
+    if (s->iolog) {
+        cb_iolog_free(s->iolog);
+        free(s->iolog);
+    }
     free(s);
     return rc;
 }
@@ -482,21 +726,21 @@ static int h5_load_table(const cb_config *cfg, cb_table *out, cb_err *err)
     quiet_hdf5();
     memset(out, 0, sizeof *out);
     cb_meta_init(&out->meta);
-    if (access(cfg->target, F_OK) != 0)
-        return cb_fail(err, CB_EUSAGE, "%s does not exist; create it first with: chunkbench create %s NROWS NCOLS",
-                       cfg->target, cfg->target);
-    if (H5Fis_hdf5(cfg->target) <= 0)
-        return cb_fail(err, CB_EUSAGE, "%s is not an HDF5 file", cfg->target);
-    hid_t file = H5Fopen(cfg->target, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t file = open_lookup(cfg, err);
     if (file < 0)
-        return h5_fail(err, "cannot open the file");
+        return -1;
+    out->meta.page_size = file_page_size(file);
     int rc = 0;
     hid_t dset = H5I_INVALID_HID, table = H5I_INVALID_HID, rt = H5I_INVALID_HID;
     unsigned char *rows = NULL;
     if (H5Lexists(file, DSET_NAME, H5P_DEFAULT) <= 0 ||
         (H5Lexists(file, TABLE_NAME, H5P_DEFAULT) <= 0 && H5Lexists(file, SEED_TABLE_NAME, H5P_DEFAULT) <= 0)) {
-        rc = cb_fail(err, CB_EUSAGE, "%s is not a chunkbench file (it needs datasets dset and task_list); create one with chunkbench create",
-                     cfg->target);
+        if (is_read_cmd(cfg))
+            rc = cb_fail(err, CB_EUSAGE, "%s is not a chunkbench file (no dset and task_list): name the datasets to read, e.g. chunkbench read %s /group/data",
+                         cfg->target, cfg->target);
+        else
+            rc = cb_fail(err, CB_EUSAGE, "%s is not a chunkbench file (it needs datasets dset and task_list); create one with chunkbench create",
+                         cfg->target);
         goto done;
     }
     dset = H5Dopen2(file, DSET_NAME, H5P_DEFAULT);
@@ -602,4 +846,5 @@ const cb_backend cb_backend_hdf5 = {
     .close = h5_close,
     .load_table = h5_load_table,
     .save_table = h5_save_table,
+    .describe = h5_describe,
 };

@@ -18,6 +18,12 @@ const char *cb_io_name(cb_io_mode m)
     return n[m];
 }
 
+const char *cb_driver_name(cb_driver d)
+{
+    static const char *n[] = {"default", "mpio", "sec2", "ros3"};
+    return n[d];
+}
+
 static const char *usage_all =
     "usage: chunkbench COMMAND [options]\n"
     "\n"
@@ -29,6 +35,7 @@ static const char *usage_all =
     "  write  TARGET                               write every pending task (under mpirun)\n"
     "  status [-v] TARGET                          progress, bandwidth, latency, writers\n"
     "  verify TARGET                               read back complete tasks and check them\n"
+    "  read   TARGET [DATASET...]                  timed read: drivers, caches, request log\n"
     "  run    TARGET NROWS NCOLS [row|col|block]   create + write + status in one go\n"
     "  report TARGET|RUN.json ... -o FILE.html      an HTML report with pictures\n"
     "  compare RUN.json RUN.json ... [--csv]        runs side by side, ratios to the first\n"
@@ -102,6 +109,28 @@ static const char *usage_verify =
     "  --endpoint URL, --bucket NAME   HSDS server and bucket\n"
     "  -q, --quiet          print errors only\n";
 
+static const char *usage_read =
+    "usage: [mpirun -n N] chunkbench read TARGET [DATASET...] [options]\n"
+    "  Reads the dataset task by task (or the named 1-D/2-D datasets by row blocks),\n"
+    "  times every task and every storage request, and prints the report. Never\n"
+    "  writes to TARGET. TARGET: a file, an http(s):// or s3:// URL, or hdf5://.\n"
+    "options:\n"
+    "  --driver mpio|sec2|ros3   mpio: one parallel open (default for files); sec2:\n"
+    "                       every rank opens the file read-only on its own; ros3:\n"
+    "                       HTTP range requests (default for URLs)\n"
+    "  --iter block|row|col tasks (default: the file's own)\n"
+    "  --schedule block|cyclic|dynamic   --io independent|collective|direct (mpio)\n"
+    "  --verify             compare every value with the generator (chunkbench files)\n"
+    "  --chunk-cache BYTES  chunk cache size (rdcc_nbytes); --chunk-cache-slots N\n"
+    "  --page-buffer BYTES  HDF5 page buffer (paged files; sec2/ros3 only)\n"
+    "  --preset default|tuned   HDF5 defaults, or the seed's optimised settings\n"
+    "                       (page buffer 16 MiB when the file is paged, chunk cache 4 MiB)\n"
+    "  --log FILE           every storage request as CSV (sec2/ros3)\n"
+    "  --s3-region R, --s3-key-id ID, --s3-secret KEY   ros3 credentials (else anonymous)\n"
+    "  --json FILE|-, --csv FILE, --report FILE   as for write\n"
+    "  --endpoint URL, --bucket NAME   HSDS server and bucket\n"
+    "  -q, --quiet          print errors only\n";
+
 static const char *usage_run =
     "usage: [mpirun -n N] chunkbench run TARGET NROWS NCOLS [row|col|block] [options]\n"
     "  create + write + status in one command. Takes the options of create and write.\n";
@@ -116,13 +145,15 @@ const char *cb_usage(cb_cmd cmd)
     case CB_CMD_RUN: return usage_run;
     case CB_CMD_REPORT: return usage_report;
     case CB_CMD_COMPARE: return usage_compare;
+    case CB_CMD_READ: return usage_read;
     default: return usage_all;
     }
 }
 
 enum {
     O_DTYPE = 256, O_CHUNK, O_CHUNK_MB, O_ALIGN, O_PAGE, O_FORCE, O_SEED, O_SCHED, O_IO, O_MAXT, O_ITER,
-    O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET, O_REWRITE, O_REPORT,
+    O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET, O_REWRITE, O_REPORT, O_DRIVER, O_ITERT, O_VERIFY, O_CCACHE,
+    O_CSLOTS, O_PBUF, O_PRESET, O_LOG, O_S3REGION, O_S3ID, O_S3SECRET,
 };
 
 static const struct option long_opts[] = {
@@ -135,6 +166,12 @@ static const struct option long_opts[] = {
     {"json", required_argument, 0, O_JSON},         {"csv", required_argument, 0, O_CSV},
     {"endpoint", required_argument, 0, O_ENDPOINT}, {"bucket", required_argument, 0, O_BUCKET},
     {"rewrite", no_argument, 0, O_REWRITE},         {"report", required_argument, 0, O_REPORT},
+    {"driver", required_argument, 0, O_DRIVER},     {"iter", required_argument, 0, O_ITERT},
+    {"verify", no_argument, 0, O_VERIFY},           {"chunk-cache", required_argument, 0, O_CCACHE},
+    {"chunk-cache-slots", required_argument, 0, O_CSLOTS}, {"page-buffer", required_argument, 0, O_PBUF},
+    {"preset", required_argument, 0, O_PRESET},     {"log", required_argument, 0, O_LOG},
+    {"s3-region", required_argument, 0, O_S3REGION}, {"s3-key-id", required_argument, 0, O_S3ID},
+    {"s3-secret", required_argument, 0, O_S3SECRET},
     {"output", required_argument, 0, 'o'},         {"quiet", no_argument, 0, 'q'},                 {"verbose", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},                  {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0},
@@ -155,6 +192,11 @@ static int allowed(cb_cmd cmd, int opt)
     case CB_CMD_STATUS: return common || opt == 'v' || opt == O_JSON || opt == O_CSV;
     case CB_CMD_VERIFY: return common || opt == O_SCHED || opt == O_IO || opt == O_JSON;
     case CB_CMD_REPORT: return common || opt == 'o';
+    case CB_CMD_READ:
+        return common || opt == O_SCHED || opt == O_IO || opt == O_JSON || opt == O_CSV || opt == O_REPORT ||
+               opt == O_DRIVER || opt == O_ITERT || opt == O_VERIFY || opt == O_CCACHE || opt == O_CSLOTS ||
+               opt == O_PBUF || opt == O_PRESET || opt == O_LOG || opt == O_S3REGION || opt == O_S3ID ||
+               opt == O_S3SECRET || opt == O_MAXT;
     case CB_CMD_COMPARE: return opt == 'q' || opt == 'h' || opt == 'V';
     default: return common;
     }
@@ -240,6 +282,40 @@ static int parse_chunk(const char *s, int64_t chunk[2], cb_err *err)
     return 0;
 }
 
+/* The read options that only make sense together, checked before any I/O. */
+static int check_read(cb_config *cfg, int hsds, int io_given, cb_err *err)
+{
+    int url = !strncmp(cfg->target, "http://", 7) || !strncmp(cfg->target, "https://", 8) ||
+              !strncmp(cfg->target, "s3://", 5);
+    if (hsds) {
+        if (cfg->driver || cfg->page_buffer >= 0 || cfg->chunk_cache >= 0 || cfg->log_path)
+            return cb_fail(err, CB_EUSAGE, "--driver, --page-buffer, --chunk-cache and --log apply to HDF5 files and URLs, not to HSDS domains");
+        return 0;
+    }
+    if (cfg->driver == CB_DRIVER_DEFAULT)
+        cfg->driver = url ? CB_DRIVER_ROS3 : CB_DRIVER_MPIO;
+    if (url && cfg->driver != CB_DRIVER_ROS3)
+        return cb_fail(err, CB_EUSAGE, "%s is a URL: read it with --driver ros3", cfg->target);
+    if (!url && cfg->driver == CB_DRIVER_ROS3)
+        return cb_fail(err, CB_EUSAGE, "--driver ros3 reads http://, https:// or s3:// URLs; '%s' is a path (use sec2 or mpio)", cfg->target);
+    if (cfg->driver != CB_DRIVER_MPIO && io_given && cfg->io != CB_IO_INDEPENDENT)
+        return cb_fail(err, CB_EUSAGE, "--io %s needs --driver mpio; with %s every rank reads on its own",
+                       cb_io_name(cfg->io), cb_driver_name(cfg->driver));
+    if (cfg->driver == CB_DRIVER_MPIO && cfg->page_buffer > 0)
+        return cb_fail(err, CB_EUSAGE, "--page-buffer needs --driver sec2 or ros3: HDF5 1.10 disables the page buffer for parallel (MPI-IO) access");
+    if (cfg->driver == CB_DRIVER_MPIO && cfg->log_path)
+        return cb_fail(err, CB_EUSAGE, "--log needs --driver sec2 or ros3: MPI-IO requests are not logged (HDF5 cannot stack a logging driver on MPI-IO)");
+    if ((cfg->s3_key_id != NULL) != (cfg->s3_secret != NULL))
+        return cb_fail(err, CB_EUSAGE, "give both --s3-key-id and --s3-secret, or neither (anonymous)");
+    if ((cfg->s3_key_id || cfg->s3_region) && cfg->driver != CB_DRIVER_ROS3)
+        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-key-id and --s3-secret apply to --driver ros3");
+    if (cfg->verify && cfg->ndatasets > 0)
+        for (int i = 0; i < cfg->ndatasets; i++)
+            if (strcmp(cfg->datasets[i], "dset") && strcmp(cfg->datasets[i], "/dset"))
+                return cb_fail(err, CB_EUSAGE, "--verify checks chunkbench's dataset dset; '%s' has no generator to check against", cfg->datasets[i]);
+    return 0;
+}
+
 static cb_cmd cmd_of(const char *s)
 {
     if (!strcmp(s, "create")) return CB_CMD_CREATE;
@@ -249,6 +325,7 @@ static cb_cmd cmd_of(const char *s)
     if (!strcmp(s, "run")) return CB_CMD_RUN;
     if (!strcmp(s, "report")) return CB_CMD_REPORT;
     if (!strcmp(s, "compare")) return CB_CMD_COMPARE;
+    if (!strcmp(s, "read")) return CB_CMD_READ;
     return CB_CMD_NONE;
 }
 
@@ -260,6 +337,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
     cfg->layout.chunk[1] = 1000;
     cfg->seed = 1;
     cfg->iterations = 1;
+    cfg->chunk_cache = cfg->chunk_cache_slots = cfg->page_buffer = -1;
     if (argc < 2)
         return cb_fail(err, CB_EUSAGE, "no command given; try chunkbench --help");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -272,7 +350,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
     }
     cfg->cmd = cmd_of(argv[1]);
     if (cfg->cmd == CB_CMD_NONE)
-        return cb_fail(err, CB_EUSAGE, "unknown command '%s'; commands: create, write, status, verify, run, report, compare", argv[1]);
+        return cb_fail(err, CB_EUSAGE, "unknown command '%s'; commands: create, write, status, verify, read, run, report, compare", argv[1]);
 
     int64_t v;
     double d;
@@ -346,9 +424,10 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
             if (!strcmp(optarg, "block")) cfg->sched = CB_SCHED_BLOCK;
             else if (!strcmp(optarg, "cyclic")) cfg->sched = CB_SCHED_CYCLIC;
             else if (!strcmp(optarg, "dynamic")) cfg->sched = CB_SCHED_DYNAMIC;
-            else if (!strcmp(optarg, "server") && cfg->cmd != CB_CMD_VERIFY) cfg->sched = CB_SCHED_SERVER;
+            else if (!strcmp(optarg, "server") && cfg->cmd != CB_CMD_VERIFY && cfg->cmd != CB_CMD_READ)
+                cfg->sched = CB_SCHED_SERVER;
             else return cb_fail(err, CB_EUSAGE, "--schedule must be block, cyclic, dynamic%s, got '%s'",
-                                cfg->cmd != CB_CMD_VERIFY ? " or server" : "", optarg);
+                                cfg->cmd != CB_CMD_VERIFY && cfg->cmd != CB_CMD_READ ? " or server" : "", optarg);
             sched_given = 1;
             break;
         case O_IO:
@@ -375,6 +454,36 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
         case O_JSON: cfg->json_path = optarg; break;
         case O_CSV: cfg->csv_path = optarg; break;
         case O_ENDPOINT: cfg->endpoint = optarg; break;
+        case O_DRIVER:
+            if (!strcmp(optarg, "mpio")) cfg->driver = CB_DRIVER_MPIO;
+            else if (!strcmp(optarg, "sec2")) cfg->driver = CB_DRIVER_SEC2;
+            else if (!strcmp(optarg, "ros3")) cfg->driver = CB_DRIVER_ROS3;
+            else return cb_fail(err, CB_EUSAGE, "--driver must be mpio, sec2 or ros3, got '%s'", optarg);
+            break;
+        case O_ITERT:
+            if (cb_iter_parse(optarg, &cfg->iter) < 0)
+                return cb_fail(err, CB_EUSAGE, "--iter must be block, row or col, got '%s'", optarg);
+            cfg->iter_given = 1;
+            break;
+        case O_VERIFY: cfg->verify = 1; break;
+        case O_CCACHE:
+            if (parse_int("--chunk-cache", optarg, 0, (int64_t)1 << 40, 1, &cfg->chunk_cache, err) < 0) return -1;
+            break;
+        case O_CSLOTS:
+            if (parse_int("--chunk-cache-slots", optarg, 1, INT32_MAX, 0, &cfg->chunk_cache_slots, err) < 0) return -1;
+            break;
+        case O_PBUF:
+            if (parse_int("--page-buffer", optarg, 0, (int64_t)1 << 40, 1, &cfg->page_buffer, err) < 0) return -1;
+            break;
+        case O_PRESET:
+            if (!strcmp(optarg, "default")) cfg->preset = CB_PRESET_DEFAULT;
+            else if (!strcmp(optarg, "tuned")) cfg->preset = CB_PRESET_TUNED;
+            else return cb_fail(err, CB_EUSAGE, "--preset must be default or tuned, got '%s'", optarg);
+            break;
+        case O_LOG: cfg->log_path = optarg; break;
+        case O_S3REGION: cfg->s3_region = optarg; break;
+        case O_S3ID: cfg->s3_key_id = optarg; break;
+        case O_S3SECRET: cfg->s3_secret = optarg; break;
         case O_BUCKET: cfg->bucket = optarg; break;
         default: return cb_fail(err, CB_EUSAGE, "unexpected option; see chunkbench --help");
         }
@@ -413,7 +522,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
         return 0;
     }
     int takes_shape = cfg->cmd == CB_CMD_CREATE || cfg->cmd == CB_CMD_RUN;
-    int need = takes_shape ? 3 : 1, most = takes_shape ? 4 : 1;
+    int need = takes_shape ? 3 : 1, most = takes_shape ? 4 : cfg->cmd == CB_CMD_READ ? npos : 1;
     if (npos < need)
         return cb_fail(err, CB_EUSAGE, "missing argument%s: %s; see chunkbench %s --help", need - npos > 1 ? "s" : "",
                        takes_shape ? "TARGET NROWS NCOLS" : "TARGET", argv[1]);
@@ -441,6 +550,12 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
             return -1;
     }
     int hsds = !strncmp(cfg->target, "hdf5://", 7);
+    if (cfg->cmd == CB_CMD_READ) {
+        cfg->datasets = pos + 1;
+        cfg->ndatasets = npos - 1;
+        if (check_read(cfg, hsds, io_given, err) < 0)
+            return -1;
+    }
     if (hsds && (cfg->align || cfg->page_size))
         return cb_fail(err, CB_EUSAGE, "--align and --page-size apply to HDF5 files, not to HSDS domains");
     if (hsds && io_given && cfg->io != CB_IO_INDEPENDENT)

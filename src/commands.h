@@ -13,6 +13,7 @@ int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err);
+int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 /* report and compare (cfg->cmd tells which). */
 int cmd_report(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 

@@ -31,6 +31,7 @@ int main(int argc, char **argv)
         case CB_CMD_WRITE: rc = cmd_write(&cfg, MPI_COMM_WORLD, &err); break;
         case CB_CMD_STATUS: rc = cmd_status(&cfg, MPI_COMM_WORLD, &err); break;
         case CB_CMD_VERIFY: rc = cmd_verify(&cfg, MPI_COMM_WORLD, &err); break;
+        case CB_CMD_READ: rc = cmd_read(&cfg, MPI_COMM_WORLD, &err); break;
         case CB_CMD_REPORT:
         case CB_CMD_COMPARE: rc = cmd_report(&cfg, MPI_COMM_WORLD, &err); break;
         case CB_CMD_RUN:

@@ -180,6 +180,9 @@ close:
     cb_sched_end(sched);
     out->net = st->net;                   /* the store's buffer now belongs to out */
     memset(&st->net, 0, sizeof st->net);
+    /* The log stays where it is: reads made while closing still reach it. */
+    out->iolog = st->iolog;
+    st->iolog = NULL;
     cb_err cerr = {0};
     st->ops->close(st, &cerr);
     out->close_end = cb_now() - o->clock_offset;
@@ -197,5 +200,9 @@ void cb_phase_out_free(cb_phase_out *o)
     free(o->recs);
     free(o->bad);
     free(o->net.latency);
+    if (o->iolog) {
+        cb_iolog_free(o->iolog);
+        free(o->iolog);
+    }
     memset(o, 0, sizeof *o);
 }

@@ -178,6 +178,23 @@ void cb_gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out)
     free(buf);
 }
 
+int cb_gather_iolog(const cb_phase_out *mine, MPI_Comm comm, cb_ioreq **all, int64_t *nall, int64_t *lost,
+                    int *logged, cb_err *err)
+{
+    int64_t mine2[2] = {mine->iolog ? mine->iolog->lost : 0, mine->iolog != NULL}, sum[2] = {0, 0};
+    MPI_Allreduce(mine2, sum, 2, MPI_INT64_T, MPI_SUM, comm);
+    *lost = sum[0];
+    *logged = sum[1] > 0;
+    void *buf = NULL;
+    int64_t bytes = 0;
+    const cb_iolog *l = mine->iolog;
+    if (gather_bytes(l ? l->v : NULL, l ? l->n * (int64_t)sizeof(cb_ioreq) : 0, comm, &buf, &bytes, NULL, err) < 0)
+        return -1;
+    *all = buf;
+    *nall = bytes / (int64_t)sizeof(cb_ioreq);
+    return 0;
+}
+
 void cb_pod_name(int rank, char pod[CB_POD_LEN + 1])
 {
     char host[256] = "localhost";

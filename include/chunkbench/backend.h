@@ -9,6 +9,7 @@
 
 #include "chunkbench/config.h"
 #include "chunkbench/error.h"
+#include "chunkbench/iolog.h"
 #include "chunkbench/tasks.h"
 
 /* Run metadata kept with the dataset (attributes of the root group). */
@@ -22,6 +23,9 @@ typedef struct cb_meta {
     int32_t writers;
     char schedule[16], io[16];
     int64_t requests, retries; /* HTTP (HSDS); 0 for files */
+    /* Properties of the file, not of a run: */
+    int64_t page_size;     /* file-space page size of a paged file; 0 when not paged */
+    char phase[8];         /* in reports: "read" for a read run; "" means write */
 } cb_meta;
 
 /* Layout + metadata + the whole task table, as stored. */
@@ -53,6 +57,10 @@ typedef struct cb_store {
     int lockstep;
     cb_net_stats net;
     void *impl;
+    /* Every storage request of this open, when the backend can log them
+     * (NULL otherwise). The phase takes it over before close; requests
+     * made while closing still land in it. */
+    cb_iolog *iolog;
 } cb_store;
 
 typedef struct cb_backend {
@@ -77,6 +85,10 @@ typedef struct cb_backend {
     /* One process: write the rows listed (all when rows == NULL) and the metadata. */
     int (*save_table)(const cb_config *cfg, const cb_table *tab, const int64_t *rows, int64_t nrows,
                       cb_err *err);
+    /* One process, read-only (NULL when the backend reads `dset` only): shape,
+     * chunk and element size of any 1-D or 2-D dataset, as a layout (1-D: N x 1),
+     * and the file's metadata. open() then reads cfg->dataset. */
+    int (*describe)(const cb_config *cfg, const char *name, cb_table *out, cb_err *err);
 } cb_backend;
 
 extern const cb_backend cb_backend_hdf5;

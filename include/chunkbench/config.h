@@ -11,11 +11,17 @@
 
 typedef enum {
     CB_CMD_NONE = 0, CB_CMD_CREATE, CB_CMD_WRITE, CB_CMD_STATUS, CB_CMD_VERIFY, CB_CMD_RUN, CB_CMD_REPORT,
-    CB_CMD_COMPARE,
+    CB_CMD_COMPARE, CB_CMD_READ,
 } cb_cmd;
 
 typedef enum { CB_SCHED_BLOCK = 0, CB_SCHED_CYCLIC, CB_SCHED_DYNAMIC, CB_SCHED_SERVER } cb_sched_kind;
 typedef enum { CB_IO_INDEPENDENT = 0, CB_IO_COLLECTIVE, CB_IO_DIRECT } cb_io_mode;
+/* read: how each rank opens the file. mpio: one parallel open; sec2: every
+ * rank on its own, read-only (where 1.10's page buffer works); ros3: a URL. */
+typedef enum { CB_DRIVER_DEFAULT = 0, CB_DRIVER_MPIO, CB_DRIVER_SEC2, CB_DRIVER_ROS3 } cb_driver;
+typedef enum { CB_PRESET_NONE = 0, CB_PRESET_DEFAULT, CB_PRESET_TUNED } cb_preset;
+
+const char *cb_driver_name(cb_driver d);
 
 const char *cb_sched_name(cb_sched_kind k);
 const char *cb_io_name(cb_io_mode m);
@@ -41,6 +47,21 @@ typedef struct cb_config {
     int iterations;
     int rewrite;         /* write complete tasks too (implied by iterations > 1) */
     double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
+
+    /* read */
+    cb_driver driver;
+    cb_preset preset;
+    int iter_given;          /* --iter: tasks by block/row/col instead of the file's own */
+    cb_iter iter;
+    int verify;              /* --verify */
+    int64_t chunk_cache;     /* --chunk-cache BYTES (rdcc_nbytes); -1: HDF5's default */
+    int64_t chunk_cache_slots; /* --chunk-cache-slots N; -1: HDF5's default */
+    int64_t page_buffer;     /* --page-buffer BYTES; -1: unset, 0: none */
+    const char *log_path;    /* --log FILE: the raw request log as CSV */
+    const char *s3_region, *s3_key_id, *s3_secret;
+    const char *dataset;     /* the dataset a read opens (NULL: dset); set by cmd_read */
+    char **datasets;         /* read TARGET DATASET...: the names given */
+    int ndatasets;
 
     /* output */
     int quiet, verbose;

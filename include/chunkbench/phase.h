@@ -41,6 +41,7 @@ typedef struct cb_phase_out {
     cb_mismatch *bad;
     int64_t nbad, capbad;
     cb_net_stats net;             /* copied from the store before it closes */
+    cb_iolog *iolog;              /* the store's request log (NULL: not logged), taken over */
 } cb_phase_out;
 
 /* Collective. tasks[k], k < ntasks, are the phase's tasks and index[k] their

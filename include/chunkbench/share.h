@@ -27,6 +27,12 @@ int cb_gather_bad(const cb_phase_out *mine, MPI_Comm comm, cb_mismatch **all, in
 /* Collective. Request counts and latency percentiles of all writers, on rank 0. */
 void cb_gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out);
 
+/* Collective. Every rank's request log on rank 0 (NULL elsewhere); *logged
+ * tells whether any rank had a log (a driver that logs), *lost sums the
+ * requests that could not be stored. */
+int cb_gather_iolog(const cb_phase_out *mine, MPI_Comm comm, cb_ioreq **all, int64_t *nall, int64_t *lost,
+                    int *logged, cb_err *err);
+
 /* The writer name of this rank: r<rank>@<host>. */
 void cb_pod_name(int rank, char pod[CB_POD_LEN + 1]);
 

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The seed's cloud-optimised HDF5 experiment on this machine: one dataset in
+# four layouts (1 MB chunks, the same paged, rechunked to 2 MB and 4 MB),
+# read with sec2 and with ros3 from a loopback nginx, with HDF5's default
+# settings and the seed's tuned ones. Prints a table, writes an HTML report
+# of all runs, and appends the figures to bench/RESULTS.md.
+# Usage: bench/read_layouts.sh [NROWS NCOLS [RANKS [REPEATS]]]   (default 4000 4000 2 3)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+CB=${CHUNKBENCH:-$HERE/../build/chunkbench}
+NR=${1:-4000} NC=${2:-4000} NP=${3:-2} REP=${4:-3}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+W=$(mktemp -d /tmp/cbread.XXXXXX); chmod 755 "$W"
+PORT=$(/usr/bin/python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
+mkdir -p "$W/ng"
+cat > "$W/ng/nginx.conf" <<CONF
+daemon off; pid $W/ng/pid; error_log $W/ng/error.log;
+events { worker_connections 64; }
+http { access_log off; client_body_temp_path $W/ng/b; proxy_temp_path $W/ng/p; fastcgi_temp_path $W/ng/f;
+  uwsgi_temp_path $W/ng/u; scgi_temp_path $W/ng/s; server { listen 127.0.0.1:$PORT; root $W; } }
+CONF
+nginx -c "$W/ng/nginx.conf" -e "$W/ng/error.log" & NGPID=$!
+trap 'kill $NGPID 2>/dev/null; wait 2>/dev/null' EXIT
+sleep 0.5
+declare -A LAYOUT=([original]="--chunk-mb 1" [paged]="--chunk-mb 1 --page-size 8M" [rechunked-2mb]="--chunk-mb 2" [rechunked-4mb]="--chunk-mb 4")
+for l in original paged rechunked-2mb rechunked-4mb; do
+  $CB create "$W/$l.h5" "$NR" "$NC" ${LAYOUT[$l]} -q --force
+  mpirun -n "$NP" $CB write "$W/$l.h5" -q
+done
+runs=()
+# Interleave what is compared, repeat, keep every run (medians below).
+for r in $(seq "$REP"); do
+  for preset in default tuned; do
+    for drv in sec2 ros3; do
+      for l in original paged rechunked-2mb rechunked-4mb; do
+        t=$W/$l.h5; [ $drv = ros3 ] && t=http://127.0.0.1:$PORT/$l.h5
+        j=$W/run-$l-$drv-$preset-$r.json
+        mpirun -n "$NP" $CB read "$t" --driver $drv --preset $preset --verify --json "$j" -q
+        runs+=("$j")
+      done
+    done
+  done
+done
+$CB report "${runs[@]:0:16}" -o "${REPORT:-$W/../read_layouts.html}" -q && echo "report: ${REPORT:-$W/../read_layouts.html}"
+/usr/bin/python3 - "$W" "$NR" "$NC" "$NP" "$REP" "${runs[@]}" <<'PYEOF' | tee "$W/table.md"
+import json, statistics, sys, collections, platform, datetime
+w, nr, nc, np_, rep, files = sys.argv[1], *sys.argv[2:6], sys.argv[6:]
+g = collections.defaultdict(list)
+for f in files:
+    d = json.load(open(f))
+    layout = f.split("/run-")[1].rsplit("-", 3)[0]
+    g[(layout, d["driver"], d["cache"]["preset"])].append(d)
+print(f"\n### read_layouts.sh, {datetime.date.today()}: {nr} x {nc} float64 ({int(nr)*int(nc)*8/1e6:.0f} MB), {np_} ranks, median of {rep}, {platform.node()}\n")
+print("| layout | driver | preset | chunk | MB/s (open..close) | p50 task ms | requests | <1KB | 1-10KB | 10-100KB | >100KB | over-read |")
+print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for (l, drv, pre), ds in sorted(g.items()):
+    med = lambda f: statistics.median(f(d) for d in ds)
+    q = ds[0]["requests"]
+    h = [x["requests"] for x in q["histogram"]]
+    print(f"| {l} | {drv} | {pre} | {ds[0]['chunk'][0]}x{ds[0]['chunk'][1]} | {med(lambda d: d['bandwidth_MBps']['ior']):.0f} | "
+          f"{med(lambda d: d['latency_s']['p50'])*1e3:.2f} | {q['count']} | {h[0]} | {h[1]} | {h[2]} | {h[3]} | {q['over_read']:.3f} |")
+PYEOF
+{ [ -f "$HERE/RESULTS.md" ] || echo "# Benchmark results"; cat "$W/table.md"; } > "$W/res.md"
+[ -f "$HERE/RESULTS.md" ] && { cat "$HERE/RESULTS.md"; cat "$W/table.md"; } > "$W/res.md"
+mv "$W/res.md" "$HERE/RESULTS.md"
+rm -rf "$W"
