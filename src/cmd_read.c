@@ -261,7 +261,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
         goto out;
 
     char pod[CB_POD_LEN + 1];
-    cb_pod_name(rank, pod);
+    cb_pod_name(rank, 0, pod);
     double offset = cb_clock_offset(comm);
     cb_phase_opts po = {.writing = 0, .verify = cfg.verify, .seed = (uint64_t)src.meta.seed, .sched = cfg.sched,
                         .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,

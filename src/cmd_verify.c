@@ -28,7 +28,7 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         goto out;
 
     char pod[CB_POD_LEN + 1];
-    cb_pod_name(rank, pod);
+    cb_pod_name(rank, 0, pod);
     cb_phase_opts po = {.writing = 0, .verify = 1, .seed = (uint64_t)tab.meta.seed, .sched = cfg->sched,
                         .pod = pod, .clock_offset = cb_clock_offset(comm),
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};

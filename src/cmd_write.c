@@ -91,7 +91,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         goto fail;
 
     char pod[CB_POD_LEN + 1];
-    cb_pod_name(rank, pod);
+    cb_pod_name(rank, cfg->sched == CB_SCHED_SERVER, pod);
     double offset = cb_clock_offset(comm), skew = 0, abs_off = offset < 0 ? -offset : offset;
     MPI_Reduce(&abs_off, &skew, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
     cb_phase_opts po = {.writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,

@@ -195,7 +195,7 @@ int cb_gather_iolog(const cb_phase_out *mine, MPI_Comm comm, cb_ioreq **all, int
     return 0;
 }
 
-void cb_pod_name(int rank, char pod[CB_POD_LEN + 1])
+void cb_pod_name(int rank, int unique, char pod[CB_POD_LEN + 1])
 {
     char host[256] = "localhost";
     gethostname(host, sizeof host - 1);
@@ -203,5 +203,8 @@ void cb_pod_name(int rank, char pod[CB_POD_LEN + 1])
     char *dot = strchr(host, '.');
     if (dot)
         *dot = 0; /* the short name, so the pod fits its 40 bytes */
-    snprintf(pod, CB_POD_LEN + 1, "r%d@%.30s", rank, host);
+    if (unique) /* independent writers are all rank 0: tell them apart */
+        snprintf(pod, CB_POD_LEN + 1, "r%d.%d@%.24s", rank, (int)getpid(), host);
+    else
+        snprintf(pod, CB_POD_LEN + 1, "r%d@%.30s", rank, host);
 }

@@ -33,7 +33,8 @@ void cb_gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out)
 int cb_gather_iolog(const cb_phase_out *mine, MPI_Comm comm, cb_ioreq **all, int64_t *nall, int64_t *lost,
                     int *logged, cb_err *err);
 
-/* The writer name of this rank: r<rank>@<host>. */
-void cb_pod_name(int rank, char pod[CB_POD_LEN + 1]);
+/* The writer name of this rank: r<rank>@<host>, or r<rank>.<pid>@<host> when
+ * `unique` (writers that claim from a server need not share one MPI job). */
+void cb_pod_name(int rank, int unique, char pod[CB_POD_LEN + 1]);
 
 #endif

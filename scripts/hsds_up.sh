@@ -1,0 +1,133 @@
+#!/bin/bash
+# Start a private HSDS for tests: POSIX storage under DIR/data, log DIR/hsds.log,
+# clients use http://127.0.0.1:PORT. Writes DIR/env.sh (source it for
+# HS_ENDPOINT, HS_USERNAME, HS_PASSWORD, HS_BUCKET) and DIR/hsds.pid.
+# Usage: scripts/hsds_up.sh DIR [PORT]       (stop with scripts/hsds_down.sh DIR)
+# Env: CB_VENV (default <repo>/.venv), CB_HSDS_PINS (package versions),
+#      CB_HS_USER / CB_HS_PASSWORD (default test_user1 / test).
+# Note: hsds also binds its data nodes to ports 6101.. (fixed in hsds), so only
+# one such server can run on a machine at a time.
+set -euo pipefail
+
+[ $# -ge 1 ] && [ $# -le 2 ] && [ -n "$1" ] || { echo "usage: $0 DIR [PORT]" >&2; exit 2; }
+mkdir -p "$1"
+DIR=$(cd "$1" && pwd)
+[ "$DIR" != / ] || { echo "refusing DIR=/" >&2; exit 2; }
+PORT=${2:-5101}
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+VENV=${CB_VENV:-$REPO/.venv}
+HS_USER=${CB_HS_USER:-test_user1}
+HS_PASS=${CB_HS_PASSWORD:-test}
+BUCKET=hsdstest
+COUNT=2
+log() { echo "hsds_up: $*" >&2; }
+
+# Versions this project was tested with; bump together. CB_HSDS_PINS replaces
+# them (e.g. "hsds==0.9.4 h5pyd==0.24.0" in another CB_VENV: that pair also
+# works, and there h5pyd's update_where is the server's atomic query-update).
+# shellcheck disable=SC2206
+PINS=(${CB_HSDS_PINS:-hsds==1.0.2 h5pyd==1.0.0 numpy==2.4.6 h5py==3.16.0})
+
+# 1. The venv and the pinned packages, only when missing.
+if [ ! -x "$VENV/bin/python" ]; then
+  log "creating venv $VENV"
+  python3 -m venv "$VENV" >&2
+fi
+PY=$VENV/bin/python
+if ! "$PY" - "${PINS[@]}" <<'EOF' 2>/dev/null
+import sys
+from importlib.metadata import version
+for pin in sys.argv[1:]:
+    name, want = pin.split("==")
+    if version(name) != want:
+        sys.exit(1)
+EOF
+then
+  log "installing ${PINS[*]} into $VENV"
+  "$PY" -m pip install -q "${PINS[@]}" >&2
+fi
+[ -x "$VENV/bin/hsds" ] || { log "no hsds in $VENV/bin after install"; exit 1; }
+
+# 2. A server left from an earlier run in this DIR: stop it first.
+if [ -f "$DIR/hsds.pid" ]; then "$HERE/hsds_down.sh" "$DIR" >&2 || true; fi
+
+# The service port and the data node ports must be free, or we would be
+# talking to someone else's server.
+"$PY" - "$PORT" $(seq 6101 $((6100 + COUNT))) <<'EOF' || exit 1
+import socket, sys
+for p in map(int, sys.argv[1:]):
+    s = socket.socket()
+    try:
+        if s.connect_ex(("127.0.0.1", p)) == 0:
+            sys.exit(f"hsds_up: port {p} is in use (another HSDS? stop it with scripts/hsds_down.sh)")
+    finally:
+        s.close()
+EOF
+
+mkdir -p "$DIR/data/$BUCKET"
+rm -f "$DIR/env.sh"   # the log is appended to: a restart keeps the earlier lines
+
+# 3. Start it in its own session (so hsds_down can signal the whole group),
+#    from DIR (hsds reads ./config.yml and ./.hscfg) and with a clean
+#    environment (hsds takes any upper-cased config key from the environment).
+(
+  cd "$DIR"
+  exec setsid env -i PATH="$VENV/bin:/usr/bin:/bin" HOME="$DIR" LANG=C.UTF-8 \
+    "$VENV/bin/hsds" --root_dir "$DIR/data" --bucket_name "$BUCKET" \
+      --hs_username "$HS_USER" --hs_password "$HS_PASS" --port "$PORT" \
+      --count "$COUNT" --logfile "$DIR/hsds.log" >"$DIR/hsds.out" 2>&1 </dev/null
+) &
+PID=$!
+echo "$PID" > "$DIR/hsds.pid"
+
+# 4. Ready when a domain lookup answers 200 or 404 (not 500/503, not refused);
+#    /about says READY before the data nodes are.
+ENDPOINT=http://127.0.0.1:$PORT
+if ! "$PY" - "$ENDPOINT" "$HS_USER" "$HS_PASS" "$PID" <<'EOF'
+import base64, os, sys, time, urllib.request, urllib.error
+ep, user, pw, pid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+auth = "Basic " + base64.b64encode(f"{user}:{pw}".encode()).decode()
+
+def req(method, domain, body=None):
+    r = urllib.request.Request(f"{ep}/?domain={domain}", method=method, data=body,
+                               headers={"Authorization": auth, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(r, timeout=10) as resp:
+            return resp.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except OSError:
+        return 0
+
+deadline = time.time() + 90
+while True:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("hsds_up: the server exited during start-up")
+    if req("GET", "/home") in (200, 404):
+        break
+    if time.time() > deadline:
+        sys.exit("hsds_up: the server did not become ready within 90 s")
+    time.sleep(0.5)
+# The start-up user is the admin, who alone may create top-level folders.
+for d, body in (("/home", b'{"folder": true}'),
+                (f"/home/{user}", b'{"folder": true, "owner": "%s"}' % user.encode())):
+    code = req("PUT", d, body)
+    if code not in (201, 409):
+        sys.exit(f"hsds_up: creating folder {d} answered {code}")
+EOF
+then
+  tail -n 20 "$DIR/hsds.log" "$DIR/hsds.out" >&2 2>/dev/null || true
+  "$HERE/hsds_down.sh" "$DIR" >&2 || true
+  exit 1
+fi
+
+cat > "$DIR/env.sh" <<ENV
+export HS_ENDPOINT=$ENDPOINT
+export HS_USERNAME=$HS_USER
+export HS_PASSWORD=$HS_PASS
+export HS_BUCKET=$BUCKET
+ENV
+log "up: $ENDPOINT (pid $PID); source $DIR/env.sh"

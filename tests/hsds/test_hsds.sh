@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# HSDS end to end, through the CLI, against a private server on loopback
+# (scripts/hsds_up.sh): MPI schedules x ranks, independent --schedule server
+# writers (alone and beside an h5pyd writer), h5pyd reading our domains,
+# resume, --lease, configuration, and faults (credentials, no server, missing
+# or existing domain, injected 503s / lost answers / short reads, a server
+# restart mid-run).
+# Env: CHUNKBENCH (the program), CB_SRC (source tree), CB_VENV (python venv,
+# default $CB_SRC/.venv), CB_HSDS_PORT (default 5101; hsds also takes
+# 6101-6102), CB_HSDS_ONLY (run only the tests whose name contains it).
+set -uo pipefail
+: "${CHUNKBENCH:?set CHUNKBENCH to the program}"
+: "${CB_SRC:?set CB_SRC to the source tree}"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+export CB_VENV=${CB_VENV:-$CB_SRC/.venv}
+PORT=${CB_HSDS_PORT:-5101}
+PROXY_PORT=$((PORT + 100))
+HERE=$CB_SRC/tests/hsds
+WORK=$(mktemp -d /tmp/cbhsds.XXXXXX)
+HS=$WORK/server
+PASSED=0 FAILED=0 PROXY_PID=
+B=$CHUNKBENCH
+
+cleanup() {
+    [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
+    "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if ! "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" >"$WORK/up.log" 2>&1; then
+    cat "$WORK/up.log"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+# shellcheck disable=SC1091
+source "$HS/env.sh"
+PY=$CB_VENV/bin/python
+U=$HS_USERNAME
+D=hdf5://home/$U
+
+mpi() { local n=$1; shift; timeout 300 mpirun -n "$n" "$@"; }
+check() { "$PY" "$HERE/hs_check.py" "$@"; }
+
+# run_test NAME: runs t_NAME in a subshell; its non-zero exit is a failure.
+run_test() {
+    local name=$1
+    if [ -n "${CB_HSDS_ONLY:-}" ] && [[ $name != *"$CB_HSDS_ONLY"* ]]; then return; fi
+    local t0=$SECONDS
+    if (set -e; "t_$name") >"$WORK/$name.log" 2>&1; then
+        PASSED=$((PASSED + 1))
+        echo "ok   $name ($((SECONDS - t0)) s)"
+    else
+        FAILED=$((FAILED + 1))
+        echo "FAIL $name ($((SECONDS - t0)) s); its output:"
+        sed 's/^/    /' "$WORK/$name.log" | tail -40
+    fi
+}
+
+die() { echo "$*" >&2; exit 1; }
+
+# json FILE EXPR: print a Python expression of the JSON document d.
+json() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+proxy_start() { # proxy_start ARGS...: a fault proxy on PROXY_PORT
+    "$PY" "$HERE/fault_proxy.py" --listen "$PROXY_PORT" --target "$HS_ENDPOINT" --stats "$WORK/proxy.json" "$@" \
+        2>>"$WORK/proxy.log" &
+    PROXY_PID=$!
+    for _ in $(seq 50); do
+        "$PY" -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$PROXY_PORT" \
+            2>/dev/null && return 0
+        sleep 0.1
+    done
+    die "fault proxy did not start"
+}
+proxy_stop() { kill "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null; PROXY_PID=; }
+
+# ---------------------------------------------------------------------------
+
+t_schedules() { # every MPI schedule with 1, 2 and 4 ranks: create, write, status, verify
+    for n in 1 2 4; do
+        for s in block cyclic dynamic; do
+            T=$D/m_${n}_$s.h5
+            "$B" create "$T" 400 600 --chunk 100,150 -q
+            mpi "$n" "$B" write "$T" --schedule "$s" -q --json "$WORK/w.json"
+            [ "$(json "$WORK/w.json" "d['tasks']['complete'], d['http']['requests'] > 0")" = "16 True" ] ||
+                die "$n ranks $s: $(json "$WORK/w.json" "d['tasks'], d.get('http')")"
+            "$B" status "$T" --json "$WORK/s.json" -q
+            [ "$(json "$WORK/s.json" "d['tasks']['complete']")" = 16 ] || die "status after $n ranks $s"
+            mpi "$n" "$B" verify "$T" -q || die "verify after $n ranks $s"
+            check "$T" --shape 400,600 --chunk 100,150 --dtype f8 --complete 16 >/dev/null
+        done
+    done
+    # run = create + write + status, with a report of HTTP figures
+    mpi 2 "$B" run "$D/run.h5" 1000 2000 --chunk 200,500 > "$WORK/run.txt"
+    grep -qE "^http: +[0-9]+ requests, [0-9]+ retries, latency p50" "$WORK/run.txt" || die "no http line: $(cat "$WORK/run.txt")"
+    check "$D/run.h5" --complete 20 >/dev/null
+}
+
+t_h5pyd_reads() { # h5pyd sees dtype, fields, layout, data and the same status as chunkbench
+    "$B" create "$D/f4.h5" 300 500 --dtype f4 --chunk 64,128 -q
+    mpi 2 "$B" write "$D/f4.h5" --max-tasks 3 -q
+    check "$D/f4.h5" --dtype f4 --shape 300,500 --chunk 64,128 --complete 6 --pending 14 > "$WORK/c.json"
+    "$B" status "$D/f4.h5" --json "$WORK/s.json" -q
+    [ "$(json "$WORK/s.json" "[d['tasks'][k] for k in ('complete', 'pending', 'in_progress')]")" = \
+      "$(json "$WORK/c.json" "[d['counts'][k] for k in ('complete', 'pending', 'in_progress')]")" ] ||
+        die "status and h5pyd disagree"
+    for it in row col; do
+        "$B" create "$D/$it.h5" 40 30 $it --chunk 10,10 -q
+        mpi 2 "$B" write "$D/$it.h5" --schedule cyclic -q
+        check "$D/$it.h5" --iter $it --pending 0 >/dev/null
+    done
+}
+
+t_server_writers() { # three independent processes share a domain: every task exactly once
+    T=$D/srv.h5
+    "$B" create "$T" 4000 4000 --chunk 400,400 -q
+    pids=()
+    for i in 1 2 3; do "$B" write "$T" --schedule server -q --json "$WORK/s$i.json" & pids+=($!); done
+    for p in "${pids[@]}"; do wait "$p" || die "a writer failed"; done
+    sum=0
+    for i in 1 2 3; do sum=$((sum + $(json "$WORK/s$i.json" "d['passes']['list'][0]['tasks']"))); done
+    [ "$sum" = 100 ] || die "writers wrote $sum tasks, not 100"
+    check "$T" --complete 100 --in-progress 0 >/dev/null
+}
+
+t_with_h5pyd_writer() { # two chunkbench writers beside an h5pyd writer doing the seed's loop
+    T=$D/mix.h5
+    "$B" create "$T" 4000 4000 --chunk 400,400 -q
+    "$B" write "$T" --schedule server -q --json "$WORK/a.json" & p1=$!
+    "$B" write "$T" --schedule server -q --json "$WORK/b.json" & p2=$!
+    "$PY" "$HERE/hs_writer.py" "$T" > "$WORK/py.out" & p3=$!
+    wait $p1 && wait $p2 && wait $p3 || die "a writer failed"
+    a=$(json "$WORK/a.json" "d['passes']['list'][0]['tasks']")
+    b=$(json "$WORK/b.json" "d['passes']['list'][0]['tasks']")
+    c=$("$PY" -c "import json,sys; print(len(json.loads(open(sys.argv[1]).read().splitlines()[-1])['tasks']))" "$WORK/py.out")
+    [ $((a + b + c)) = 100 ] || die "chunkbench $a + $b, h5pyd $c: not 100"
+    [ "$c" -gt 0 ] || echo "note: the h5pyd writer got no task"
+    check "$T" --complete 100 --in-progress 0 >/dev/null
+    "$B" verify "$T" -q
+}
+
+t_seed_domains() { # domains made the seed's way (task_list or chunk_list, no attributes)
+    for name in task_list chunk_list; do
+        "$PY" "$HERE/hs_seed_create.py" "$D/seed_$name.h5" 1000 1000 250 250 --table-name $name >/dev/null
+        "$B" status "$D/seed_$name.h5" | grep -q "^pending: *16$"
+        mpi 2 "$B" write "$D/seed_$name.h5" -q
+        "$B" verify "$D/seed_$name.h5" -q
+    done
+}
+
+t_resume() { # --max-tasks, then other writers finish the rest
+    T=$D/resume.h5
+    "$B" create "$T" 1000 1000 --chunk 250,250 -q
+    "$B" write "$T" --schedule server --max-tasks 5 -q
+    check "$T" --complete 5 --pending 11 >/dev/null
+    mpi 2 "$B" write "$T" --max-tasks 2 -q
+    check "$T" --complete 9 --pending 7 >/dev/null
+    mpi 2 "$B" write "$T" --schedule dynamic -q
+    check "$T" --complete 16 >/dev/null
+    "$B" verify "$T" -q
+}
+
+t_lease() { # a task left in progress is retaken only with --lease
+    T=$D/lease.h5
+    "$B" create "$T" 1000 1000 --chunk 250,250 -q
+    "$PY" "$HERE/hs_writer.py" "$T" --claim-only --max-tasks 2 --pod crashed >/dev/null
+    "$B" write "$T" --schedule server -q
+    check "$T" --complete 14 --in-progress 2 >/dev/null
+    sleep 1.5
+    "$B" write "$T" --schedule server --lease 1 -q
+    check "$T" --complete 16 --in-progress 0 >/dev/null
+}
+
+t_config() { # .hscfg as h5pyd reads it; environment over file; --endpoint/--bucket over both
+    home=$WORK/home
+    mkdir -p "$home"
+    printf '# test\nhs_endpoint = %s\nhs_username = %s\nhs_password = %s\nhs_bucket = None\n' \
+        "$HS_ENDPOINT" "$HS_USERNAME" "$HS_PASSWORD" > "$home/.hscfg"
+    (cd "$WORK" && env -u HS_ENDPOINT -u HS_USERNAME -u HS_PASSWORD -u HS_BUCKET HOME="$home" \
+        "$B" create "$D/cfg.h5" 100 100 -q --force)
+    # the environment wins over the file
+    if (cd "$WORK" && HOME="$home" HS_PASSWORD=wrong "$B" status "$D/cfg.h5" -q 2>/dev/null); then
+        die "HS_PASSWORD did not override ~/.hscfg"
+    fi
+    # ./.hscfg is read instead of ~/.hscfg
+    mkdir -p "$WORK/cwd"
+    printf 'hs_endpoint = http://127.0.0.1:1\n' > "$WORK/cwd/.hscfg"
+    out=$(cd "$WORK/cwd" && env -u HS_ENDPOINT HOME="$home" "$B" status "$D/cfg.h5" 2>&1) && die "./.hscfg ignored"
+    echo "$out" | grep -q "cannot reach HSDS at http://127.0.0.1:1" || die "./.hscfg: $out"
+    # command line over both; a bucket that does not exist is named in the error
+    (cd "$WORK/cwd" && "$B" status "$D/cfg.h5" --endpoint "$HS_ENDPOINT" -q)
+    out=$("$B" status "$D/cfg.h5" --bucket nosuchbucket 2>&1) && die "unknown bucket accepted"
+    echo "$out" | grep -q "not found .* in bucket nosuchbucket" || die "bucket message: $out"
+    out=$(env -u HS_ENDPOINT HOME="$WORK/none" "$B" status "$D/cfg.h5" 2>&1) && die "no endpoint accepted"
+    echo "$out" | grep -q "no HSDS endpoint" || die "no-endpoint message: $out"
+}
+
+t_errors() { # clear one-line errors, exit codes, no retry storms, no credentials printed
+    "$B" create "$D/err.h5" 100 100 -q
+    proxy_start
+    for cmd in "status $D/err.h5" "write $D/err.h5 --schedule server" "create $D/err2.h5 100 100"; do
+        # shellcheck disable=SC2086
+        out=$(HS_ENDPOINT=http://127.0.0.1:$PROXY_PORT HS_PASSWORD=s3cr3t-pw "$B" $cmd 2>&1); rc=$?
+        [ $rc = 3 ] || die "wrong password: exit $rc for $cmd"
+        echo "$out" | grep -q "refused the credentials (401): check HS_USERNAME/HS_PASSWORD" || die "401 message: $out"
+        echo "$out" | grep -q "s3cr3t" && die "password printed: $out"
+    done
+    proxy_stop
+    [ "$(json "$WORK/proxy.json" "d['requests']")" = 3 ] || die "retry storm: $(cat "$WORK/proxy.json")"
+    # endpoint with credentials in it: never printed
+    out=$(HS_ENDPOINT=http://u:s3cr3t-pw@127.0.0.1:1 "$B" status "$D/err.h5" 2>&1) && die "unreachable accepted"
+    echo "$out" | grep -q s3cr3t && die "credentials in the endpoint printed: $out"
+    # no server: quick and clear
+    t0=$SECONDS
+    out=$(HS_ENDPOINT=http://127.0.0.1:1 "$B" status "$D/err.h5" 2>&1); rc=$?
+    [ $rc = 3 ] && [ $((SECONDS - t0)) -lt 10 ] || die "no server: exit $rc after $((SECONDS - t0)) s"
+    echo "$out" | grep -q "cannot reach HSDS at http://127.0.0.1:1 .*start the server or set HS_ENDPOINT" || die "$out"
+    # domain missing
+    for cmd in status verify write; do
+        out=$("$B" $cmd "$D/missing.h5" 2>&1); rc=$?
+        [ $rc = 3 ] && echo "$out" | grep -q "domain /home/$U/missing.h5 not found" || die "missing ($cmd, $rc): $out"
+    done
+    # exists: refused without --force, replaced with it
+    out=$("$B" create "$D/err.h5" 100 100 2>&1); rc=$?
+    [ $rc = 5 ] && echo "$out" | grep -q "exists; use --force to replace it" || die "exists ($rc): $out"
+    "$B" create "$D/err.h5" 200 100 --chunk 50,50 --force -q
+    check "$D/err.h5" --shape 200,100 --pending 8 >/dev/null
+    # a folder is not a domain
+    out=$("$B" status "$D" 2>&1) && die "folder accepted"
+    echo "$out" | grep -q "is a folder" || die "folder: $out"
+}
+
+t_injected_faults() { # 503s, answers lost after the server acted, dropped connections, short reads
+    T=$D/faults.h5
+    for mode in "--lose-every 3" "--busy-every 4" "--drop-every 5"; do
+        "$B" create "$T" 2000 1000 --chunk 200,200 --force -q
+        # shellcheck disable=SC2086
+        proxy_start $mode
+        pids=()
+        for i in 1 2; do
+            HS_ENDPOINT=http://127.0.0.1:$PROXY_PORT "$B" write "$T" --schedule server -q --json "$WORK/f$i.json" &
+            pids+=($!)
+        done
+        for p in "${pids[@]}"; do wait "$p" || die "$mode: a writer failed"; done
+        proxy_stop
+        sum=0
+        for i in 1 2; do sum=$((sum + $(json "$WORK/f$i.json" "d['passes']['list'][0]['tasks']"))); done
+        [ "$sum" = 50 ] || die "$mode: writers wrote $sum tasks, not 50"
+        check "$T" --complete 50 --in-progress 0 >/dev/null || die "$mode: table"
+    done
+    # every third binary read comes back half long: detected, retried, counted
+    proxy_start --short-every 3 --only "GET /datasets"
+    HS_ENDPOINT=http://127.0.0.1:$PROXY_PORT "$B" verify "$T" -q --json "$WORK/v.json"
+    proxy_stop
+    [ "$(json "$WORK/proxy.json" "d['short'] > 0")" = True ] || die "no short read injected"
+    [ "$(json "$WORK/v.json" "d['http']['retries'] > 0")" = True ] || die "retries not counted"
+}
+
+t_restart() { # the server stops and restarts mid-run: complete or stop cleanly; write again; nothing lost
+    for sched in cyclic server; do
+        T=$D/restart_$sched.h5
+        "$B" create "$T" 4000 4000 --chunk 200,200 -q
+        if [ $sched = server ]; then
+            (for i in 1 2; do "$B" write "$T" --schedule server -q > "$WORK/r$i.txt" 2>&1 & done; wait) &
+        else
+            (mpi 2 "$B" write "$T" --schedule cyclic -q > "$WORK/r1.txt" 2>&1) &
+        fi
+        job=$!
+        sleep 3
+        "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
+        sleep 2
+        "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" >/dev/null 2>&1 || die "restart failed"
+        wait $job
+        # Allowed: success, or an error that says what happened.
+        if grep -q "error" "$WORK"/r*.txt; then
+            grep -hE "restarted during the run|gave up after|could not be recorded" "$WORK"/r*.txt >/dev/null ||
+                die "$sched: unclear error: $(cat "$WORK"/r*.txt)"
+        fi
+        # Whatever is recorded complete holds the right data.
+        check "$T" >/dev/null || die "$sched: recorded tasks have wrong data"
+        mpi 2 "$B" write "$T" -q
+        check "$T" --complete 400 >/dev/null
+        "$B" verify "$T" -q
+        rm -f "$WORK"/r*.txt
+    done
+}
+
+run_test schedules
+run_test h5pyd_reads
+run_test server_writers
+run_test with_h5pyd_writer
+run_test seed_domains
+run_test resume
+run_test lease
+run_test config
+run_test errors
+run_test injected_faults
+run_test restart
+
+echo "hsds: $PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
