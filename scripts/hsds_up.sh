@@ -54,15 +54,20 @@ if [ -f "$DIR/hsds.pid" ]; then "$HERE/hsds_down.sh" "$DIR" >&2 || true; fi
 
 # The service port and the data node ports must be free, or we would be
 # talking to someone else's server.
+# A server that was just stopped may take a few seconds to let go of them.
 "$PY" - "$PORT" $(seq 6101 $((6100 + COUNT))) <<'EOF' || exit 1
-import socket, sys
+import socket, sys, time
+deadline = time.time() + 60
 for p in map(int, sys.argv[1:]):
-    s = socket.socket()
-    try:
-        if s.connect_ex(("127.0.0.1", p)) == 0:
-            sys.exit(f"hsds_up: port {p} is in use (another HSDS? stop it with scripts/hsds_down.sh)")
-    finally:
+    while True:
+        s = socket.socket()
+        busy = s.connect_ex(("127.0.0.1", p)) == 0
         s.close()
+        if not busy:
+            break
+        if time.time() > deadline:
+            sys.exit(f"hsds_up: port {p} is in use (another HSDS? stop it with scripts/hsds_down.sh)")
+        time.sleep(1)
 EOF
 
 mkdir -p "$DIR/data/$BUCKET"
