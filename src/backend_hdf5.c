@@ -591,7 +591,7 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
 done:
     if (rc < 0) {
         cb_err ignore = {0};
-        s->ops->close(s, &ignore);
+        s->ops->close(s, NULL, &ignore);
         return rc;
     }
     *out = s;
@@ -696,7 +696,7 @@ static int h5_read_task(cb_store *s, const cb_task *t, void *buf, cb_err *err)
     return 0;
 }
 
-static int h5_close(cb_store *s, cb_err *err)
+static int h5_close(cb_store *s, cb_net_stats *net, cb_err *err)
 {
     h5_store *h = s->impl;
     int rc = 0;
@@ -710,7 +710,10 @@ static int h5_close(cb_store *s, cb_err *err)
         free(h->pad);
         free(h);
     }
-    free(s->net.latency);
+    if (net)
+        *net = s->net;
+    else
+        free(s->net.latency);
     if (s->iolog) {
         cb_iolog_free(s->iolog);
         free(s->iolog);

@@ -1107,7 +1107,7 @@ static int h_finish(cb_store *st, int64_t index, const cb_task *t, cb_err *err)
     return pump(st, 0, err);
 }
 
-static int h_close(cb_store *st, cb_err *err)
+static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
 {
     hs_store *s = st->impl;
     int rc = 0;
@@ -1124,7 +1124,10 @@ static int h_close(cb_store *st, cb_err *err)
     cb_http_close(s->fh);
     cb_http_close(s->h);
     free(s->pend);
-    free(st->net.latency);
+    if (net)
+        *net = st->net;
+    else
+        free(st->net.latency);
     free(s);
     free(st);
     return rc;

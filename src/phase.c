@@ -103,7 +103,7 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
         /* Ranks whose open worked must still close (collectively). */
         if (st) {
             cb_err ignore = {0};
-            st->ops->close(st, &ignore);
+            st->ops->close(st, NULL, &ignore);
         }
         *err = local;
         return -1;
@@ -178,13 +178,11 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
 close:
     free(buf);
     cb_sched_end(sched);
-    out->net = st->net;                   /* the store's buffer now belongs to out */
-    memset(&st->net, 0, sizeof st->net);
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;
     cb_err cerr = {0};
-    st->ops->close(st, &cerr);
+    st->ops->close(st, &out->net, &cerr);
     out->close_end = cb_now() - o->clock_offset;
     if (!local.code && cerr.code)
         local = cerr;

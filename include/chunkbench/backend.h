@@ -78,8 +78,9 @@ typedef struct cb_backend {
     int (*claim)(cb_store *s, const char *pod, double lease_s, int64_t *index, cb_task *t, cb_err *err);
     /* Server-side scheduling: record task `index` as complete (t has start, done, pod). */
     int (*finish)(cb_store *s, int64_t index, const cb_task *t, cb_err *err);
-    /* Collective. Frees s whatever happens. */
-    int (*close)(cb_store *s, cb_err *err);
+    /* Collective. Frees s whatever happens; the request statistics, including
+     * those of closing itself (a last flush), move to *net when net != NULL. */
+    int (*close)(cb_store *s, cb_net_stats *net, cb_err *err);
     /* One process, outside any open data phase: read layout, metadata, task table. */
     int (*load_table)(const cb_config *cfg, cb_table *out, cb_err *err);
     /* One process: write the rows listed (all when rows == NULL) and the metadata. */
