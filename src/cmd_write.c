@@ -12,6 +12,7 @@
 typedef struct pass_stats {
     double open_start, close_end, first_start, last_done, gen_s, io_s;
     int64_t bytes, tasks;
+    double io_max_s; /* the longest time one rank spent inside I/O calls */
 } pass_stats;
 
 /* Collective: one pass's figures over all ranks. */
@@ -29,7 +30,9 @@ static void reduce_pass(const cb_phase_out *o, MPI_Comm comm, pass_stats *p)
     MPI_Allreduce(hi, rhi, 2, MPI_DOUBLE, MPI_MAX, comm);
     MPI_Allreduce(sum, rsum, 2, MPI_DOUBLE, MPI_SUM, comm);
     MPI_Allreduce(cnt, rcnt, 2, MPI_INT64_T, MPI_SUM, comm);
-    *p = (pass_stats){rlo[0], rhi[0], rcnt[1] ? rlo[1] : 0, rhi[1], rsum[0], rsum[1], rcnt[0], rcnt[1]};
+    double io_max;
+    MPI_Allreduce(&o->io_s, &io_max, 1, MPI_DOUBLE, MPI_MAX, comm);
+    *p = (pass_stats){rlo[0], rhi[0], rcnt[1] ? rlo[1] : 0, rhi[1], rsum[0], rsum[1], rcnt[0], rcnt[1], io_max};
 }
 
 static cJSON *passes_json(const pass_stats *p, int n, cb_quantiles *bw)
@@ -53,6 +56,9 @@ static cJSON *passes_json(const pass_stats *p, int n, cb_quantiles *bw)
         cJSON_AddNumberToObject(x, "write_phase_MBps", ph > 0 ? (double)p[i].bytes / ph / 1e6 : 0);
         cJSON_AddNumberToObject(x, "gen_s", p[i].gen_s);
         cJSON_AddNumberToObject(x, "io_s", p[i].io_s);
+        /* Storage speed without value generation: bytes / the busiest rank's I/O time. */
+        cJSON_AddNumberToObject(x, "io_max_s", p[i].io_max_s);
+        cJSON_AddNumberToObject(x, "io_only_MBps", p[i].io_max_s > 0 ? (double)p[i].bytes / p[i].io_max_s / 1e6 : 0);
         cJSON_AddItemToArray(arr, x);
     }
     cb_quantiles_of(mbps, n, bw);
@@ -180,6 +186,9 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             if (print && !(cfg->json_path && !strcmp(cfg->json_path, "-"))) {
                 printf("time split:   %.3f s generating values, %.3f s inside I/O calls (summed over %d writers)\n",
                        last->gen_s, last->io_s, size);
+                if (last->io_max_s > 0)
+                    printf("I/O only:     %.1f MB/s (bytes / the busiest writer's time inside I/O calls)\n",
+                           (double)last->bytes / last->io_max_s / 1e6);
                 if (npasses > 1)
                     printf("passes:       %d, IOR-style MB/s min %.1f  median %.1f  max %.1f\n", npasses, bw.min,
                            bw.p50, bw.max);

@@ -77,6 +77,8 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
         cb_mismatch m = {index, 0, 0, 0};
         m.elements = cb_check(t, es, o->seed, buf, &m.bad_i, &m.bad_j);
         out->gen_s += cb_now() - g0;
+        if (m.elements < 0)
+            return cb_fail(err, CB_EIO, "out of memory checking task %lld", (long long)index);
         if (m.elements && push_bad(out, m) < 0)
             return cb_fail(err, CB_EIO, "out of memory");
     }

@@ -15,8 +15,8 @@ uint64_t cb_value_hash(uint64_t seed, uint64_t i, uint64_t j);
 /* Fill buf (row-major nrow x ncol) with the values of task t. */
 void cb_fill(const cb_task *t, int elem_size, uint64_t seed, void *buf);
 
-/* Number of elements of buf that differ from what cb_fill gives; the first
- * differing element's (row, col) goes to *bad_i, *bad_j when any. */
+/* Number of elements of buf that differ from what cb_fill gives (-1: out of
+ * memory); the first differing element's (row, col) goes to *bad_i, *bad_j. */
 int64_t cb_check(const cb_task *t, int elem_size, uint64_t seed, const void *buf,
                  int64_t *bad_i, int64_t *bad_j);
 
