@@ -1,7 +1,7 @@
 #!/bin/bash
-# Stop the HSDS that scripts/hsds_up.sh DIR started: SIGINT to its process
-# group (hsds stops its node processes on that), a bounded wait, then SIGKILL
-# to the group. Only the PID recorded in DIR/hsds.pid is used.
+# Stop the HSDS that scripts/hsds_up.sh DIR started: SIGINT to the launcher
+# (hsds stops its node processes on that), a bounded wait, then SIGKILL to
+# the group. Only the PID recorded in DIR/hsds.pid is used.
 # Usage: scripts/hsds_down.sh DIR
 set -uo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
@@ -21,7 +21,10 @@ if [ "$(ps -o pgid= -p "$PID" 2>/dev/null | tr -d ' ')" != "$PID" ]; then
 fi
 
 group_alive() { kill -0 -- "-$PID" 2>/dev/null; }
-kill -INT -- "-$PID" 2>/dev/null || true
+# SIGINT to the launcher alone: it stops its nodes in order. Signalling the
+# whole group kills data nodes in the middle of writing chunk files, and hsds
+# then cannot read those chunks back after a restart (500 on every write).
+kill -INT "$PID" 2>/dev/null || true
 for _ in $(seq 200); do group_alive || break; sleep 0.1; done
 if group_alive; then
   echo "hsds_down: server did not stop within 20 s, killing its group" >&2

@@ -119,9 +119,14 @@ while True:
 # The start-up user is the admin, who alone may create top-level folders.
 for d, body in (("/home", b'{"folder": true}'),
                 (f"/home/{user}", b'{"folder": true, "owner": "%s"}' % user.encode())):
-    code = req("PUT", d, body)
-    if code not in (201, 409):
-        sys.exit(f"hsds_up: creating folder {d} answered {code}")
+    # Data nodes can still be joining after the first good answer: retry 5xx.
+    while True:
+        code = req("PUT", d, body)
+        if code in (201, 409):
+            break
+        if code < 500 or time.time() > deadline:
+            sys.exit(f"hsds_up: creating folder {d} answered {code}")
+        time.sleep(0.5)
 EOF
 then
   tail -n 20 "$DIR/hsds.log" "$DIR/hsds.out" >&2 2>/dev/null || true

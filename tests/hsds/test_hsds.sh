@@ -98,6 +98,21 @@ t_schedules() { # every MPI schedule with 1, 2 and 4 ranks: create, write, statu
     check "$D/run.h5" --complete 20 >/dev/null
 }
 
+t_reads() { # chunkbench read on a domain: every schedule verifies, HTTP requests are counted
+    "$B" create "$D/rd.h5" 400 600 --chunk 100,150 -q
+    mpi 2 "$B" write "$D/rd.h5" -q
+    for s in block cyclic dynamic; do
+        mpi 2 "$B" read "$D/rd.h5" --schedule "$s" --verify -q --json "$WORK/hsread.json" || die "read $s"
+        [ "$(json "$WORK/hsread.json" "d['http']['requests'] >= 16")" = True ] || die "read $s: $(json "$WORK/hsread.json" "d.get('http')")"
+    done
+    # damage one value through h5pyd: read --verify names it and exits 4
+    "$PY" -c "import h5pyd,sys; f=h5pyd.File(sys.argv[1],'a'); f['dset'][150,200]=-1.0; f.close()" "$D/rd.h5"
+    local rc=0
+    mpi 2 "$B" read "$D/rd.h5" --verify > "$WORK/damaged_read.txt" 2>&1 || rc=$?
+    [ "$rc" = 4 ] || die "damaged read exit $rc: $(tail -3 "$WORK/damaged_read.txt")"
+    grep -q "first at (150,200)" "$WORK/damaged_read.txt" || die "mismatch not named: $(cat "$WORK/damaged_read.txt")"
+}
+
 t_h5pyd_reads() { # h5pyd sees dtype, fields, layout, data and the same status as chunkbench
     "$B" create "$D/f4.h5" 300 500 --dtype f4 --chunk 64,128 -q
     mpi 2 "$B" write "$D/f4.h5" --max-tasks 3 -q
@@ -271,7 +286,7 @@ t_restart() { # the server stops and restarts mid-run: complete or stop cleanly;
         sleep 3
         "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
         sleep 2
-        "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" >/dev/null 2>&1 || die "restart failed"
+        "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" > "$WORK/up2.log" 2>&1 || die "restart failed: $(tail -5 "$WORK/up2.log")"
         wait $job
         # Allowed: success, or an error that says what happened.
         if grep -q "error" "$WORK"/r*.txt; then
@@ -288,6 +303,7 @@ t_restart() { # the server stops and restarts mid-run: complete or stop cleanly;
 }
 
 run_test schedules
+run_test reads
 run_test h5pyd_reads
 run_test server_writers
 run_test with_h5pyd_writer
