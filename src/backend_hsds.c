@@ -15,6 +15,7 @@
 #include "chunkbench/clock.h"
 #include "chunkbench/datagen.h"
 #include "chunkbench/http.h"
+#include "chunkbench/iolog.h"
 
 /* Rows per chunk of task_list. A query-update is atomic only within one
  * chunk, so claims go chunk by chunk; ~4 MB keeps most tables in a single
@@ -788,7 +789,6 @@ static int h_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb
 
 static int h_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err)
 {
-    (void)writable; /* HSDS checks permissions per request */
     int rank;
     MPI_Comm_rank(comm, &rank);
     *out = NULL;
@@ -827,6 +827,11 @@ static int h_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **
     st->layout = s->in.layout;
     st->lockstep = 0;
     st->impl = s;
+    if (!writable && (st->iolog = calloc(1, sizeof *st->iolog))) {
+        /* Reads log every request (bytes, times), as the file drivers' log does. */
+        st->iolog->rank = rank;
+        st->net.log = st->iolog;
+    }
     *out = st;
     return 0;
 }
@@ -1162,6 +1167,10 @@ static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
         *net = st->net;
     else
         free(st->net.latency);
+    if (st->iolog) { /* not taken by the caller */
+        cb_iolog_free(st->iolog);
+        free(st->iolog);
+    }
     free(s);
     free(st);
     return rc;

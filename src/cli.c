@@ -288,8 +288,8 @@ static int check_read(cb_config *cfg, int hsds, int io_given, cb_err *err)
     int url = !strncmp(cfg->target, "http://", 7) || !strncmp(cfg->target, "https://", 8) ||
               !strncmp(cfg->target, "s3://", 5);
     if (hsds) {
-        if (cfg->driver || cfg->page_buffer >= 0 || cfg->chunk_cache >= 0 || cfg->log_path)
-            return cb_fail(err, CB_EUSAGE, "--driver, --page-buffer, --chunk-cache and --log apply to HDF5 files and URLs, not to HSDS domains");
+        if (cfg->driver || cfg->page_buffer >= 0 || cfg->chunk_cache >= 0)
+            return cb_fail(err, CB_EUSAGE, "--driver, --page-buffer and --chunk-cache apply to HDF5 files and URLs, not to HSDS domains");
         return 0;
     }
     if (cfg->driver == CB_DRIVER_DEFAULT)

@@ -1,4 +1,5 @@
 #include "chunkbench/http.h"
+#include "chunkbench/iolog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,12 +224,22 @@ void cb_http_close(cb_http *h)
     free(h);
 }
 
-static void record(cb_http *h, double seconds)
+static void record(cb_http *h, const cb_http_req *r, double seconds)
 {
     cb_net_stats *s = h->stats;
     if (!s)
         return;
     s->requests++;
+    if (s->log) {
+        /* libcurl's own byte counts: the body each way, as the request log of
+         * the file drivers counts what was read. HTTP has no file offset (-1). */
+        curl_off_t up = 0, down = 0;
+        curl_easy_getinfo(h->curl, CURLINFO_SIZE_UPLOAD_T, &up);
+        curl_easy_getinfo(h->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+        int data = r->path && strstr(r->path, "/value") != NULL;
+        double end = cb_now();
+        cb_iolog_add(s->log, -1, (int64_t)(up + down), end - seconds, end, data ? CB_REQ_DRAW : CB_REQ_META);
+    }
     if (s->nlatency == s->cap) {
         int64_t cap = s->cap ? 2 * s->cap : 1024;
         double *p = realloc(s->latency, (size_t)cap * sizeof *p);
@@ -408,7 +419,7 @@ int cb_http_do(cb_http *h, const cb_http_req *r, long *status, cb_err *err)
         reset_answer(h, r);
         double t0 = cb_now();
         CURLcode crc = curl_easy_perform(h->curl);
-        record(h, cb_now() - t0);
+        record(h, r, cb_now() - t0);
         int rc = evaluate(h, r, crc, status, &e);
         if (rc == CB_HTTP_OK)
             return rc;
@@ -453,7 +464,7 @@ int cb_http_poll(cb_http *h, double wait_s, int *result, long *status, cb_err *e
             if (m->msg != CURLMSG_DONE)
                 continue;
             CURLcode crc = m->data.result;
-            record(h, cb_now() - h->async_t0);
+            record(h, &h->async_req, cb_now() - h->async_t0);
             curl_multi_remove_handle(h->multi, h->curl);
             h->async = 0;
             *status = 0;

@@ -40,8 +40,11 @@ void cb_table_free(cb_table *t);
 void cb_meta_init(cb_meta *m);
 
 /* Request statistics of one writer's connection (HSDS), kept by the backend. */
+struct cb_iolog;
+
 typedef struct cb_net_stats {
     int64_t requests, retries;
+    struct cb_iolog *log; /* when set, every request also goes into this log (reads) */
     double *latency;   /* seconds per request, grown by the backend */
     int64_t nlatency, cap;
 } cb_net_stats;

@@ -105,6 +105,13 @@ t_reads() { # chunkbench read on a domain: every schedule verifies, HTTP request
         mpi 2 "$B" read "$D/rd.h5" --schedule "$s" --verify -q --json "$WORK/hsread.json" || die "read $s"
         [ "$(json "$WORK/hsread.json" "d['http']['requests'] >= 16")" = True ] || die "read $s: $(json "$WORK/hsread.json" "d.get('http')")"
     done
+    # every HTTP request of a read is in the request log: sizes by the seed's classes, and as CSV
+    mpi 2 "$B" read "$D/rd.h5" -q --json "$WORK/hsread.json" --log "$WORK/hsreq.csv" || die "read --log"
+    local n; n=$(json "$WORK/hsread.json" "d['requests']['count']")
+    [ "$n" -ge 16 ] || die "request log: $n requests"
+    [ "$(json "$WORK/hsread.json" "sum(c['requests'] for c in d['requests']['histogram']) == d['requests']['count'], d['requests']['raw_requests'] >= 16, d['requests']['raw_bytes'] >= 400 * 600 * 8")" = "True True True" ] ||
+        die "request log figures: $(json "$WORK/hsread.json" "d['requests']")"
+    [ "$(($(wc -l < "$WORK/hsreq.csv") - 1))" = "$n" ] || die "CSV rows $(wc -l < "$WORK/hsreq.csv") for $n requests"
     # damage one value through h5pyd: read --verify names it and exits 4
     "$PY" -c "import h5pyd,sys; f=h5pyd.File(sys.argv[1],'a'); f['dset'][150,200]=-1.0; f.close()" "$D/rd.h5"
     local rc=0
