@@ -354,7 +354,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
 
     int64_t v;
     double d;
-    int sched_given = 0, io_given = 0;
+    int io_given = 0;
     int sub_argc = argc - 1;
     char **sub_argv = argv + 1;
     /* getopt would take a negative number ("-5" as NROWS) for an option: hide
@@ -428,7 +428,6 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
                 cfg->sched = CB_SCHED_SERVER;
             else return cb_fail(err, CB_EUSAGE, "--schedule must be block, cyclic, dynamic%s, got '%s'",
                                 cfg->cmd != CB_CMD_VERIFY && cfg->cmd != CB_CMD_READ ? " or server" : "", optarg);
-            sched_given = 1;
             break;
         case O_IO:
             if (!strcmp(optarg, "independent")) cfg->io = CB_IO_INDEPENDENT;
@@ -571,6 +570,5 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
         cfg->rewrite = 1;
     if (cfg->rewrite && cfg->sched == CB_SCHED_SERVER)
         return cb_fail(err, CB_EUSAGE, "--iterations and --rewrite need an MPI schedule; the server hands out pending tasks only");
-    (void)sched_given;
     return 0;
 }

@@ -87,6 +87,11 @@ static cJSON *pair(int64_t a, int64_t b)
     return arr;
 }
 
+static int cmp_writer_name(const void *key, const void *w)
+{
+    return strcmp(key, ((const cb_writer_stats *)w)->name);
+}
+
 cJSON *cb_report_json(const char *target, const char *backend, const cb_table *tab, const cb_summary *s)
 {
     const cb_layout *l = &tab->layout;
@@ -152,12 +157,11 @@ cJSON *cb_report_json(const char *target, const char *backend, const cb_table *t
         double v[7] = {t->start, t->done, t->status, t->x, t->y, t->nrow, t->ncol};
         for (int k = 0; k < 7; k++)
             cJSON_AddItemToArray(c[k], cJSON_CreateNumber(v[k]));
-        /* The writer as an index into "writers" (-1: none), not its name again. */
-        int w = -1;
-        for (int j = 0; t->pod[0] && j < s->nwriters && w < 0; j++)
-            if (!strcmp(s->writers[j].name, t->pod))
-                w = j;
-        cJSON_AddItemToArray(pods, cJSON_CreateNumber(w));
+        /* The writer as an index into "writers" (-1: none), not its name again;
+         * cb_summarize sorts writers by name, so a binary search finds it. */
+        const cb_writer_stats *w = t->pod[0] ? bsearch(t->pod, s->writers, (size_t)s->nwriters,
+                                                       sizeof *s->writers, cmp_writer_name) : NULL;
+        cJSON_AddItemToArray(pods, cJSON_CreateNumber(w ? (double)(w - s->writers) : -1));
     }
     cJSON *sl = cJSON_AddArrayToObject(o, "slowest");
     for (int k = 0; k < s->nslowest; k++)
