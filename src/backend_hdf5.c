@@ -401,6 +401,13 @@ static int64_t file_page_size(hid_t file)
     return strategy == H5F_FSPACE_STRATEGY_PAGE ? (int64_t)page : 0;
 }
 
+/* The file's size as its driver sees it (for a URL, what the server says). */
+static int64_t file_bytes(hid_t file)
+{
+    hsize_t n = 0;
+    return H5Fget_filesize(file, &n) < 0 ? 0 : (int64_t)n;
+}
+
 /* Rows per task when a dataset has no chunks to follow: about 1 MiB. */
 static int64_t block_rows(int64_t row_bytes)
 {
@@ -488,6 +495,7 @@ static int h5_describe(const cb_config *cfg, const char *name, cb_table *out, cb
         get_meta(file, &out->layout, &out->meta);
         out->layout.iter = CB_ITER_BLOCK; /* the file's iter_type describes dset, not this one */
         out->meta.page_size = file_page_size(file);
+        out->meta.file_size = file_bytes(file);
     }
     H5Fclose(file);
     return rc;
@@ -733,6 +741,7 @@ static int h5_load_table(const cb_config *cfg, cb_table *out, cb_err *err)
     if (file < 0)
         return -1;
     out->meta.page_size = file_page_size(file);
+    out->meta.file_size = file_bytes(file);
     int rc = 0;
     hid_t dset = H5I_INVALID_HID, table = H5I_INVALID_HID, rt = H5I_INVALID_HID;
     unsigned char *rows = NULL;

@@ -120,8 +120,15 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
     cJSON_AddNumberToObject(c, "page_buffer_bytes", (double)(cfg->page_buffer > 0 ? cfg->page_buffer : 0));
     cJSON_AddNumberToObject(c, "file_page_size", (double)src->meta.page_size);
     cJSON_AddNumberToObject(extra, "read_bytes", (double)r->bytes);
-    if (logged)
-        cJSON_AddItemToObject(extra, "requests", cb_iolog_json(&sum, r->bytes));
+    if (logged) {
+        cJSON *q = cb_iolog_json(&sum, r->bytes);
+        cJSON_AddItemToObject(extra, "requests", q);
+        if (cb_iolog_ranges_json(q, reqs, nreqs, src->meta.file_size) < 0) {
+            cJSON_Delete(extra);
+            cb_table_free(&tab);
+            return cb_fail(err, CB_EIO, "out of memory for the request list");
+        }
+    }
     cJSON *v = cJSON_AddObjectToObject(extra, "verify");
     cJSON_AddBoolToObject(v, "checked", cfg->verify);
     cJSON_AddNumberToObject(v, "check_s", r->check_s);

@@ -1,5 +1,7 @@
 #include "chunkbench/iolog.h"
 
+#include "chunkbench/plotdata.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +87,75 @@ cJSON *cb_iolog_json(const cb_iolog_summary *s, int64_t data_bytes)
         cJSON_AddItemToArray(h, x);
     }
     return o;
+}
+
+static cJSON *column(cJSON *o, const char *name, const double *v, int64_t n)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, name);
+    for (int64_t i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
+    return a;
+}
+
+int cb_iolog_ranges_json(cJSON *o, const cb_ioreq *v, int64_t n, int64_t file_size)
+{
+    int64_t m = 0;
+    double hi = file_size > 0 ? (double)file_size : 0;
+    for (int64_t i = 0; i < n; i++)
+        if (v[i].offset >= 0) {
+            m++;
+            if ((double)(v[i].offset + v[i].size) > hi)
+                hi = (double)(v[i].offset + v[i].size); /* a log past the EOF seen at open */
+        }
+    if (file_size > 0)
+        cJSON_AddNumberToObject(o, "file_size", (double)file_size);
+    if (m == 0)
+        return 0;
+    double *off = malloc((size_t)m * sizeof *off), *size = malloc((size_t)m * sizeof *size);
+    double *rank = malloc((size_t)m * sizeof *rank), *raw = malloc((size_t)m * sizeof *raw);
+    int *cls = malloc((size_t)m * sizeof *cls);
+    int64_t *counts = malloc((size_t)CB_SIZE_CLASSES * CB_JSON_PATTERN_COLUMNS * sizeof *counts);
+    int rc = -1;
+    if (!off || !size || !rank || !raw || !cls || !counts)
+        goto out;
+    for (int64_t i = 0, k = 0; i < n; i++)
+        if (v[i].offset >= 0) {
+            off[k] = (double)v[i].offset;
+            size[k] = (double)v[i].size;
+            rank[k] = v[i].rank;
+            raw[k] = v[i].kind == CB_REQ_DRAW;
+            cls[k++] = cb_size_class(v[i].size);
+        }
+    if (m <= CB_JSON_MAX_RANGES) {
+        cJSON *r = cJSON_AddObjectToObject(o, "ranges");
+        column(r, "offset", off, m);
+        column(r, "size", size, m);
+        column(r, "rank", rank, m);
+        column(r, "raw", raw, m);
+    } else {
+        cb_range_cover(off, size, cls, m, CB_SIZE_CLASSES, 0, hi, CB_JSON_PATTERN_COLUMNS, counts);
+        cJSON *p = cJSON_AddObjectToObject(o, "pattern");
+        cJSON_AddNumberToObject(p, "columns", CB_JSON_PATTERN_COLUMNS);
+        cJSON_AddNumberToObject(p, "lo", 0);
+        cJSON_AddNumberToObject(p, "hi", hi);
+        cJSON_AddNumberToObject(p, "requests", (double)m);
+        cJSON *cs = cJSON_AddArrayToObject(p, "counts");
+        for (int c = 0; c < CB_SIZE_CLASSES; c++) {
+            cJSON *row = cJSON_CreateArray();
+            for (int k = 0; k < CB_JSON_PATTERN_COLUMNS; k++)
+                cJSON_AddItemToArray(row, cJSON_CreateNumber((double)counts[c * CB_JSON_PATTERN_COLUMNS + k]));
+            cJSON_AddItemToArray(cs, row);
+        }
+    }
+    rc = 0;
+out:
+    free(off);
+    free(size);
+    free(rank);
+    free(raw);
+    free(cls);
+    free(counts);
+    return rc;
 }
 
 void cb_iolog_text(FILE *f, const cb_iolog_summary *s, int64_t data_bytes)

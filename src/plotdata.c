@@ -188,6 +188,32 @@ void cb_throughput_bins(const double *start, const double *done, const double *b
         mbps[b] /= w * 1e6;
 }
 
+/* ---- byte ranges ---- */
+
+void cb_range_cover(const double *off, const double *size, const int *cls, int64_t n, int nclass, double lo,
+                    double hi, int ncols, int64_t *counts)
+{
+    if (nclass < 1 || ncols < 1)
+        return;
+    memset(counts, 0, (size_t)nclass * (size_t)ncols * sizeof *counts);
+    if (!(hi > lo))
+        return;
+    double w = (hi - lo) / ncols;
+    for (int64_t i = 0; i < n; i++) {
+        double a = off[i], b = off[i] + (size[i] > 0 ? size[i] : 0);
+        if (cls[i] < 0 || cls[i] >= nclass || !(a < hi) || b < lo || (b == lo && size[i] > 0))
+            continue;
+        /* The last byte is b - 1: a request ending on a column edge stays left of it. */
+        double f0 = floor((a - lo) / w), f1 = size[i] > 0 ? ceil((b - lo) / w) - 1 : f0;
+        int k0 = f0 < 0 ? 0 : f0 >= ncols ? ncols - 1 : (int)f0, k1 = f1 >= ncols ? ncols - 1 : (int)f1;
+        if (k1 < k0)
+            k1 = k0;
+        int64_t *row = counts + (size_t)cls[i] * (size_t)ncols;
+        for (int k = k0; k <= k1; k++)
+            row[k]++;
+    }
+}
+
 /* ---- timeline ---- */
 
 static int cmp_double(const void *a, const void *b)

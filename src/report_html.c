@@ -261,6 +261,16 @@ static void load_scalars(cb_hrun *r)
     r->backend = str(d, "backend");
     r->dtype = str(d, "dtype");
     r->iter = str(d, "iter");
+    r->phase = str(d, "phase");
+    if (!r->phase || strcmp(r->phase, "read"))
+        r->phase = "write";
+    r->verb = strcmp(r->phase, "read") ? "written" : "read";
+    r->driver = str(d, "driver");
+    r->preset = str(item(d, "cache"), "preset");
+    r->page_size = num(item(d, "cache"), "file_page_size");
+    r->req = cJSON_IsObject(item(d, "requests")) ? item(d, "requests") : NULL;
+    r->file_size = r->req ? num(r->req, "file_size") : NAN;
+    r->span_s = num(lr, "close_end") - num(lr, "open_start");
     r->schedule = str(lr, "schedule");
     r->io = str(lr, "io");
     pair(d, "shape", r->shape);
@@ -376,15 +386,21 @@ static void page_head(FILE *f, const cb_hrun *rv, int nruns)
 
 static void page_nav(FILE *f, const cb_hrun *rv, int nruns)
 {
-    static const char *secs[] = {"summary", "timeline", "throughput", "latency", "writers", "grid"};
+    static const char *secs[] = {"summary", "timeline", "throughput", "latency", "requests", "writers", "grid"};
+    int nread = 0;
+    for (int k = 0; k < nruns; k++)
+        nread += !strcmp(rv[k].phase, "read") && rv[k].span_s > 0;
     fputs("<nav>", f);
     if (nruns > 1)
         fputs("<a href=\"#comparison\">comparison</a>", f);
+    if (nread > 1)
+        fputs("<a href=\"#layouts\">layouts</a>", f);
     for (int k = 0; k < nruns; k++) {
         if (nruns > 1)
             fprintf(f, "<br><b>run %d:</b> ", k + 1);
         for (size_t s = 0; s < sizeof secs / sizeof *secs; s++)
-            fprintf(f, "<a href=\"#%s%s\">%s</a>", secs[s], rv[k].suffix, secs[s]);
+            if (strcmp(secs[s], "requests") || rv[k].req)
+                fprintf(f, "<a href=\"#%s%s\">%s</a>", secs[s], rv[k].suffix, secs[s]);
     }
     fputs("</nav>\n</header>\n", f);
 }
@@ -422,13 +438,13 @@ static void card_bandwidth(FILE *f, const cb_hrun *r)
     cb_hfmt_sig(el, sizeof el, r->elapsed_s);
     fprintf(f,
             "<div class=\"card\"><h4>Bandwidth</h4>\n"
-            "<div class=\"big\" data-k=\"write_phase\">%s <small>MB/s write phase</small></div>\n"
+            "<div class=\"big\" data-k=\"write_phase\">%s <small>MB/s %s phase</small></div>\n"
             "<p class=\"note\">bytes of complete tasks / (last done &minus; first start)</p>\n"
             "<div class=\"big\" data-k=\"ior\">%s <small>MB/s IOR-style</small></div>\n"
             "<p class=\"note\">last run: its bytes / (last close &minus; first open)</p>\n"
             "<table class=\"kv\"><tr><td>bytes</td><td>%s MB (complete tasks)</td></tr>\n"
             "<tr><td>elapsed</td><td>%s s (first start to last done)</td></tr></table></div>\n",
-            a, b, mb, el);
+            a, r->phase, b, mb, el);
 }
 
 /* Complete / in progress / pending as one bar, patterns for grey print. */
@@ -696,9 +712,20 @@ static void cmp_legend(FILE *f, const cb_hrun *rv, int n, double y)
     }
 }
 
+/* "write", "read", or "write/read" for a mix: what the phase bandwidth measures. */
+static const char *phases_of(const cb_hrun *rv, int n)
+{
+    int reads = 0;
+    for (int k = 0; k < n; k++)
+        reads += !strcmp(rv[k].phase, "read");
+    return reads == 0 ? "write" : reads == n ? "read" : "write/read";
+}
+
 static void cmp_chart(FILE *f, const cb_hrun *rv, int n, const cb_time_unit *u)
 {
-    metric m[4] = {{"write-phase bandwidth", "MB/s", {0}}, {"IOR-style bandwidth", "MB/s", {0}},
+    char ph[48];
+    snprintf(ph, sizeof ph, "%s-phase bandwidth", phases_of(rv, n));
+    metric m[4] = {{ph, "MB/s", {0}}, {"IOR-style bandwidth", "MB/s", {0}},
                    {"latency p50", u->name, {0}}, {"latency p99", u->name, {0}}};
     for (int k = 0; k < n; k++) {
         m[0].v[k] = rv[k].phase_MBps;
@@ -730,9 +757,9 @@ static void sec_comparison(FILE *f, const cb_hrun *rv, int n)
                "<p class=\"note\">&times; ratios are against run 1.</p>\n", n);
     fprintf(f,
             "<table class=\"grid cmp\"><tr><th>#</th><th>run</th><th>backend</th><th>schedule</th><th>io</th>"
-            "<th>writers</th><th>MB</th><th>write-phase MB/s</th><th>IOR-style MB/s</th>"
+            "<th>writers</th><th>MB</th><th>%s-phase MB/s</th><th>IOR-style MB/s</th>"
             "<th>latency p50 (%s)</th><th>latency p99 (%s)</th></tr>\n",
-            u.name, u.name);
+            phases_of(rv, n), u.name, u.name);
     for (int k = 0; k < n; k++)
         cmp_row(f, &rv[k], &rv[0], &u);
     fputs("</table>\n<figure>\n", f);
@@ -754,6 +781,7 @@ static void run_block(FILE *f, const cb_hrun *r, int nruns)
     cb_sec_timeline(f, r);
     cb_sec_throughput(f, r);
     cb_sec_latency(f, r);
+    cb_sec_requests(f, r);
     cb_sec_writers(f, r);
     cb_sec_grid(f, r);
 }
@@ -772,8 +800,10 @@ int cb_html_report(FILE *out, cJSON *const *runs, const char *const *labels, int
         page_head(out, rv, nruns);
         page_nav(out, rv, nruns);
         fputs("<main>\n", out);
-        if (nruns > 1)
+        if (nruns > 1) {
             sec_comparison(out, rv, nruns);
+            cb_sec_layouts(out, rv, nruns);
+        }
         for (int k = 0; k < nruns; k++)
             run_block(out, &rv[k], nruns);
         fputs("</main>\n</body>\n</html>\n", out);

@@ -21,6 +21,12 @@ typedef struct cb_hrun {
     int index;      /* 0-based */
     char suffix[16]; /* appended to section ids: "" or "-k" */
     const char *target, *backend, *dtype, *iter, *schedule, *io;
+    const char *phase, *verb; /* "write"/"written" or "read"/"read" */
+    /* read runs: driver and cache preset, the file's page size and size
+     * (0: not paged / unknown), open-to-close time, the request log */
+    const char *driver, *preset;
+    double page_size, file_size, span_s;
+    const cJSON *req;
     double shape[2], chunk[2], seed;
     double total, pending, complete, in_progress, bytes;
     double elapsed_s, phase_MBps, ior_MBps, run_writers;
@@ -66,6 +72,11 @@ void cb_sec_throughput(FILE *f, const cb_hrun *r);
 void cb_sec_latency(FILE *f, const cb_hrun *r);
 void cb_sec_writers(FILE *f, const cb_hrun *r);
 void cb_sec_grid(FILE *f, const cb_hrun *r);
+/* Read runs: the byte ranges requested (nothing when the run logged none). */
+void cb_sec_requests(FILE *f, const cb_hrun *r);
+/* Several read runs: mean open-to-close time per layout x driver x preset
+ * (nothing when fewer than two runs are reads). */
+void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n);
 
 /* <section id="name+suffix" class="name"> with an h3 heading. */
 void cb_sec_open(FILE *f, const cb_hrun *r, const char *name, const char *heading);

@@ -329,8 +329,11 @@ static void throughput_draw(FILE *f, const cb_hrun *r, const double *mbps, int n
     int nt = cb_nice_ticks(lo, hi, 6, ticks, 16, &step);
     char data[64];
     snprintf(data, sizeof data, "data-bins=\"%d\"", nb);
-    cb_svg_open(f, 1000, p.y + p.h + 50, "throughput", data, "write rate over time");
-    cb_svg_yaxis(f, &p, &sy, ticks, nt, step, "write rate (MB/s)", 1);
+    char title[48];
+    snprintf(title, sizeof title, "%s rate over time", r->phase);
+    cb_svg_open(f, 1000, p.y + p.h + 50, "throughput", data, title);
+    snprintf(title, sizeof title, "%s rate (MB/s)", r->phase);
+    cb_svg_yaxis(f, &p, &sy, ticks, nt, step, title, 1);
     time_axis(f, &p, r, &sx, "time");
     double w = p.w / nb, gap = w > 4 ? 1 : 0;
     fputs("<g fill=\"" BIN_FILL "\">\n", f);
@@ -343,7 +346,7 @@ static void throughput_draw(FILE *f, const cb_hrun *r, const double *mbps, int n
     fputs("</g>\n", f);
     char text[96], v[32];
     cb_hfmt_sig(v, sizeof v, r->phase_MBps);
-    snprintf(text, sizeof text, "write-phase bandwidth %s MB/s", v);
+    snprintf(text, sizeof text, "%s-phase bandwidth %s MB/s", r->phase, v);
     mean_line(f, &p, &sy, r->phase_MBps, text);
     fputs("</svg>\n", f);
 }
@@ -362,9 +365,9 @@ void cb_sec_throughput(FILE *f, const cb_hrun *r)
         cb_throughput_bins(s, d, b, nc, r->t0, r->t1, nb, mbps);
         fputs("<figure>\n", f);
         throughput_draw(f, r, mbps, nb);
-        fprintf(f, "<figcaption>MB/s (10<sup>6</sup> bytes) written in each of %d time bins; a task's bytes count "
-                   "evenly over its start to done. Dashed: the run's write-phase bandwidth.</figcaption>\n"
-                   "</figure>\n", nb);
+        fprintf(f, "<figcaption>MB/s (10<sup>6</sup> bytes) %s in each of %d time bins; a task's bytes count "
+                   "evenly over its start to done. Dashed: the run's %s-phase bandwidth.</figcaption>\n"
+                   "</figure>\n", r->verb, nb, r->phase);
     }
     free(s), free(d), free(b);
     cb_sec_close(f);

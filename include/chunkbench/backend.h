@@ -25,6 +25,7 @@ typedef struct cb_meta {
     int64_t requests, retries; /* HTTP (HSDS); 0 for files */
     /* Properties of the file, not of a run: */
     int64_t page_size;     /* file-space page size of a paged file; 0 when not paged */
+    int64_t file_size;     /* bytes of the file when read (0: unknown, or not a file) */
     char phase[8];         /* in reports: "read" for a read run; "" means write */
 } cb_meta;
 

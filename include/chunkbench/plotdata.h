@@ -68,6 +68,16 @@ void cb_histogram(const double *v, int64_t n, const double *edges, int nbins, in
 void cb_throughput_bins(const double *start, const double *done, const double *bytes, int64_t n, double t0,
                         double t1, int nbins, double *mbps);
 
+/* ---- byte ranges ---- */
+
+/* The read pattern cut into columns: [lo, hi) in ncols equal columns, and
+ * counts[c * ncols + k] = how many requests of class c (cls[i], 0..nclass-1)
+ * touch column k with their bytes [off, off + size). A request of no bytes
+ * touches the column of off; requests outside [lo, hi) or of another class
+ * are skipped; counts is zeroed first. */
+void cb_range_cover(const double *off, const double *size, const int *cls, int64_t n, int nclass, double lo,
+                    double hi, int ncols, int64_t *counts);
+
 /* ---- timeline ---- */
 
 /* 1 when a timeline of these tasks should be drawn as occupancy rather than

@@ -16,11 +16,14 @@ enum {
     CB_HTML_MAX_WRITER_ROWS = 150, /* writers chart: more share rows */
     CB_HTML_GRID_SIDE = 200,   /* heat map: at most this many cells a side */
     CB_HTML_LEVELS = 32,       /* heat map: colour steps (one SVG path each) */
+    CB_HTML_MAX_MARKS = 4000,  /* read pattern: more requests are drawn as pixel columns */
 };
 
 /* Write the report of runs[0..nruns) to out. labels (or labels[i]) may be
  * NULL: the run's target names it then. Sections: comparison (nruns > 1),
- * then per run summary, timeline, throughput, latency, writers, grid; the
+ * and, over several read runs, layouts (time per layout x driver x preset),
+ * then per run summary, timeline, throughput, latency, requests (read runs
+ * with a request log), writers, grid; the
  * first run's have those ids, run k's (k >= 2) the id with "-k" appended.
  * Returns 0, or -1 with err set: CB_EUSAGE when a document is not a
  * chunkbench report, CB_EIO when writing or memory fails. */
