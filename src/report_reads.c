@@ -133,7 +133,7 @@ static int columns_draw(FILE *f, const pattern *p, int c, double x0, double w, d
 
 static void pattern_draw(FILE *f, const cb_hrun *r, const pattern *p, const double *hist)
 {
-    cb_frame fr = {120, 44, 840, 4 * 34};
+    cb_frame fr = {150, 44, 810, 4 * 34};
     double lane = fr.h / CB_SIZE_CLASSES;
     /* The axis in MB (10^6 bytes, as the seed's title), ending on a tick. */
     double lo = 0, hi = p->hi / 1e6;
@@ -142,9 +142,12 @@ static void pattern_draw(FILE *f, const cb_hrun *r, const pattern *p, const doub
     double ticks[16], step;
     int nt = cb_nice_ticks(0, hi, 10, ticks, 16, &step);
     int64_t marks = p->ncols ? 0 : p->m;
-    char data[160];
-    snprintf(data, sizeof data, "data-requests=\"%lld\" data-marks=\"%lld\" data-columns=\"%d\" data-hi=\"%.0f\"",
-             (long long)p->m, (long long)marks, p->ncols, p->hi);
+    char data[320];
+    /* The axis end and plot box too, so a checker can place every mark itself. */
+    snprintf(data, sizeof data,
+             "data-requests=\"%lld\" data-marks=\"%lld\" data-columns=\"%d\" data-hi=\"%.0f\" data-axis-mb=\"%.9g\" "
+             "data-plot=\"%g %g %g %g\"",
+             (long long)p->m, (long long)marks, p->ncols, p->hi, hi, fr.x, fr.y, fr.w, lane);
     cb_svg_open(f, 1000, fr.y + fr.h + 50, "ranges", data, "byte ranges requested, by file offset and size class");
     char fs[32], small[32], total[32];
     cb_hfmt_sig(fs, sizeof fs, isfinite(r->file_size) && r->file_size > 0 ? r->file_size / 1e6 : NAN);
@@ -230,7 +233,7 @@ void cb_sec_requests(FILE *f, const cb_hrun *r)
     hist_table(f, q, hist);
     fputs("</div></div>\n", f);
     pattern p;
-    if (!pattern_load(q, r->file_size, 840, &p)) {
+    if (!pattern_load(q, r->file_size, 810, &p)) {
         fprintf(f, "<p class=\"note\">%s</p>\n",
                 !strcmp(r->backend ? r->backend : "", "hsds")
                     ? "HSDS requests are HTTP calls, not file byte ranges: their sizes are counted above."

@@ -2,9 +2,10 @@
 # The HTML report end to end: real runs made by chunkbench, their report
 # rendered, checked as a file and as headless Chromium loads it, and
 # screenshots kept in OUT as artifacts.
-#   browser_test.sh compare|big CHUNKBENCH RENDER_REPORT OUT [MPIEXEC] [PYTHON]
+#   browser_test.sh compare|big|read CHUNKBENCH RENDER_REPORT OUT [MPIEXEC] [PYTHON]
 # compare: two runs of 64 tasks (timeline as one bar per task) side by side;
-# big: one run of 100,000 tasks (bounded size and element count).
+# big: one run of 100,000 tasks (bounded size and element count);
+# read: read runs of two layouts x two presets (byte ranges, layouts chart).
 # Exit 77 (skipped) when Chromium is missing and cannot be installed.
 set -euo pipefail
 MODE=$1 CB=$2 RENDER=$3 OUT=$4 MPIEXEC=${5:-mpirun} PY=${6:-python3}
@@ -34,6 +35,43 @@ if [ "$MODE" = compare ]; then
     "$RENDER" "$OUT/report_status.html" "$W/a_status.json"
     "$PY" "$HERE/check_report.py" "$OUT/report_status.html" "$W/a_status.json" --timeline-mode bars
     LIMITS=(--timeline-mode bars)
+elif [ "$MODE" = read ]; then
+    # The seed's read experiment in small: two layouts (the second paged),
+    # sec2 with the default and the tuned preset, twice each, through the CLI's
+    # report; then a file of 10,000 chunks, whose pattern must aggregate.
+    "$CB" create "$W/a.h5" 2000 2000 --chunk 250,250 --force -q
+    "$CB" create "$W/b.h5" 2000 2000 --chunk 500,500 --page-size 1M --force -q
+    "$CB" create "$W/c.h5" 2000 2000 --chunk 20,20 --force -q
+    RUNS=()
+    for f in a b c; do
+        "$MPIEXEC" -n 2 "$CB" write "$W/$f.h5" -q
+    done
+    for f in a b; do
+        for preset in default tuned; do
+            for i in 1 2; do
+                "$MPIEXEC" -n 2 "$CB" read "$W/$f.h5" --driver sec2 --preset $preset --json "$W/$f-$preset-$i.json" -q
+                RUNS+=("$W/$f-$preset-$i.json")
+            done
+        done
+    done
+    # The JSON's request list is the --log CSV, request for request.
+    "$MPIEXEC" -n 2 "$CB" read "$W/a.h5" --driver sec2 --json "$W/logged.json" --log "$W/logged.csv" -q
+    "$PY" - "$W/logged.json" "$W/logged.csv" <<'PYEOF'
+import csv, json, sys
+r = json.load(open(sys.argv[1]))["requests"]
+rg = r["ranges"]
+js = sorted(zip(rg["rank"], rg["raw"], rg["offset"], rg["size"]))
+cs = sorted((int(x["rank"]), int(x["kind"] == "raw"), int(x["offset"]), int(x["size"]))
+            for x in csv.DictReader(open(sys.argv[2])))
+assert len(cs) == r["count"] > 0 and js == cs, f"JSON ranges {len(js)} vs CSV {len(cs)} rows differ"
+assert r["file_size"] >= max(o + z for _, _, o, z in cs), "a request past the file's end"
+print(f"request list: {len(js)} requests, the same in the JSON and the CSV")
+PYEOF
+    "$CB" report "${RUNS[@]}" -o "$HTML" -q
+    "$MPIEXEC" -n 2 "$CB" read "$W/c.h5" --driver sec2 --json "$W/c.json" --report "$OUT/report_read_many.html" -q
+    "$PY" "$HERE/check_report.py" "$OUT/report_read_many.html" "$W/c.json" --pattern-mode columns \
+        --timeline-mode occupancy --max-bytes 1500000 --max-elements 5000
+    LIMITS=(--timeline-mode bars --pattern-mode marks)
 else
     "$CB" create "$W/big.h5" 100000 4 row --dtype f4 --force -q
     "$MPIEXEC" -n 2 "$CB" write "$W/big.h5" --schedule cyclic --json "$W/big.json" -q

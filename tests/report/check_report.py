@@ -111,7 +111,8 @@ def check_run(page, run, k, problems, mode=None):
     complete = sum(1 for s, d, st in zip(start, done, status) if st == 1 and s > 0 and d >= s)
 
     summary = page.text.get("summary" + sfx, "")
-    for needle in ("MB/s write phase", "MB/s IOR-style", "p50", "p90", "p99", "min", "max",
+    phase = "read" if run.get("phase") == "read" else "write"
+    for needle in (f"MB/s {phase} phase", "MB/s IOR-style", "p50", "p90", "p99", "min", "max",
                    "pending", "complete", "in progress", "MPI writers", "slowest writers"):
         if needle not in summary:
             problems.append(f"run {k + 1}: summary lacks {needle!r}")
@@ -168,6 +169,77 @@ def check_run(page, run, k, problems, mode=None):
         expect(problems, f"run {k + 1} grid legend steps", len(page.find("rect", "grid" + sfx, "legend")), 32)
 
 
+def size_class(z):
+    # The seed's pd.cut(bins=[0, 1K, 10K, 100K, inf]), right-closed, KB = 1024.
+    return 0 if z <= 1024 else 1 if z <= 10240 else 2 if z <= 102400 else 3
+
+
+def check_requests(page, run, k, problems, marks_mode=None):
+    """The read pattern: every listed request drawn where its bytes are."""
+    sfx = "" if k == 0 else f"-{k + 1}"
+    req = run["requests"]
+    cells = {int(a["data-class"]): a for a in page.find("td", "requests" + sfx) if "data-class" in a}
+    expect(problems, f"run {k + 1} size-class rows", sorted(cells), [0, 1, 2, 3])
+    rg = req.get("ranges")
+    svg = svg_attrs(page, "requests" + sfx, "ranges")
+    if rg is None and req.get("pattern") is None:
+        expect(problems, f"run {k + 1} ranges svg without offsets", svg, None)
+        return
+    if svg is None:
+        problems.append(f"run {k + 1}: no read-pattern svg")
+        return
+    m = len(rg["offset"]) if rg else req["pattern"]["requests"]
+    expect(problems, f"run {k + 1} pattern data-requests", int(svg["data-requests"]), m)
+    rects = page.find("rect", "requests" + sfx, "req")
+    mode = "marks" if int(svg["data-columns"]) == 0 else "columns"
+    if marks_mode:
+        expect(problems, f"run {k + 1} pattern mode", mode, marks_mode)
+    if mode == "columns":
+        expect(problems, f"run {k + 1} request marks when aggregated", len(rects), 0)
+        want = len({size_class(z) for z in rg["size"]}) if rg else \
+            sum(1 for row in req["pattern"]["counts"] if any(row))
+        expect(problems, f"run {k + 1} cover paths (one per class present)",
+               len(page.find("path", "requests" + sfx, "cover")), want)
+        return
+    expect(problems, f"run {k + 1} request marks", len(rects), m)
+    x0, y0, w, lane = (float(v) for v in svg["data-plot"].split())
+    axis = float(svg["data-axis-mb"])
+    # Where each request must be: x from its offset, lane from its size class.
+    want = sorted((round(x0 + o / 1e6 / axis * w, 1), size_class(z)) for o, z in zip(rg["offset"], rg["size"]))
+    got = sorted((round(float(a["x"]), 1), int((float(a["y"]) - y0) // lane)) for a in rects)
+    bad = [(g, e) for g, e in zip(got, want) if abs(g[0] - e[0]) > 0.15 or g[1] != e[1]]
+    if bad:
+        problems.append(f"run {k + 1}: {len(bad)} request marks misplaced, e.g. drawn {bad[0][0]} expected {bad[0][1]}")
+    hist = [h["requests"] for h in req["histogram"]]
+    lanes = [0] * 4
+    for _, c in got:
+        lanes[c] += 1
+    if len(rg["offset"]) == req["count"]:  # files: every request has an offset
+        expect(problems, f"run {k + 1} marks per lane vs histogram", lanes, hist)
+
+
+def check_layouts(page, runs, problems):
+    """Mean open-to-close time per layout x driver x preset, as the chart shows."""
+    reads = [r for r in runs if r.get("phase") == "read"]
+    if len(reads) < 2:
+        expect(problems, "layouts section without two read runs", page.find("section", None, "layouts"), [])
+        return
+    cells = {}
+    for r in reads:
+        page_size = r["cache"]["file_page_size"]
+        key = (r["driver"], r["cache"]["preset"], tuple(r["chunk"]), page_size)
+        cells.setdefault(key, []).append(r["last_run"]["close_end"] - r["last_run"]["open_start"])
+    want = sorted(round(sum(v) / len(v), 6) for v in cells.values())
+    got = sorted(round(float(a["data-s"]), 6) for a in page.find("td", "layouts") if "data-s" in a)
+    expect(problems, "layouts table means", got, want)
+    bars = sorted(round(float(a["data-s"]), 6) for a in page.find("rect", "layouts", "lbar"))
+    expect(problems, "layouts bars", bars, want)
+    svg = svg_attrs(page, "layouts", "layouts")
+    expect(problems, "layouts groups", svg and int(svg["data-groups"]),
+           len({(d, p) for d, p, _, _ in cells}))
+    expect(problems, "layouts layouts", svg and int(svg["data-layouts"]), len({(c, s) for _, _, c, s in cells}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("page")
@@ -176,6 +248,8 @@ def main():
     ap.add_argument("--max-elements", type=int, default=0)
     ap.add_argument("--timeline-mode", choices=["bars", "occupancy"],
                     help="how every run's timeline must be drawn")
+    ap.add_argument("--pattern-mode", choices=["marks", "columns"],
+                    help="how every read run's request pattern must be drawn")
     args = ap.parse_args()
     raw = open(args.page, encoding="utf-8").read()
     runs = [json.load(open(p)) for p in args.runs]
@@ -185,14 +259,19 @@ def main():
     self_contained(raw, page, problems)
 
     ids = [a.get("id") for t, a, _ in page.elements if t == "section"]
-    want = (["comparison"] if len(runs) > 1 else []) + \
-        [s + ("" if k == 0 else f"-{k + 1}") for k in range(len(runs)) for s in SECTIONS]
+    nread = sum(1 for r in runs if r.get("phase") == "read")
+    want = (["comparison"] if len(runs) > 1 else []) + (["layouts"] if nread > 1 else []) + \
+        [s + ("" if k == 0 else f"-{k + 1}") for k in range(len(runs))
+         for s in SECTIONS + (["requests"] if "requests" in runs[k] else [])]
     expect(problems, "section ids", sorted(ids), sorted(want))
     if len(runs) > 1:
         expect(problems, "comparison bars", len(page.find("rect", "comparison", "cmpbar")), 4 * len(runs))
         expect(problems, "comparison table rows", len(page.find("tr", "comparison")), len(runs) + 1)
     for k, run in enumerate(runs):
         check_run(page, run, k, problems, args.timeline_mode)
+        if "requests" in run:
+            check_requests(page, run, k, problems, args.pattern_mode)
+    check_layouts(page, runs, problems)
 
     n = len(page.elements)
     size = len(raw.encode())

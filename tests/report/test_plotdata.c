@@ -301,8 +301,35 @@ static void test_colour(void)
     CHECK(cb_quantize(1e300, 32) == 31);
 }
 
+static void test_range_cover(void)
+{
+    /* [0, 100) in 10 columns of 10 bytes; classes 0..3. */
+    double off[] = {0, 9, 10, 95, 50, 120, 40, 30};
+    double size[] = {10, 2, 0, 100, 25, 5, 1, 0};
+    int cls[] = {0, 1, 1, 2, 3, 3, 9, 0};
+    int64_t c[4 * 10];
+    cb_range_cover(off, size, cls, 8, 4, 0, 100, 10, c);
+    int64_t want0[10] = {1, 0, 0, 1, 0, 0, 0, 0, 0, 0}; /* [0,10) ends on an edge: column 0 only; 30+0: column 3 */
+    int64_t want1[10] = {1, 2, 0, 0, 0, 0, 0, 0, 0, 0}; /* [9,11) spans 0 and 1; 10+0 sits in 1 */
+    int64_t want2[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1}; /* [95,195) clipped to the last column */
+    int64_t want3[10] = {0, 0, 0, 0, 0, 1, 1, 1, 0, 0}; /* [50,75); 120 is outside; class 9 skipped */
+    for (int k = 0; k < 10; k++) {
+        CHECK(c[k] == want0[k]);
+        CHECK(c[10 + k] == want1[k]);
+        CHECK(c[20 + k] == want2[k]);
+        CHECK(c[30 + k] == want3[k]);
+    }
+    /* An empty span leaves zeros. */
+    cb_range_cover(off, size, cls, 8, 4, 5, 5, 10, c);
+    int64_t sum = 0;
+    for (int k = 0; k < 40; k++)
+        sum += c[k];
+    CHECK(sum == 0);
+}
+
 int main(void)
 {
+    test_range_cover();
     test_scale();
     test_nice_step();
     test_nice_ticks();

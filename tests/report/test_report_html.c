@@ -7,6 +7,7 @@
 #include "check.h"
 #include "chunkbench/report.h"
 #include "chunkbench/report_html.h"
+#include "chunkbench/iolog.h"
 #include "report_html_int.h"
 
 /* A table of shape R x C in tasks of `iter`; the first `ndone` tasks
@@ -315,8 +316,114 @@ static void test_http_figures(void)
     cJSON_Delete(doc);
 }
 
+/* A read run: make_doc's table as a read, with a request log of n requests
+ * (listed, or as a column pattern) and the cache keys the layouts chart uses. */
+static cJSON *read_doc(int64_t cr, int64_t n, int listed, const char *driver, const char *preset, int64_t page,
+                       double span)
+{
+    cJSON *d = make_doc(400, 400, cr, cr, CB_ITER_BLOCK, 10, 2, 0.01, "f.h5", "r");
+    cJSON_ReplaceItemInObject(d, "phase", cJSON_CreateString("read"));
+    cJSON *lr = cJSON_GetObjectItem(d, "last_run");
+    /* Whole seconds plus binary fractions: the span survives in doubles exactly. */
+    cJSON_ReplaceItemInObject(lr, "open_start", cJSON_CreateNumber(1.7e9));
+    cJSON_ReplaceItemInObject(lr, "close_end", cJSON_CreateNumber(1.7e9 + span));
+    cJSON_AddStringToObject(d, "driver", driver);
+    cJSON *c = cJSON_AddObjectToObject(d, "cache");
+    cJSON_AddStringToObject(c, "preset", preset);
+    cJSON_AddNumberToObject(c, "file_page_size", (double)page);
+    if (n < 0)
+        return d;
+    cb_ioreq *v = calloc((size_t)(n ? n : 1), sizeof *v);
+    for (int64_t i = 0; i < n; i++) /* sizes cycle through the four classes */
+        v[i] = (cb_ioreq){i * 2000, (int64_t[]){100, 5000, 50000, 500000}[i % 4], 0, 0, 0, i % 4 == 3};
+    cb_iolog_summary sum;
+    cb_iolog_summarize(v, n, 0, &sum);
+    cJSON *q = cb_iolog_json(&sum, 1000);
+    if (listed)
+        cb_iolog_ranges_json(q, v, n, (n + 1) * 2000 + 500000);
+    cJSON_AddItemToObject(d, "requests", q);
+    free(v);
+    return d;
+}
+
+static void test_read_pattern(void)
+{
+    /* Listed and few: one mark per request, in its class's lane. */
+    cJSON *a = read_doc(100, 40, 1, "sec2", "default", 0, 0.5);
+    page p = render_named("read_marks", &a, NULL, 1);
+    CHECK(p.rc == 0);
+    CHECK(strstr(p.text, "id=\"requests\"") != NULL);
+    CHECK(strstr(p.text, "data-requests=\"40\" data-marks=\"40\" data-columns=\"0\"") != NULL);
+    CHECK(count(p.text, "class=\"req\"") == 40);
+    CHECK(strstr(p.text, "total requests: 40, requests &lt; 10 KB: 20") != NULL);
+    CHECK(strstr(p.text, "MB/s read phase") && !strstr(p.text, "MB/s write phase"));
+    CHECK(strstr(p.text, "read rate (MB/s)") != NULL);
+    CHECK(!strstr(p.text, "id=\"layouts\""));
+    free(p.text);
+    cJSON_Delete(a);
+
+    /* Listed but many: pixel columns, one path per class, no marks. */
+    a = read_doc(100, CB_HTML_MAX_MARKS + 1, 1, "sec2", "default", 0, 0.5);
+    p = render(&a, NULL, 1);
+    CHECK(p.rc == 0 && count(p.text, "class=\"req\"") == 0 && count(p.text, "class=\"cover\"") == 4);
+    CHECK(strstr(p.text, "data-marks=\"0\" data-columns=\"810\"") != NULL);
+    CHECK(p.len < 200000);
+    free(p.text);
+    cJSON_Delete(a);
+
+    /* Past the JSON's limit, the log arrives as columns already. */
+    a = read_doc(100, CB_JSON_MAX_RANGES + 1, 1, "sec2", "default", 0, 0.5);
+    const cJSON *q = cJSON_GetObjectItem(a, "requests");
+    CHECK(!cJSON_GetObjectItem(q, "ranges") && cJSON_GetObjectItem(q, "pattern"));
+    p = render(&a, NULL, 1);
+    CHECK(p.rc == 0 && count(p.text, "class=\"cover\"") == 4 && count(p.text, "class=\"req\"") == 0);
+    CHECK(strstr(p.text, "data-columns=\"1000\"") != NULL);
+    free(p.text);
+    cJSON_Delete(a);
+
+    /* No offsets (HSDS): sizes only, said so; a write run has no section. */
+    cJSON *docs[2] = {read_doc(100, 12, 0, "hsds", "default", 0, 0.5),
+                      make_doc(400, 400, 100, 100, CB_ITER_BLOCK, 10, 2, 0.01, "w.h5", "r")};
+    cJSON_ReplaceItemInObject(docs[0], "backend", cJSON_CreateString("hsds"));
+    p = render(docs, NULL, 2);
+    CHECK(p.rc == 0 && count(p.text, "class=\"ranges\"") == 0);
+    CHECK(strstr(p.text, "HSDS requests are HTTP calls") != NULL);
+    CHECK(count(p.text, "<section id=\"requests") == 1);
+    CHECK(!strstr(p.text, "id=\"layouts\"")); /* one read run only */
+    CHECK(strstr(p.text, "write/read-phase MB/s") != NULL);
+    free(p.text);
+    cJSON_Delete(docs[0]);
+    cJSON_Delete(docs[1]);
+}
+
+static void test_layouts(void)
+{
+    /* 2 layouts x (sec2, ros3) x (default), with a repeat to average, and a
+     * combination never run: 3 bars, means in the table and on the bars. */
+    cJSON *d[5] = {read_doc(100, -1, 0, "sec2", "default", 0, 0.25), read_doc(100, -1, 0, "sec2", "default", 0, 0.5),
+                   read_doc(200, -1, 0, "sec2", "default", 1 << 20, 0.125),
+                   read_doc(100, -1, 0, "ros3", "default", 0, 0.75),
+                   make_doc(400, 400, 100, 100, CB_ITER_BLOCK, 10, 2, 0.01, "w.h5", "r")};
+    page p = render_named("read_layouts", d, NULL, 5);
+    CHECK(p.rc == 0);
+    CHECK(strstr(p.text, "data-groups=\"2\" data-layouts=\"2\"") != NULL);
+    CHECK(count(p.text, "class=\"lbar\"") == 3);
+    CHECK(strstr(p.text, "data-s=\"0.375\" data-runs=\"2\"") != NULL);
+    CHECK(strstr(p.text, "data-s=\"0.125\" data-runs=\"1\"") != NULL);
+    CHECK(strstr(p.text, "data-s=\"0.75\" data-runs=\"1\"") != NULL);
+    CHECK(strstr(p.text, "chunk 200x200, paged 1 MiB") != NULL);
+    /* The baseline: the first layout's slowest mean (ros3's 0.75 s). */
+    CHECK(strstr(p.text, "class=\"baseline\" data-s=\"0.75\"") != NULL);
+    CHECK(strstr(p.text, "href=\"#layouts\"") != NULL);
+    free(p.text);
+    for (int k = 0; k < 5; k++)
+        cJSON_Delete(d[k]);
+}
+
 int main(void)
 {
+    test_read_pattern();
+    test_layouts();
     test_escape();
     test_formats();
     test_one_run();
