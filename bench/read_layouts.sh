@@ -41,7 +41,8 @@ for r in $(seq "$REP"); do
     done
   done
 done
-$CB report "${runs[@]:0:16}" -o "${REPORT:-$W/../read_layouts.html}" -q && echo "report: ${REPORT:-$W/../read_layouts.html}"
+# Every run: the report's layouts chart averages the repeats of each combination.
+$CB report "${runs[@]:0:64}" -o "${REPORT:-$W/../read_layouts.html}" -q && echo "report: ${REPORT:-$W/../read_layouts.html}"
 /usr/bin/python3 - "$W" "$NR" "$NC" "$NP" "$REP" "${runs[@]}" <<'PYEOF' | tee "$W/table.md"
 import json, statistics, sys, collections, platform, datetime
 w, nr, nc, np_, rep, files = sys.argv[1], *sys.argv[2:6], sys.argv[6:]
