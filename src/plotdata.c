@@ -188,6 +188,42 @@ void cb_throughput_bins(const double *start, const double *done, const double *b
         mbps[b] /= w * 1e6;
 }
 
+/* ---- order ---- */
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+int cb_natural_cmp(const char *a, const char *b)
+{
+    const char *p = a, *q = b;
+    while (*p && *q) {
+        if (is_digit(*p) && is_digit(*q)) {
+            while (*p == '0' && is_digit(p[1]))
+                p++;
+            while (*q == '0' && is_digit(q[1]))
+                q++;
+            size_t n = 0, m = 0;
+            while (is_digit(p[n]))
+                n++;
+            while (is_digit(q[m]))
+                m++;
+            if (n != m)
+                return n < m ? -1 : 1; /* more digits, larger number */
+            int c = strncmp(p, q, n);
+            if (c)
+                return c;
+            p += n;
+            q += m;
+            continue;
+        }
+        if (*p != *q)
+            return (unsigned char)*p < (unsigned char)*q ? -1 : 1;
+        p++, q++;
+    }
+    if (*p || *q)
+        return *p ? 1 : -1;
+    return strcmp(a, b); /* "r01" and "r1": still a fixed order */
+}
+
 /* ---- byte ranges ---- */
 
 void cb_range_cover(const double *off, const double *size, const int *cls, int64_t n, int nclass, double lo,

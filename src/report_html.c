@@ -220,6 +220,44 @@ static void task_span(cb_hrun *r)
     r->t1 = hi > lo ? hi : lo + 1e-3;
 }
 
+typedef struct named {
+    const char *name;
+    int old;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+    return cb_natural_cmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+/* Writers in natural order (r2 before r10), tasks' writer indices to match:
+ * the JSON lists them as text sorts. */
+static int order_writers(cb_hrun *r)
+{
+    named *v = malloc((size_t)(r->nw > 0 ? r->nw : 1) * sizeof *v);
+    cb_hwriter *w = malloc((size_t)(r->nw > 0 ? r->nw : 1) * sizeof *w);
+    int32_t *to = malloc((size_t)(r->nw > 0 ? r->nw : 1) * sizeof *to);
+    if (!v || !w || !to) {
+        free(v), free(w), free(to);
+        return -1;
+    }
+    for (int i = 0; i < r->nw; i++)
+        v[i] = (named){r->w[i].name, i};
+    qsort(v, (size_t)r->nw, sizeof *v, cmp_named);
+    for (int i = 0; i < r->nw; i++) {
+        w[i] = r->w[v[i].old];
+        to[v[i].old] = i;
+    }
+    for (int64_t i = 0; i < r->n; i++)
+        if (r->writer[i] >= 0)
+            r->writer[i] = to[r->writer[i]];
+    free(r->w);
+    r->w = w;
+    free(v);
+    free(to);
+    return 0;
+}
+
 static int load_tasks(cb_hrun *r, cb_err *err)
 {
     const cJSON *tl = item(r->doc, "task_list");
@@ -250,6 +288,8 @@ static int load_tasks(cb_hrun *r, cb_err *err)
         if (r->writer[i] >= r->nw)
             r->writer[i] = -1; /* an index the writers list lacks: unknown */
     }
+    if (order_writers(r) < 0)
+        return cb_fail(err, CB_EIO, "out of memory ordering writers");
     task_span(r);
     return 0;
 }

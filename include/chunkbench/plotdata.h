@@ -48,6 +48,12 @@ typedef struct cb_time_unit {
 
 cb_time_unit cb_time_unit_for(double span_s);
 
+/* ---- order ---- */
+
+/* strcmp, except that runs of digits compare as numbers: "r2@n" < "r10@n".
+ * Writers are named r<rank>@host, so lanes follow the ranks. */
+int cb_natural_cmp(const char *a, const char *b);
+
 /* ---- bins ---- */
 
 /* A bin count for n values: about sqrt(n), clamped to [lo, hi]. */

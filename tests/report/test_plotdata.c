@@ -327,8 +327,21 @@ static void test_range_cover(void)
     CHECK(sum == 0);
 }
 
+static void test_natural_order(void)
+{
+    CHECK(cb_natural_cmp("r2@n", "r10@n") < 0);
+    CHECK(cb_natural_cmp("r10@n", "r2@n") > 0);
+    CHECK(cb_natural_cmp("r10@n", "r10@n") == 0);
+    CHECK(cb_natural_cmp("r1.99@a", "r1.100@a") < 0);
+    CHECK(cb_natural_cmp("r9@b", "r9@a") > 0);
+    CHECK(cb_natural_cmp("a", "ab") < 0);
+    CHECK(cb_natural_cmp("r01", "r1") != 0 && cb_natural_cmp("r01", "r1") == -cb_natural_cmp("r1", "r01"));
+    CHECK(cb_natural_cmp("x99999999999999999999", "x100000000000000000000") < 0); /* longer than any integer */
+}
+
 int main(void)
 {
+    test_natural_order();
     test_range_cover();
     test_scale();
     test_nice_step();

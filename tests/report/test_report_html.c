@@ -420,8 +420,22 @@ static void test_layouts(void)
         cJSON_Delete(d[k]);
 }
 
+static void test_writer_order(void)
+{
+    /* 12 writers r0..r11: lanes and writer rows follow the number, not the text. */
+    cJSON *d = make_doc(400, 400, 100, 100, CB_ITER_BLOCK, 16, 12, 0.01, "o.h5", "r");
+    page p = render(&d, NULL, 1);
+    CHECK(p.rc == 0);
+    const char *tl = strstr(p.text, "id=\"timeline\"");
+    const char *r2 = tl ? strstr(tl, ">r2<") : NULL, *r10 = tl ? strstr(tl, ">r10<") : NULL;
+    CHECK(r2 && r10 && r2 < r10);
+    free(p.text);
+    cJSON_Delete(d);
+}
+
 int main(void)
 {
+    test_writer_order();
     test_read_pattern();
     test_layouts();
     test_escape();
