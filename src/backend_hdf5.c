@@ -25,6 +25,7 @@ typedef struct h5_store {
     cb_io_mode io;
     void *pad;      /* direct I/O of edge chunks: a whole-chunk buffer */
     size_t pad_bytes;
+    int fsync;      /* --fsync: flush to storage before closing */
 } h5_store;
 
 /* The innermost message of HDF5's error stack: the most specific reason. */
@@ -516,6 +517,7 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
     s->ops = &cb_backend_hdf5;
     s->impl = h;
     h->io = cfg->io;
+    h->fsync = writable && cfg->fsync;
     h->file = h->dset = h->fspace = h->dxpl = h->mtype = H5I_INVALID_HID;
     int rc = 0;
     const char *dname = cfg->dataset ? cfg->dataset : DSET_NAME;
@@ -713,7 +715,11 @@ static int h5_close(cb_store *s, cb_net_stats *net, cb_err *err)
         if (h->dxpl >= 0) H5Pclose(h->dxpl);
         if (h->fspace >= 0) H5Sclose(h->fspace);
         if (h->dset >= 0) H5Dclose(h->dset);
-        if (h->file >= 0 && H5Fclose(h->file) < 0)
+        /* H5Fflush ends in MPI_File_sync (fsync under ROMIO/OMPIO); H5Fclose
+         * alone does not sync, so without it the figures are page-cache ones. */
+        if (h->fsync && h->file >= 0 && H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+            rc = h5_fail(err, "cannot flush the file to storage (--fsync)");
+        if (h->file >= 0 && H5Fclose(h->file) < 0 && rc == 0)
             rc = h5_fail(err, "cannot close the file");
         free(h->pad);
         free(h);

@@ -71,6 +71,8 @@ static const char *usage_write =
     "  --max-tasks K        each writer stops after K tasks (resume later with write)\n"
     "  --iterations N       write every task N times over and report each pass\n"
     "  --rewrite            write complete tasks too (implied by --iterations > 1)\n"
+    "  --fsync              flush the data to storage before the timed close ends\n"
+    "                       (MPI_File_sync / fsync, like IOR -e; HSDS: always flushed)\n"
     "  --lease SECONDS      server schedule: retake tasks in progress for longer\n"
     "  --json FILE|-        the report as JSON;  --csv FILE  one row per task\n"
     "  --report FILE        an HTML report with pictures (as chunkbench report)\n"
@@ -152,7 +154,7 @@ const char *cb_usage(cb_cmd cmd)
 
 enum {
     O_DTYPE = 256, O_CHUNK, O_CHUNK_MB, O_ALIGN, O_PAGE, O_FORCE, O_SEED, O_SCHED, O_IO, O_MAXT, O_ITER,
-    O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET, O_REWRITE, O_REPORT, O_DRIVER, O_ITERT, O_VERIFY, O_CCACHE,
+    O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET, O_REWRITE, O_FSYNC, O_REPORT, O_DRIVER, O_ITERT, O_VERIFY, O_CCACHE,
     O_CSLOTS, O_PBUF, O_PRESET, O_LOG, O_S3REGION, O_S3ID, O_S3SECRET,
 };
 
@@ -165,7 +167,7 @@ static const struct option long_opts[] = {
     {"iterations", required_argument, 0, O_ITER},   {"lease", required_argument, 0, O_LEASE},
     {"json", required_argument, 0, O_JSON},         {"csv", required_argument, 0, O_CSV},
     {"endpoint", required_argument, 0, O_ENDPOINT}, {"bucket", required_argument, 0, O_BUCKET},
-    {"rewrite", no_argument, 0, O_REWRITE},         {"report", required_argument, 0, O_REPORT},
+    {"rewrite", no_argument, 0, O_REWRITE},         {"fsync", no_argument, 0, O_FSYNC},         {"report", required_argument, 0, O_REPORT},
     {"driver", required_argument, 0, O_DRIVER},     {"iter", required_argument, 0, O_ITERT},
     {"verify", no_argument, 0, O_VERIFY},           {"chunk-cache", required_argument, 0, O_CCACHE},
     {"chunk-cache-slots", required_argument, 0, O_CSLOTS}, {"page-buffer", required_argument, 0, O_PBUF},
@@ -183,7 +185,7 @@ static int allowed(cb_cmd cmd, int opt)
     int create = opt == O_DTYPE || opt == O_CHUNK || opt == O_CHUNK_MB || opt == O_ALIGN || opt == O_PAGE ||
                  opt == O_FORCE || opt == O_SEED;
     int write = opt == O_SEED || opt == O_SCHED || opt == O_IO || opt == O_MAXT || opt == O_ITER || opt == O_LEASE || opt == O_REWRITE ||
-                opt == O_JSON || opt == O_CSV || opt == O_REPORT;
+                opt == O_FSYNC || opt == O_JSON || opt == O_CSV || opt == O_REPORT;
     int common = opt == 'q' || opt == 'h' || opt == 'V' || opt == O_ENDPOINT || opt == O_BUCKET;
     switch (cmd) {
     case CB_CMD_CREATE: return common || create;
@@ -448,6 +450,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
             cfg->lease_s = d;
             break;
         case O_REWRITE: cfg->rewrite = 1; break;
+        case O_FSYNC: cfg->fsync = 1; break;
         case O_REPORT: cfg->report_path = optarg; break;
         case 'o': cfg->report_path = optarg; break;
         case O_JSON: cfg->json_path = optarg; break;

@@ -46,6 +46,7 @@ typedef struct cb_config {
     int64_t max_tasks;   /* per writer; 0: no limit */
     int iterations;
     int rewrite;         /* write complete tasks too (implied by iterations > 1) */
+    int fsync;           /* flush written data to storage inside the timed close (IOR -e) */
     double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
 
     /* read */

@@ -31,7 +31,17 @@ run f4            2 600 900 --dtype f4 --chunk 128,128 -- --io collective
 run chunk_mb      2 2000 2000 --chunk-mb 1          -- --schedule dynamic
 run aligned       2 700 900 --chunk 100,300 --align 1M -- --io direct
 run paged         2 700 900 --chunk 100,300 --page-size 64K -- --io collective
+run fsync         2 700 900 --chunk 100,300         -- --fsync --io collective
 $CHECK "${args[@]}" || fail "h5py cross-check"
+
+# --fsync reaches the storage: every rank's close syncs the file (strace sees
+# fsync/fdatasync from each writer), and a run without it syncs nothing.
+syncs() { strace -f -qq -e trace=fsync,fdatasync -o "$WORK/strace.txt" "$@" >/dev/null && \
+          grep -cE '(fsync|fdatasync)\(' "$WORK/strace.txt" || true; }
+n_with=$(syncs timeout 120 mpirun -n 2 "$CHUNKBENCH" write "$WORK/fsync.h5" --rewrite --fsync -q)
+n_without=$(syncs timeout 120 mpirun -n 2 "$CHUNKBENCH" write "$WORK/fsync.h5" --rewrite -q)
+[ "$n_with" -ge 2 ] && [ "$n_without" -eq 0 ] || fail "--fsync: $n_with syncs with it, $n_without without (want >= 2 and 0)"
+mpi 2 "$CHUNKBENCH" verify "$WORK/fsync.h5" -q || fail "--fsync: verify after the synced rewrite"
 
 # The layouts asked for are the layouts made.
 $PY - "$WORK" <<'PYEOF' || fail "layout properties"
