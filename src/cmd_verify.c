@@ -52,14 +52,7 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         if (!cfg->quiet && !(cfg->json_path && !strcmp(cfg->json_path, "-"))) {
             printf("verified %lld complete tasks of %lld (%.1f MB) in %.3f s, %.1f MB/s read\n", (long long)ntasks,
                    (long long)tab.ntasks, (double)bytes / 1e6, span, mbps);
-            for (int64_t k = 0; k < nbad && k < 20; k++) {
-                const cb_task *t = &tab.tasks[bad[k].index];
-                printf("MISMATCH task %lld [%d:%d,%d:%d]: %lld elements differ, first at (%lld,%lld)\n",
-                       (long long)bad[k].index, t->x, t->x + t->nrow, t->y, t->y + t->ncol,
-                       (long long)bad[k].elements, (long long)bad[k].bad_i, (long long)bad[k].bad_j);
-            }
-            if (nbad > 20)
-                printf("... and %lld more tasks with mismatches\n", (long long)(nbad - 20));
+            cb_mismatches_text(stdout, tab.tasks, bad, nbad);
             printf("%s: %lld tasks with mismatches\n", nbad ? "FAILED" : "OK", (long long)nbad);
             fflush(stdout);
         }
@@ -72,22 +65,9 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             cJSON_AddNumberToObject(doc, "elapsed_s", span);
             cJSON_AddNumberToObject(doc, "read_MBps", mbps);
             cJSON_AddNumberToObject(doc, "check_s", check_s);
-            cJSON *arr = cJSON_AddArrayToObject(doc, "mismatches");
-            for (int64_t k = 0; k < nbad; k++) {
-                cJSON *m = cJSON_CreateObject();
-                cJSON_AddNumberToObject(m, "task", (double)bad[k].index);
-                cJSON_AddNumberToObject(m, "elements", (double)bad[k].elements);
-                cJSON *first = cJSON_AddArrayToObject(m, "first");
-                cJSON_AddItemToArray(first, cJSON_CreateNumber((double)bad[k].bad_i));
-                cJSON_AddItemToArray(first, cJSON_CreateNumber((double)bad[k].bad_j));
-                cJSON_AddItemToArray(arr, m);
-            }
-            if (!strcmp(be->name, "hsds")) {
-                cJSON *h = cJSON_AddObjectToObject(doc, "http");
-                cJSON_AddNumberToObject(h, "requests", (double)net.requests);
-                cJSON_AddNumberToObject(h, "retries", (double)net.retries);
-                cJSON_AddItemToObject(h, "latency_s", cb_quantiles_json(&net.latency));
-            }
+            cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(bad, nbad));
+            if (!strcmp(be->name, "hsds"))
+                cJSON_AddItemToObject(doc, "http", cb_net_json(&net));
             cb_json_save(cfg->json_path, doc, &local);
             cJSON_Delete(doc);
         }

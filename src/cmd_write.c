@@ -175,12 +175,8 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             cJSON *extra = cJSON_CreateObject();
             cb_quantiles bw;
             cJSON_AddItemToObject(extra, "passes", passes_json(passes, npasses, &bw));
-            if (!strcmp(be->name, "hsds")) {
-                cJSON *h = cJSON_AddObjectToObject(extra, "http");
-                cJSON_AddNumberToObject(h, "requests", (double)net.requests);
-                cJSON_AddNumberToObject(h, "retries", (double)net.retries);
-                cJSON_AddItemToObject(h, "latency_s", cb_quantiles_json(&net.latency));
-            }
+            if (!strcmp(be->name, "hsds"))
+                cJSON_AddItemToObject(extra, "http", cb_net_json(&net));
             int print = !cfg->quiet;
             cb_emit_report(cfg, be->name, &tab, extra, print, &gerr);
             if (print && !(cfg->json_path && !strcmp(cfg->json_path, "-"))) {

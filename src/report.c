@@ -1,5 +1,7 @@
 #include "chunkbench/report.h"
 
+#include "chunkbench/phase.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,42 @@ cJSON *cb_quantiles_json(const cb_quantiles *q)
     cJSON_AddNumberToObject(o, "max", q->max);
     cJSON_AddNumberToObject(o, "mean", q->mean);
     return o;
+}
+
+cJSON *cb_net_json(const cb_net_summary *net)
+{
+    cJSON *h = cJSON_CreateObject();
+    cJSON_AddNumberToObject(h, "requests", (double)net->requests);
+    cJSON_AddNumberToObject(h, "retries", (double)net->retries);
+    cJSON_AddItemToObject(h, "latency_s", cb_quantiles_json(&net->latency));
+    return h;
+}
+
+cJSON *cb_mismatches_json(const cb_mismatch *bad, int64_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (int64_t k = 0; k < n; k++) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddNumberToObject(m, "task", (double)bad[k].index);
+        cJSON_AddNumberToObject(m, "elements", (double)bad[k].elements);
+        cJSON *first = cJSON_AddArrayToObject(m, "first");
+        cJSON_AddItemToArray(first, cJSON_CreateNumber((double)bad[k].bad_i));
+        cJSON_AddItemToArray(first, cJSON_CreateNumber((double)bad[k].bad_j));
+        cJSON_AddItemToArray(arr, m);
+    }
+    return arr;
+}
+
+void cb_mismatches_text(FILE *f, const cb_task *tasks, const cb_mismatch *bad, int64_t n)
+{
+    for (int64_t k = 0; k < n && k < 20; k++) {
+        const cb_task *t = &tasks[bad[k].index];
+        fprintf(f, "MISMATCH task %lld [%d:%d,%d:%d]: %lld elements differ, first at (%lld,%lld)\n",
+                (long long)bad[k].index, t->x, t->x + t->nrow, t->y, t->y + t->ncol, (long long)bad[k].elements,
+                (long long)bad[k].bad_i, (long long)bad[k].bad_j);
+    }
+    if (n > 20)
+        fprintf(f, "... and %lld more tasks with mismatches\n", (long long)(n - 20));
 }
 
 static cJSON *pair(int64_t a, int64_t b)

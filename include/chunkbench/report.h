@@ -23,6 +23,16 @@ cJSON *cb_report_json(const char *target, const char *backend, const cb_table *t
 
 cJSON *cb_quantiles_json(const cb_quantiles *q);
 
+/* {requests, retries, latency_s}: the "http" object of HSDS runs. */
+cJSON *cb_net_json(const cb_net_summary *net);
+
+/* Tasks whose values differ from the generator (verify, read --verify): the
+ * JSON list [{task, elements, first: [i, j]}], and text lines "MISMATCH task
+ * ..." for the first 20 (tasks: the table the indices point into). */
+struct cb_mismatch;
+cJSON *cb_mismatches_json(const struct cb_mismatch *bad, int64_t n);
+void cb_mismatches_text(FILE *f, const cb_task *tasks, const struct cb_mismatch *bad, int64_t n);
+
 /* Write JSON to a path, or to stdout when path is "-". */
 int cb_json_save(const char *path, const cJSON *doc, cb_err *err);
 
