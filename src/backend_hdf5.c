@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chunkbench/mpiio_log.h"
 #include "chunkbench/url.h"
 #include "chunkbench/vfd_log.h"
 
@@ -26,6 +27,7 @@ typedef struct h5_store {
     void *pad;      /* direct I/O of edge chunks: a whole-chunk buffer */
     size_t pad_bytes;
     int fsync;      /* --fsync: flush to storage before closing */
+    int mpiio_log;  /* MPI-IO reads go to s->iolog until close */
 } h5_store;
 
 /* The innermost message of HDF5's error stack: the most specific reason. */
@@ -502,6 +504,129 @@ static int h5_describe(const cb_config *cfg, const char *name, cb_table *out, cb
     return rc;
 }
 
+/* Where each chunk of an open chunked dataset is stored, in HDF5's own
+ * words: the file is open under the request-log driver in dry mode, and
+ * H5Dread_chunk on every allocated chunk makes HDF5 look the chunk up in its
+ * index and issue one raw read of exactly the stored bytes, which the
+ * driver notes and does not do. Index lookups are direct (about 1 us a
+ * chunk here), unlike H5Dget_chunk_info, which walks the index from its
+ * start on every call in 1.10 (no chunk iterator before 1.14): measured at
+ * 10 ns a step, n^2/2 steps, 3.4 s for 25,000 chunks. */
+/* Whether the last HDF5 error was a chunk lookup finding no chunk: 1.10's
+ * H5Dget_chunk_storage_size fails for a chunk never written (with this
+ * message) instead of giving 0. Any other failure stays one. */
+static int chunk_not_stored(void)
+{
+    char why[512] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk_cb, why);
+    if (strcmp(why, "chunk storage is not allocated"))
+        return 0;
+    H5Eclear2(H5E_DEFAULT);
+    return 1;
+}
+
+static int chunk_extents(hid_t dset, cb_err *err)
+{
+    hid_t space = H5Dget_space(dset), dcpl = H5Dget_create_plist(dset);
+    int nd = H5Sget_simple_extent_ndims(space);
+    hsize_t dims[H5S_MAX_RANK], cdims[H5S_MAX_RANK], at[H5S_MAX_RANK] = {0};
+    int ok = nd > 0 && H5Sget_simple_extent_dims(space, dims, NULL) >= 0 && H5Pget_chunk(dcpl, nd, cdims) == nd;
+    H5Sclose(space);
+    H5Pclose(dcpl);
+    if (!ok)
+        return h5_fail(err, "cannot read the dataset's chunk shape");
+    void *buf = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    for (int d = 0; d < nd; d++)
+        if (dims[d] == 0)
+            return 0;
+    for (;;) {
+        hsize_t stored = 0;
+        if (H5Dget_chunk_storage_size(dset, at, &stored) < 0 && !chunk_not_stored()) {
+            rc = h5_fail(err, "cannot look a chunk up in the dataset's index");
+            break;
+        }
+        if (stored > 0) { /* 0: never written, nothing stored */
+            if (stored > cap) {
+                /* Dry mode leaves it untouched, but HDF5 is owed room for the chunk. */
+                void *p = realloc(buf, (size_t)stored);
+                if (!p) {
+                    rc = cb_fail(err, CB_EIO, "out of memory");
+                    break;
+                }
+                buf = p;
+                cap = (size_t)stored;
+            }
+            uint32_t filters = 0;
+            if (H5Dread_chunk(dset, H5P_DEFAULT, at, &filters, buf) < 0) {
+                rc = h5_fail(err, "cannot locate a chunk of the dataset");
+                break;
+            }
+        }
+        /* The next chunk origin, last dimension fastest. */
+        int d = nd - 1;
+        while (d >= 0 && (at[d] += cdims[d]) >= dims[d])
+            at[d--] = 0;
+        if (d < 0)
+            break;
+    }
+    free(buf);
+    return rc;
+}
+
+/* The byte ranges that hold the values of the dataset read: its stored
+ * chunks, or its contiguous storage. A compact dataset has none: its values
+ * are read with its object header, as metadata. */
+static int h5_raw_extents(const cb_config *cfg, cb_extent **out, int64_t *n, cb_err *err)
+{
+    quiet_hdf5();
+    *out = NULL;
+    *n = 0;
+    cb_iolog probe = {0};
+    hid_t inner = H5Pcreate(H5P_FILE_ACCESS), fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_sec2(inner);
+    int rc = cb_vfd_log_set_dry(fapl, inner, &probe, err);
+    H5Pclose(inner);
+    hid_t file = rc < 0 ? H5I_INVALID_HID : H5Fopen(cfg->target, H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    if (rc == 0 && file < 0)
+        rc = h5_fail(err, "cannot open the file to find the dataset's storage");
+    const char *name = cfg->dataset ? cfg->dataset : DSET_NAME;
+    hid_t dset = rc < 0 ? H5I_INVALID_HID : H5Dopen2(file, name, H5P_DEFAULT);
+    if (rc == 0 && dset < 0)
+        rc = h5_fail(err, "cannot open the dataset to find its storage");
+    if (rc == 0) {
+        hid_t dcpl = H5Dget_create_plist(dset);
+        H5D_layout_t layout = H5Pget_layout(dcpl);
+        H5Pclose(dcpl);
+        if (layout == H5D_CONTIGUOUS) {
+            haddr_t addr = H5Dget_offset(dset);
+            hsize_t size = H5Dget_storage_size(dset);
+            if (addr != HADDR_UNDEF && size > 0)
+                cb_iolog_add(&probe, (int64_t)addr, (int64_t)size, 0, 0, CB_REQ_DRAW);
+        } else if (layout == H5D_CHUNKED) {
+            rc = chunk_extents(dset, err); /* into probe, through the driver */
+        }
+    }
+    if (dset >= 0) H5Dclose(dset);
+    if (file >= 0) H5Fclose(file);
+    if (rc == 0 && probe.lost)
+        rc = cb_fail(err, CB_EIO, "out of memory for the dataset's chunk ranges");
+    if (rc == 0 && probe.n && !(*out = malloc((size_t)probe.n * sizeof **out)))
+        rc = cb_fail(err, CB_EIO, "out of memory");
+    for (int64_t i = 0; rc == 0 && i < probe.n; i++)
+        if (probe.v[i].kind == CB_REQ_DRAW)
+            (*out)[(*n)++] = (cb_extent){probe.v[i].offset, probe.v[i].size};
+    cb_iolog_free(&probe);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
 /* ---- open / data I/O ---- */
 
 static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err)
@@ -530,7 +655,7 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
         rc = -1;
         goto done;
     }
-    if (solo) {
+    if (is_read_cmd(cfg)) {
         int rank;
         MPI_Comm_rank(comm, &rank);
         if (!(s->iolog = calloc(1, sizeof *s->iolog))) {
@@ -538,6 +663,8 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
             goto done;
         }
         s->iolog->rank = rank;
+    }
+    if (solo) {
         if ((fapl = solo_fapl(cfg, s->iolog, 1, cfg->page_size, err)) < 0) {
             rc = -1;
             goto done;
@@ -545,6 +672,12 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
     } else {
         fapl = H5Pcreate(H5P_FILE_ACCESS);
         H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+        /* No file driver can sit on MPI-IO: its reads are taken below HDF5,
+         * from the open on (as the logging driver does for sec2/ros3). */
+        if (s->iolog) {
+            cb_mpiio_log_begin(s->iolog);
+            h->mpiio_log = 1;
+        }
     }
     h->file = H5Fopen(name, writable && !solo ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
     H5Pclose(fapl);
@@ -721,6 +854,9 @@ static int h5_close(cb_store *s, cb_net_stats *net, cb_err *err)
             rc = h5_fail(err, "cannot flush the file to storage (--fsync)");
         if (h->file >= 0 && H5Fclose(h->file) < 0 && rc == 0)
             rc = h5_fail(err, "cannot close the file");
+        /* After the close: its reads are part of the run, as with sec2. */
+        if (h->mpiio_log)
+            cb_mpiio_log_end();
         free(h->pad);
         free(h);
     }
@@ -865,4 +1001,5 @@ const cb_backend cb_backend_hdf5 = {
     .load_table = h5_load_table,
     .save_table = h5_save_table,
     .describe = h5_describe,
+    .raw_extents = h5_raw_extents,
 };

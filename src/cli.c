@@ -127,7 +127,7 @@ static const char *usage_read =
     "  --page-buffer BYTES  HDF5 page buffer (paged files; sec2/ros3 only)\n"
     "  --preset default|tuned   HDF5 defaults, or the seed's optimised settings\n"
     "                       (page buffer 16 MiB when the file is paged, chunk cache 4 MiB)\n"
-    "  --log FILE           every storage request as CSV (sec2/ros3)\n"
+    "  --log FILE           every storage request as CSV\n"
     "  --s3-region R, --s3-key-id ID, --s3-secret KEY   ros3 credentials (else anonymous)\n"
     "  --json FILE|-, --csv FILE, --report FILE   as for write\n"
     "  --endpoint URL, --bucket NAME   HSDS server and bucket\n"
@@ -305,8 +305,6 @@ static int check_read(cb_config *cfg, int hsds, int io_given, cb_err *err)
                        cb_io_name(cfg->io), cb_driver_name(cfg->driver));
     if (cfg->driver == CB_DRIVER_MPIO && cfg->page_buffer > 0)
         return cb_fail(err, CB_EUSAGE, "--page-buffer needs --driver sec2 or ros3: HDF5 1.10 disables the page buffer for parallel (MPI-IO) access");
-    if (cfg->driver == CB_DRIVER_MPIO && cfg->log_path)
-        return cb_fail(err, CB_EUSAGE, "--log needs --driver sec2 or ros3: MPI-IO requests are not logged (HDF5 cannot stack a logging driver on MPI-IO)");
     if ((cfg->s3_key_id != NULL) != (cfg->s3_secret != NULL))
         return cb_fail(err, CB_EUSAGE, "give both --s3-key-id and --s3-secret, or neither (anonymous)");
     if ((cfg->s3_key_id || cfg->s3_region) && cfg->driver != CB_DRIVER_ROS3)

@@ -171,8 +171,6 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
                r->io_s, size);
         if (logged)
             cb_iolog_text(stdout, &sum, r->bytes);
-        else if (!hsds)
-            printf("requests:     not logged (the MPI-IO driver cannot be wrapped; use --driver sec2 to see them)\n");
         if (hsds)
             printf("http:         %lld requests, %lld retries, latency p50 %.4f p99 %.4f max %.4f s\n",
                    (long long)net->requests, (long long)net->retries, net->latency.p50, net->latency.p99,
@@ -192,6 +190,22 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
         rc = cb_iolog_csv(numbered(cfg->log_path, k, n, lb, sizeof lb), reqs, nreqs, err);
     cb_table_free(&tab);
     return rc;
+}
+
+/* MPI-IO requests do not say what HDF5 read them for (mpiio_log.h): those
+ * inside the dataset's stored chunks, or its contiguous storage, by HDF5's
+ * own index, are raw data; the rest metadata. Rank 0, after the phase. */
+static int classify(const cb_config *cfg, const cb_backend *be, cb_ioreq *reqs, int64_t n, cb_err *err)
+{
+    if (!be->raw_extents)
+        return 0;
+    cb_extent *ext = NULL;
+    int64_t next = 0;
+    if (be->raw_extents(cfg, &ext, &next, err) < 0)
+        return cb_wrap(err, "classifying the MPI-IO requests");
+    cb_iolog_classify(reqs, n, ext, &next);
+    free(ext);
+    return 0;
 }
 
 /* Rank 0 learns what to read; every rank gets it. */
@@ -300,6 +314,8 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
     cb_gather_iolog(&o, comm, &reqs, &nreqs, &lost, &logged, &local);
     cb_gather_net(&o, comm, &net);
     cb_phase_out_free(&o);
+    if (rank == 0 && !local.code && logged && !hsds && cfg.driver == CB_DRIVER_MPIO)
+        classify(&cfg, be, reqs, nreqs, &local);
     if (rank == 0 && !local.code) {
         if (emit(&cfg, be, &src, tasks, ntasks, &tl, &r, recs, nrecs, pods, owner, bad, nbad, &net, reqs, nreqs, lost,
                  logged, k, n, &local) == 0 &&

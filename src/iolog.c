@@ -43,6 +43,7 @@ void cb_iolog_summarize(const cb_ioreq *v, int64_t n, int64_t lost, cb_iolog_sum
 {
     memset(s, 0, sizeof *s);
     s->lost = lost;
+    double busy_end = 0;
     for (int64_t i = 0; i < n; i++) {
         int64_t z = v[i].size;
         s->requests++;
@@ -59,7 +60,54 @@ void cb_iolog_summarize(const cb_ioreq *v, int64_t n, int64_t lost, cb_iolog_sum
         s->class_bytes[c] += z;
         if (i == 0 || z < s->min_size) s->min_size = z;
         if (z > s->max_size) s->max_size = z;
-        s->busy_s += v[i].end - v[i].start;
+        /* Only what sticks out past the rank's busy interval so far counts. */
+        if (i == 0 || v[i].rank != v[i - 1].rank || v[i].start >= busy_end) {
+            s->busy_s += v[i].end - v[i].start;
+            busy_end = v[i].end;
+        } else if (v[i].end > busy_end) {
+            s->busy_s += v[i].end - busy_end;
+            busy_end = v[i].end;
+        }
+    }
+}
+
+static int cmp_extent(const void *a, const void *b)
+{
+    const cb_extent *x = a, *y = b;
+    return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+void cb_iolog_classify(cb_ioreq *v, int64_t n, cb_extent *ext, int64_t *next)
+{
+    int64_t m = 0;
+    if (*next > 0) {
+        qsort(ext, (size_t)*next, sizeof *ext, cmp_extent);
+        for (int64_t i = 0; i < *next; i++) {
+            if (ext[i].size <= 0)
+                continue;
+            /* Chunks side by side make one range: a read may span them. */
+            if (m && ext[i].offset <= ext[m - 1].offset + ext[m - 1].size) {
+                int64_t end = ext[i].offset + ext[i].size;
+                if (end > ext[m - 1].offset + ext[m - 1].size)
+                    ext[m - 1].size = end - ext[m - 1].offset;
+            } else {
+                ext[m++] = ext[i];
+            }
+        }
+    }
+    *next = m;
+    for (int64_t i = 0; i < n; i++) {
+        /* The last range starting at or before the request. */
+        int64_t lo = 0, hi = m;
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (ext[mid].offset <= v[i].offset)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int inside = lo > 0 && v[i].offset + v[i].size <= ext[lo - 1].offset + ext[lo - 1].size;
+        v[i].kind = inside ? CB_REQ_DRAW : CB_REQ_META;
     }
 }
 

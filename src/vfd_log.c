@@ -12,6 +12,7 @@ typedef struct log_fa {
     hid_t inner;
     cb_iolog *log;
     size_t pb_bytes, page_size;
+    int dry_raw; /* raw-data reads are logged, not done */
 } log_fa;
 
 /* One cached file page. */
@@ -82,6 +83,7 @@ static H5FD_t *log_open(const char *name, unsigned flags, hid_t fapl, haddr_t ma
     f->fa.log = fa->log;
     f->fa.pb_bytes = fa->pb_bytes;
     f->fa.page_size = fa->page_size;
+    f->fa.dry_raw = fa->dry_raw;
     if (fa->pb_bytes && fa->page_size) {
         f->cap = (int)(fa->pb_bytes / fa->page_size);
         if (f->cap < 1)
@@ -200,6 +202,12 @@ static pb_page *get_page(log_file *f, H5FD_mem_t type, hid_t dxpl, haddr_t addr,
 static herr_t log_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, void *buf)
 {
     log_file *f = (log_file *)file;
+    if (f->fa.dry_raw && type == H5FD_MEM_DRAW) {
+        /* Where HDF5 would read is the answer; buf is the caller's to discard. */
+        if (f->fa.log)
+            cb_iolog_add(f->fa.log, (int64_t)addr, (int64_t)size, 0, 0, CB_REQ_DRAW);
+        return 0;
+    }
     size_t ps = f->fa.page_size;
     /* Without a page buffer, or for a request of a page or more (which HDF5's
      * own page buffer also sends straight through), one request. */
@@ -274,15 +282,26 @@ static const H5FD_class_t log_class = {
 
 static hid_t log_driver = H5I_INVALID_HID;
 
-int cb_vfd_log_set(hid_t fapl, hid_t inner_fapl, cb_iolog *log, size_t pb_bytes, size_t page_size, cb_err *err)
+/* Registered once per process; HDF5 keeps the class until H5close. */
+static int set_driver(hid_t fapl, const log_fa *fa, cb_err *err)
 {
-    /* Registered once per process; HDF5 keeps the class until H5close. */
     if (log_driver < 0 || H5Iis_valid(log_driver) <= 0)
         log_driver = H5FDregister(&log_class);
     if (log_driver < 0)
         return cb_fail(err, CB_EIO, "cannot register the request-log file driver with HDF5");
-    log_fa fa = {inner_fapl, log, pb_bytes, page_size};
-    if (H5Pset_driver(fapl, log_driver, &fa) < 0)
+    if (H5Pset_driver(fapl, log_driver, fa) < 0)
         return cb_fail(err, CB_EIO, "cannot set the request-log file driver");
     return 0;
+}
+
+int cb_vfd_log_set(hid_t fapl, hid_t inner_fapl, cb_iolog *log, size_t pb_bytes, size_t page_size, cb_err *err)
+{
+    log_fa fa = {inner_fapl, log, pb_bytes, page_size, 0};
+    return set_driver(fapl, &fa, err);
+}
+
+int cb_vfd_log_set_dry(hid_t fapl, hid_t inner_fapl, cb_iolog *log, cb_err *err)
+{
+    log_fa fa = {inner_fapl, log, 0, 0, 1};
+    return set_driver(fapl, &fa, err);
 }

@@ -94,6 +94,11 @@ typedef struct cb_backend {
      * chunk and element size of any 1-D or 2-D dataset, as a layout (1-D: N x 1),
      * and the file's metadata. open() then reads cfg->dataset. */
     int (*describe)(const cb_config *cfg, const char *name, cb_table *out, cb_err *err);
+    /* One process, read-only (NULL when the backend has no such thing): the
+     * byte ranges of the file that hold the values of the dataset read
+     * (cfg->dataset, else dset), to tell raw-data requests from metadata ones
+     * where the log cannot (MPI-IO). *out is malloc'd. */
+    int (*raw_extents)(const cb_config *cfg, cb_extent **out, int64_t *n, cb_err *err);
 } cb_backend;
 
 extern const cb_backend cb_backend_hdf5;

@@ -1,6 +1,7 @@
 /* The request log: every read a storage driver issued (offset, size, when),
  * and what those requests add up to (count, bytes, size classes). Filled by
- * the logging file driver (vfd_log.c); summarised and written here. */
+ * the logging file driver (vfd_log.c), the MPI-IO interposer (mpiio_log.c)
+ * or the HSDS backend; summarised and written here. */
 #ifndef CHUNKBENCH_IOLOG_H
 #define CHUNKBENCH_IOLOG_H
 
@@ -37,12 +38,30 @@ void cb_iolog_free(cb_iolog *log);
 extern const char *const cb_size_class_names[CB_SIZE_CLASSES];
 int cb_size_class(int64_t size);
 
+/* A byte range of the file that holds raw data (a chunk, or a contiguous
+ * dataset's storage). */
+typedef struct cb_extent {
+    int64_t offset, size;
+} cb_extent;
+
+/* Set the kind of every request that cannot tell itself (MPI-IO): raw when it
+ * lies wholly inside the union of ext, metadata otherwise. File space holds
+ * either raw data or metadata, so a read inside a chunk read raw data; a
+ * metadata read that runs on into a chunk (HDF5 reads object headers
+ * speculatively, 512 bytes) is not inside one and stays metadata. ext is
+ * sorted and merged in place (*next shrinks). */
+void cb_iolog_classify(cb_ioreq *v, int64_t n, cb_extent *ext, int64_t *next);
+
 typedef struct cb_iolog_summary {
     int64_t requests, bytes, lost;
     int64_t meta_requests, meta_bytes, data_requests, data_bytes;
     int64_t class_requests[CB_SIZE_CLASSES], class_bytes[CB_SIZE_CLASSES];
     int64_t min_size, max_size;
-    double busy_s; /* sum of request durations */
+    /* Time with a request in progress, summed over ranks: a rank's requests
+     * that overlap in time (the ranges of one MPI-IO call share its start and
+     * end) count once. Each rank's requests must be in start order, as every
+     * log here appends them. */
+    double busy_s;
 } cb_iolog_summary;
 
 void cb_iolog_summarize(const cb_ioreq *v, int64_t n, int64_t lost, cb_iolog_summary *s);

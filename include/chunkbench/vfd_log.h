@@ -1,9 +1,10 @@
 /* A pass-through HDF5 file driver that records every read. It sits above a
  * real driver (sec2 or ros3, given as a file access list), forwards every
- * call to it, and appends (offset, size, start, end) of each read to a
- * cb_iolog. HDF5 1.10's H5FD_class_t layout. The MPI-IO driver cannot be
- * stacked this way (HDF5 looks for its MPI class and passes collective
- * transfer state outside the call), so MPI-IO reads are not logged. */
+ * call to it, and appends (offset, size, start, end, raw or metadata) of each
+ * read to a cb_iolog. HDF5 1.10's H5FD_class_t layout. The MPI-IO driver
+ * cannot be stacked this way (HDF5 looks for its MPI class and passes
+ * collective transfer state outside the call): MPI-IO reads are logged one
+ * layer down instead, through the MPI profiling interface (mpiio_log.h). */
 #ifndef CHUNKBENCH_VFD_LOG_H
 #define CHUNKBENCH_VFD_LOG_H
 
@@ -24,5 +25,11 @@
  * from whole cached pages (least recently used evicted), requests of a page
  * or more go straight through. Returns -1 (err set) if HDF5 refuses. */
 int cb_vfd_log_set(hid_t fapl, hid_t inner_fapl, cb_iolog *log, size_t pb_bytes, size_t page_size, cb_err *err);
+
+/* The same driver, but raw-data reads are only logged (offset and size, no
+ * times), not done: the caller's buffer is left as it was. For asking HDF5
+ * where a dataset's chunks are (H5Dread_chunk on each) without reading
+ * them; metadata is read for real. Never for a measured read. */
+int cb_vfd_log_set_dry(hid_t fapl, hid_t inner_fapl, cb_iolog *log, cb_err *err);
 
 #endif

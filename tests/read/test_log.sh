@@ -1,31 +1,127 @@
 #!/usr/bin/env bash
 # The request log against the file itself: for an unfiltered layout every
 # chunk is read once, at the offset and size HDF5's chunk index gives (h5py),
-# none lost; the chunk cache shows in the log; the page buffer turns many
-# small reads of a paged file into fewer, page-sized ones.
+# none lost, with sec2 and with MPI-IO (independent and collective, 1 and 3
+# ranks, block and dynamic schedules); the chunk cache shows in the log; the
+# page buffer turns many small reads of a paged file into fewer, page-sized ones.
 source "$(dirname "$0")/../hdf5/lib.sh"
 f=$WORK/a.h5
 "$CHUNKBENCH" create "$f" 370 530 --chunk 100,160 -q
 mpi 2 "$CHUNKBENCH" write "$f" -q || fail "write"
-for np in 1 3; do
-  mpi $np "$CHUNKBENCH" read "$f" --driver sec2 --schedule dynamic --log "$WORK/log$np.csv" --json "$WORK/r$np.json" -q || fail "read np=$np"
-  $PY - "$f" "$WORK/log$np.csv" "$WORK/r$np.json" $np <<'PYEOF' || fail "log vs chunk index np=$np"
+# The log of a read against HDF5's own chunk index (h5py). "whole": every
+# chunk is read once, whole, at the offset and size the index gives (through
+# the chunk cache: sec2, and mpio with independent transfers). "selected":
+# MPI-IO collective transfers read, through a file view, only the bytes of a
+# chunk the task selects: a whole chunk in one range, a bottom-edge chunk's
+# rows in one range (they are whole rows of the chunk), a right-edge chunk's
+# rows one range each. Either way no raw request lies outside a chunk, every
+# metadata request does, and the CSV, the JSON figures and the histogram agree.
+check_log() { # file csv json ranks whole|selected
+  $PY - "$@" <<'PYEOF'
 import csv, json, sys, collections, h5py
-d = h5py.File(sys.argv[1], "r")["dset"]
+path, logf, jsonf, np, mode = sys.argv[1:6]
+d = h5py.File(path, "r")["dset"]
+(R, C), (cr, cc), es = d.shape, d.chunks, d.dtype.itemsize
+info = [d.id.get_chunk_info(i) for i in range(d.id.get_num_chunks())]
+if mode == "whole":
+    want = collections.Counter((c.byte_offset, c.size) for c in info)
+else:
+    want = collections.Counter()
+    for c in info:
+        nr, nc = min(cr, R - c.chunk_offset[0]), min(cc, C - c.chunk_offset[1])
+        if nc == cc:
+            want[(c.byte_offset, nr * cc * es)] += 1
+        else:
+            for i in range(nr):
+                want[(c.byte_offset + i * cc * es, nc * es)] += 1
+rows = list(csv.DictReader(open(logf)))
+raw = collections.Counter((int(r["offset"]), int(r["size"])) for r in rows if r["kind"] == "raw")
+assert raw == want, (len(raw), len(want), sorted((raw - want).items())[:5], sorted((want - raw).items())[:5])
+inside = lambda o, z: any(c.byte_offset <= o and o + z <= c.byte_offset + c.size for c in info)
+assert all(inside(int(r["offset"]), int(r["size"])) == (r["kind"] == "raw") for r in rows)
+assert {int(r["rank"]) for r in rows} == set(range(int(np)))
+assert all(float(r["end"]) >= float(r["start"]) for r in rows)
+rep = json.load(open(jsonf))
+j = rep["requests"]
+assert j["count"] == len(rows) and j["lost"] == 0 and j["raw_requests"] == sum(want.values()), j
+assert j["bytes"] == sum(int(r["size"]) for r in rows)
+assert j["raw_bytes"] == sum(k[1] * n for k, n in want.items())
+assert sum(h["requests"] for h in j["histogram"]) == j["count"]
+assert sum(h["bytes"] for h in j["histogram"]) == j["bytes"]
+assert [h["class"] for h in j["histogram"]] == ["<1KB", "1KB-10KB", "10KB-100KB", ">100KB"]
+assert rep["verify"]["checked"] and rep["verify"]["mismatches"] == []
+print(f"  {mode}: {len(rows)} requests, {j['raw_requests']} raw, sizes {[h['requests'] for h in j['histogram']]}")
+PYEOF
+}
+for np in 1 3; do
+  mpi $np "$CHUNKBENCH" read "$f" --driver sec2 --schedule dynamic --verify --log "$WORK/log$np.csv" --json "$WORK/r$np.json" -q || fail "read np=$np"
+  check_log "$f" "$WORK/log$np.csv" "$WORK/r$np.json" $np whole || fail "log vs chunk index np=$np"
+  # 128000-byte chunks are > 100 KB
+  $PY -c "import json,sys; h=json.load(open(sys.argv[1]))['requests']['histogram']; assert h[3]['requests']==16, h" "$WORK/r$np.json" || fail "sizes np=$np"
+done
+# MPI-IO: the requests are taken below HDF5 (PMPI) and told raw from
+# metadata by the chunk index; the same checks hold.
+for np in 1 3; do
+  for io in independent collective; do
+    for s in block dynamic; do
+      m=whole; [ $io = collective ] && m=selected
+      out=$WORK/m-$np-$io-$s
+      mpi $np "$CHUNKBENCH" read "$f" --driver mpio --io $io --schedule $s --verify --log "$out.csv" --json "$out.json" -q || fail "mpio read np=$np $io $s"
+      check_log "$f" "$out.csv" "$out.json" $np $m || fail "mpio log vs chunk index np=$np $io $s"
+    done
+  done
+done
+# A collective read: 9 whole chunks, 3 bottom-edge chunks of 70 whole rows,
+# 3 right-edge chunks of 100 rows of 50 values and the corner's 70.
+$PY -c "
+import json, sys
+j = json.load(open(sys.argv[1]))['requests']
+assert j['raw_requests'] == 9 + 3 + 300 + 70, j
+assert j['raw_bytes'] == 370 * 530 * 8, j
+assert j['histogram'][3]['requests'] == 9 and j['histogram'][2]['requests'] == 3, j['histogram']
+" "$WORK/m-3-collective-block.json" || fail "mpio collective request count"
+# The text report has the request lines for mpio too.
+mpi 2 "$CHUNKBENCH" read "$f" --driver mpio > "$WORK/m.txt" || fail "mpio read, text"
+grep -q "^requests: .* reads" "$WORK/m.txt" && grep -q "16 raw-data reads (2.048 MB)" "$WORK/m.txt" && grep -q "^sizes: " "$WORK/m.txt" ||
+  fail "mpio text report: $(grep -A2 '^requests' "$WORK/m.txt")"
+
+# A contiguous dataset (no chunks): its raw reads are its storage, once.
+# A gzip-compressed one, half written: each stored (compressed) chunk is read
+# once, whole; chunks never written are not stored and not read.
+$PY -c "
+import h5py, numpy as np, sys
+with h5py.File(sys.argv[1], 'w') as f:
+    f.create_dataset('c', data=np.arange(4000 * 100, dtype='f8').reshape(4000, 100))
+    z = f.create_dataset('z', (1000, 300), dtype='f8', chunks=(128, 128), compression='gzip')
+    z[:500] = np.arange(500 * 300).reshape(500, 300) % 97
+" "$WORK/c.h5"
+mpi 2 "$CHUNKBENCH" read "$WORK/c.h5" /z --driver mpio --log "$WORK/z.csv" --json "$WORK/z.json" -q || fail "mpio read gzip"
+$PY - "$WORK/c.h5" "$WORK/z.csv" "$WORK/z.json" <<'PYEOF' || fail "mpio log of a compressed dataset"
+import csv, json, sys, collections, h5py
+d = h5py.File(sys.argv[1], "r")["z"]
 chunks = collections.Counter((c.byte_offset, c.size) for c in (d.id.get_chunk_info(i) for i in range(d.id.get_num_chunks())))
+assert len(chunks) == 4 * 3 and sum(z for _, z in chunks) < 512 * 300 * 8 // 4   # rows 0-511, compressed
 rows = list(csv.DictReader(open(sys.argv[2])))
 raw = collections.Counter((int(r["offset"]), int(r["size"])) for r in rows if r["kind"] == "raw")
-assert raw == chunks, (sorted(raw.items())[:5], sorted(chunks.items())[:5])   # each chunk once, nothing else
-assert {int(r["rank"]) for r in rows} == set(range(int(sys.argv[4])))
-assert all(float(r["end"]) >= float(r["start"]) for r in rows)
-j = json.load(open(sys.argv[3]))["requests"]
-assert j["count"] == len(rows) and j["lost"] == 0 and j["raw_requests"] == 16, j
-assert j["bytes"] == sum(int(r["size"]) for r in rows)
-assert sum(h["requests"] for h in j["histogram"]) == j["count"]
-assert [h["class"] for h in j["histogram"]] == ["<1KB", "1KB-10KB", "10KB-100KB", ">100KB"]
-assert j["histogram"][3]["requests"] == 16     # 128000-byte chunks are > 100 KB
+assert raw == chunks, (sorted(raw.items())[:3], sorted(chunks.items())[:3])
+assert json.load(open(sys.argv[3]))["requests"]["raw_requests"] == 12
 PYEOF
-done
+mpi 2 "$CHUNKBENCH" read "$WORK/c.h5" /c --driver mpio --log "$WORK/c.csv" --json "$WORK/c.json" -q || fail "mpio read contiguous"
+$PY - "$WORK/c.h5" "$WORK/c.csv" "$WORK/c.json" <<'PYEOF' || fail "mpio log of a contiguous dataset"
+import csv, json, sys, h5py
+d = h5py.File(sys.argv[1], "r")["c"]
+start, size = d.id.get_offset(), d.id.get_storage_size()
+rows = list(csv.DictReader(open(sys.argv[2])))
+raw = sorted((int(r["offset"]), int(r["size"])) for r in rows if r["kind"] == "raw")
+pos = start
+for o, z in raw:   # row blocks of about 1 MiB, end to end, covering the storage once
+    assert o == pos, (o, pos)
+    pos += z
+assert pos == start + size and len(raw) == 4, raw
+assert all(not (start <= int(r["offset"]) and int(r["offset"]) + int(r["size"]) <= start + size)
+           for r in rows if r["kind"] == "meta")
+assert json.load(open(sys.argv[3]))["requests"]["raw_bytes"] == 3200000
+PYEOF
 head -1 "$WORK/log1.csv" | grep -qx "rank,kind,offset,size,start,end" || fail "log header"
 
 # Rows across 4 chunks: with HDF5's 1 MiB chunk cache each chunk is read once;

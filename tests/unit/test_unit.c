@@ -7,6 +7,7 @@
 
 #include "chunkbench/config.h"
 #include "chunkbench/datagen.h"
+#include "chunkbench/iolog.h"
 #include "chunkbench/progress.h"
 #include "chunkbench/schedule.h"
 #include "chunkbench/stats.h"
@@ -201,8 +202,52 @@ static void test_progress_line(void)
     CHECK(strstr(b, "0/0 tasks") && !strstr(b, "left"));
 }
 
+static void test_classify(void)
+{
+    /* Two chunks side by side (1000-1999, 2000-2999) and one apart (5000-5099),
+     * given out of order. */
+    cb_extent ext[] = {{5000, 100}, {1000, 1000}, {2000, 1000}, {9000, 0}};
+    int64_t next = 4;
+    cb_ioreq v[] = {
+        {1000, 1000, 0, 0, 0, CB_REQ_META},  /* a whole chunk */
+        {1500, 1000, 0, 0, 0, CB_REQ_META},  /* across two chunks that touch */
+        {5010, 90, 0, 0, 0, CB_REQ_META},    /* the tail of a chunk */
+        {5050, 100, 0, 0, 0, CB_REQ_META},   /* runs past a chunk's end */
+        {600, 512, 0, 0, 0, CB_REQ_META},    /* a header read running into a chunk */
+        {0, 96, 0, 0, 0, CB_REQ_META},       /* before every chunk */
+        {3000, 8, 0, 0, 0, CB_REQ_META},     /* just after */
+        {9000, 8, 0, 0, 0, CB_REQ_DRAW},     /* an empty extent holds nothing */
+    };
+    cb_iolog_classify(v, 8, ext, &next);
+    CHECK(next == 2 && ext[0].offset == 1000 && ext[0].size == 2000 && ext[1].offset == 5000);
+    int want[] = {CB_REQ_DRAW, CB_REQ_DRAW, CB_REQ_DRAW, CB_REQ_META, CB_REQ_META, CB_REQ_META, CB_REQ_META, CB_REQ_META};
+    for (int i = 0; i < 8; i++)
+        CHECK(v[i].kind == want[i]);
+    /* No extents (a compact dataset): everything is metadata. */
+    next = 0;
+    cb_iolog_classify(v, 8, ext, &next);
+    CHECK(v[0].kind == CB_REQ_META && v[2].kind == CB_REQ_META);
+}
+
+static void test_busy(void)
+{
+    /* Rank 0: one call whose three ranges share [1, 2], then [3, 3.5];
+     * rank 1: [1, 1.25] and an overlapping [1.2, 1.5]. */
+    cb_ioreq v[] = {
+        {0, 10, 1.0, 2.0, 0, CB_REQ_DRAW}, {20, 10, 1.0, 2.0, 0, CB_REQ_DRAW}, {40, 10, 1.0, 2.0, 0, CB_REQ_DRAW},
+        {60, 2000, 3.0, 3.5, 0, CB_REQ_META}, {0, 10, 1.0, 1.25, 1, CB_REQ_DRAW}, {0, 10, 1.2, 1.5, 1, CB_REQ_DRAW},
+    };
+    cb_iolog_summary s;
+    cb_iolog_summarize(v, 6, 0, &s);
+    CHECK(fabs(s.busy_s - (1.0 + 0.5 + 0.5)) < 1e-12);
+    CHECK(s.requests == 6 && s.data_requests == 5 && s.meta_bytes == 2000 && s.class_requests[0] == 5 &&
+          s.class_requests[1] == 1 && s.min_size == 10 && s.max_size == 2000);
+}
+
 int main(void)
 {
+    test_classify();
+    test_busy();
     test_progress_line();
     test_grid_block();
     test_grid_row_col();
