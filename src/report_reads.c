@@ -308,8 +308,11 @@ void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n)
             continue;
         char l[96], g[96];
         layout_name(l, sizeof l, r, !same_shape);
-        snprintf(g, sizeof g, "%s / %s", r->driver ? r->driver : r->backend ? r->backend : "?",
-                 r->preset ? r->preset : "default");
+        /* MPI-IO's transfer mode matters as much as the driver: mpio-indep, mpio-coll. */
+        const char *drv = r->driver ? r->driver : r->backend ? r->backend : "?";
+        if (!strcmp(drv, "mpio") && r->io && !strncmp(r->io, "mpio-", 5))
+            drv = r->io;
+        snprintf(g, sizeof g, "%s / %s", drv, r->preset ? r->preset : "default");
         int a = key_of(&grp, g), b = key_of(&lay, l);
         if (a >= 0 && b >= 0) {
             sum[a][b] += r->span_s;

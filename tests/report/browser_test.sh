@@ -54,6 +54,11 @@ elif [ "$MODE" = read ]; then
             done
         done
     done
+    # MPI-IO too: its requests come from the PMPI log (collective: row pieces).
+    for io in independent collective; do
+        "$MPIEXEC" -n 2 "$CB" read "$W/a.h5" --driver mpio --io $io --json "$W/a-mpio-$io.json" -q
+        RUNS+=("$W/a-mpio-$io.json")
+    done
     # The JSON's request list is the --log CSV, request for request.
     "$MPIEXEC" -n 2 "$CB" read "$W/a.h5" --driver sec2 --json "$W/logged.json" --log "$W/logged.csv" -q
     "$PY" - "$W/logged.json" "$W/logged.csv" <<'PYEOF'
