@@ -132,22 +132,9 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
     cJSON *v = cJSON_AddObjectToObject(extra, "verify");
     cJSON_AddBoolToObject(v, "checked", cfg->verify);
     cJSON_AddNumberToObject(v, "check_s", r->check_s);
-    cJSON *arr = cJSON_AddArrayToObject(v, "mismatches");
-    for (int64_t j = 0; j < nbad; j++) {
-        cJSON *m = cJSON_CreateObject();
-        cJSON_AddNumberToObject(m, "task", (double)bad[j].index);
-        cJSON_AddNumberToObject(m, "elements", (double)bad[j].elements);
-        cJSON *first = cJSON_AddArrayToObject(m, "first");
-        cJSON_AddItemToArray(first, cJSON_CreateNumber((double)bad[j].bad_i));
-        cJSON_AddItemToArray(first, cJSON_CreateNumber((double)bad[j].bad_j));
-        cJSON_AddItemToArray(arr, m);
-    }
-    if (hsds) {
-        cJSON *h = cJSON_AddObjectToObject(extra, "http");
-        cJSON_AddNumberToObject(h, "requests", (double)net->requests);
-        cJSON_AddNumberToObject(h, "retries", (double)net->retries);
-        cJSON_AddItemToObject(h, "latency_s", cb_quantiles_json(&net->latency));
-    }
+    cJSON_AddItemToObject(v, "mismatches", cb_mismatches_json(bad, nbad));
+    if (hsds)
+        cJSON_AddItemToObject(extra, "http", cb_net_json(net));
 
     char jb[4096], cb[4096], rb[4096], lb[4096];
     cb_config out = *cfg;
@@ -176,12 +163,7 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
                    (long long)net->requests, (long long)net->retries, net->latency.p50, net->latency.p99,
                    net->latency.max);
         if (cfg->verify) {
-            for (int64_t j = 0; j < nbad && j < 20; j++) {
-                const cb_task *t = &tab.tasks[bad[j].index];
-                printf("MISMATCH task %lld [%d:%d,%d:%d]: %lld elements differ, first at (%lld,%lld)\n",
-                       (long long)bad[j].index, t->x, t->x + t->nrow, t->y, t->y + t->ncol,
-                       (long long)bad[j].elements, (long long)bad[j].bad_i, (long long)bad[j].bad_j);
-            }
+            cb_mismatches_text(stdout, tab.tasks, bad, nbad);
             printf("verify:       %s: %lld tasks with mismatches\n", nbad ? "FAILED" : "OK", (long long)nbad);
         }
         fflush(stdout);
