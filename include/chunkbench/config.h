@@ -9,6 +9,12 @@
 
 #define CB_VERSION_STRING "0.1.0"
 
+/* --claim-batch: tasks one server-side claim takes (its query-update Limit).
+ * A claim costs the server about as much as writing a chunk, so taking two
+ * at a time halves that cost (bench/RESULTS.md); 1 is the seed's way. */
+#define CB_CLAIM_BATCH_DEFAULT 2
+#define CB_CLAIM_BATCH_MAX 16
+
 typedef enum {
     CB_CMD_NONE = 0, CB_CMD_CREATE, CB_CMD_WRITE, CB_CMD_STATUS, CB_CMD_VERIFY, CB_CMD_RUN, CB_CMD_REPORT,
     CB_CMD_COMPARE, CB_CMD_READ,
@@ -47,6 +53,7 @@ typedef struct cb_config {
     int iterations;
     int rewrite;         /* write complete tasks too (implied by iterations > 1) */
     double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
+    int claim_batch;     /* server schedule: tasks taken per claim request */
 
     /* read */
     cb_driver driver;

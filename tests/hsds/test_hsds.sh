@@ -7,7 +7,8 @@
 # restart mid-run).
 # Env: CHUNKBENCH (the program), CB_SRC (source tree), CB_VENV (python venv,
 # default $CB_SRC/.venv), CB_HSDS_PORT (default 5101; hsds also takes
-# 6101-6102), CB_HSDS_ONLY (run only the tests whose name contains it).
+# 6101-6102), CB_HSDS_ONLY (run only the tests whose name contains it),
+# CB_HSDS_KEEP (keep the work directory with every test's log).
 set -uo pipefail
 : "${CHUNKBENCH:?set CHUNKBENCH to the program}"
 : "${CB_SRC:?set CB_SRC to the source tree}"
@@ -25,7 +26,7 @@ B=$CHUNKBENCH
 cleanup() {
     [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
     "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
-    rm -rf "$WORK"
+    if [ -n "${CB_HSDS_KEEP:-}" ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -169,6 +170,37 @@ t_seed_domains() { # domains made the seed's way (task_list or chunk_list, no at
         "$B" status "$D/seed_$name.h5" | grep -q "^pending: *16$"
         mpi 2 "$B" write "$D/seed_$name.h5" -q
         "$B" verify "$D/seed_$name.h5" -q
+    done
+    # Rows in another order than chunkbench's grid: server-schedule writers
+    # take each task's position from the table, not from the grid.
+    T=$D/seed_shuffled.h5
+    "$PY" "$HERE/hs_seed_create.py" "$T" 1000 1500 250 250 --shuffle 7 >/dev/null
+    "$B" write "$T" --schedule server --claim-batch 1 -q --json "$WORK/sh1.json" & p1=$!
+    "$B" write "$T" --schedule server --claim-batch 3 -q --json "$WORK/sh2.json" & p2=$!
+    wait $p1 && wait $p2 || die "a writer failed"
+    [ $(( $(json "$WORK/sh1.json" "d['passes']['list'][0]['tasks']") + $(json "$WORK/sh2.json" "d['passes']['list'][0]['tasks']") )) = 24 ] ||
+        die "writers wrote $(json "$WORK/sh1.json" "d['passes']['list'][0]['tasks']") + $(json "$WORK/sh2.json" "d['passes']['list'][0]['tasks']") tasks, not 24"
+    "$B" status "$T" --json "$WORK/sh.json" -q
+    [ "$(json "$WORK/sh.json" "d['tasks']['complete'], d['tasks']['in_progress']")" = "24 0" ] || die "status: $(json "$WORK/sh.json" "d['tasks']")"
+    # every row's block, read at the row's own position, holds its values
+    "$B" verify "$T" -q
+    "$PY" "$HERE/hs_wait_written.py" "$T" --timeout 0 || die "a block is not where its row says"
+}
+
+t_claims_released() { # claims a failing writer made but never used go back to pending
+    for batch in 1 3; do
+        T=$D/release_$batch.h5
+        "$B" create "$T" 1000 1000 --chunk 250,250 -q
+        did=$("$PY" -c "import h5pyd,sys; print(h5pyd.File(sys.argv[1],'r')['dset'].id.uuid)" "$T")
+        proxy_start --busy-every 1 --only "PUT /datasets/$did/value"
+        local rc=0
+        HS_ENDPOINT=http://127.0.0.1:$PROXY_PORT CB_HTTP_RETRIES=0 "$B" write "$T" --schedule server \
+            --claim-batch $batch > "$WORK/rel.txt" 2>&1 || rc=$?
+        proxy_stop
+        [ "$rc" = 3 ] && grep -q "writing task" "$WORK/rel.txt" || die "batch $batch: exit $rc: $(cat "$WORK/rel.txt")"
+        # The task it was writing stays in progress (for --lease); the claims
+        # it held besides (a batch, or the one made ahead) are pending again.
+        check "$T" --complete 0 --in-progress 1 --pending 15 >/dev/null || die "batch $batch: claims kept"
     done
 }
 
@@ -315,6 +347,7 @@ run_test h5pyd_reads
 run_test server_writers
 run_test with_h5pyd_writer
 run_test seed_domains
+run_test claims_released
 run_test resume
 run_test lease
 run_test config
