@@ -37,6 +37,7 @@ typedef struct hs_info {
 /* A finished task whose row waits for its data to be durable. */
 typedef struct hs_pending {
     int64_t index;
+    int reset; /* the row says pending again: a restart may have lost the data */
     unsigned char row[CB_ROW_BYTES];
 } hs_pending;
 
@@ -99,6 +100,9 @@ typedef struct hs_store {
     int fattempt;
     double fnext; /* nothing new on fh before this time (backoff after a failure) */
     double ft0;   /* first failure of the current run of failed requests on fh */
+    /* Rows set back to pending after a restart (their data may be lost). */
+    int64_t *gb;
+    int64_t ngb, capgb;
 } hs_store;
 
 /* ---- requests with clear errors ---------------------------------------- */
@@ -1374,8 +1378,27 @@ static void give_back(hs_store *s)
         redo.start = redo.done = 0;
         redo.pod[0] = '\0';
         cb_task_pack(&redo, s->pend[k].row);
+        s->pend[k].reset = 1;
     }
     s->safe = s->npend;
+}
+
+static int note_given_back(hs_store *s, int64_t n)
+{
+    for (int64_t k = 0; k < n; k++) {
+        if (!s->pend[k].reset)
+            continue;
+        if (s->ngb == s->capgb) {
+            int64_t cap = s->capgb ? 2 * s->capgb : 64;
+            int64_t *p = realloc(s->gb, (size_t)cap * sizeof *p);
+            if (!p)
+                return -1;
+            s->gb = p;
+            s->capgb = cap;
+        }
+        s->gb[s->ngb++] = s->pend[k].index;
+    }
+    return 0;
 }
 
 /* Drive the background connection for up to wait_s seconds: a flush, then
@@ -1409,6 +1432,8 @@ static int pump(cb_store *st, double wait_s, cb_err *err)
                     }
                     s->covered = 0;
                 } else {
+                    if (note_given_back(s, s->batch))
+                        return cb_fail(err, CB_EIO, "out of memory");
                     memmove(s->pend, s->pend + s->batch, (size_t)(s->npend - s->batch) * sizeof *s->pend);
                     s->npend -= s->batch;
                     s->safe -= s->batch;
@@ -1465,9 +1490,29 @@ static int h_finish(cb_store *st, int64_t index, const cb_task *t, cb_err *err)
     cb_task done = *t;
     done.status = CB_COMPLETE;
     s->pend[s->npend].index = index;
+    s->pend[s->npend].reset = 0;
     cb_task_pack(&done, s->pend[s->npend].row);
     s->npend++;
     return pump(st, 0, err);
+}
+
+/* Of the rows this writer set back to pending, those still pending now. */
+static int64_t still_pending(hs_store *s)
+{
+    int64_t n = s->in.ntasks, left = 0;
+    unsigned char *rows = malloc(n ? (size_t)n * CB_ROW_BYTES : 1);
+    cb_err e = {0};
+    if (!rows || table_read_all(s, rows, &e)) {
+        free(rows);
+        return s->ngb; /* cannot tell: say all */
+    }
+    for (int64_t k = 0; k < s->ngb; k++) {
+        cb_task t;
+        cb_task_unpack(rows + (size_t)s->gb[k] * CB_ROW_BYTES, &t);
+        left += t.status == CB_PENDING;
+    }
+    free(rows);
+    return left;
 }
 
 static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
@@ -1493,6 +1538,8 @@ static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
     if (rc)
         cb_wrap(err, "%lld finished tasks could not be recorded and stay in progress (write again with --lease to redo them)",
                 (long long)s->npend);
+    else if (s->ngb > 0)
+        st->net.given_back = still_pending(s);
     cb_http_close(s->ch);
     cb_http_close(s->fh);
     cb_http_close(s->h);
@@ -1502,6 +1549,7 @@ static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
     free(s->queue);
     free(s->pend);
     free(s->rows_body);
+    free(s->gb);
     if (net)
         *net = st->net;
     else
@@ -1681,8 +1729,8 @@ static int h_save_table(const cb_config *cfg, const cb_table *tab, const int64_t
         }
     }
     if (reset) {
-        cb_fail(err, CB_EIO, "HSDS at %s restarted during the run and lost the data of %lld tasks; they are pending again: run write again to finish",
-                cb_http_where(h), (long long)reset);
+        cb_fail(err, CB_EPENDING, "HSDS at %s restarted during the run and lost the data of %lld tasks: they are pending again; run chunkbench write %s again to finish them",
+                cb_http_where(h), (long long)reset, cfg->target);
         goto out;
     }
     rc = 0;

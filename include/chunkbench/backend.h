@@ -39,11 +39,16 @@ typedef struct cb_table {
 void cb_table_free(cb_table *t);
 void cb_meta_init(cb_meta *m);
 
-/* Request statistics of one writer's connections (HSDS), kept by the backend. */
+/* Request statistics of one writer's connections (HSDS), kept by the backend,
+ * and what its close found out about the tasks it finished. */
 struct cb_iolog;
 
 typedef struct cb_net_stats {
     int64_t requests, retries;
+    /* Server schedule: tasks this writer finished whose rows it had to set
+     * back to pending (the server restarted before their data was stored),
+     * and that were still pending when it closed. */
+    int64_t given_back;
     struct cb_iolog *log; /* when set, every request also goes into this log (reads) */
     double *latency;   /* seconds per request, grown by the backend */
     int64_t nlatency, cap;

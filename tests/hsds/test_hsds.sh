@@ -316,10 +316,11 @@ t_restart() { # the server stops and restarts mid-run: complete or stop cleanly;
     for sched in cyclic server; do
         T=$D/restart_$sched.h5
         "$B" create "$T" 4000 4000 --chunk 200,200 -q
+        # Each writer's exit status goes to r<i>.rc.
         if [ $sched = server ]; then
-            (for i in 1 2; do "$B" write "$T" --schedule server -q > "$WORK/r$i.txt" 2>&1 & done; wait) &
+            (for i in 1 2; do ("$B" write "$T" --schedule server -q > "$WORK/r$i.txt" 2>&1; echo $? > "$WORK/r$i.rc") & done; wait) &
         else
-            (mpi 2 "$B" write "$T" --schedule cyclic -q > "$WORK/r1.txt" 2>&1) &
+            (mpi 2 "$B" write "$T" --schedule cyclic -q > "$WORK/r1.txt" 2>&1; echo $? > "$WORK/r1.rc") &
         fi
         job=$!
         sleep 3
@@ -327,18 +328,58 @@ t_restart() { # the server stops and restarts mid-run: complete or stop cleanly;
         sleep 2
         "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" > "$WORK/up2.log" 2>&1 || die "restart failed: $(tail -5 "$WORK/up2.log")"
         wait $job
-        # Allowed: success, or an error that says what happened.
-        if grep -q "error" "$WORK"/r*.txt; then
-            grep -hE "restarted during the run|gave up after|could not be recorded" "$WORK"/r*.txt >/dev/null ||
-                die "$sched: unclear error: $(cat "$WORK"/r*.txt)"
-        fi
+        # Allowed: success (0); tasks given back as pending after the restart,
+        # said so (6); or a failure that says what happened (3).
+        for f in "$WORK"/r*.rc; do
+            rc=$(cat "$f") out=${f%.rc}.txt
+            echo "$sched: $(basename "$f" .rc) exit $rc: $(cat "$out")"
+            case $rc in
+            0) ! grep -q "error" "$out" || die "$sched: exit 0 with an error: $(cat "$out")" ;;
+            6) grep -qE "^chunkbench: error: (the server|HSDS at .*) restarted during the run.* [0-9]+ tasks.*run (chunkbench )?write .*again to finish" "$out" ||
+                   die "$sched: exit 6 without the count and the fix: $(cat "$out")" ;;
+            3) grep -qE "gave up after|could not be recorded" "$out" || die "$sched: unclear error: $(cat "$out")" ;;
+            *) die "$sched: exit $rc: $(cat "$out")" ;;
+            esac
+        done
         # Whatever is recorded complete holds the right data.
         check "$T" >/dev/null || die "$sched: recorded tasks have wrong data"
         mpi 2 "$B" write "$T" -q
         check "$T" --complete 400 >/dev/null
         "$B" verify "$T" -q
-        rm -f "$WORK"/r*.txt
+        rm -f "$WORK"/r*.txt "$WORK"/r*.rc
     done
+}
+
+t_restart_given_back() { # finished tasks wait for a flush across a restart: given back, exit 6, said so
+    T=$D/giveback.h5
+    "$B" create "$T" 1000 1000 --chunk 250,250 -q
+    rm -f "$WORK/release"
+    # Every flush waits in the proxy until the server has restarted, so none
+    # can make these tasks durable on the first server.
+    proxy_start --hold "flush=1" --release "$WORK/release"
+    local rc=0
+    HS_ENDPOINT=http://127.0.0.1:$PROXY_PORT "$B" write "$T" --schedule server --max-tasks 16 \
+        --json "$WORK/gb.json" > "$WORK/gb.out" 2> "$WORK/gb.err" & w=$!
+    # --max-tasks 16 of 16: once all data is on the server the writer makes no
+    # claim again, it only waits for a flush.
+    "$PY" "$HERE/hs_wait_written.py" "$T" --timeout 120 || die "the writer did not write its tasks"
+    "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
+    "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" > "$WORK/up3.log" 2>&1 || die "restart failed: $(tail -5 "$WORK/up3.log")"
+    touch "$WORK/release"
+    wait $w || rc=$?
+    proxy_stop
+    cat "$WORK/gb.err"
+    [ "$rc" = 6 ] || die "writer exit $rc, not 6: $(cat "$WORK/gb.err")"
+    grep -q "^chunkbench: error: the server restarted during the run .* 16 tasks written by this run: they were given back as pending; run chunkbench write $T again to finish them" "$WORK/gb.err" ||
+        die "unclear message: $(cat "$WORK/gb.err")"
+    # The run still gets its report, with the count.
+    [ "$(json "$WORK/gb.json" "d['given_back'], d['passes']['list'][0]['tasks'], d['tasks']['pending']")" = "16 16 16" ] ||
+        die "report: $(json "$WORK/gb.json" "d.get('given_back'), d['passes'], d['tasks']")"
+    check "$T" --complete 0 --pending 16 --in-progress 0 >/dev/null
+    # As the message says: write again finishes them.
+    "$B" write "$T" --schedule server -q
+    check "$T" --complete 16 --in-progress 0 >/dev/null
+    "$B" verify "$T" -q
 }
 
 run_test schedules
@@ -354,6 +395,7 @@ run_test config
 run_test errors
 run_test injected_faults
 run_test restart
+run_test restart_given_back
 
 echo "hsds: $PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
