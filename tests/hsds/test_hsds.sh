@@ -380,6 +380,39 @@ t_restart_given_back() { # finished tasks wait for a flush across a restart: giv
     "$B" write "$T" --schedule server -q
     check "$T" --complete 16 --in-progress 0 >/dev/null
     "$B" verify "$T" -q
+
+    # An MPI run flushes before it records the table; with that flush held
+    # across a restart it reads its tasks back: those whose data the restart
+    # lost (the server may or may not have stored them yet) are pending again,
+    # and the report and exit status say so.
+    T=$D/giveback_mpi.h5
+    "$B" create "$T" 1000 1000 --chunk 250,250 -q
+    rm -f "$WORK/release"
+    proxy_start --hold "flush=1" --release "$WORK/release"
+    rc=0
+    (HS_ENDPOINT=http://127.0.0.1:$PROXY_PORT mpi 2 "$B" write "$T" --schedule dynamic --json "$WORK/gbm.json" \
+        > "$WORK/gbm.out" 2> "$WORK/gbm.err") & w=$!
+    "$PY" "$HERE/hs_wait_written.py" "$T" --timeout 120 || die "the MPI writers did not write their tasks"
+    "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
+    "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" > "$WORK/up4.log" 2>&1 || die "restart failed: $(tail -5 "$WORK/up4.log")"
+    touch "$WORK/release"
+    wait $w || rc=$?
+    proxy_stop
+    cat "$WORK/gbm.err"
+    local lost
+    case $rc in
+    0) lost=0 ;;
+    6) lost=$(sed -nE 's/^chunkbench: error: HSDS at .* restarted during the run and lost the data of ([0-9]+) tasks: they are pending again; run chunkbench write .* again to finish them$/\1/p' "$WORK/gbm.err")
+       [ -n "$lost" ] && [ "$lost" -gt 0 ] || die "exit 6 without the count and the fix: $(cat "$WORK/gbm.err")" ;;
+    *) die "MPI writers exit $rc: $(cat "$WORK/gbm.err")" ;;
+    esac
+    echo "MPI run: exit $rc, $lost tasks lost"
+    [ "$(json "$WORK/gbm.json" "d['tasks']['pending'], d['tasks']['complete']")" = "$lost $((16 - lost))" ] ||
+        die "report: $(json "$WORK/gbm.json" "d['tasks']") for $lost lost"
+    check "$T" --complete $((16 - lost)) --pending "$lost" >/dev/null
+    mpi 2 "$B" write "$T" -q
+    check "$T" --complete 16 >/dev/null
+    "$B" verify "$T" -q
 }
 
 run_test schedules
