@@ -73,7 +73,7 @@ static const char *usage_write =
     "  --rewrite            write complete tasks too (implied by --iterations > 1)\n"
     "  --lease SECONDS      server schedule: retake tasks in progress for longer\n"
     "  --claim-batch N      server schedule: tasks taken per claim request (1-16,\n"
-    "                       default 2; 1 claims one by one, as the seed's writers)\n"
+    "                       default 4; 1 claims one by one, as the seed's writers)\n"
     "  --json FILE|-        the report as JSON;  --csv FILE  one row per task\n"
     "  --report FILE        an HTML report with pictures (as chunkbench report)\n"
     "  --endpoint URL, --bucket NAME   HSDS server and bucket\n"
