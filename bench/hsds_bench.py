@@ -14,7 +14,8 @@ Variants and what their figures mean:
   cb-dyn   mpirun -n N chunkbench write --schedule dynamic: inner = chunkbench's
            JSON passes.list[0] open_start..close_end (ior_MBps); the final flush
            and task-table save come after close_end (in wall only).
-  cb-srv   N independent chunkbench write --schedule server: inner = earliest
+  cb-srv   N independent chunkbench write --schedule server (cb-srv-base: the same
+           with the BASELINE program): inner = earliest
            open_start .. latest close_end of the N JSON reports; includes the
            per-task claim and the flush each writer waits for before close.
   h5pyd    N bench/hsds_h5pyd_writer.py (the seed's write_hdf.py): inner =
@@ -82,7 +83,7 @@ def record(out, rnd, variant, n, bytes_expected, wall, post_flush, files):
                    phase_s=p["last_done"] - p["first_start"], gen_s=p["gen_s"], io_s=p["io_s"],
                    requests=j["http"]["requests"], retries=j["http"]["retries"], latency_s=j["http"]["latency_s"],
                    tasks=p["tasks"])
-    elif variant == "cb-srv":
+    elif variant in ("cb-srv", "cb-srv-base"):
         js = [json.load(open(f)) for f in files]
         ps = [j["passes"]["list"][0] for j in js]
         rec.update(bytes=sum(p["bytes"] for p in ps),
@@ -129,7 +130,7 @@ def record(out, rnd, variant, n, bytes_expected, wall, post_flush, files):
           f"post-flush {post_flush:.3f} s{'' if rec['complete'] else '  INCOMPLETE'}", flush=True)
 
 
-VARIANTS = ["cb-dyn", "cb-srv", "h5pyd", "curl", "curl-T"]
+VARIANTS = ["cb-dyn", "cb-srv", "cb-srv-base", "h5pyd", "curl", "curl-T"]
 
 
 def summary(path, md=None):
@@ -150,7 +151,7 @@ def summary(path, md=None):
             m["runs"] = len(rs)
             m["all"] = sorted(round(r["MBps_data"]) for r in rs)
             m["failed"] = len([r for r in recs if r["variant"] == v and r["n"] == n]) - len(rs)
-            if v in ("cb-dyn", "cb-srv"):
+            if v in ("cb-dyn", "cb-srv", "cb-srv-base"):
                 m["gen_s"] = statistics.median(r["gen_s"] for r in rs)
                 m["io_s"] = statistics.median(r["io_s"] for r in rs)
                 m["requests"] = statistics.median(r["requests"] for r in rs)
@@ -170,8 +171,9 @@ def summary(path, md=None):
     out.append("| writers | variant | runs | data MB/s (median) | data MB/s, each run | tool MB/s | wall MB/s | "
                "durable MB/s | data s | tool s | wall s | post-flush s |")
     out.append("|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    measured = [v for v in VARIANTS if any(r["variant"] == v for r in recs)]
     for n in ns:
-        for v in VARIANTS:
+        for v in measured:
             m = med.get((v, n))
             if not m:
                 out.append(f"| {n} | {v} | 0 | - | - | - | - | - | - | - | - | - |")
@@ -183,8 +185,10 @@ def summary(path, md=None):
     out.append("")
     out.append("Ratios of medians (data = data MB/s; durable = bytes / (wall + post-flush)):")
     out.append("")
-    pairs = (("cb-dyn", "h5pyd"), ("cb-srv", "h5pyd"), ("cb-dyn", "curl"), ("cb-dyn", "curl-T"),
-             ("cb-srv", "curl-T"))
+    pairs = [(a, b) for a, b in (("cb-dyn", "h5pyd"), ("cb-srv", "h5pyd"), ("cb-dyn", "curl"), ("cb-dyn", "curl-T"),
+                                 ("cb-srv", "curl"), ("cb-srv", "curl-T"), ("cb-srv-base", "curl-T"),
+                                 ("cb-srv", "cb-srv-base"))
+             if a in measured and b in measured]
     out.append("| writers | " + " | ".join(f"{a}/{b} {k}" for k in ("data", "durable") for a, b in pairs) + " |")
     out.append("|---:|" + "---:|" * (2 * len(pairs)))
 
@@ -205,9 +209,10 @@ def summary(path, md=None):
             parts.append(f"cb-dyn {m['requests']:.0f} req, latency p50 {m['lat_p50'] * 1e3:.1f} ms "
                          f"p90 {m['lat_p90'] * 1e3:.1f} ms, gen {m['gen_s']:.2f} s, io {m['io_s']:.2f} s (summed), "
                          f"first..last task {m['phase_MBps']:.0f} MB/s")
-        m = med.get(("cb-srv", n))
-        if m:
-            parts.append(f"cb-srv {m['requests']:.0f} req, gen {m['gen_s']:.2f} s, io {m['io_s']:.2f} s")
+        for sv in ("cb-srv", "cb-srv-base"):
+            m = med.get((sv, n))
+            if m:
+                parts.append(f"{sv} {m['requests']:.0f} req, gen {m['gen_s']:.2f} s, io {m['io_s']:.2f} s")
         for cv in ("curl", "curl-T"):
             m = med.get((cv, n))
             if m:

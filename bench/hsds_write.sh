@@ -3,6 +3,8 @@
 #   cb-dyn  mpirun -n N chunkbench write --schedule dynamic
 #   cb-srv  N independent chunkbench write --schedule server (claims from the server's
 #           task table, marks a task complete only after a flush, as in the seed's flow)
+#   cb-srv-base  the same with the program BASELINE (an older build, for before/after
+#           figures from one run); only when BASELINE is set
 #   h5pyd   N bench/hsds_h5pyd_writer.py: the seed's write_hdf.py (claim by the server's
 #           query-update, read the row, np.random block, dset[...] = arr, row done)
 #   curl    N curl processes, each PUTting its block share of the chunks (the same bytes
@@ -36,6 +38,8 @@
 #   TMO=180              seconds before one measurement is abandoned (logged, not counted)
 #   CB_VENV=<repo>/.venv venv with hsds, h5pyd, numpy (scripts/hsds_up.sh makes it)
 #   CHUNKBENCH=<repo>/build/chunkbench   (copied into OUT first)
+#   BASELINE=            another chunkbench program (copied into OUT as cbw-base); adds
+#                        the variant cb-srv-base to the default VARIANTS
 #   OUT=bench/out/hsds-<date>   results.jsonl (one line per measurement), raw/, summary.md,
 #                        env.txt, load.txt, hsds.log (the server's log)
 set -euo pipefail
@@ -47,7 +51,8 @@ NCOLS=${NCOLS:-4000}
 CHUNK=${CHUNK:-500,1000}
 WRITERS=${WRITERS:-"1 2 4"}
 REPEATS=${REPEATS:-3}
-VARIANTS=${VARIANTS:-"cb-dyn cb-srv h5pyd curl curl-T"}
+BASELINE=${BASELINE:-}
+VARIANTS=${VARIANTS:-"cb-dyn cb-srv h5pyd curl curl-T${BASELINE:+ cb-srv-base}"}
 PORT=${PORT:-5101}
 WAIT_FREE=${WAIT_FREE:-900}
 QUIET_IDLE=${QUIET_IDLE:-70}
@@ -86,6 +91,13 @@ mkdir -p "$OUT/raw"
 OUT=$(cd "$OUT" && pwd)
 cp "$CHUNKBENCH" "$OUT/cbw"    # a private copy: the tree may be rebuilt meanwhile
 CB=$OUT/cbw
+CBBASE=
+if [[ -n $BASELINE ]]; then
+    [[ -x $BASELINE ]] || die "no program at BASELINE=$BASELINE"
+    cp "$BASELINE" "$OUT/cbw-base"
+    CBBASE=$OUT/cbw-base
+fi
+[[ " $VARIANTS " != *" cb-srv-base "* || -n $CBBASE ]] || die "the variant cb-srv-base needs BASELINE"
 SRV=$(mktemp -d /tmp/cbhsbench.XXXXXX)
 cleanup() {
     "$repo/scripts/hsds_down.sh" "$SRV/server" >/dev/null 2>&1 || true
@@ -128,6 +140,7 @@ about=$(curl -s -K "$SRV/auth.cfg" "$HS_ENDPOINT/about")
     echo "hsds config: s3_sync_interval / s3_age_time / flush_sleep_interval = ${HSDS_SYNC:-1 (stock)} s"
     echo "python: $("$PY" -c 'import sys,h5pyd,numpy; print(sys.version.split()[0], "h5pyd", h5pyd.__version__, "numpy", numpy.__version__)')"
     echo "chunkbench: $("$CB" --version 2>&1 | head -1)  git: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null)$(git -C "$repo" diff --quiet -- src include 2>/dev/null || echo ' (src/include modified)')"
+    [[ -z $CBBASE ]] || echo "baseline (cb-srv-base): $BASELINE ($("$CBBASE" --version 2>&1 | head -1))"
     echo "curl: $(curl --version | head -1)"
     echo "mpirun: $(mpirun --version 2>&1 | head -1)"
     echo "config: NROWS=$NROWS NCOLS=$NCOLS CHUNK=$CHUNK ($chunk_bytes B, $nchunks chunks) total=$total B WRITERS='$WRITERS' REPEATS=$REPEATS VARIANTS='$VARIANTS'"
@@ -164,10 +177,12 @@ run_variant() { # v n rawprefix
     cb-dyn)
         T0=$EPOCHREALTIME
         timeout -k 5 "$TMO" mpirun -n "$n" --bind-to none "$CB" write "$target" --schedule dynamic --json "$raw.json" -q & pids+=($!) ;;
-    cb-srv)
+    cb-srv|cb-srv-base)
+        local prog=$CB
+        [[ $v == cb-srv ]] || prog=$CBBASE
         T0=$EPOCHREALTIME
         for (( i = 0; i < n; i++ )); do
-            timeout -k 5 "$TMO" "$CB" write "$target" --schedule server --json "$raw.$i.json" -q & pids+=($!)
+            timeout -k 5 "$TMO" "$prog" write "$target" --schedule server --json "$raw.$i.json" -q & pids+=($!)
         done ;;
     h5pyd)
         T0=$EPOCHREALTIME
@@ -193,7 +208,7 @@ measure() { # round v n
     pf=$(flush_s)
     case $v in
     cb-dyn) files=("$raw.json") ;;
-    cb-srv) files=("$raw".*.json) ;;
+    cb-srv|cb-srv-base) files=("$raw".*.json) ;;
     *) files=("$raw".*.out) ;;
     esac
     local wall

@@ -37,24 +37,72 @@ typedef struct hs_info {
 /* A finished task whose row waits for its data to be durable. */
 typedef struct hs_pending {
     int64_t index;
+    int reset; /* the row says pending again: a restart may have lost the data */
     unsigned char row[CB_ROW_BYTES];
 } hs_pending;
 
+/* Most rows one claim request takes (query-update Limit). */
+#define CLAIM_MAX CB_CLAIM_BATCH_MAX
+
+/* A claim request, kept while it runs in the background. */
+typedef struct hs_claimreq {
+    char params[400];
+    char *body;   /* JSON text */
+    double stamp; /* the start it sets: tells this claim's rows apart */
+    int64_t chunk;
+    int limit;
+    cJSON *json;  /* the answer */
+} hs_claimreq;
+
+/* A claimed row not yet handed out, and the stamp of its claim. */
+typedef struct hs_claimed {
+    int64_t index;
+    double stamp;
+} hs_claimed;
+
+/* What the background connection fh is doing. */
+enum { REC_IDLE, REC_FLUSH, REC_ROWS };
+
 typedef struct hs_store {
-    cb_http *h;
+    cb_http *h; /* data; claims made on the spot */
     hs_info in;
     char dset_value[ID_LEN + 32], table_value[ID_LEN + 32]; /* "/datasets/<id>/value" */
     int64_t cursor; /* task_list chunk of the last successful claim */
+    /* Server schedule. A claim answers with a row index only (hsds 1.0), and a
+     * row's x, y, nrow, ncol never change, so they are read once, from the
+     * table itself: a table made by other tools may order its rows otherwise
+     * than chunkbench's grid. */
+    int32_t *geo; /* x, y, nrow, ncol of every row */
+    char pod[CB_POD_LEN + 1];
+    /* A claim request takes up to claim_batch rows, which wait in the queue.
+     * The next claim is made on its own connection while the last queued
+     * task's data goes out (all of a writer's connections share one libcurl
+     * multi). */
+    int claim_batch;
+    hs_claimed *queue;
+    int nqueue, capqueue;
+    cb_http *ch;
+    hs_claimreq ahead;
+    int ahead_on; /* started, its rows not yet queued */
     /* HSDS acknowledges a write before storing it and may lose the last
      * second or two of them when it stops. So a task is recorded complete
      * only after a domain flush that began after its data was written. The
-     * flush runs on its own connection while the writer goes on. */
+     * flushes, and then the rows they made safe (all in one request), go on
+     * fh while the writer goes on. */
     cb_http *fh;
+    int rec;
     hs_pending *pend;
-    int64_t npend, cappend, covered; /* covered: rows the running flush makes safe */
-    int flushing, fattempt;
-    double fnext; /* no new flush before this time (backoff after a failure) */
-    double ft0;   /* first failure of the current run of failed flushes */
+    int64_t npend, cappend;
+    int64_t covered; /* the running flush makes pend[0..covered) safe */
+    int64_t safe;    /* pend[0..safe) are safe: their rows may be written */
+    int64_t batch;   /* pend[0..batch) are being written */
+    char *rows_body;
+    int fattempt;
+    double fnext; /* nothing new on fh before this time (backoff after a failure) */
+    double ft0;   /* first failure of the current run of failed requests on fh */
+    /* Rows set back to pending after a restart (their data may be lost). */
+    int64_t *gb;
+    int64_t ngb, capgb;
 } hs_store;
 
 /* ---- requests with clear errors ---------------------------------------- */
@@ -823,6 +871,7 @@ static int h_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **
     }
     snprintf(s->dset_value, sizeof s->dset_value, "/datasets/%s/value", s->in.dset);
     snprintf(s->table_value, sizeof s->table_value, "/datasets/%s/value", s->in.table);
+    s->claim_batch = cfg->claim_batch >= 1 && cfg->claim_batch <= CLAIM_MAX ? cfg->claim_batch : 1;
     st->ops = &cb_backend_hsds;
     st->layout = s->in.layout;
     st->lockstep = 0;
@@ -845,9 +894,9 @@ static int pump(cb_store *st, double wait_s, cb_err *err);
 
 static int h_write_task(cb_store *st, const cb_task *t, const void *buf, cb_err *err)
 {
+    /* No bookkeeping here: this call is timed. Requests started on the
+     * writer's other connections move on while this one runs. */
     hs_store *s = st->impl;
-    if (s->flushing && pump(st, 0, err))
-        return -1;
     char params[96];
     task_select(t, params, sizeof params);
     cb_http_req r = {.method = "PUT", .path = s->dset_value, .params = params, .body_kind = CB_BODY_BINARY,
@@ -867,70 +916,81 @@ static int h_read_task(cb_store *st, const cb_task *t, void *buf, cb_err *err)
     return call(s->h, &r, &code, NULL, "read dset", err);
 }
 
-/* The row index a query-update answer names, or -1 for none. Servers 1.0
- * answer {"indices": [[i]]}; 0.9 answers {"value": [[i, start, done, status,
- * x, y, nrow, ncol, pod]]}, the updated row itself, which then fills *t. */
-static int64_t answer_index(const cJSON *j, cb_task *t, int *have_row)
+/* The row indices a query-update answer names (none: *n = 0). Servers 1.0
+ * answer {"indices": [[i], ...]}; 0.9 answers {"value": [[i, start, done,
+ * status, x, y, nrow, ncol, pod], ...]}, the updated rows themselves. */
+static int answer_rows(hs_store *s, const cJSON *j, int64_t *idx, int max, int *n, cb_err *err)
 {
-    *have_row = 0;
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "value");
-    const cJSON *row = cJSON_GetArrayItem(v, 0);
-    if (cJSON_IsArray(row) && cJSON_GetArraySize(row) == 9) {
-        double f[8];
-        for (int i = 0; i < 8; i++) {
-            const cJSON *x = cJSON_GetArrayItem(row, i);
-            f[i] = cJSON_IsNumber(x) ? x->valuedouble : 0;
-        }
-        const cJSON *pod = cJSON_GetArrayItem(row, 8);
-        memset(t, 0, sizeof *t);
-        t->start = f[1];
-        t->done = f[2];
-        t->status = (int32_t)f[3];
-        t->x = (int32_t)f[4];
-        t->y = (int32_t)f[5];
-        t->nrow = (int32_t)f[6];
-        t->ncol = (int32_t)f[7];
-        if (cJSON_IsString(pod))
-            snprintf(t->pod, sizeof t->pod, "%s", pod->valuestring);
-        *have_row = 1;
-        return (int64_t)f[0];
+    *n = 0;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "indices"), *e;
+    if (!list)
+        list = cJSON_GetObjectItemCaseSensitive(j, "index");
+    if (!list)
+        list = cJSON_GetObjectItemCaseSensitive(j, "value");
+    cJSON_ArrayForEach(e, list) {
+        const cJSON *x = cJSON_IsArray(e) ? cJSON_GetArrayItem(e, 0) : e;
+        int64_t i = cJSON_IsNumber(x) ? (int64_t)x->valuedouble : -1;
+        if (i < 0 || i >= s->in.ntasks || *n == max)
+            return cb_fail(err, CB_EIO, "a claim on %s answered row %lld of %lld (%d asked for)", domain_of(s->h),
+                           (long long)i, (long long)s->in.ntasks, max);
+        idx[(*n)++] = i;
     }
-    const cJSON *ix = cJSON_GetObjectItemCaseSensitive(j, "indices");
-    if (!ix)
-        ix = cJSON_GetObjectItemCaseSensitive(j, "index");
-    const cJSON *first = cJSON_GetArrayItem(ix, 0);
-    if (cJSON_IsArray(first))
-        first = cJSON_GetArrayItem(first, 0);
-    return cJSON_IsNumber(first) ? (int64_t)first->valuedouble : -1;
+    return 0;
+}
+
+/* Claimed rows wait in s->queue, in claim order, until handed out. */
+static int queue_push(hs_store *s, int64_t index, double stamp)
+{
+    if (s->nqueue == s->capqueue) {
+        int cap = s->capqueue ? 2 * s->capqueue : 16;
+        hs_claimed *q = realloc(s->queue, (size_t)cap * sizeof *q);
+        if (!q)
+            return -1;
+        s->queue = q;
+        s->capqueue = cap;
+    }
+    s->queue[s->nqueue++] = (hs_claimed){index, stamp};
+    return 0;
 }
 
 /* After a failed claim request, the claim may still have happened on the
- * server: look for the row it would have made (our pod and one of the start
- * stamps we sent, still in progress). */
-static int find_own(hs_store *s, const char *pod, const double *starts, int nstarts, int64_t *index, cb_task *t,
-                    cb_err *err)
+ * server: look for the rows it would have made (our pod and one of the start
+ * stamps we sent, still in progress) and queue them. */
+static int find_own(hs_store *s, const double *starts, int nstarts, cb_err *err)
 {
     int64_t step = io_rows(s->in.tchunk), n = s->in.ntasks;
     unsigned char *buf = malloc((size_t)(step < n ? step : n) * CB_ROW_BYTES);
     if (!buf)
         return cb_fail(err, CB_EIO, "out of memory");
-    *index = -1;
-    for (int64_t a = 0; a < n && *index < 0; a += step) {
+    for (int64_t a = 0; a < n; a += step) {
         int64_t m = n - a < step ? n - a : step;
         if (table_get(s->h, s->table_value, a, buf, m, err)) {
             free(buf);
             return -1;
         }
-        for (int64_t k = 0; k < m && *index < 0; k++) {
-            cb_task_unpack(buf + k * CB_ROW_BYTES, t);
-            if (t->status != CB_IN_PROGRESS || strncmp(t->pod, pod, CB_POD_LEN))
+        for (int64_t k = 0; k < m; k++) {
+            cb_task t;
+            cb_task_unpack(buf + k * CB_ROW_BYTES, &t);
+            if (t.status != CB_IN_PROGRESS || strncmp(t.pod, s->pod, CB_POD_LEN))
                 continue;
             for (int i = 0; i < nstarts; i++)
-                if (t->start == starts[i])
-                    *index = a + k;
+                if (t.start == starts[i] && queue_push(s, a + k, t.start)) {
+                    free(buf);
+                    return cb_fail(err, CB_EIO, "out of memory");
+                }
         }
     }
     free(buf);
+    return 0;
+}
+
+/* Read the whole table, in whole-chunk requests, into rows (ntasks rows). */
+static int table_read_all(hs_store *s, unsigned char *rows, cb_err *err)
+{
+    int64_t n = s->in.ntasks, step = io_rows(s->in.tchunk);
+    for (int64_t a = 0; a < n; a += step)
+        if (table_get(s->h, s->table_value, a, rows + (size_t)a * CB_ROW_BYTES, n - a < step ? n - a : step, err))
+            return -1;
     return 0;
 }
 
@@ -941,7 +1001,7 @@ static int64_t claimable_rows(hs_store *s, double lease_s, cb_err *err)
     unsigned char *rows = malloc(n ? (size_t)n * CB_ROW_BYTES : 1);
     if (!rows)
         return cb_fail(err, CB_EIO, "out of memory");
-    if (table_get(s->h, s->table_value, 0, rows, n, err)) {
+    if (table_read_all(s, rows, err)) {
         free(rows);
         return cb_wrap(err, "reading task_list to confirm that no task is left");
     }
@@ -955,68 +1015,137 @@ static int64_t claimable_rows(hs_store *s, double lease_s, cb_err *err)
     return left;
 }
 
-static int h_claim(cb_store *st, const char *pod, double lease_s, int64_t *index, cb_task *t, cb_err *err)
+/* Before the first claim: every row's position, read once and checked, and
+ * the writer's other two connections. */
+static int claims_setup(cb_store *st, const char *pod, cb_err *err)
 {
     hs_store *s = st->impl;
-    *index = -1;
-    if (s->flushing && pump(st, 0, err))
+    int64_t n = s->in.ntasks;
+    unsigned char *rows = malloc(n ? (size_t)n * CB_ROW_BYTES : 1);
+    int32_t *geo = malloc((n ? (size_t)n : 1) * 4 * sizeof *geo);
+    int rc = 0;
+    if (!rows || !geo)
+        rc = cb_fail(err, CB_EIO, "out of memory for the positions of %lld tasks", (long long)n);
+    else if (table_read_all(s, rows, err))
+        rc = cb_wrap(err, "reading the task positions");
+    const cb_layout *lay = &s->in.layout;
+    for (int64_t i = 0; rc == 0 && i < n; i++) {
+        cb_task t;
+        cb_task_unpack(rows + (size_t)i * CB_ROW_BYTES, &t);
+        if (t.x < 0 || t.y < 0 || t.nrow < 1 || t.ncol < 1 || t.x + (int64_t)t.nrow > lay->shape[0] ||
+            t.y + (int64_t)t.ncol > lay->shape[1])
+            rc = cb_fail(err, CB_EIO, "task row %lld of %s names [%d:%lld,%d:%lld], outside dset (%lld x %lld)",
+                         (long long)i, domain_of(s->h), t.x, (long long)t.x + t.nrow, t.y, (long long)t.y + t.ncol,
+                         (long long)lay->shape[0], (long long)lay->shape[1]);
+        int32_t *g = geo + 4 * i;
+        g[0] = t.x;
+        g[1] = t.y;
+        g[2] = t.nrow;
+        g[3] = t.ncol;
+    }
+    free(rows);
+    if (rc == 0 && !s->ch && (cb_http_open(cb_http_cfg(s->h), &st->net, &s->ch, err) || cb_http_link(s->ch, s->h, err)))
+        rc = -1;
+    if (rc == 0 && !s->fh && (cb_http_open(cb_http_cfg(s->h), &st->net, &s->fh, err) || cb_http_link(s->fh, s->h, err)))
+        rc = -1;
+    if (rc) {
+        free(geo);
         return -1;
+    }
+    s->geo = geo;
+    snprintf(s->pod, sizeof s->pod, "%s", pod);
+
+    return 0;
+}
+
+/* The query-update that claims up to `limit` rows of task_list chunk c:
+ * status 0 (or in progress past the lease) -> in progress, start = now, pod. */
+static int claim_req(hs_store *s, int64_t c, double lease_s, int limit, hs_claimreq *q, cb_err *err)
+{
+    int64_t a = c * s->in.tchunk, b = a + s->in.tchunk < s->in.ntasks ? a + s->in.tchunk : s->in.ntasks;
+    q->stamp = cb_now();
+    q->chunk = c;
+    q->limit = limit;
+    q->json = NULL;
+    char cond[160];
+    if (lease_s > 0)
+        snprintf(cond, sizeof cond, "(status == 0) | ((status == -1) & (start < %.6f))", q->stamp - lease_s);
+    else
+        snprintf(cond, sizeof cond, "status == 0");
+    snprintf(q->params, sizeof q->params, "query=");
+    cb_http_escape(q->params, sizeof q->params, cond);
+    size_t len = strlen(q->params);
+    snprintf(q->params + len, sizeof q->params - len, "&Limit=%d&select=%%5B%lld:%lld%%5D", limit, (long long)a,
+             (long long)b);
+    /* The bare field dict, as h5pyd's update_where sends it. */
+    cJSON *body = cJSON_CreateObject();
+    /* %.17g: the stamp must come back bit for bit (find_own and the release
+     * match it); cJSON's own printing may round to 15 digits. */
+    char stamp[40];
+    snprintf(stamp, sizeof stamp, "%.17g", q->stamp);
+    cJSON_AddRawToObject(body, "start", stamp);
+    cJSON_AddNumberToObject(body, "status", CB_IN_PROGRESS);
+    cJSON_AddStringToObject(body, "pod", s->pod);
+    q->body = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    return q->body ? 0 : cb_fail(err, CB_EIO, "out of memory");
+}
+
+/* Queue the rows an answer names; cursor: their chunk. */
+static int queue_answer(hs_store *s, const hs_claimreq *q, const cJSON *j, cb_err *err)
+{
+    int64_t idx[CLAIM_MAX];
+    int n;
+    if (answer_rows(s, j, idx, q->limit, &n, err))
+        return -1;
+    for (int k = 0; k < n; k++)
+        if (queue_push(s, idx[k], q->stamp))
+            return cb_fail(err, CB_EIO, "out of memory");
+    if (n)
+        s->cursor = q->chunk;
+    return 0;
+}
+
+/* Claim now, on the data connection, one chunk of task_list at a time (the
+ * update is atomic only within a chunk), starting where the last claim
+ * succeeded; an empty answer moves on. sent[] holds the stamps of claims
+ * whose answer was lost: they may have happened, so look for them first.
+ * The queue stays empty when no task is left. */
+static int claim_now(cb_store *st, double lease_s, int limit, double *sent, int *nsent, cb_err *err)
+{
+    hs_store *s = st->impl;
+    const int maxsent = 64;
     int64_t nchunks = (s->in.ntasks + s->in.tchunk - 1) / s->in.tchunk;
-    double sent[64];
-    int nsent = 0;
+    if (*nsent > 0) {
+        cb_err fe = {0};
+        if (find_own(s, sent, *nsent, &fe) == 0 && s->nqueue > 0)
+            return 0;
+    }
     cb_http_retry rt;
     cb_http_retry_start(&rt);
-    /* Claim inside one chunk at a time: the update is atomic only there.
-     * Start where the last claim succeeded; an empty answer moves on. */
 again:
     for (int64_t tried = 0; tried < nchunks;) {
-        int64_t c = (s->cursor + tried) % nchunks, a = c * s->in.tchunk;
-        int64_t b = a + s->in.tchunk < s->in.ntasks ? a + s->in.tchunk : s->in.ntasks;
-        double now = cb_now();
-        char cond[160], params[400] = "query=";
-        if (lease_s > 0)
-            snprintf(cond, sizeof cond, "(status == 0) | ((status == -1) & (start < %.6f))", now - lease_s);
-        else
-            snprintf(cond, sizeof cond, "status == 0");
-        cb_http_escape(params, sizeof params, cond);
-        size_t len = strlen(params);
-        snprintf(params + len, sizeof params - len, "&Limit=1&select=%%5B%lld:%lld%%5D", (long long)a, (long long)b);
-        /* The bare field dict, as h5pyd's update_where sends it. */
-        cJSON *body = cJSON_CreateObject();
-        /* %.17g: the stamp must come back bit for bit (find_own matches it);
-         * cJSON's own printing may round to 15 digits. */
-        char stamp[40];
-        snprintf(stamp, sizeof stamp, "%.17g", now);
-        cJSON_AddRawToObject(body, "start", stamp);
-        cJSON_AddNumberToObject(body, "status", CB_IN_PROGRESS);
-        char podbuf[CB_POD_LEN + 1];
-        snprintf(podbuf, sizeof podbuf, "%s", pod);
-        cJSON_AddStringToObject(body, "pod", podbuf);
-        char *text = cJSON_PrintUnformatted(body);
-        cJSON_Delete(body);
-        if (!text)
-            return cb_fail(err, CB_EIO, "out of memory");
+        int64_t c = (s->cursor + tried) % nchunks;
+        hs_claimreq q;
+        if (claim_req(s, c, lease_s, limit, &q, err))
+            return -1;
         cJSON *j = NULL;
         long code;
         cb_err e = {0};
-        cb_http_req r = {.method = "PUT", .path = s->table_value, .params = params, .body_kind = CB_BODY_JSON,
-                         .body = text, .json = &j, .no_retry = 1};
+        cb_http_req r = {.method = "PUT", .path = s->table_value, .params = q.params, .body_kind = CB_BODY_JSON,
+                         .body = q.body, .json = &j, .no_retry = 1};
         int rc = cb_http_do(s->h, &r, &code, &e);
-        cJSON_free(text);
+        cJSON_free(q.body);
         if (rc == CB_HTTP_RETRYABLE) {
             cJSON_Delete(j);
-            if (nsent < (int)(sizeof sent / sizeof sent[0]))
-                sent[nsent++] = now;
+            if (*nsent < maxsent)
+                sent[(*nsent)++] = q.stamp;
             if (cb_http_retry_wait(s->h, &rt, &e))
                 return cb_fail(err, e.code, "claiming a task of %s: %s", domain_of(s->h), e.msg);
             cb_err fe = {0};
-            if (find_own(s, podbuf, sent, nsent, index, t, &fe))
-                continue; /* the scan failed too: try the claim again */
-            if (*index >= 0) {
-                s->cursor = *index / s->in.tchunk;
+            if (find_own(s, sent, *nsent, &fe) == 0 && s->nqueue > 0)
                 return 0;
-            }
-            continue;
+            continue; /* not found, or the scan failed too: claim again */
         }
         if (rc != CB_HTTP_OK) {
             cJSON_Delete(j);
@@ -1024,25 +1153,13 @@ again:
                 return explain(s->h, code, "claim a task (query-update on task_list)", &e, err);
             return cb_fail(err, e.code, "%s", e.msg);
         }
-        int have_row;
-        int64_t idx = answer_index(j, t, &have_row);
+        int bad = queue_answer(s, &q, j, err);
         cJSON_Delete(j);
-        if (idx < 0) {
-            tried++;
-            continue;
-        }
-        if (idx >= s->in.ntasks)
-            return cb_fail(err, CB_EIO, "claim on %s answered row %lld of %lld", domain_of(s->h), (long long)idx,
-                           (long long)s->in.ntasks);
-        if (!have_row) {
-            unsigned char row[CB_ROW_BYTES];
-            if (table_get(s->h, s->table_value, idx, row, 1, err))
-                return cb_wrap(err, "claimed task %lld", (long long)idx);
-            cb_task_unpack(row, t);
-        }
-        s->cursor = c;
-        *index = idx;
-        return 0;
+        if (bad)
+            return -1;
+        if (s->nqueue > 0)
+            return 0;
+        tried++;
     }
     /* Every chunk answered "none". A server that has just restarted can say so
      * while rows are pending, so read the table before the writer stops. */
@@ -1059,77 +1176,309 @@ again:
     return 0;
 }
 
+/* Start the next claim in the background, in the chunk of the last one. */
+static int ahead_start(cb_store *st, double lease_s, int limit, cb_err *err)
+{
+    hs_store *s = st->impl;
+    if (claim_req(s, s->cursor, lease_s, limit, &s->ahead, err))
+        return -1;
+    cb_http_req r = {.method = "PUT", .path = s->table_value, .params = s->ahead.params, .body_kind = CB_BODY_JSON,
+                     .body = s->ahead.body, .json = &s->ahead.json, .no_retry = 1};
+    if (cb_http_start(s->ch, &r, err)) {
+        cJSON_free(s->ahead.body);
+        s->ahead.body = NULL;
+        return -1;
+    }
+    s->ahead_on = 1;
+    return 0;
+}
+
+/* Wait for the claim made ahead and queue its rows. When its answer was
+ * lost, its stamp goes into sent[] (the claim may have happened); when its
+ * chunk had nothing, nothing is queued. */
+static int ahead_take(cb_store *st, double *sent, int *nsent, cb_err *err)
+{
+    hs_store *s = st->impl;
+    int result = CB_HTTP_FAIL, p;
+    long code = 0;
+    cb_err e = {0};
+    while ((p = cb_http_poll(s->ch, 1.0, &result, &code, &e)) == 0)
+        if (pump(st, 0, err))
+            return -1;
+    s->ahead_on = 0;
+    cJSON_free(s->ahead.body);
+    s->ahead.body = NULL;
+    cJSON *j = s->ahead.json;
+    s->ahead.json = NULL;
+    int rc = 0;
+    if (p < 0)
+        rc = cb_fail(err, e.code ? e.code : CB_EIO, "%s", e.msg);
+    else if (result == CB_HTTP_OK)
+        rc = queue_answer(s, &s->ahead, j, err);
+    else if (result == CB_HTTP_RETRYABLE)
+        sent[(*nsent)++] = s->ahead.stamp; /* the claim made next looks for it first */
+    else if (result == CB_HTTP_STATUS)
+        rc = explain(s->ch, code, "claim a task (query-update on task_list)", &e, err);
+    else
+        rc = cb_fail(err, e.code ? e.code : CB_EIO, "%s", e.msg);
+    cJSON_Delete(j);
+    return rc;
+}
+
+/* Claims that the writer will not use go back to pending, if their rows are
+ * still theirs (in progress with their stamp): one conditional query-update
+ * per claim request. Best effort: a row this fails for stays in progress, as
+ * after a crash (--lease retakes it). */
+static void claims_release(cb_store *st)
+{
+    hs_store *s = st->impl;
+    double sent[1];
+    int nsent = 0;
+    cb_err e = {0};
+    if (s->ahead_on && ahead_take(st, sent, &nsent, &e) == 0 && nsent)
+        find_own(s, sent, nsent, &e);
+    while (s->nqueue > 0) {
+        double stamp = s->queue[0].stamp;
+        int64_t lo = s->queue[0].index, hi = lo;
+        int n = 0, k = 0;
+        for (int i = 0; i < s->nqueue; i++) {
+            if (s->queue[i].stamp != stamp) {
+                s->queue[k++] = s->queue[i];
+                continue;
+            }
+            lo = s->queue[i].index < lo ? s->queue[i].index : lo;
+            hi = s->queue[i].index > hi ? s->queue[i].index : hi;
+            n++;
+        }
+        s->nqueue = k;
+        char cond[96], params[300] = "query=";
+        snprintf(cond, sizeof cond, "(status == -1) & (start == %.17g)", stamp);
+        cb_http_escape(params, sizeof params, cond);
+        size_t len = strlen(params);
+        snprintf(params + len, sizeof params - len, "&Limit=%d&select=%%5B%lld:%lld%%5D", n, (long long)lo,
+                 (long long)hi + 1);
+        char body[] = "{\"start\":0,\"status\":0,\"pod\":\"\"}";
+        cJSON *j = NULL;
+        long code;
+        cb_http_req r = {.method = "PUT", .path = s->table_value, .params = params, .body_kind = CB_BODY_JSON,
+                         .body = body, .json = &j, .no_retry = 1};
+        cb_http_do(s->ch, &r, &code, &e);
+        cJSON_Delete(j);
+    }
+}
+
+/* Rows per claim request when the caller may take `want` more (-1: any). */
+static int claim_limit(const hs_store *s, int64_t want)
+{
+    return want < 0 || want > s->claim_batch ? s->claim_batch : (int)want;
+}
+
+static int h_claim(cb_store *st, const char *pod, double lease_s, int64_t more, int64_t *index, cb_task *t,
+                   cb_err *err)
+{
+    hs_store *s = st->impl;
+    *index = -1;
+    if (!s->geo && claims_setup(st, pod, err))
+        return -1;
+    if (pump(st, 0, err))
+        return -1;
+    double sent[64];
+    int nsent = 0;
+    if (s->nqueue == 0 && s->ahead_on && ahead_take(st, sent, &nsent, err))
+        return -1;
+    if (s->nqueue == 0 && claim_now(st, lease_s, claim_limit(s, more < 0 ? -1 : more + 1), sent, &nsent, err))
+        return -1;
+    if (s->nqueue == 0)
+        return 0;
+    int64_t idx = s->queue[0].index;
+    memmove(s->queue, s->queue + 1, (size_t)--s->nqueue * sizeof *s->queue);
+    const int32_t *g = s->geo + 4 * idx;
+    memset(t, 0, sizeof *t);
+    t->status = CB_IN_PROGRESS;
+    t->x = g[0];
+    t->y = g[1];
+    t->nrow = g[2];
+    t->ncol = g[3];
+    snprintf(t->pod, sizeof t->pod, "%s", pod);
+    *index = idx;
+    /* The next claim runs while this task's data goes out. Without it the
+     * writer only loses the overlap, so a failure to start it is no error. */
+    cb_err ignore = {0};
+    if (more != 0 && s->nqueue == 0 && !s->ahead_on)
+        ahead_start(st, lease_s, claim_limit(s, more), &ignore);
+    return 0;
+}
+
 static const cb_http_req flush_req = {.method = "PUT", .path = "/", .params = "flush=1"};
 
-/* Drive the background flush for up to wait_s seconds: when one succeeds,
- * write the rows it made safe; start the next when rows wait. */
+/* Largest number of rows written in one request. */
+#define REC_ROWS_MAX 20000
+
+static void b64(const unsigned char *in, size_t n, char *out)
+{
+    static const char A[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i = 0;
+    for (; i + 2 < n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        *out++ = A[v >> 18];
+        *out++ = A[(v >> 12) & 63];
+        *out++ = A[(v >> 6) & 63];
+        *out++ = A[v & 63];
+    }
+    if (i < n) {
+        uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
+        *out++ = A[v >> 18];
+        *out++ = A[(v >> 12) & 63];
+        *out++ = i + 1 < n ? A[(v >> 6) & 63] : '=';
+        *out++ = '=';
+    }
+    *out = '\0';
+}
+
+/* Write the rows of pend[0..n) in one request, wherever they lie in the
+ * table: a point selection, values as base64 of the packed rows. */
+static int rows_start(hs_store *s, int64_t n, cb_err *err)
+{
+    size_t rowbytes = (size_t)n * CB_ROW_BYTES, cap = 64 + (size_t)n * 21 + (rowbytes + 2) / 3 * 4;
+    unsigned char *packed = malloc(rowbytes);
+    char *body = malloc(cap);
+    if (!packed || !body) {
+        free(packed);
+        free(body);
+        return cb_fail(err, CB_EIO, "out of memory");
+    }
+    size_t len = (size_t)snprintf(body, cap, "{\"points\":[");
+    for (int64_t k = 0; k < n; k++) {
+        len += (size_t)snprintf(body + len, cap - len, "%s%lld", k ? "," : "", (long long)s->pend[k].index);
+        memcpy(packed + (size_t)k * CB_ROW_BYTES, s->pend[k].row, CB_ROW_BYTES);
+    }
+    len += (size_t)snprintf(body + len, cap - len, "],\"value_base64\":\"");
+    b64(packed, rowbytes, body + len);
+    len += strlen(body + len);
+    snprintf(body + len, cap - len, "\"}");
+    free(packed);
+    free(s->rows_body);
+    s->rows_body = body;
+    cb_http_req r = {.method = "PUT", .path = s->table_value, .body_kind = CB_BODY_JSON, .body = body};
+    if (cb_http_start(s->fh, &r, err))
+        return -1;
+    s->batch = n;
+    s->rec = REC_ROWS;
+    return 0;
+}
+
+/* The server restarted since the rows waiting were written: their data may
+ * be gone, so they all go back to pending, for any writer to redo. */
+static void give_back(hs_store *s)
+{
+    cb_task redo;
+    for (int64_t k = 0; k < s->npend; k++) {
+        cb_task_unpack(s->pend[k].row, &redo);
+        redo.status = CB_PENDING;
+        redo.start = redo.done = 0;
+        redo.pod[0] = '\0';
+        cb_task_pack(&redo, s->pend[k].row);
+        s->pend[k].reset = 1;
+    }
+    s->safe = s->npend;
+}
+
+static int note_given_back(hs_store *s, int64_t n)
+{
+    for (int64_t k = 0; k < n; k++) {
+        if (!s->pend[k].reset)
+            continue;
+        if (s->ngb == s->capgb) {
+            int64_t cap = s->capgb ? 2 * s->capgb : 64;
+            int64_t *p = realloc(s->gb, (size_t)cap * sizeof *p);
+            if (!p)
+                return -1;
+            s->gb = p;
+            s->capgb = cap;
+        }
+        s->gb[s->ngb++] = s->pend[k].index;
+    }
+    return 0;
+}
+
+/* Drive the background connection for up to wait_s seconds: a flush, then
+ * the rows it made safe, then the next flush when rows wait. */
 static int pump(cb_store *st, double wait_s, cb_err *err)
 {
     hs_store *s = st->impl;
-    if (s->flushing) {
-        int result;
-        long code;
-        cb_err e = {0};
-        if (cb_http_poll(s->fh, wait_s, &result, &code, &e) == 0)
-            return 0;
-        s->flushing = 0;
-        char fp[FP_LEN];
-        if (result == CB_HTTP_OK && server_fp(s->fh, fp, &e) != 0)
-            result = CB_HTTP_RETRYABLE;
-        if (result == CB_HTTP_OK) {
-            /* The same server as when these tasks were written: they are
-             * stored now. After a restart their data may be gone: all rows
-             * still waiting go back to pending, for any writer to redo. */
-            int64_t n = s->covered;
-            if (strcmp(fp, s->in.fp)) {
-                n = s->npend;
-                cb_task redo;
-                for (int64_t k = 0; k < n; k++) {
-                    cb_task_unpack(s->pend[k].row, &redo);
-                    redo.status = CB_PENDING;
-                    redo.start = redo.done = 0;
-                    redo.pod[0] = '\0';
-                    cb_task_pack(&redo, s->pend[k].row);
+    double until = cb_now() + wait_s;
+    for (;;) {
+        if (s->rec != REC_IDLE) {
+            int result = CB_HTTP_FAIL, p;
+            long code = 0;
+            cb_err e = {0};
+            double left = until - cb_now();
+            if ((p = cb_http_poll(s->fh, left > 0 ? left : 0, &result, &code, &e)) <= 0)
+                return p == 0 ? 0 : cb_fail(err, CB_EIO, "%s", e.msg);
+            int was = s->rec;
+            s->rec = REC_IDLE;
+            char fp[FP_LEN];
+            if (was == REC_FLUSH && result == CB_HTTP_OK && server_fp(s->fh, fp, &e) != 0)
+                result = CB_HTTP_RETRYABLE;
+            if (result == CB_HTTP_OK) {
+                s->fattempt = 0;
+                if (was == REC_FLUSH) {
+                    /* The same server as when these tasks were written: they
+                     * are stored now. Another one: see give_back. */
+                    s->safe = s->covered;
+                    if (strcmp(fp, s->in.fp)) {
+                        give_back(s);
+                        memcpy(s->in.fp, fp, sizeof fp);
+                    }
+                    s->covered = 0;
+                } else {
+                    if (note_given_back(s, s->batch))
+                        return cb_fail(err, CB_EIO, "out of memory");
+                    memmove(s->pend, s->pend + s->batch, (size_t)(s->npend - s->batch) * sizeof *s->pend);
+                    s->npend -= s->batch;
+                    s->safe -= s->batch;
+                    s->batch = 0;
                 }
-                memcpy(s->in.fp, fp, sizeof fp);
+            } else if (result == CB_HTTP_RETRYABLE) {
+                /* Same budget as any request: bounded count and time. A failed
+                 * flush is started anew, failed rows are sent again. */
+                double now = cb_now();
+                if (s->fattempt == 0)
+                    s->ft0 = now;
+                double wait = CB_HTTP_BACKOFF0_S * (double)(1 << (s->fattempt < 6 ? s->fattempt : 6));
+                if (s->fattempt >= CB_HTTP_RETRIES || now - s->ft0 > CB_HTTP_RETRY_S)
+                    return cb_fail(err, CB_EIO, "%s %s (needed before tasks are recorded complete): %s",
+                                   was == REC_FLUSH ? "flushing" : "recording finished tasks in", domain_of(s->h),
+                                   e.msg);
+                s->fattempt++;
+                st->net.retries++;
+                s->fnext = now + (wait < 5 ? wait : 5);
+                s->covered = 0;
+                s->batch = 0;
+            } else {
+                return explain(s->fh, code, was == REC_FLUSH ? "flush the domain" : "record finished tasks in task_list",
+                               &e, err);
             }
-            for (int64_t k = 0; k < n; k++)
-                if (table_put(s->h, s->table_value, s->pend[k].index, s->pend[k].row, 1, err))
-                    return -1;
-            memmove(s->pend, s->pend + n, (size_t)(s->npend - n) * sizeof *s->pend);
-            s->npend -= n;
-            s->covered = 0;
-            s->fattempt = 0;
-        } else if (result == CB_HTTP_RETRYABLE) {
-            /* Same budget as any request: bounded count and time. */
-            double now = cb_now();
-            if (s->fattempt == 0)
-                s->ft0 = now;
-            double wait = CB_HTTP_BACKOFF0_S * (double)(1 << (s->fattempt < 6 ? s->fattempt : 6));
-            if (s->fattempt >= CB_HTTP_RETRIES || now - s->ft0 > CB_HTTP_RETRY_S)
-                return cb_fail(err, CB_EIO, "flushing %s (needed before tasks are recorded complete): %s",
-                               domain_of(s->h), e.msg);
-            s->fattempt++;
-            st->net.retries++;
-            s->fnext = now + (wait < 5 ? wait : 5);
+        }
+        if (cb_now() < s->fnext)
+            return 0;
+        if (s->safe > 0) {
+            if (rows_start(s, s->safe < REC_ROWS_MAX ? s->safe : REC_ROWS_MAX, err))
+                return -1;
+        } else if (s->npend > 0) {
+            if (cb_http_start(s->fh, &flush_req, err))
+                return -1;
+            s->rec = REC_FLUSH;
+            s->covered = s->npend;
         } else {
-            return explain(s->fh, code, "flush the domain", &e, err);
+            return 0;
         }
     }
-    if (!s->flushing && s->npend > 0 && cb_now() >= s->fnext) {
-        if (cb_http_start(s->fh, &flush_req, err))
-            return -1;
-        s->flushing = 1;
-        s->covered = s->npend;
-    }
-    return 0;
 }
 
 static int h_finish(cb_store *st, int64_t index, const cb_task *t, cb_err *err)
 {
     hs_store *s = st->impl;
-    if (!s->fh && cb_http_open(cb_http_cfg(s->h), &st->net, &s->fh, err))
-        return -1;
     if (s->npend == s->cappend) {
         int64_t cap = s->cappend ? 2 * s->cappend : 64;
         hs_pending *p = realloc(s->pend, (size_t)cap * sizeof *p);
@@ -1141,28 +1490,66 @@ static int h_finish(cb_store *st, int64_t index, const cb_task *t, cb_err *err)
     cb_task done = *t;
     done.status = CB_COMPLETE;
     s->pend[s->npend].index = index;
+    s->pend[s->npend].reset = 0;
     cb_task_pack(&done, s->pend[s->npend].row);
     s->npend++;
     return pump(st, 0, err);
+}
+
+/* Of the rows this writer set back to pending, those still pending now. */
+static int64_t still_pending(hs_store *s)
+{
+    int64_t n = s->in.ntasks, left = 0;
+    unsigned char *rows = malloc(n ? (size_t)n * CB_ROW_BYTES : 1);
+    cb_err e = {0};
+    if (!rows || table_read_all(s, rows, &e)) {
+        free(rows);
+        return s->ngb; /* cannot tell: say all */
+    }
+    for (int64_t k = 0; k < s->ngb; k++) {
+        cb_task t;
+        cb_task_unpack(rows + (size_t)s->gb[k] * CB_ROW_BYTES, &t);
+        left += t.status == CB_PENDING;
+    }
+    free(rows);
+    return left;
 }
 
 static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
 {
     hs_store *s = st->impl;
     int rc = 0;
+    if (s->geo)
+        claims_release(st);
+    /* One flush that covers every waiting row ends sooner than letting an
+     * older one that covers some finish first and then starting another. */
+    if (s->rec == REC_FLUSH && s->covered < s->npend) {
+        cb_http_abort(s->fh);
+        s->rec = REC_IDLE;
+        s->covered = 0;
+    }
     /* Record the tasks still waiting for a flush. */
-    while (rc == 0 && (s->npend > 0 || s->flushing)) {
+    while (rc == 0 && (s->npend > 0 || s->rec != REC_IDLE)) {
         double nap = s->fnext - cb_now();
-        if (!s->flushing && nap > 0)
+        if (s->rec == REC_IDLE && nap > 0)
             sleep_s(nap);
         rc = pump(st, 1.0, err);
     }
     if (rc)
         cb_wrap(err, "%lld finished tasks could not be recorded and stay in progress (write again with --lease to redo them)",
                 (long long)s->npend);
+    else if (s->ngb > 0)
+        st->net.given_back = still_pending(s);
+    cb_http_close(s->ch);
     cb_http_close(s->fh);
     cb_http_close(s->h);
+    cJSON_free(s->ahead.body);
+    cJSON_Delete(s->ahead.json);
+    free(s->geo);
+    free(s->queue);
     free(s->pend);
+    free(s->rows_body);
+    free(s->gb);
     if (net)
         *net = st->net;
     else
@@ -1342,8 +1729,8 @@ static int h_save_table(const cb_config *cfg, const cb_table *tab, const int64_t
         }
     }
     if (reset) {
-        cb_fail(err, CB_EIO, "HSDS at %s restarted during the run and lost the data of %lld tasks; they are pending again: run write again to finish",
-                cb_http_where(h), (long long)reset);
+        cb_fail(err, CB_EPENDING, "HSDS at %s restarted during the run and lost the data of %lld tasks: they are pending again; run chunkbench write %s again to finish them",
+                cb_http_where(h), (long long)reset, cfg->target);
         goto out;
     }
     rc = 0;

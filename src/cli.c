@@ -74,12 +74,16 @@ static const char *usage_write =
     "  --fsync              flush the data to storage before the timed close ends\n"
     "                       (MPI_File_sync / fsync, like IOR -e; HSDS: always flushed)\n"
     "  --lease SECONDS      server schedule: retake tasks in progress for longer\n"
+    "  --claim-batch N      server schedule: tasks taken per claim request (1-16,\n"
+    "                       default 4; 1 claims one by one, as the seed's writers)\n"
     "  --json FILE|-        the report as JSON;  --csv FILE  one row per task\n"
     "  --report FILE        an HTML report with pictures (as chunkbench report)\n"
     "  --endpoint URL, --bucket NAME   HSDS server and bucket\n"
     "  -q, --quiet          print errors only (and no progress line)\n"
     "  Progress: CHUNKBENCH_PROGRESS_INTERVAL=SECONDS sets how often the progress\n"
-    "  line is printed (default 0.25 s on a terminal, 5 s otherwise).\n";
+    "  line is printed (default 0.25 s on a terminal, 5 s otherwise).\n"
+    "  Exit status 6: a server restart lost tasks this run wrote; they are pending\n"
+    "  again and write finishes them.\n";
 
 static const char *usage_report =
     "usage: chunkbench report TARGET|RUN.json ... [-o FILE.html]\n"
@@ -155,7 +159,7 @@ const char *cb_usage(cb_cmd cmd)
 enum {
     O_DTYPE = 256, O_CHUNK, O_CHUNK_MB, O_ALIGN, O_PAGE, O_FORCE, O_SEED, O_SCHED, O_IO, O_MAXT, O_ITER,
     O_LEASE, O_JSON, O_CSV, O_ENDPOINT, O_BUCKET, O_REWRITE, O_FSYNC, O_REPORT, O_DRIVER, O_ITERT, O_VERIFY, O_CCACHE,
-    O_CSLOTS, O_PBUF, O_PRESET, O_LOG, O_S3REGION, O_S3ID, O_S3SECRET,
+    O_CSLOTS, O_PBUF, O_PRESET, O_LOG, O_S3REGION, O_S3ID, O_S3SECRET, O_CLAIMB,
 };
 
 static const struct option long_opts[] = {
@@ -173,7 +177,7 @@ static const struct option long_opts[] = {
     {"chunk-cache-slots", required_argument, 0, O_CSLOTS}, {"page-buffer", required_argument, 0, O_PBUF},
     {"preset", required_argument, 0, O_PRESET},     {"log", required_argument, 0, O_LOG},
     {"s3-region", required_argument, 0, O_S3REGION}, {"s3-key-id", required_argument, 0, O_S3ID},
-    {"s3-secret", required_argument, 0, O_S3SECRET},
+    {"s3-secret", required_argument, 0, O_S3SECRET}, {"claim-batch", required_argument, 0, O_CLAIMB},
     {"output", required_argument, 0, 'o'},         {"quiet", no_argument, 0, 'q'},                 {"verbose", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},                  {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0},
@@ -184,8 +188,8 @@ static int allowed(cb_cmd cmd, int opt)
 {
     int create = opt == O_DTYPE || opt == O_CHUNK || opt == O_CHUNK_MB || opt == O_ALIGN || opt == O_PAGE ||
                  opt == O_FORCE || opt == O_SEED;
-    int write = opt == O_SEED || opt == O_SCHED || opt == O_IO || opt == O_MAXT || opt == O_ITER || opt == O_LEASE || opt == O_REWRITE ||
-                opt == O_FSYNC || opt == O_JSON || opt == O_CSV || opt == O_REPORT;
+    int write = opt == O_SEED || opt == O_SCHED || opt == O_IO || opt == O_MAXT || opt == O_ITER || opt == O_LEASE ||
+                opt == O_CLAIMB || opt == O_REWRITE || opt == O_FSYNC || opt == O_JSON || opt == O_CSV || opt == O_REPORT;
     int common = opt == 'q' || opt == 'h' || opt == 'V' || opt == O_ENDPOINT || opt == O_BUCKET;
     switch (cmd) {
     case CB_CMD_CREATE: return common || create;
@@ -337,6 +341,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
     cfg->layout.chunk[1] = 1000;
     cfg->seed = 1;
     cfg->iterations = 1;
+    cfg->claim_batch = CB_CLAIM_BATCH_DEFAULT;
     cfg->chunk_cache = cfg->chunk_cache_slots = cfg->page_buffer = -1;
     if (argc < 2)
         return cb_fail(err, CB_EUSAGE, "no command given; try chunkbench --help");
@@ -354,7 +359,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
 
     int64_t v;
     double d;
-    int io_given = 0;
+    int io_given = 0, claim_batch_given = 0;
     int sub_argc = argc - 1;
     char **sub_argv = argv + 1;
     /* getopt would take a negative number ("-5" as NROWS) for an option: hide
@@ -446,6 +451,11 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
         case O_LEASE:
             if (parse_real("--lease", optarg, 0.001, 1e9, &d, err) < 0) return -1;
             cfg->lease_s = d;
+            break;
+        case O_CLAIMB:
+            if (parse_int("--claim-batch", optarg, 1, CB_CLAIM_BATCH_MAX, 0, &v, err) < 0) return -1;
+            cfg->claim_batch = (int)v;
+            claim_batch_given = 1;
             break;
         case O_REWRITE: cfg->rewrite = 1; break;
         case O_FSYNC: cfg->fsync = 1; break;
@@ -565,6 +575,8 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--schedule server claims tasks from an HSDS task table: it needs an hdf5:// target; use dynamic for files");
     if (cfg->lease_s > 0 && cfg->sched != CB_SCHED_SERVER)
         return cb_fail(err, CB_EUSAGE, "--lease applies to --schedule server only");
+    if (claim_batch_given && cfg->sched != CB_SCHED_SERVER)
+        return cb_fail(err, CB_EUSAGE, "--claim-batch applies to --schedule server only");
     if (cfg->io == CB_IO_DIRECT && takes_shape && cfg->layout.iter != CB_ITER_BLOCK)
         return cb_fail(err, CB_EUSAGE, "--io direct writes whole chunks: use block tasks, not %s", cb_iter_name(cfg->layout.iter));
     if (cfg->iterations > 1)

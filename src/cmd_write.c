@@ -165,20 +165,35 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         if (!tab.meta.version[0])
             snprintf(tab.meta.version, sizeof tab.meta.version, "%s", CB_VERSION_STRING);
         int64_t nchanged = cfg->sched == CB_SCHED_SERVER ? 0 : nrecs;
-        if (be->save_table(cfg, &tab, changed, nchanged, &gerr) == 0 && cfg->sched == CB_SCHED_SERVER) {
-            /* Report the server's table as it is now: other writers add to it. */
+        cb_err lerr = {0};
+        be->save_table(cfg, &tab, changed, nchanged, &gerr);
+        /* Report the server's table as it is now: other writers add to it,
+         * and a restart may have sent tasks back to pending (the run still
+         * gets its report, then the error). */
+        if (!gerr.code ? cfg->sched == CB_SCHED_SERVER : gerr.code == CB_EPENDING) {
             cb_table_free(&tab);
-            be->load_table(cfg, &tab, &gerr);
+            be->load_table(cfg, &tab, &lerr);
         }
+        if (!gerr.code)
+            gerr = lerr;
         free(changed);
-        if (!gerr.code && !local.code) {
+        if (!gerr.code && net.given_back > 0)
+            cb_fail(&gerr, CB_EPENDING,
+                    "the server restarted during the run and may have lost the data of %lld tasks written by this run: "
+                    "they were given back as pending; run chunkbench write %s again to finish them",
+                    (long long)net.given_back, cfg->target);
+        if ((!gerr.code || gerr.code == CB_EPENDING) && !lerr.code && !local.code) {
             cJSON *extra = cJSON_CreateObject();
             cb_quantiles bw;
             cJSON_AddItemToObject(extra, "passes", passes_json(passes, npasses, &bw));
+            if (cfg->sched == CB_SCHED_SERVER)
+                cJSON_AddNumberToObject(extra, "given_back", (double)net.given_back);
             if (!strcmp(be->name, "hsds"))
                 cJSON_AddItemToObject(extra, "http", cb_net_json(&net));
             int print = !cfg->quiet;
-            cb_emit_report(cfg, be->name, &tab, extra, print, &gerr);
+            cb_err rerr = {0};
+            if (cb_emit_report(cfg, be->name, &tab, extra, print, &rerr) < 0)
+                gerr = rerr;
             if (print && !(cfg->json_path && !strcmp(cfg->json_path, "-"))) {
                 printf("time split:   %.3f s generating values, %.3f s inside I/O calls (summed over %d writers)\n",
                        last->gen_s, last->io_s, size);

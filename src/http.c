@@ -39,12 +39,68 @@ struct cb_http {
     double max_s;
     unsigned rng;
     char curl_err[CURL_ERROR_SIZE];
-    /* A started (asynchronous) request, driven by cb_http_poll. */
-    CURLM *multi;
-    int async;
+    /* The multi this handle runs in: its own, or one shared with other
+     * handles of the same writer (cb_http_link). NULL: plain easy transfers. */
+    struct cb_http_group *group;
+    int async;      /* a started request is in the multi */
+    int done;       /* it finished; the outcome waits for cb_http_poll */
+    CURLcode done_crc;
+    double done_t1;
     cb_http_req async_req;
     double async_t0;
 };
+
+/* Handles of one writer that share a libcurl multi, so that waiting for a
+ * request on one of them also moves the requests started on the others (a
+ * claim or a flush runs while the data goes out). */
+struct cb_http_group {
+    CURLM *multi;
+    int refs;
+};
+
+static struct cb_http_group *group_new(void)
+{
+    struct cb_http_group *g = calloc(1, sizeof *g);
+    if (g && !(g->multi = curl_multi_init())) {
+        free(g);
+        return NULL;
+    }
+    if (g)
+        g->refs = 1;
+    return g;
+}
+
+static void group_drop(struct cb_http_group *g)
+{
+    if (g && --g->refs == 0) {
+        curl_multi_cleanup(g->multi);
+        free(g);
+    }
+}
+
+/* Move every transfer of the group along without waiting; finished ones are
+ * taken out of the multi and marked done on their handle. */
+static void group_drive(struct cb_http_group *g)
+{
+    int running = 0, left;
+    curl_multi_perform(g->multi, &running);
+    CURLMsg *m;
+    while ((m = curl_multi_info_read(g->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        char *priv = NULL;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+        cb_http *x = (cb_http *)priv;
+        CURLcode crc = m->data.result;
+        curl_multi_remove_handle(g->multi, m->easy_handle);
+        if (x) {
+            x->async = 0;
+            x->done = 1;
+            x->done_crc = crc;
+            x->done_t1 = cb_now();
+        }
+    }
+}
 
 const cb_hs_cfg *cb_http_cfg(const cb_http *h) { return &h->cfg; }
 const char *cb_http_where(const cb_http *h) { return h->where; }
@@ -182,6 +238,7 @@ int cb_http_open(const cb_hs_cfg *cfg, cb_net_stats *stats, cb_http **out, cb_er
     }
     CURL *c = h->curl;
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PRIVATE, (char *)h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->curl_err);
@@ -207,12 +264,11 @@ void cb_http_close(cb_http *h)
 {
     if (!h)
         return;
-    if (h->multi && h->async)
-        curl_multi_remove_handle(h->multi, h->curl);
+    if (h->group && h->async)
+        curl_multi_remove_handle(h->group->multi, h->curl);
     if (h->curl)
         curl_easy_cleanup(h->curl);
-    if (h->multi)
-        curl_multi_cleanup(h->multi);
+    group_drop(h->group); /* the multi goes with its last handle */
     curl_slist_free_all(h->hdr_json_body);
     curl_slist_free_all(h->hdr_bin_body);
     curl_slist_free_all(h->hdr_bin_accept);
@@ -403,9 +459,43 @@ static int evaluate(cb_http *h, const cb_http_req *r, CURLcode rc, long *status,
     return CB_HTTP_STATUS;
 }
 
+int cb_http_link(cb_http *h, cb_http *with, cb_err *err)
+{
+    if (h->group && h->group == with->group)
+        return 0;
+    if (h->async || h->done)
+        return cb_fail(err, CB_EIO, "internal: linking a busy HTTP handle");
+    if (!with->group && !(with->group = group_new()))
+        return cb_fail(err, CB_EIO, "out of memory setting up the HTTP client");
+    group_drop(h->group);
+    h->group = with->group;
+    h->group->refs++;
+    return 0;
+}
+
+/* One attempt of the prepared request. In a group it runs in the shared
+ * multi, so the group's started requests move while it does. */
+static CURLcode perform(cb_http *h)
+{
+    if (!h->group)
+        return curl_easy_perform(h->curl);
+    if (curl_multi_add_handle(h->group->multi, h->curl) != CURLM_OK)
+        return CURLE_OUT_OF_MEMORY;
+    h->async = 1;
+    for (;;) {
+        group_drive(h->group);
+        if (h->done)
+            break;
+        /* libcurl shortens the wait to its own timers. */
+        curl_multi_poll(h->group->multi, NULL, 0, 1000, NULL);
+    }
+    h->done = 0;
+    return h->done_crc;
+}
+
 int cb_http_do(cb_http *h, const cb_http_req *r, long *status, cb_err *err)
 {
-    if (h->async) {
+    if (h->async || h->done) {
         cb_fail(err, CB_EIO, "internal: HTTP handle busy with a started request");
         return CB_HTTP_FAIL;
     }
@@ -418,7 +508,7 @@ int cb_http_do(cb_http *h, const cb_http_req *r, long *status, cb_err *err)
         *status = 0;
         reset_answer(h, r);
         double t0 = cb_now();
-        CURLcode crc = curl_easy_perform(h->curl);
+        CURLcode crc = perform(h);
         record(h, r, cb_now() - t0);
         int rc = evaluate(h, r, crc, status, &e);
         if (rc == CB_HTTP_OK)
@@ -436,44 +526,48 @@ int cb_http_do(cb_http *h, const cb_http_req *r, long *status, cb_err *err)
 
 int cb_http_start(cb_http *h, const cb_http_req *r, cb_err *err)
 {
-    if (h->async)
+    if (h->async || h->done)
         return cb_fail(err, CB_EIO, "internal: HTTP handle busy with a started request");
-    if (!h->multi && !(h->multi = curl_multi_init()))
+    if (!h->group && !(h->group = group_new()))
         return cb_fail(err, CB_EIO, "out of memory setting up the HTTP client");
     if (prepare(h, r, err))
         return -1;
     reset_answer(h, r);
     h->async_req = *r;
     h->async_t0 = cb_now();
-    if (curl_multi_add_handle(h->multi, h->curl) != CURLM_OK)
+    if (curl_multi_add_handle(h->group->multi, h->curl) != CURLM_OK)
         return cb_fail(err, CB_EIO, "libcurl refused to start a request");
     h->async = 1;
+    /* Send it now: the server works on it while the caller does other things. */
+    group_drive(h->group);
     return 0;
 }
 
 int cb_http_poll(cb_http *h, double wait_s, int *result, long *status, cb_err *err)
 {
-    if (!h->async)
+    if (!h->async && !h->done)
         return cb_fail(err, CB_EIO, "internal: no started HTTP request");
     double until = cb_now() + wait_s;
     for (;;) {
-        int running = 0, left;
-        curl_multi_perform(h->multi, &running);
-        CURLMsg *m;
-        while ((m = curl_multi_info_read(h->multi, &left))) {
-            if (m->msg != CURLMSG_DONE)
-                continue;
-            CURLcode crc = m->data.result;
-            record(h, &h->async_req, cb_now() - h->async_t0);
-            curl_multi_remove_handle(h->multi, h->curl);
-            h->async = 0;
+        if (!h->done)
+            group_drive(h->group);
+        if (h->done) {
+            h->done = 0;
+            record(h, &h->async_req, h->done_t1 - h->async_t0);
             *status = 0;
-            *result = evaluate(h, &h->async_req, crc, status, err);
+            *result = evaluate(h, &h->async_req, h->done_crc, status, err);
             return 1;
         }
         double left_s = until - cb_now();
         if (left_s <= 0)
             return 0;
-        curl_multi_poll(h->multi, NULL, 0, (int)(left_s * 1000) + 1, NULL);
+        curl_multi_poll(h->group->multi, NULL, 0, (int)(left_s * 1000) + 1, NULL);
     }
+}
+
+void cb_http_abort(cb_http *h)
+{
+    if (h->async)
+        curl_multi_remove_handle(h->group->multi, h->curl); /* libcurl drops its connection */
+    h->async = h->done = 0;
 }

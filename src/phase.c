@@ -134,7 +134,8 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
         for (int64_t taken = 0; !o->max_tasks || taken < o->max_tasks; taken++) {
             int64_t index;
             cb_task t;
-            if (st->ops->claim(st, o->pod, o->lease_s, &index, &t, &local) < 0 || index < 0)
+            int64_t more = o->max_tasks ? o->max_tasks - taken - 1 : -1;
+            if (st->ops->claim(st, o->pod, o->lease_s, more, &index, &t, &local) < 0 || index < 0)
                 break;
             double s0, s1;
             if (do_task(st, &t, index, buf, o, out, &s0, &s1, &local) < 0)

@@ -162,8 +162,8 @@ void cb_gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out)
     int rank;
     MPI_Comm_rank(comm, &rank);
     memset(out, 0, sizeof *out);
-    int64_t mine2[2] = {mine->net.requests, mine->net.retries}, sum[2];
-    MPI_Reduce(mine2, sum, 2, MPI_INT64_T, MPI_SUM, 0, comm);
+    int64_t mine2[3] = {mine->net.requests, mine->net.retries, mine->net.given_back}, sum[3];
+    MPI_Reduce(mine2, sum, 3, MPI_INT64_T, MPI_SUM, 0, comm);
     cb_err ignore = {0};
     void *buf = NULL;
     int64_t bytes = 0;
@@ -173,6 +173,7 @@ void cb_gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out)
     if (rank == 0) {
         out->requests = sum[0];
         out->retries = sum[1];
+        out->given_back = sum[2];
         cb_quantiles_of(buf, bytes / (int64_t)sizeof(double), &out->latency);
     }
     free(buf);

@@ -40,11 +40,16 @@ typedef struct cb_table {
 void cb_table_free(cb_table *t);
 void cb_meta_init(cb_meta *m);
 
-/* Request statistics of one writer's connection (HSDS), kept by the backend. */
+/* Request statistics of one writer's connections (HSDS), kept by the backend,
+ * and what its close found out about the tasks it finished. */
 struct cb_iolog;
 
 typedef struct cb_net_stats {
     int64_t requests, retries;
+    /* Server schedule: tasks this writer finished whose rows it had to set
+     * back to pending (the server restarted before their data was stored),
+     * and that were still pending when it closed. */
+    int64_t given_back;
     struct cb_iolog *log; /* when set, every request also goes into this log (reads) */
     double *latency;   /* seconds per request, grown by the backend */
     int64_t nlatency, cap;
@@ -78,8 +83,11 @@ typedef struct cb_backend {
     int (*read_task)(cb_store *s, const cb_task *t, void *buf, cb_err *err);
     /* Server-side scheduling (NULL when the backend cannot): atomically take the
      * next pending task (or one in progress for longer than lease_s, if > 0).
-     * *index = -1 when none is left. */
-    int (*claim)(cb_store *s, const char *pod, double lease_s, int64_t *index, cb_task *t, cb_err *err);
+     * *index = -1 when none is left. `more`: how many tasks the caller may
+     * ask for after this one (-1: no limit), so the backend may claim them
+     * ahead; close gives back claims it made and never handed out. */
+    int (*claim)(cb_store *s, const char *pod, double lease_s, int64_t more, int64_t *index, cb_task *t,
+                 cb_err *err);
     /* Server-side scheduling: record task `index` as complete (t has start, done, pod). */
     int (*finish)(cb_store *s, int64_t index, const cb_task *t, cb_err *err);
     /* Collective. Frees s whatever happens; the request statistics, including

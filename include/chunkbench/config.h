@@ -9,6 +9,13 @@
 
 #define CB_VERSION_STRING "0.1.0"
 
+/* --claim-batch: tasks one server-side claim takes (its query-update Limit).
+ * A claim costs the server about as much as writing a 4 MB chunk; four at a
+ * time brought claiming writers level with raw PUTs, two to 0.77-0.97 of
+ * them (bench/RESULTS.md). 1 is the seed's way. */
+#define CB_CLAIM_BATCH_DEFAULT 4
+#define CB_CLAIM_BATCH_MAX 16
+
 typedef enum {
     CB_CMD_NONE = 0, CB_CMD_CREATE, CB_CMD_WRITE, CB_CMD_STATUS, CB_CMD_VERIFY, CB_CMD_RUN, CB_CMD_REPORT,
     CB_CMD_COMPARE, CB_CMD_READ,
@@ -48,6 +55,7 @@ typedef struct cb_config {
     int rewrite;         /* write complete tasks too (implied by iterations > 1) */
     int fsync;           /* flush written data to storage inside the timed close (IOR -e) */
     double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
+    int claim_batch;     /* server schedule: tasks taken per claim request */
 
     /* read */
     cb_driver driver;

@@ -11,6 +11,8 @@ enum {
     CB_EIO = 3,      /* storage, network or MPI failure */
     CB_EVERIFY = 4,  /* data read back differs from what was generated */
     CB_EEXIST = 5,   /* target exists and --force was not given */
+    CB_EPENDING = 6, /* the run ended, but the server lost data it had acknowledged
+                        (it restarted): those tasks are pending again; write again */
 };
 
 typedef struct cb_err {

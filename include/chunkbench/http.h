@@ -66,6 +66,13 @@ int cb_http_start(cb_http *h, const cb_http_req *r, cb_err *err);
  * when it is done (*result as cb_http_do's, *status), 0 while it runs, -1 if
  * nothing was started. */
 int cb_http_poll(cb_http *h, double wait_s, int *result, long *status, cb_err *err);
+/* Give up a started request (its connection is closed); the handle is free again. */
+void cb_http_abort(cb_http *h);
+
+/* Let h share one libcurl multi with `with` (both idle): from then on any
+ * request on one of them, blocking or started, also moves the requests
+ * started on the others, each on its own connection. */
+int cb_http_link(cb_http *h, cb_http *with, cb_err *err);
 
 /* Retry budget of one logical operation (for no_retry callers). */
 typedef struct cb_http_retry {

@@ -12,6 +12,7 @@
 /* Network figures of a run (HSDS), merged over writers. */
 typedef struct cb_net_summary {
     int64_t requests, retries;
+    int64_t given_back; /* see cb_net_stats */
     cb_quantiles latency;
 } cb_net_summary;
 

@@ -38,6 +38,8 @@ expect 2 "iteration type must be row, col or block" 0 create "$WORK/n.h5" 10 10 
 expect 2 "--schedule must be" 2 write "$f" --schedule random
 expect 2 "--io must be" 2 write "$f" --io async
 expect 2 "needs an hdf5:// target" 2 write "$f" --schedule server
+expect 2 "--claim-batch applies to --schedule server only" 0 write "$f" --claim-batch 2
+expect 2 "--claim-batch must be between 1 and 16" 0 write hdf5://home/u/t.h5 --schedule server --claim-batch 0
 expect 2 "does not apply to status" 0 status "$f" --io collective
 expect 2 "use block tasks" 3 run "$WORK/n.h5" 10 10 row --io direct
 [ -e "$WORK/n.h5" ] && fail "a refused command left a file behind"

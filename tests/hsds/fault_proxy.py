@@ -6,16 +6,21 @@ bodies (200 with fewer bytes than the selection). Loopback only.
 
 Usage: fault_proxy.py --listen PORT --target http://127.0.0.1:5101
            [--busy-every N] [--lose-every N] [--drop-every N] [--short-every N]
-           [--only SUBSTR] [--stats FILE]
+           [--only SUBSTR] [--stats FILE] [--hold SUBSTR --release FILE [--held FILE]]
 Every N-th request whose method+path+query contains SUBSTR (default: all)
 gets the fault. --stats FILE gets a JSON count of requests and faults when
-the proxy gets SIGTERM/SIGINT.
+the proxy gets SIGTERM/SIGINT. --hold keeps every request that contains
+SUBSTR waiting until the file --release exists (say, a flush held across a
+server restart); --held FILE is made when the first one starts to wait.
+When the server cannot be reached the client gets a 502, as from a gateway.
 """
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
@@ -33,10 +38,16 @@ def main():
     ap.add_argument("--short-every", type=int, default=0, help="200 with half the body (binary GETs)")
     ap.add_argument("--only", default="")
     ap.add_argument("--stats")
+    ap.add_argument("--hold")
+    ap.add_argument("--release")
+    ap.add_argument("--held")
     a = ap.parse_args()
+    if a.hold and not a.release:
+        ap.error("--hold needs --release FILE")
 
     lock = threading.Lock()
-    stats = {"requests": 0, "matched": 0, "busy": 0, "lost": 0, "dropped": 0, "short": 0}
+    stats = {"requests": 0, "matched": 0, "busy": 0, "lost": 0, "dropped": 0, "short": 0, "held": 0,
+             "unreachable": 0}
     local = threading.local()
 
     def session():
@@ -81,8 +92,22 @@ def main():
                     stats["dropped"] += 1
                 self.close_connection = True
                 return
+            if a.hold and a.hold in f"{self.command} {self.path}":
+                with lock:
+                    stats["held"] += 1
+                    if a.held and not os.path.exists(a.held):
+                        open(a.held, "w").close()
+                while not os.path.exists(a.release):
+                    time.sleep(0.05)
             headers = {k2: v for k2, v in self.headers.items() if k2.lower() not in HOP | {"host"}}
-            r = session().request(self.command, a.target + self.path, data=body, headers=headers, timeout=120)
+            try:
+                r = session().request(self.command, a.target + self.path, data=body, headers=headers, timeout=120)
+            except requests.RequestException:
+                # Server stopped or restarting: its kept-alive connections are dead.
+                with lock:
+                    stats["unreachable"] += 1
+                local.s = requests.Session()
+                return self.answer(502, b"502: Bad Gateway (server unreachable)")
             if due(a.lose_every):
                 with lock:
                     stats["lost"] += 1

@@ -7,7 +7,8 @@
 # restart mid-run).
 # Env: CHUNKBENCH (the program), CB_SRC (source tree), CB_VENV (python venv,
 # default $CB_SRC/.venv), CB_HSDS_PORT (default 5101; hsds also takes
-# 6101-6102), CB_HSDS_ONLY (run only the tests whose name contains it).
+# 6101-6102), CB_HSDS_ONLY (run only the tests whose name contains it),
+# CB_HSDS_KEEP (keep the work directory with every test's log).
 set -uo pipefail
 : "${CHUNKBENCH:?set CHUNKBENCH to the program}"
 : "${CB_SRC:?set CB_SRC to the source tree}"
@@ -25,7 +26,7 @@ B=$CHUNKBENCH
 cleanup() {
     [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
     "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
-    rm -rf "$WORK"
+    if [ -n "${CB_HSDS_KEEP:-}" ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -170,6 +171,37 @@ t_seed_domains() { # domains made the seed's way (task_list or chunk_list, no at
         mpi 2 "$B" write "$D/seed_$name.h5" -q
         "$B" verify "$D/seed_$name.h5" -q
     done
+    # Rows in another order than chunkbench's grid: server-schedule writers
+    # take each task's position from the table, not from the grid.
+    T=$D/seed_shuffled.h5
+    "$PY" "$HERE/hs_seed_create.py" "$T" 1000 1500 250 250 --shuffle 7 >/dev/null
+    "$B" write "$T" --schedule server --claim-batch 1 -q --json "$WORK/sh1.json" & p1=$!
+    "$B" write "$T" --schedule server --claim-batch 3 -q --json "$WORK/sh2.json" & p2=$!
+    wait $p1 && wait $p2 || die "a writer failed"
+    [ $(( $(json "$WORK/sh1.json" "d['passes']['list'][0]['tasks']") + $(json "$WORK/sh2.json" "d['passes']['list'][0]['tasks']") )) = 24 ] ||
+        die "writers wrote $(json "$WORK/sh1.json" "d['passes']['list'][0]['tasks']") + $(json "$WORK/sh2.json" "d['passes']['list'][0]['tasks']") tasks, not 24"
+    "$B" status "$T" --json "$WORK/sh.json" -q
+    [ "$(json "$WORK/sh.json" "d['tasks']['complete'], d['tasks']['in_progress']")" = "24 0" ] || die "status: $(json "$WORK/sh.json" "d['tasks']")"
+    # every row's block, read at the row's own position, holds its values
+    "$B" verify "$T" -q
+    "$PY" "$HERE/hs_wait_written.py" "$T" --timeout 0 || die "a block is not where its row says"
+}
+
+t_claims_released() { # claims a failing writer made but never used go back to pending
+    for batch in 1 3; do
+        T=$D/release_$batch.h5
+        "$B" create "$T" 1000 1000 --chunk 250,250 -q
+        did=$("$PY" -c "import h5pyd,sys; print(h5pyd.File(sys.argv[1],'r')['dset'].id.uuid)" "$T")
+        proxy_start --busy-every 1 --only "PUT /datasets/$did/value"
+        local rc=0
+        HS_ENDPOINT=http://127.0.0.1:$PROXY_PORT CB_HTTP_RETRIES=0 "$B" write "$T" --schedule server \
+            --claim-batch $batch > "$WORK/rel.txt" 2>&1 || rc=$?
+        proxy_stop
+        [ "$rc" = 3 ] && grep -q "writing task" "$WORK/rel.txt" || die "batch $batch: exit $rc: $(cat "$WORK/rel.txt")"
+        # The task it was writing stays in progress (for --lease); the claims
+        # it held besides (a batch, or the one made ahead) are pending again.
+        check "$T" --complete 0 --in-progress 1 --pending 15 >/dev/null || die "batch $batch: claims kept"
+    done
 }
 
 t_resume() { # --max-tasks, then other writers finish the rest
@@ -284,10 +316,11 @@ t_restart() { # the server stops and restarts mid-run: complete or stop cleanly;
     for sched in cyclic server; do
         T=$D/restart_$sched.h5
         "$B" create "$T" 4000 4000 --chunk 200,200 -q
+        # Each writer's exit status goes to r<i>.rc.
         if [ $sched = server ]; then
-            (for i in 1 2; do "$B" write "$T" --schedule server -q > "$WORK/r$i.txt" 2>&1 & done; wait) &
+            (for i in 1 2; do ("$B" write "$T" --schedule server -q > "$WORK/r$i.txt" 2>&1; echo $? > "$WORK/r$i.rc") & done; wait) &
         else
-            (mpi 2 "$B" write "$T" --schedule cyclic -q > "$WORK/r1.txt" 2>&1) &
+            (mpi 2 "$B" write "$T" --schedule cyclic -q > "$WORK/r1.txt" 2>&1; echo $? > "$WORK/r1.rc") &
         fi
         job=$!
         sleep 3
@@ -295,18 +328,91 @@ t_restart() { # the server stops and restarts mid-run: complete or stop cleanly;
         sleep 2
         "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" > "$WORK/up2.log" 2>&1 || die "restart failed: $(tail -5 "$WORK/up2.log")"
         wait $job
-        # Allowed: success, or an error that says what happened.
-        if grep -q "error" "$WORK"/r*.txt; then
-            grep -hE "restarted during the run|gave up after|could not be recorded" "$WORK"/r*.txt >/dev/null ||
-                die "$sched: unclear error: $(cat "$WORK"/r*.txt)"
-        fi
+        # Allowed: success (0); tasks given back as pending after the restart,
+        # said so (6); or a failure that says what happened (3).
+        for f in "$WORK"/r*.rc; do
+            rc=$(cat "$f") out=${f%.rc}.txt
+            echo "$sched: $(basename "$f" .rc) exit $rc: $(cat "$out")"
+            case $rc in
+            0) ! grep -q "error" "$out" || die "$sched: exit 0 with an error: $(cat "$out")" ;;
+            6) grep -qE "^chunkbench: error: (the server|HSDS at .*) restarted during the run.* [0-9]+ tasks.*run (chunkbench )?write .*again to finish" "$out" ||
+                   die "$sched: exit 6 without the count and the fix: $(cat "$out")" ;;
+            3) grep -qE "gave up after|could not be recorded" "$out" || die "$sched: unclear error: $(cat "$out")" ;;
+            *) die "$sched: exit $rc: $(cat "$out")" ;;
+            esac
+        done
         # Whatever is recorded complete holds the right data.
         check "$T" >/dev/null || die "$sched: recorded tasks have wrong data"
         mpi 2 "$B" write "$T" -q
         check "$T" --complete 400 >/dev/null
         "$B" verify "$T" -q
-        rm -f "$WORK"/r*.txt
+        rm -f "$WORK"/r*.txt "$WORK"/r*.rc
     done
+}
+
+t_restart_given_back() { # finished tasks wait for a flush across a restart: given back, exit 6, said so
+    T=$D/giveback.h5
+    "$B" create "$T" 1000 1000 --chunk 250,250 -q
+    rm -f "$WORK/release"
+    # Every flush waits in the proxy until the server has restarted, so none
+    # can make these tasks durable on the first server.
+    proxy_start --hold "flush=1" --release "$WORK/release"
+    local rc=0
+    HS_ENDPOINT=http://127.0.0.1:$PROXY_PORT "$B" write "$T" --schedule server --max-tasks 16 \
+        --json "$WORK/gb.json" > "$WORK/gb.out" 2> "$WORK/gb.err" & w=$!
+    # --max-tasks 16 of 16: once all data is on the server the writer makes no
+    # claim again, it only waits for a flush.
+    "$PY" "$HERE/hs_wait_written.py" "$T" --timeout 120 || die "the writer did not write its tasks"
+    "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
+    "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" > "$WORK/up3.log" 2>&1 || die "restart failed: $(tail -5 "$WORK/up3.log")"
+    touch "$WORK/release"
+    wait $w || rc=$?
+    proxy_stop
+    cat "$WORK/gb.err"
+    [ "$rc" = 6 ] || die "writer exit $rc, not 6: $(cat "$WORK/gb.err")"
+    grep -q "^chunkbench: error: the server restarted during the run .* 16 tasks written by this run: they were given back as pending; run chunkbench write $T again to finish them" "$WORK/gb.err" ||
+        die "unclear message: $(cat "$WORK/gb.err")"
+    # The run still gets its report, with the count.
+    [ "$(json "$WORK/gb.json" "d['given_back'], d['passes']['list'][0]['tasks'], d['tasks']['pending']")" = "16 16 16" ] ||
+        die "report: $(json "$WORK/gb.json" "d.get('given_back'), d['passes'], d['tasks']")"
+    check "$T" --complete 0 --pending 16 --in-progress 0 >/dev/null
+    # As the message says: write again finishes them.
+    "$B" write "$T" --schedule server -q
+    check "$T" --complete 16 --in-progress 0 >/dev/null
+    "$B" verify "$T" -q
+
+    # An MPI run flushes before it records the table; with that flush held
+    # across a restart it reads its tasks back: those whose data the restart
+    # lost (the server may or may not have stored them yet) are pending again,
+    # and the report and exit status say so.
+    T=$D/giveback_mpi.h5
+    "$B" create "$T" 1000 1000 --chunk 250,250 -q
+    rm -f "$WORK/release"
+    proxy_start --hold "flush=1" --release "$WORK/release"
+    rc=0
+    (HS_ENDPOINT=http://127.0.0.1:$PROXY_PORT mpi 2 "$B" write "$T" --schedule dynamic --json "$WORK/gbm.json" \
+        > "$WORK/gbm.out" 2> "$WORK/gbm.err") & w=$!
+    "$PY" "$HERE/hs_wait_written.py" "$T" --timeout 120 || die "the MPI writers did not write their tasks"
+    "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
+    "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" > "$WORK/up4.log" 2>&1 || die "restart failed: $(tail -5 "$WORK/up4.log")"
+    touch "$WORK/release"
+    wait $w || rc=$?
+    proxy_stop
+    cat "$WORK/gbm.err"
+    local lost
+    case $rc in
+    0) lost=0 ;;
+    6) lost=$(sed -nE 's/^chunkbench: error: HSDS at .* restarted during the run and lost the data of ([0-9]+) tasks: they are pending again; run chunkbench write .* again to finish them$/\1/p' "$WORK/gbm.err")
+       [ -n "$lost" ] && [ "$lost" -gt 0 ] || die "exit 6 without the count and the fix: $(cat "$WORK/gbm.err")" ;;
+    *) die "MPI writers exit $rc: $(cat "$WORK/gbm.err")" ;;
+    esac
+    echo "MPI run: exit $rc, $lost tasks lost"
+    [ "$(json "$WORK/gbm.json" "d['tasks']['pending'], d['tasks']['complete']")" = "$lost $((16 - lost))" ] ||
+        die "report: $(json "$WORK/gbm.json" "d['tasks']") for $lost lost"
+    check "$T" --complete $((16 - lost)) --pending "$lost" >/dev/null
+    mpi 2 "$B" write "$T" -q
+    check "$T" --complete 16 >/dev/null
+    "$B" verify "$T" -q
 }
 
 run_test schedules
@@ -315,12 +421,14 @@ run_test h5pyd_reads
 run_test server_writers
 run_test with_h5pyd_writer
 run_test seed_domains
+run_test claims_released
 run_test resume
 run_test lease
 run_test config
 run_test errors
 run_test injected_faults
 run_test restart
+run_test restart_given_back
 
 echo "hsds: $PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
