@@ -15,6 +15,9 @@
 #   ALIGNS="none"      chunkbench create --align values to compare, e.g. "none 4M" (h5py: none)
 #   H5PY=1             run the h5py peer (single process, /usr/bin/python3)
 #   FIO1=1             also run fio with one job (the h5py peer's reference)
+#   FSYNC=0            1: every measured write ends with an fsync inside the timed span:
+#                      chunkbench --fsync, fio --end_fsync=1 (the h5py peer is left out:
+#                      h5py has no such switch); the figures then include the write-back
 #   SYNC=1             `sync` (untimed) before each measurement, so the disk's writeback
 #                      of the previous measurement does not overlap the next one
 #   QUIET_IDLE=80 QUIET_WAIT=10   before each measurement wait up to QUIET_WAIT s for the
@@ -40,6 +43,8 @@ ALIGNS=${ALIGNS:-"none"}
 H5PY=${H5PY:-1}
 FIO1=${FIO1:-1}
 SYNC=${SYNC:-1}
+FSYNC=${FSYNC:-0}
+[[ $FSYNC == 1 ]] && H5PY=0
 CHUNKBENCH=${CHUNKBENCH:-$here/../build/chunkbench}
 TMO=${TMO:-120}
 OUT=${OUT:-$here/out/$(date +%Y%m%d-%H%M%S)}
@@ -90,7 +95,7 @@ CB=$OUT/cbw
     echo "fio: $(fio --version)  mpirun: $(mpirun --version 2>&1 | head -1)"
     echo "h5py: $($PY -c 'import h5py;print(h5py.version.version, "hdf5", h5py.version.hdf5_version)' 2>/dev/null)"
     echo "config: RANKS=$RANKS NROWS=$NROWS NCOLS=$NCOLS CHUNK=$CHUNK ($chunk_bytes B) total=$total B ROUNDS=$ROUNDS ITER=$ITER"
-    echo "        IOS='$IOS' SCHEDS='$SCHEDS' MPIIO='$MPIIO' ALIGNS='$ALIGNS' H5PY=$H5PY FIO1=$FIO1 SYNC=$SYNC"
+    echo "        IOS='$IOS' SCHEDS='$SCHEDS' MPIIO='$MPIIO' ALIGNS='$ALIGNS' H5PY=$H5PY FIO1=$FIO1 SYNC=$SYNC FSYNC=$FSYNC"
     echo "vm: dirty_ratio=$(cat /proc/sys/vm/dirty_ratio) dirty_background_ratio=$(cat /proc/sys/vm/dirty_background_ratio) thp_shmem=$(cat /sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null)"
 } | tee "$OUT/env.txt"
 
@@ -107,7 +112,7 @@ fio_once() { # dir jobs out
     local d=$1 jobs=$2 out=$3 size=$(( total / $2 ))
     fio --name=seqwrite --filename="$d/fio.dat" --rw=write --bs="$chunk_bytes" --size="$size" \
         --offset_increment="$size" --numjobs="$jobs" --ioengine=psync --invalidate=0 --overwrite=1 \
-        --group_reporting --output-format=json --output="$out" >/dev/null </dev/null
+        --end_fsync="$FSYNC" --group_reporting --output-format=json --output="$out" >/dev/null </dev/null
 }
 fio_run() { # dir jobs out: ITER-1 runs, gathered into one JSON list
     local i parts=()
@@ -127,8 +132,9 @@ cb_run() { # dir mpiio io sched align out
     local d=$1 layer=$2 io=$3 sched=$4 align=$5 out=$6 a=()
     [[ $align != none ]] && a=(--align "$align")
     "$CB" create "$d/cb.h5" "$NROWS" "$NCOLS" block --chunk "$CHUNK" "${a[@]}" --force -q || return
+    [[ $FSYNC == 1 ]] && a=(--fsync) || a=()
     timeout -k 5 "$TMO" mpirun -n "$RANKS" --mca io "$layer" "$CB" write "$d/cb.h5" --schedule "$sched" --io "$io" \
-        --iterations "$ITER" --json "$out" -q
+        --iterations "$ITER" --json "$out" -q "${a[@]}"
 }
 
 h5py_run() { # dir out
