@@ -137,14 +137,6 @@ cJSON *cb_iolog_json(const cb_iolog_summary *s, int64_t data_bytes)
     return o;
 }
 
-static cJSON *column(cJSON *o, const char *name, const double *v, int64_t n)
-{
-    cJSON *a = cJSON_AddArrayToObject(o, name);
-    for (int64_t i = 0; a && i < n; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
-    return a;
-}
-
 int cb_iolog_ranges_json(cJSON *o, const cb_ioreq *v, int64_t n, int64_t file_size)
 {
     int64_t m = 0;
@@ -162,9 +154,9 @@ int cb_iolog_ranges_json(cJSON *o, const cb_ioreq *v, int64_t n, int64_t file_si
     double *off = malloc((size_t)m * sizeof *off), *size = malloc((size_t)m * sizeof *size);
     double *rank = malloc((size_t)m * sizeof *rank), *raw = malloc((size_t)m * sizeof *raw);
     int *cls = malloc((size_t)m * sizeof *cls);
-    int64_t *counts = malloc((size_t)CB_SIZE_CLASSES * CB_JSON_PATTERN_COLUMNS * sizeof *counts);
+    int64_t *counts = NULL;
     int rc = -1;
-    if (!off || !size || !rank || !raw || !cls || !counts)
+    if (!off || !size || !rank || !raw || !cls)
         goto out;
     for (int64_t i = 0, k = 0; i < n; i++)
         if (v[i].offset >= 0) {
@@ -176,11 +168,13 @@ int cb_iolog_ranges_json(cJSON *o, const cb_ioreq *v, int64_t n, int64_t file_si
         }
     if (m <= CB_JSON_MAX_RANGES) {
         cJSON *r = cJSON_AddObjectToObject(o, "ranges");
-        column(r, "offset", off, m);
-        column(r, "size", size, m);
-        column(r, "rank", rank, m);
-        column(r, "raw", raw, m);
+        cJSON_AddItemToObject(r, "offset", cJSON_CreateDoubleArray(off, (int)m));
+        cJSON_AddItemToObject(r, "size", cJSON_CreateDoubleArray(size, (int)m));
+        cJSON_AddItemToObject(r, "rank", cJSON_CreateDoubleArray(rank, (int)m));
+        cJSON_AddItemToObject(r, "raw", cJSON_CreateDoubleArray(raw, (int)m));
     } else {
+        if (!(counts = malloc((size_t)CB_SIZE_CLASSES * CB_JSON_PATTERN_COLUMNS * sizeof *counts)))
+            goto out;
         cb_range_cover(off, size, cls, m, CB_SIZE_CLASSES, 0, hi, CB_JSON_PATTERN_COLUMNS, counts);
         cJSON *p = cJSON_AddObjectToObject(o, "pattern");
         cJSON_AddNumberToObject(p, "columns", CB_JSON_PATTERN_COLUMNS);
@@ -188,11 +182,11 @@ int cb_iolog_ranges_json(cJSON *o, const cb_ioreq *v, int64_t n, int64_t file_si
         cJSON_AddNumberToObject(p, "hi", hi);
         cJSON_AddNumberToObject(p, "requests", (double)m);
         cJSON *cs = cJSON_AddArrayToObject(p, "counts");
+        double row[CB_JSON_PATTERN_COLUMNS];
         for (int c = 0; c < CB_SIZE_CLASSES; c++) {
-            cJSON *row = cJSON_CreateArray();
             for (int k = 0; k < CB_JSON_PATTERN_COLUMNS; k++)
-                cJSON_AddItemToArray(row, cJSON_CreateNumber((double)counts[c * CB_JSON_PATTERN_COLUMNS + k]));
-            cJSON_AddItemToArray(cs, row);
+                row[k] = (double)counts[c * CB_JSON_PATTERN_COLUMNS + k];
+            cJSON_AddItemToArray(cs, cJSON_CreateDoubleArray(row, CB_JSON_PATTERN_COLUMNS));
         }
     }
     rc = 0;

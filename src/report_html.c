@@ -86,7 +86,7 @@ void cb_sec_close(FILE *f) { fputs("</section>\n", f); }
 
 /* ---- the runs' JSON ---- */
 
-static double num(const cJSON *o, const char *k)
+double cb_hj_num(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
@@ -98,39 +98,12 @@ static const char *str(const cJSON *o, const char *k)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static const cJSON *item(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
+const cJSON *cb_hj_item(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 
-static void pair(const cJSON *o, const char *k, double out[2])
+int cb_hj_numbers(const cJSON *a, int64_t n, double *out, double dflt)
 {
-    const cJSON *a = item(o, k);
-    for (int i = 0; i < 2; i++) {
-        const cJSON *v = cJSON_IsArray(a) ? cJSON_GetArrayItem(a, i) : NULL;
-        out[i] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-    }
-}
-
-static void quantiles(const cJSON *o, cb_quantiles *q)
-{
-    double n = num(o, "n");
-    q->n = n >= 0 && n < 9e18 ? (int64_t)n : 0;
-    q->min = num(o, "min");
-    q->p50 = num(o, "p50");
-    q->p90 = num(o, "p90");
-    q->p99 = num(o, "p99");
-    q->max = num(o, "max");
-    q->mean = num(o, "mean");
-}
-
-/* One task_list column into out[n]: -1 when the column has another length,
- * or is missing and required (else filled with dflt). */
-static int column_d(const cJSON *tl, const char *k, int64_t n, double *out, double dflt, int required)
-{
-    const cJSON *a = item(tl, k);
-    if (!cJSON_IsArray(a)) {
-        for (int64_t i = 0; i < n; i++)
-            out[i] = dflt;
-        return required ? -1 : 0;
-    }
+    if (!cJSON_IsArray(a))
+        return -1;
     int64_t i = 0;
     const cJSON *v;
     cJSON_ArrayForEach(v, a)
@@ -140,6 +113,40 @@ static int column_d(const cJSON *tl, const char *k, int64_t n, double *out, doub
         out[i++] = cJSON_IsNumber(v) ? v->valuedouble : dflt;
     }
     return i == n ? 0 : -1;
+}
+
+static void pair(const cJSON *o, const char *k, double out[2])
+{
+    const cJSON *a = cb_hj_item(o, k);
+    for (int i = 0; i < 2; i++) {
+        const cJSON *v = cJSON_IsArray(a) ? cJSON_GetArrayItem(a, i) : NULL;
+        out[i] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    }
+}
+
+static void quantiles(const cJSON *o, cb_quantiles *q)
+{
+    double n = cb_hj_num(o, "n");
+    q->n = n >= 0 && n < 9e18 ? (int64_t)n : 0;
+    q->min = cb_hj_num(o, "min");
+    q->p50 = cb_hj_num(o, "p50");
+    q->p90 = cb_hj_num(o, "p90");
+    q->p99 = cb_hj_num(o, "p99");
+    q->max = cb_hj_num(o, "max");
+    q->mean = cb_hj_num(o, "mean");
+}
+
+/* One task_list column into out[n]: -1 when the column has another length,
+ * or is missing and required (else filled with dflt). */
+static int column_d(const cJSON *tl, const char *k, int64_t n, double *out, double dflt, int required)
+{
+    const cJSON *a = cb_hj_item(tl, k);
+    if (!cJSON_IsArray(a)) {
+        for (int64_t i = 0; i < n; i++)
+            out[i] = dflt;
+        return required ? -1 : 0;
+    }
+    return cb_hj_numbers(a, n, out, dflt);
 }
 
 static int column_i(const cJSON *tl, const char *k, int64_t n, int32_t *out, double *tmp, int required, int dflt)
@@ -167,7 +174,7 @@ static void run_free(cb_hrun *r)
 
 static void load_writers(cb_hrun *r)
 {
-    const cJSON *ws = item(r->doc, "writers");
+    const cJSON *ws = cb_hj_item(r->doc, "writers");
     int n = cJSON_IsArray(ws) ? cJSON_GetArraySize(ws) : 0;
     r->w = calloc((size_t)(n > 0 ? n : 1), sizeof *r->w);
     if (!r->w)
@@ -177,10 +184,10 @@ static void load_writers(cb_hrun *r)
     {
         cb_hwriter *w = &r->w[r->nw++];
         w->name = str(o, "name") ? str(o, "name") : "?";
-        w->tasks = num(o, "tasks");
-        w->bytes = num(o, "bytes");
-        w->busy_s = num(o, "busy_s");
-        w->mean_s = num(o, "mean_s");
+        w->tasks = cb_hj_num(o, "tasks");
+        w->bytes = cb_hj_num(o, "bytes");
+        w->busy_s = cb_hj_num(o, "busy_s");
+        w->mean_s = cb_hj_num(o, "mean_s");
     }
 }
 
@@ -260,8 +267,8 @@ static int order_writers(cb_hrun *r)
 
 static int load_tasks(cb_hrun *r, cb_err *err)
 {
-    const cJSON *tl = item(r->doc, "task_list");
-    const cJSON *s = item(tl, "start");
+    const cJSON *tl = cb_hj_item(r->doc, "task_list");
+    const cJSON *s = cb_hj_item(tl, "start");
     r->n = cJSON_IsArray(s) ? cJSON_GetArraySize(s) : 0;
     if (alloc_tasks(r, r->n) < 0)
         return cb_fail(err, CB_EIO, "out of memory reading %lld tasks", (long long)r->n);
@@ -296,7 +303,7 @@ static int load_tasks(cb_hrun *r, cb_err *err)
 
 static void load_scalars(cb_hrun *r)
 {
-    const cJSON *d = r->doc, *t = item(d, "tasks"), *bw = item(d, "bandwidth_MBps"), *lr = item(d, "last_run");
+    const cJSON *d = r->doc, *t = cb_hj_item(d, "tasks"), *bw = cb_hj_item(d, "bandwidth_MBps"), *lr = cb_hj_item(d, "last_run");
     r->target = str(d, "target");
     r->backend = str(d, "backend");
     r->dtype = str(d, "dtype");
@@ -306,26 +313,26 @@ static void load_scalars(cb_hrun *r)
         r->phase = "write";
     r->verb = strcmp(r->phase, "read") ? "written" : "read";
     r->driver = str(d, "driver");
-    r->preset = str(item(d, "cache"), "preset");
-    r->page_size = num(item(d, "cache"), "file_page_size");
-    r->req = cJSON_IsObject(item(d, "requests")) ? item(d, "requests") : NULL;
-    r->file_size = r->req ? num(r->req, "file_size") : NAN;
-    r->span_s = num(lr, "close_end") - num(lr, "open_start");
+    r->preset = str(cb_hj_item(d, "cache"), "preset");
+    r->page_size = cb_hj_num(cb_hj_item(d, "cache"), "file_page_size");
+    r->req = cJSON_IsObject(cb_hj_item(d, "requests")) ? cb_hj_item(d, "requests") : NULL;
+    r->file_size = r->req ? cb_hj_num(r->req, "file_size") : NAN;
+    r->span_s = cb_hj_num(lr, "close_end") - cb_hj_num(lr, "open_start");
     r->schedule = str(lr, "schedule");
     r->io = str(lr, "io");
     pair(d, "shape", r->shape);
     pair(d, "chunk", r->chunk);
-    r->seed = num(d, "seed");
-    r->total = num(t, "total");
-    r->pending = num(t, "pending");
-    r->complete = num(t, "complete");
-    r->in_progress = num(t, "in_progress");
-    r->bytes = num(d, "bytes");
-    r->elapsed_s = num(d, "elapsed_s");
-    r->phase_MBps = num(bw, "write_phase");
-    r->ior_MBps = num(bw, "ior");
-    r->run_writers = num(lr, "writers");
-    quantiles(item(d, "latency_s"), &r->lat);
+    r->seed = cb_hj_num(d, "seed");
+    r->total = cb_hj_num(t, "total");
+    r->pending = cb_hj_num(t, "pending");
+    r->complete = cb_hj_num(t, "complete");
+    r->in_progress = cb_hj_num(t, "in_progress");
+    r->bytes = cb_hj_num(d, "bytes");
+    r->elapsed_s = cb_hj_num(d, "elapsed_s");
+    r->phase_MBps = cb_hj_num(bw, "write_phase");
+    r->ior_MBps = cb_hj_num(bw, "ior");
+    r->run_writers = cb_hj_num(lr, "writers");
+    quantiles(cb_hj_item(d, "latency_s"), &r->lat);
 }
 
 static int load_run(cb_hrun *r, const cJSON *doc, const char *label, int index, cb_err *err)
@@ -335,7 +342,7 @@ static int load_run(cb_hrun *r, const cJSON *doc, const char *label, int index, 
     r->index = index;
     if (index > 0)
         snprintf(r->suffix, sizeof r->suffix, "-%d", index + 1);
-    if (!cJSON_IsObject(doc) || !cJSON_IsObject(item(doc, "tasks")))
+    if (!cJSON_IsObject(doc) || !cJSON_IsObject(cb_hj_item(doc, "tasks")))
         return cb_fail(err, CB_EUSAGE, "run %d is not a chunkbench report (no \"tasks\" object)", index + 1);
     load_scalars(r);
     r->label = label ? label : r->target ? r->target : "(unnamed run)";
@@ -429,7 +436,7 @@ static void page_nav(FILE *f, const cb_hrun *rv, int nruns)
     static const char *secs[] = {"summary", "timeline", "throughput", "latency", "requests", "writers", "grid"};
     int nread = 0;
     for (int k = 0; k < nruns; k++)
-        nread += !strcmp(rv[k].phase, "read") && rv[k].span_s > 0;
+        nread += cb_hrun_timed_read(&rv[k]);
     fputs("<nav>", f);
     if (nruns > 1)
         fputs("<a href=\"#comparison\">comparison</a>", f);
@@ -546,7 +553,7 @@ static void card_dataset(FILE *f, const cb_hrun *r)
 
 static void slowest_list(FILE *f, const cb_hrun *r)
 {
-    const cJSON *sl = item(r->doc, "slowest"), *v;
+    const cJSON *sl = cb_hj_item(r->doc, "slowest"), *v;
     fputs("<tr><td>slowest writers</td><td>", f);
     int k = 0;
     cJSON_ArrayForEach(v, sl)
@@ -568,29 +575,29 @@ static void slowest_list(FILE *f, const cb_hrun *r)
 
 static void card_run(FILE *f, const cb_hrun *r)
 {
-    const cJSON *lr = item(r->doc, "last_run");
+    const cJSON *lr = cb_hj_item(r->doc, "last_run");
     fputs("<div class=\"card\"><h4>Last run &amp; writers</h4>\n<table class=\"kv\">\n", f);
     kv_count(f, "MPI writers", r->run_writers);
     kv_count(f, "writers in table", r->nw);
     kv_row(f, "schedule", r->schedule);
     kv_row(f, "io", r->io);
-    kv_num(f, "generating values", num(lr, "gen_s"), "s (summed)");
-    kv_num(f, "inside I/O calls", num(lr, "io_s"), "s (summed)");
-    kv_num(f, "clock skew", num(lr, "clock_skew_s"), "s");
+    kv_num(f, "generating values", cb_hj_num(lr, "gen_s"), "s (summed)");
+    kv_num(f, "inside I/O calls", cb_hj_num(lr, "io_s"), "s (summed)");
+    kv_num(f, "clock skew", cb_hj_num(lr, "clock_skew_s"), "s");
     slowest_list(f, r);
     fputs("</table></div>\n", f);
 }
 
 static void card_http(FILE *f, const cb_hrun *r)
 {
-    const cJSON *h = item(r->doc, "http");
+    const cJSON *h = cb_hj_item(r->doc, "http");
     if (!cJSON_IsObject(h))
         return;
     cb_quantiles q;
-    quantiles(item(h, "latency_s"), &q);
+    quantiles(cb_hj_item(h, "latency_s"), &q);
     fputs("<div class=\"card\"><h4>HTTP (HSDS)</h4>\n<table class=\"kv\">\n", f);
-    kv_count(f, "requests", num(h, "requests"));
-    kv_count(f, "retries", num(h, "retries"));
+    kv_count(f, "requests", cb_hj_num(h, "requests"));
+    kv_count(f, "retries", cb_hj_num(h, "retries"));
     const char *names[] = {"latency p50", "latency p99", "latency max"};
     double v[] = {q.p50, q.p99, q.max};
     for (int i = 0; i < 3; i++) {
@@ -604,7 +611,7 @@ static void card_http(FILE *f, const cb_hrun *r)
 /* Write --iterations N: one row per pass, when there was more than one. */
 static void passes_table(FILE *f, const cb_hrun *r)
 {
-    const cJSON *list = item(item(r->doc, "passes"), "list"), *p;
+    const cJSON *list = cb_hj_item(cb_hj_item(r->doc, "passes"), "list"), *p;
     if (cJSON_GetArraySize(list) < 2)
         return;
     fputs("<table class=\"grid passes\"><tr><th>pass</th><th>tasks</th><th>MB</th>"
@@ -613,11 +620,11 @@ static void passes_table(FILE *f, const cb_hrun *r)
     cJSON_ArrayForEach(p, list)
     {
         char a[64], b[64], c[64], d[64];
-        cb_hfmt_count(a, sizeof a, num(p, "tasks"));
-        cb_hfmt_sig(b, sizeof b, num(p, "bytes") / 1e6);
-        cb_hfmt_sig(c, sizeof c, num(p, "ior_MBps"));
-        cb_hfmt_sig(d, sizeof d, num(p, "write_phase_MBps"));
-        fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", num(p, "pass"), a, b, c,
+        cb_hfmt_count(a, sizeof a, cb_hj_num(p, "tasks"));
+        cb_hfmt_sig(b, sizeof b, cb_hj_num(p, "bytes") / 1e6);
+        cb_hfmt_sig(c, sizeof c, cb_hj_num(p, "ior_MBps"));
+        cb_hfmt_sig(d, sizeof d, cb_hj_num(p, "write_phase_MBps"));
+        fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", cb_hj_num(p, "pass"), a, b, c,
                 d);
     }
     fputs("</table>\n", f);

@@ -4,6 +4,8 @@
 #define CHUNKBENCH_REPORT_HTML_INT_H
 
 #include <cjson/cJSON.h>
+#include <math.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -40,6 +42,19 @@ typedef struct cb_hrun {
     double t0, t1; /* first start, last done (or last start) of the tasks; t1 > t0 when any started */
     int64_t started; /* tasks with a start time */
 } cb_hrun;
+
+/* Reading the runs' JSON: a member (NULL when missing), a number (NAN when
+ * missing or not a number), and an array of exactly n numbers into out
+ * (dflt for non-numbers; -1 when not an array of that length). */
+const cJSON *cb_hj_item(const cJSON *o, const char *k);
+double cb_hj_num(const cJSON *o, const char *k);
+int cb_hj_numbers(const cJSON *a, int64_t n, double *out, double dflt);
+
+/* A read run with a timed open and close: one of the layouts chart's runs. */
+static inline int cb_hrun_timed_read(const cb_hrun *r)
+{
+    return !strcmp(r->phase, "read") && isfinite(r->span_s) && r->span_s > 0;
+}
 
 /* Plot area inside an SVG, in SVG units. */
 typedef struct cb_frame {

@@ -14,25 +14,6 @@
  * also has a lane of its own, so the picture reads without colour. */
 static const char *const class_fill[CB_SIZE_CLASSES] = {"#d62728", "#ff7f0e", "#9467bd", "#1f77b4"};
 
-static const cJSON *item(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
-
-static double num(const cJSON *o, const char *k)
-{
-    const cJSON *v = item(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-/* A numeric array of length n into out; 0, or -1 when it is not one. */
-static int numbers(const cJSON *a, double *out, int64_t n)
-{
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
-        return -1;
-    int64_t i = 0;
-    for (const cJSON *v = a->child; v; v = v->next)
-        out[i++] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-    return 0;
-}
-
 /* ---- the read pattern ---- */
 
 typedef struct pattern {
@@ -58,17 +39,17 @@ static void pattern_free(pattern *p)
 static int pattern_load(const cJSON *req, double file_size, int plot_w, pattern *p)
 {
     memset(p, 0, sizeof *p);
-    const cJSON *rg = item(req, "ranges"), *pt = item(req, "pattern");
+    const cJSON *rg = cb_hj_item(req, "ranges"), *pt = cb_hj_item(req, "pattern");
     p->hi = isfinite(file_size) && file_size > 0 ? file_size : 0;
     if (cJSON_IsObject(rg)) {
-        int64_t m = cJSON_GetArraySize(item(rg, "offset"));
+        int64_t m = cJSON_GetArraySize(cb_hj_item(rg, "offset"));
         if (m <= 0)
             return 0;
         p->off = malloc((size_t)m * sizeof *p->off);
         p->size = malloc((size_t)m * sizeof *p->size);
         p->cls = malloc((size_t)m * sizeof *p->cls);
-        if (!p->off || !p->size || !p->cls || numbers(item(rg, "offset"), p->off, m) ||
-            numbers(item(rg, "size"), p->size, m))
+        if (!p->off || !p->size || !p->cls || cb_hj_numbers(cb_hj_item(rg, "offset"), m, p->off, NAN) ||
+            cb_hj_numbers(cb_hj_item(rg, "size"), m, p->size, NAN))
             return pattern_free(p), 0;
         p->m = m;
         for (int64_t i = 0; i < m; i++) {
@@ -85,15 +66,15 @@ static int pattern_load(const cJSON *req, double file_size, int plot_w, pattern 
     }
     if (!cJSON_IsObject(pt))
         return 0;
-    int ncols = (int)num(pt, "columns");
-    const cJSON *cs = item(pt, "counts");
+    int ncols = (int)cb_hj_num(pt, "columns");
+    const cJSON *cs = cb_hj_item(pt, "counts");
     if (ncols < 1 || ncols > 100000 || cJSON_GetArraySize(cs) != CB_SIZE_CLASSES)
         return 0;
     double *row = malloc((size_t)ncols * sizeof *row);
     p->counts = malloc((size_t)CB_SIZE_CLASSES * (size_t)ncols * sizeof *p->counts);
     int ok = row && p->counts;
     for (int c = 0; ok && c < CB_SIZE_CLASSES; c++) {
-        ok = numbers(cJSON_GetArrayItem(cs, c), row, ncols) == 0;
+        ok = cb_hj_numbers(cJSON_GetArrayItem(cs, c), ncols, row, NAN) == 0;
         for (int k = 0; ok && k < ncols; k++)
             p->counts[c * ncols + k] = isfinite(row[k]) ? (int64_t)row[k] : 0;
     }
@@ -101,8 +82,8 @@ static int pattern_load(const cJSON *req, double file_size, int plot_w, pattern 
     if (!ok)
         return pattern_free(p), 0;
     p->ncols = ncols;
-    p->m = (int64_t)num(pt, "requests");
-    p->hi = fmax(p->hi, num(pt, "hi"));
+    p->m = (int64_t)cb_hj_num(pt, "requests");
+    p->hi = fmax(p->hi, cb_hj_num(pt, "hi"));
     return p->hi > 0;
 }
 
@@ -151,7 +132,7 @@ static void pattern_draw(FILE *f, const cb_hrun *r, const pattern *p, const doub
     cb_svg_open(f, 1000, fr.y + fr.h + 50, "ranges", data, "byte ranges requested, by file offset and size class");
     char fs[32], small[32], total[32];
     cb_hfmt_sig(fs, sizeof fs, isfinite(r->file_size) && r->file_size > 0 ? r->file_size / 1e6 : NAN);
-    cb_hfmt_count(total, sizeof total, num(r->req, "count"));
+    cb_hfmt_count(total, sizeof total, cb_hj_num(r->req, "count"));
     cb_hfmt_count(small, sizeof small, hist[0] + hist[1]);
     fprintf(f, "<text class=\"title\" x=\"%.1f\" y=\"18\">Read pattern. File size: %s MB, total requests: %s, "
                "requests &lt; 10 KB: %s</text>\n", fr.x, fs, total, small);
@@ -194,14 +175,14 @@ static void pattern_draw(FILE *f, const cb_hrun *r, const pattern *p, const doub
 
 static void hist_table(FILE *f, const cJSON *req, double *hist)
 {
-    const cJSON *h = item(req, "histogram");
+    const cJSON *h = cb_hj_item(req, "histogram");
     fputs("<table class=\"grid req\"><tr><th>request size</th><th>requests</th><th>MB</th></tr>\n", f);
     for (int c = 0; c < CB_SIZE_CLASSES; c++) {
         const cJSON *x = cJSON_GetArrayItem(h, c);
         char a[32], b[32];
-        hist[c] = x ? num(x, "requests") : NAN;
+        hist[c] = x ? cb_hj_num(x, "requests") : NAN;
         cb_hfmt_count(a, sizeof a, hist[c]);
-        cb_hfmt_sig(b, sizeof b, x ? num(x, "bytes") / 1e6 : NAN);
+        cb_hfmt_sig(b, sizeof b, x ? cb_hj_num(x, "bytes") / 1e6 : NAN);
         fprintf(f, "<tr><td><span style=\"color:%s\">&#9632;</span> %s</td><td data-class=\"%d\">%s</td><td>%s</td>"
                    "</tr>\n",
                 class_fill[c], c == 0 ? "&lt; 1KB" : c == 3 ? "&gt; 100KB" : cb_size_class_names[c], c, a, b);
@@ -216,12 +197,12 @@ void cb_sec_requests(FILE *f, const cb_hrun *r)
     cb_sec_open(f, r, "requests", "Read pattern: storage requests");
     const cJSON *q = r->req;
     char n[32], mb[32], data[32], over[32], raw[32], meta[32];
-    cb_hfmt_count(n, sizeof n, num(q, "count"));
-    cb_hfmt_sig(mb, sizeof mb, num(q, "bytes") / 1e6);
-    cb_hfmt_sig(data, sizeof data, num(q, "data_bytes") / 1e6);
-    cb_hfmt_sig(over, sizeof over, num(q, "over_read"));
-    cb_hfmt_count(raw, sizeof raw, num(q, "raw_requests"));
-    cb_hfmt_count(meta, sizeof meta, num(q, "metadata_requests"));
+    cb_hfmt_count(n, sizeof n, cb_hj_num(q, "count"));
+    cb_hfmt_sig(mb, sizeof mb, cb_hj_num(q, "bytes") / 1e6);
+    cb_hfmt_sig(data, sizeof data, cb_hj_num(q, "data_bytes") / 1e6);
+    cb_hfmt_sig(over, sizeof over, cb_hj_num(q, "over_read"));
+    cb_hfmt_count(raw, sizeof raw, cb_hj_num(q, "raw_requests"));
+    cb_hfmt_count(meta, sizeof meta, cb_hj_num(q, "metadata_requests"));
     fprintf(f, "<div class=\"cards\"><div class=\"card\"><h4>Requests</h4>\n"
                "<div class=\"big\" data-k=\"requests\">%s <small>requests</small></div>\n"
                "<table class=\"kv\"><tr><td>requested</td><td>%s MB for %s MB of data</td></tr>\n"
@@ -288,7 +269,7 @@ void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n)
 {
     int nread = 0, same_shape = 1;
     for (int k = 0; k < n; k++)
-        if (!strcmp(rv[k].phase, "read") && isfinite(rv[k].span_s) && rv[k].span_s > 0) {
+        if (cb_hrun_timed_read(&rv[k])) {
             nread++;
             same_shape &= rv[k].shape[0] == rv[0].shape[0] && rv[k].shape[1] == rv[0].shape[1];
         }
@@ -304,7 +285,7 @@ void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n)
     }
     for (int k = 0; k < n; k++) {
         const cb_hrun *r = &rv[k];
-        if (strcmp(r->phase, "read") || !isfinite(r->span_s) || r->span_s <= 0)
+        if (!cb_hrun_timed_read(r))
             continue;
         char l[96], g[96];
         layout_name(l, sizeof l, r, !same_shape);
