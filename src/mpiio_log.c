@@ -357,29 +357,31 @@ int MPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype, MPI_Data
     return rc;
 }
 
-int MPI_File_read_at(MPI_File fh, MPI_Offset offset, void *buf, int count, MPI_Datatype datatype, MPI_Status *status)
+typedef int (*read_fn)(MPI_File, MPI_Offset, void *, int, MPI_Datatype, MPI_Status *);
+
+/* Both read entry points: forward, and time and record when a log is active. */
+static int logged_read(read_fn f, MPI_File fh, MPI_Offset offset, void *buf, int count, MPI_Datatype datatype,
+                       MPI_Status *status)
 {
     if (!active)
-        return PMPI_File_read_at(fh, offset, buf, count, datatype, status);
+        return f(fh, offset, buf, count, datatype, status);
     double t0 = cb_now();
-    int rc = PMPI_File_read_at(fh, offset, buf, count, datatype, status);
+    int rc = f(fh, offset, buf, count, datatype, status);
     double t1 = cb_now();
     if (rc == MPI_SUCCESS)
         record(fh, offset, count, datatype, t0, t1);
     return rc;
 }
 
+int MPI_File_read_at(MPI_File fh, MPI_Offset offset, void *buf, int count, MPI_Datatype datatype, MPI_Status *status)
+{
+    return logged_read(PMPI_File_read_at, fh, offset, buf, count, datatype, status);
+}
+
 int MPI_File_read_at_all(MPI_File fh, MPI_Offset offset, void *buf, int count, MPI_Datatype datatype,
                          MPI_Status *status)
 {
-    if (!active)
-        return PMPI_File_read_at_all(fh, offset, buf, count, datatype, status);
-    double t0 = cb_now();
-    int rc = PMPI_File_read_at_all(fh, offset, buf, count, datatype, status);
-    double t1 = cb_now();
-    if (rc == MPI_SUCCESS)
-        record(fh, offset, count, datatype, t0, t1);
-    return rc;
+    return logged_read(PMPI_File_read_at_all, fh, offset, buf, count, datatype, status);
 }
 
 int MPI_File_close(MPI_File *fh)
