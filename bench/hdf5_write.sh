@@ -91,7 +91,7 @@ CB=$OUT/cbw
     echo "mem: $(free -g | awk '/Mem:/{print $2" GiB total, "$7" GiB available"}')"
     for d in $DIRS; do mkdir -p "$d"; echo "dir: $d  $(df -hT "$d" | awk 'NR==2{print $2", "$1", "$3" size, "$5" free"}')"; done
     echo "binary: $CHUNKBENCH  built $(date -r "$CHUNKBENCH" -Is)  sha256 $(sha256sum "$CB" | cut -c1-12)"
-    echo "chunkbench: $($CB --version 2>&1 | head -1)  git: $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null)$(git -C "$here/.." diff --quiet -- src include 2>/dev/null || echo ' (src/include modified)')"
+    echo "chunkbench: $($CB --version 2>&1 | head -1)  git: $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null)$(git -C "$here/.." diff --quiet -- src 2>/dev/null || echo ' (src modified)')"
     echo "fio: $(fio --version)  mpirun: $(mpirun --version 2>&1 | head -1)"
     echo "h5py: $($PY -c 'import h5py;print(h5py.version.version, "hdf5", h5py.version.hdf5_version)' 2>/dev/null)"
     echo "config: RANKS=$RANKS NROWS=$NROWS NCOLS=$NCOLS CHUNK=$CHUNK ($chunk_bytes B) total=$total B ROUNDS=$ROUNDS ITER=$ITER"

@@ -139,7 +139,7 @@ about=$(curl -s -K "$SRV/auth.cfg" "$HS_ENDPOINT/about")
     echo "hsds: $("$PY" -c 'import sys,json; a=json.loads(sys.argv[1]); print(a.get("hsds_version"), a.get("node_count", ""), "nodes,", a.get("state"))' "$about")  (hsds_up.sh: --count 2 data nodes, POSIX storage in $SRV/server/data on $(df -T /tmp | awk 'NR==2{print $2}'))"
     echo "hsds config: s3_sync_interval / s3_age_time / flush_sleep_interval = ${HSDS_SYNC:-1 (stock)} s"
     echo "python: $("$PY" -c 'import sys,h5pyd,numpy; print(sys.version.split()[0], "h5pyd", h5pyd.__version__, "numpy", numpy.__version__)')"
-    echo "chunkbench: $("$CB" --version 2>&1 | head -1)  git: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null)$(git -C "$repo" diff --quiet -- src include 2>/dev/null || echo ' (src/include modified)')"
+    echo "chunkbench: $("$CB" --version 2>&1 | head -1)  git: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null)$(git -C "$repo" diff --quiet -- src 2>/dev/null || echo ' (src modified)')"
     [[ -z $CBBASE ]] || echo "baseline (cb-srv-base): $BASELINE ($("$CBBASE" --version 2>&1 | head -1))"
     echo "curl: $(curl --version | head -1)"
     echo "mpirun: $(mpirun --version 2>&1 | head -1)"

@@ -1,4 +1,4 @@
-/* Per-call cost of the MPI-IO request log (src/mpiio_log.c), one rank, a file
+/* Per-call cost of the MPI-IO request log (src/backends/hdf5/mpiio_log.c), one rank, a file
  * in tmpfs: the PMPI_ calls themselves, the interposed calls with no log
  * active (what write, verify and every other command pay), and with a log
  * active (what read --driver mpio pays). Two patterns, as HDF5 1.10.8 issues
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chunkbench/clock.h"
-#include "chunkbench/mpiio_log.h"
+#include "core/clock.h"
+#include "backends/hdf5/mpiio_log.h"
 
 #define FILE_BYTES ((MPI_Offset)64 << 20)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the MPI-IO request log (src/mpiio_log.c, PMPI) costs: the same reads
+# What the MPI-IO request log (src/backends/hdf5/mpiio_log.c, PMPI) costs: the same reads
 # by a build without it (BASE) and with it (NEW), on a 512 MiB file in
 # tmpfs (where I/O is fastest, so any overhead shows most), two chunk sizes,
 # independent and collective transfers.

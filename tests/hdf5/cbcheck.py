@@ -1,6 +1,6 @@
 """Independent checks of chunkbench files with h5py and numpy.
 
-Re-implements the value generator (src/datagen.c) in numpy, reads files the
+Re-implements the value generator (src/core/datagen.c) in numpy, reads files the
 way users' own tools do, and computes the seed's status from task_list.
 Usage: cbcheck.py FILE[:JSON] ...   (exit 1 and a message per failure)
 """

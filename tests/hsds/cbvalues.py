@@ -1,4 +1,4 @@
-"""chunkbench's dataset values in numpy (the same as src/datagen.c): element
+"""chunkbench's dataset values in numpy (the same as src/core/datagen.c): element
 (i, j) written with seed S is a function of (S, i, j) only."""
 import numpy as np
 

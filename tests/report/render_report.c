@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chunkbench/report_html.h"
+#include "report/report_html.h"
 
 static char *slurp(const char *path)
 {

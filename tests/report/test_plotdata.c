@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "chunkbench/plotdata.h"
+#include "report/plotdata.h"
 
 static double frand(unsigned *s)
 {

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "check.h"
-#include "chunkbench/report.h"
-#include "chunkbench/report_html.h"
-#include "chunkbench/iolog.h"
-#include "report_html_int.h"
+#include "report/report.h"
+#include "report/report_html.h"
+#include "core/iolog.h"
+#include "report/report_html_int.h"
 
 /* A table of shape R x C in tasks of `iter`; the first `ndone` tasks
  * complete (each dur s, spread over nw writers), the next one in progress. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chunkbench/mpiio_log.h"
+#include "backends/hdf5/mpiio_log.h"
 
 static int failures;
 #define CHECK(cond)                                                                        \

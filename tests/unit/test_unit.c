@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chunkbench/config.h"
-#include "chunkbench/datagen.h"
-#include "chunkbench/iolog.h"
-#include "chunkbench/progress.h"
-#include "chunkbench/schedule.h"
-#include "chunkbench/stats.h"
-#include "chunkbench/tasks.h"
+#include "cli/config.h"
+#include "core/datagen.h"
+#include "core/iolog.h"
+#include "engine/progress.h"
+#include "engine/schedule.h"
+#include "core/stats.h"
+#include "core/tasks.h"
 
 static int failures;
 #define CHECK(cond)                                                                        \

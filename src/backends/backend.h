@@ -1,0 +1,118 @@
+/* The storage interface. Scheduling, timing and reporting talk to storage only
+ * through this struct of function pointers, never to HDF5 or HTTP directly
+ * (in the spirit of IOR's aiori). */
+#ifndef CHUNKBENCH_BACKEND_H
+#define CHUNKBENCH_BACKEND_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "cli/config.h"
+#include "core/error.h"
+#include "core/iolog.h"
+#include "core/tasks.h"
+
+/* Run metadata kept with the dataset (attributes of the root group). */
+typedef struct cb_meta {
+    char version[32];      /* chunkbench version that created it; "" if another tool did */
+    int64_t seed;          /* seed of the values written; -1 when unknown */
+    /* The last write run: */
+    double open_start, close_end; /* first open started, last close ended (epoch s) */
+    double gen_s, io_s;    /* summed over writers: generating values, inside I/O calls */
+    double clock_skew_s;   /* largest clock offset to rank 0 that was corrected */
+    int32_t writers;
+    char schedule[16], io[16];
+    int64_t requests, retries; /* HTTP (HSDS); 0 for files */
+    /* Properties of the file, not of a run: */
+    int64_t page_size;     /* file-space page size of a paged file; 0 when not paged */
+    int64_t file_size;     /* bytes of the file when read (0: unknown, or not a file) */
+    char phase[8];         /* in reports: "read" for a read run; "" means write */
+} cb_meta;
+
+/* Layout + metadata + the whole task table, as stored. */
+typedef struct cb_table {
+    cb_layout layout;
+    cb_meta meta;
+    cb_task *tasks;
+    int64_t ntasks;
+} cb_table;
+
+void cb_table_free(cb_table *t);
+void cb_meta_init(cb_meta *m);
+
+/* Request statistics of one writer's connections (HSDS), kept by the backend,
+ * and what its close found out about the tasks it finished. */
+struct cb_iolog;
+
+typedef struct cb_net_stats {
+    int64_t requests, retries;
+    /* Server schedule: tasks this writer finished whose rows it had to set
+     * back to pending (the server restarted before their data was stored),
+     * and that were still pending when it closed. */
+    int64_t given_back;
+    struct cb_iolog *log; /* when set, every request also goes into this log (reads) */
+    double *latency;   /* seconds per request, grown by the backend */
+    int64_t nlatency, cap;
+} cb_net_stats;
+
+struct cb_backend;
+
+/* An open target, as seen by one writer. */
+typedef struct cb_store {
+    const struct cb_backend *ops;
+    cb_layout layout;
+    /* Every rank must call write_task/read_task the same number of times
+     * (collective I/O); a rank without a task passes t == NULL. */
+    int lockstep;
+    cb_net_stats net;
+    void *impl;
+    /* Every storage request of this open, when the backend can log them
+     * (NULL otherwise). The phase takes it over before close; requests
+     * made while closing still land in it. */
+    cb_iolog *iolog;
+} cb_store;
+
+typedef struct cb_backend {
+    const char *name; /* "hdf5" or "hsds" */
+    /* Collective: make a new target with `dset`, the full `task_list` and metadata.
+     * Refuses an existing target unless cfg->force. */
+    int (*create)(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb_err *err);
+    /* Collective: open an existing target for data I/O. */
+    int (*open)(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err);
+    int (*write_task)(cb_store *s, const cb_task *t, const void *buf, cb_err *err);
+    int (*read_task)(cb_store *s, const cb_task *t, void *buf, cb_err *err);
+    /* Server-side scheduling (NULL when the backend cannot): atomically take the
+     * next pending task (or one in progress for longer than lease_s, if > 0).
+     * *index = -1 when none is left. `more`: how many tasks the caller may
+     * ask for after this one (-1: no limit), so the backend may claim them
+     * ahead; close gives back claims it made and never handed out. */
+    int (*claim)(cb_store *s, const char *pod, double lease_s, int64_t more, int64_t *index, cb_task *t,
+                 cb_err *err);
+    /* Server-side scheduling: record task `index` as complete (t has start, done, pod). */
+    int (*finish)(cb_store *s, int64_t index, const cb_task *t, cb_err *err);
+    /* Collective. Frees s whatever happens; the request statistics, including
+     * those of closing itself (a last flush), move to *net when net != NULL. */
+    int (*close)(cb_store *s, cb_net_stats *net, cb_err *err);
+    /* One process, outside any open data phase: read layout, metadata, task table. */
+    int (*load_table)(const cb_config *cfg, cb_table *out, cb_err *err);
+    /* One process: write the rows listed (all when rows == NULL) and the metadata. */
+    int (*save_table)(const cb_config *cfg, const cb_table *tab, const int64_t *rows, int64_t nrows,
+                      cb_err *err);
+    /* One process, read-only (NULL when the backend reads `dset` only): shape,
+     * chunk and element size of any 1-D or 2-D dataset, as a layout (1-D: N x 1),
+     * and the file's metadata. open() then reads cfg->dataset. */
+    int (*describe)(const cb_config *cfg, const char *name, cb_table *out, cb_err *err);
+    /* One process, read-only (NULL when the backend has no such thing): the
+     * byte ranges of the file that hold the values of the dataset read
+     * (cfg->dataset, else dset), to tell raw-data requests from metadata ones
+     * where the log cannot (MPI-IO). *out is malloc'd. */
+    int (*raw_extents)(const cb_config *cfg, cb_extent **out, int64_t *n, cb_err *err);
+} cb_backend;
+
+extern const cb_backend cb_backend_hdf5;
+extern const cb_backend cb_backend_hsds;
+
+/* hdf5://... goes to HSDS, anything else is a file. */
+const cb_backend *cb_backend_for(const char *target);
+
+#endif

@@ -1,0 +1,1005 @@
+/* Parallel HDF5 backend: data through the MPI-IO driver, bookkeeping (task
+ * table and metadata) by one process through the default sec2 driver. Reads
+ * may instead open the file on every rank alone (sec2) or over HTTP (ros3),
+ * below the request-log driver (which also holds the page buffer). */
+#include "backends/backend.h"
+
+#include <hdf5.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backends/hdf5/mpiio_log.h"
+#include "backends/hdf5/url.h"
+#include "backends/hdf5/vfd_log.h"
+
+#define DSET_NAME "dset"
+#define TABLE_NAME "task_list"
+#define SEED_TABLE_NAME "chunk_list" /* what the seed's create_empty.py calls it */
+
+typedef struct h5_store {
+    hid_t file, dset, fspace, dxpl;
+    hid_t mtype;    /* memory type of reads: native float, or a named dataset's own type */
+    int ndims;      /* of the dataset read: 1 or 2 */
+    cb_io_mode io;
+    void *pad;      /* direct I/O of edge chunks: a whole-chunk buffer */
+    size_t pad_bytes;
+    int fsync;      /* --fsync: flush to storage before closing */
+    int mpiio_log;  /* MPI-IO reads go to s->iolog until close */
+} h5_store;
+
+/* The innermost message of HDF5's error stack: the most specific reason. */
+static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    (void)n;
+    if (e->desc && *e->desc)
+        snprintf((char *)data, 512, "%s", e->desc);
+    return 0;
+}
+
+static int h5_fail(cb_err *err, const char *what)
+{
+    char why[512] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk_cb, why);
+    H5Eclear2(H5E_DEFAULT);
+    if (*why)
+        return cb_fail(err, CB_EIO, "%s: %s", what, why);
+    return cb_fail(err, CB_EIO, "%s", what);
+}
+
+static void quiet_hdf5(void)
+{
+    /* We report errors ourselves, once, in one line. */
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+/* The task row as stored: packed, little-endian, S40 null-padded. */
+static hid_t row_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, CB_ROW_BYTES);
+    hid_t s = H5Tcopy(H5T_C_S1);
+    H5Tset_size(s, CB_POD_LEN);
+    H5Tset_strpad(s, H5T_STR_NULLPAD);
+    H5Tinsert(t, "start", CB_OFF_START, H5T_IEEE_F64LE);
+    H5Tinsert(t, "done", CB_OFF_DONE, H5T_IEEE_F64LE);
+    H5Tinsert(t, "status", CB_OFF_STATUS, H5T_STD_I32LE);
+    H5Tinsert(t, "x", CB_OFF_X, H5T_STD_I32LE);
+    H5Tinsert(t, "y", CB_OFF_Y, H5T_STD_I32LE);
+    H5Tinsert(t, "nrow", CB_OFF_NROW, H5T_STD_I32LE);
+    H5Tinsert(t, "ncol", CB_OFF_NCOL, H5T_STD_I32LE);
+    H5Tinsert(t, "pod", CB_OFF_POD, s);
+    H5Tclose(s);
+    return t;
+}
+
+static hid_t value_type(int elem_size)
+{
+    return elem_size == 4 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
+}
+
+static hid_t mem_value_type(int elem_size)
+{
+    return elem_size == 4 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
+}
+
+/* ---- attributes (run metadata on the root group) ---- */
+
+static int put_attr(hid_t loc, const char *name, hid_t type, const void *val)
+{
+    if (H5Aexists(loc, name) > 0 && H5Adelete(loc, name) < 0)
+        return -1;
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(loc, name, type, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, type, val);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+    return rc < 0 ? -1 : 0;
+}
+
+static int put_str(hid_t loc, const char *name, const char *val)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, strlen(val) + 1);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    int rc = put_attr(loc, name, t, val);
+    H5Tclose(t);
+    return rc;
+}
+
+static void get_attr(hid_t loc, const char *name, hid_t memtype, void *val)
+{
+    if (H5Aexists(loc, name) <= 0)
+        return;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    if (a >= 0) {
+        H5Aread(a, memtype, val);
+        H5Aclose(a);
+    }
+}
+
+static void get_str(hid_t loc, const char *name, char *buf, size_t cap)
+{
+    if (H5Aexists(loc, name) <= 0)
+        return;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    hid_t ft = H5Aget_type(a);
+    if (H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
+        size_t n = H5Tget_size(ft);
+        char *tmp = calloc(1, n + 1);
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, n);
+        if (tmp && H5Aread(a, mt, tmp) >= 0)
+            snprintf(buf, cap, "%s", tmp);
+        H5Tclose(mt);
+        free(tmp);
+    }
+    H5Tclose(ft);
+    H5Aclose(a);
+}
+
+static int put_meta(hid_t file, const cb_layout *lay, const cb_meta *m)
+{
+    hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
+    int rc = 0;
+    rc |= put_str(root, "version", m->version);
+    rc |= put_str(root, "iter_type", cb_iter_name(lay->iter));
+    rc |= put_attr(root, "seed", H5T_NATIVE_INT64, &m->seed);
+    rc |= put_attr(root, "open_start", H5T_NATIVE_DOUBLE, &m->open_start);
+    rc |= put_attr(root, "close_end", H5T_NATIVE_DOUBLE, &m->close_end);
+    rc |= put_attr(root, "gen_s", H5T_NATIVE_DOUBLE, &m->gen_s);
+    rc |= put_attr(root, "io_s", H5T_NATIVE_DOUBLE, &m->io_s);
+    rc |= put_attr(root, "clock_skew_s", H5T_NATIVE_DOUBLE, &m->clock_skew_s);
+    rc |= put_attr(root, "writers", H5T_NATIVE_INT32, &m->writers);
+    rc |= put_str(root, "schedule", m->schedule);
+    rc |= put_str(root, "io", m->io);
+    H5Gclose(root);
+    return rc;
+}
+
+static void get_meta(hid_t file, cb_layout *lay, cb_meta *m)
+{
+    hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
+    char iter[16] = "block";
+    get_str(root, "version", m->version, sizeof m->version);
+    get_str(root, "iter_type", iter, sizeof iter);
+    if (cb_iter_parse(iter, &lay->iter) < 0)
+        lay->iter = CB_ITER_BLOCK;
+    get_attr(root, "seed", H5T_NATIVE_INT64, &m->seed);
+    get_attr(root, "open_start", H5T_NATIVE_DOUBLE, &m->open_start);
+    get_attr(root, "close_end", H5T_NATIVE_DOUBLE, &m->close_end);
+    get_attr(root, "gen_s", H5T_NATIVE_DOUBLE, &m->gen_s);
+    get_attr(root, "io_s", H5T_NATIVE_DOUBLE, &m->io_s);
+    get_attr(root, "clock_skew_s", H5T_NATIVE_DOUBLE, &m->clock_skew_s);
+    get_attr(root, "writers", H5T_NATIVE_INT32, &m->writers);
+    get_str(root, "schedule", m->schedule, sizeof m->schedule);
+    get_str(root, "io", m->io, sizeof m->io);
+    H5Gclose(root);
+}
+
+/* ---- create ---- */
+
+/* Plain checks before HDF5 sees the path, so the user gets a reason, not a stack. */
+static int check_new_path(const char *path, int force, cb_err *err)
+{
+    if (access(path, F_OK) == 0 && !force)
+        return cb_fail(err, CB_EEXIST, "%s already exists; use --force to replace it", path);
+    char *copy = strdup(path);
+    if (!copy)
+        return cb_fail(err, CB_EIO, "out of memory");
+    const char *dir = dirname(copy);
+    int rc = 0;
+    if (access(dir, F_OK) != 0)
+        rc = cb_fail(err, CB_EUSAGE, "directory %s does not exist; create it first or choose another path", dir);
+    else if (access(dir, W_OK) != 0)
+        rc = cb_fail(err, CB_EUSAGE, "directory %s is not writable (%s); choose another path", dir, strerror(errno));
+    free(copy);
+    return rc;
+}
+
+static int h5_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb_err *err)
+{
+    quiet_hdf5();
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    /* One rank checks the path; every rank takes the same decision. */
+    cb_err local = {0};
+    if (rank == 0)
+        check_new_path(cfg->target, cfg->force, &local);
+    MPI_Bcast(&local, sizeof local, MPI_BYTE, 0, comm);
+    if (local.code) {
+        *err = local;
+        return -1;
+    }
+
+    const cb_layout *lay = &tab->layout;
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (cfg->page_size > 0) {
+        H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_PAGE, 1, 0);
+        H5Pset_file_space_page_size(fcpl, (hsize_t)cfg->page_size);
+    }
+    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    if (cfg->align > 0)
+        /* Align objects of 64 KiB and more (the chunks), not small metadata. */
+        H5Pset_alignment(fapl, 65536, (hsize_t)cfg->align);
+    hid_t file = H5Fcreate(cfg->target, H5F_ACC_TRUNC, fcpl, fapl);
+    H5Pclose(fcpl);
+    H5Pclose(fapl);
+    if (file < 0)
+        return h5_fail(err, "cannot create the HDF5 file");
+
+    int rc = 0;
+    hsize_t dims[2] = {(hsize_t)lay->shape[0], (hsize_t)lay->shape[1]};
+    hsize_t cdims[2] = {(hsize_t)lay->chunk[0], (hsize_t)lay->chunk[1]};
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 2, cdims);
+    /* Parallel HDF5 allocates every chunk at creation; without this it would
+     * also write fill values to all of them, i.e. the whole dataset once. */
+    H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
+    H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+    hid_t dset = H5Dcreate2(file, DSET_NAME, value_type(lay->elem_size), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    if (dset < 0)
+        rc = h5_fail(err, "cannot create dataset dset");
+    else
+        H5Dclose(dset);
+
+    if (rc == 0) {
+        /* Chunked like the seed's table, so h5py's iter_chunks() works on it. */
+        hsize_t n = (hsize_t)tab->ntasks, tchunk = n < 1000 ? n : 1000;
+        hid_t rt = row_type();
+        hid_t tspace = H5Screate_simple(1, &n, NULL);
+        hid_t tdcpl = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_chunk(tdcpl, 1, &tchunk);
+        hid_t table = H5Dcreate2(file, TABLE_NAME, rt, tspace, H5P_DEFAULT, tdcpl, H5P_DEFAULT);
+        H5Pclose(tdcpl);
+        if (table < 0) {
+            rc = h5_fail(err, "cannot create dataset task_list");
+        } else {
+            /* Rank 0 writes all rows, the others take part with nothing. */
+            unsigned char *rows = NULL;
+            hid_t mspace;
+            if (rank == 0) {
+                rows = malloc((size_t)n * CB_ROW_BYTES);
+                if (!rows) {
+                    rc = cb_fail(err, CB_EIO, "out of memory for %llu task rows", (unsigned long long)n);
+                    n = 0;
+                }
+                for (hsize_t i = 0; i < n; i++)
+                    cb_task_pack(&tab->tasks[i], rows + i * CB_ROW_BYTES);
+                mspace = H5Screate_simple(1, &n, NULL);
+                if (!rows)
+                    H5Sselect_none(tspace);
+            } else {
+                hsize_t one = 1;
+                mspace = H5Screate_simple(1, &one, NULL);
+                H5Sselect_none(mspace);
+                H5Sselect_none(tspace);
+            }
+            hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+            H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+            if (H5Dwrite(table, rt, mspace, tspace, dxpl, rows) < 0 && rc == 0)
+                rc = h5_fail(err, "cannot write task_list");
+            H5Pclose(dxpl);
+            H5Sclose(mspace);
+            free(rows);
+            H5Dclose(table);
+        }
+        H5Sclose(tspace);
+        H5Tclose(rt);
+    }
+    /* Attribute writes are collective: every rank passes the same values. */
+    if (rc == 0 && put_meta(file, lay, &tab->meta) < 0)
+        rc = h5_fail(err, "cannot write run metadata attributes");
+    if (H5Fclose(file) < 0 && rc == 0)
+        rc = h5_fail(err, "cannot close the new file");
+    return rc;
+}
+
+/* ---- read drivers ---- */
+
+static int is_read_cmd(const cb_config *cfg)
+{
+    return cfg->cmd == CB_CMD_READ;
+}
+
+/* The file access list of a rank that reads on its own: sec2 or ros3, under
+ * the request-log driver when log != NULL, with the page buffer when
+ * `tuning` (the bookkeeping opens run without the caches being measured). */
+static hid_t solo_fapl(const cb_config *cfg, cb_iolog *log, int tuning, int64_t page_size, cb_err *err)
+{
+    hid_t inner = H5Pcreate(H5P_FILE_ACCESS);
+    if (cfg->driver == CB_DRIVER_ROS3) {
+        H5FD_ros3_fapl_t fa;
+        memset(&fa, 0, sizeof fa);
+        fa.version = H5FD_CURR_ROS3_FAPL_T_VERSION;
+        /* authenticate = 0: plain (anonymous) HTTP range requests. */
+        fa.authenticate = cfg->s3_key_id != NULL;
+        snprintf(fa.aws_region, sizeof fa.aws_region, "%s", cfg->s3_region ? cfg->s3_region : "");
+        snprintf(fa.secret_id, sizeof fa.secret_id, "%s", cfg->s3_key_id ? cfg->s3_key_id : "");
+        snprintf(fa.secret_key, sizeof fa.secret_key, "%s", cfg->s3_secret ? cfg->s3_secret : "");
+        if (fa.authenticate && !fa.aws_region[0])
+            snprintf(fa.aws_region, sizeof fa.aws_region, "us-east-1");
+        herr_t rc = H5Pset_fapl_ros3(inner, &fa);
+        memset(&fa, 0, sizeof fa); /* no copy of the secret left behind */
+        if (rc < 0) {
+            H5Pclose(inner);
+            h5_fail(err, "cannot set up the ros3 driver");
+            return H5I_INVALID_HID;
+        }
+    } else {
+        H5Pset_fapl_sec2(inner);
+    }
+    hid_t fapl = inner;
+    /* The page buffer is ours (see vfd_log.h): HDF5's is off in parallel builds. */
+    size_t pb = tuning && cfg->page_buffer > 0 && page_size > 0 ? (size_t)cfg->page_buffer : 0;
+    if (log || pb) {
+        fapl = H5Pcreate(H5P_FILE_ACCESS);
+        int rc = cb_vfd_log_set(fapl, inner, log, pb, (size_t)page_size, err);
+        H5Pclose(inner);
+        if (rc < 0) {
+            H5Pclose(fapl);
+            return H5I_INVALID_HID;
+        }
+    }
+    return fapl;
+}
+
+/* The name HDF5 opens: the path, or the http(s) address of a URL. */
+static int open_name(const cb_config *cfg, char *name, size_t cap, cb_err *err)
+{
+    if (cb_is_url(cfg->target))
+        return cb_url_resolve(cfg->target, cfg->s3_region, name, cap, err);
+    snprintf(name, cap, "%s", cfg->target);
+    return 0;
+}
+
+/* One process, read-only, for bookkeeping: checks first, so a missing file, a
+ * dead URL or a non-HDF5 file reads as one plain line, not an HDF5 stack. */
+static hid_t open_lookup(const cb_config *cfg, cb_err *err)
+{
+    char name[4096];
+    if (open_name(cfg, name, sizeof name, err) < 0)
+        return H5I_INVALID_HID;
+    hid_t fapl = H5P_DEFAULT;
+    if (cb_is_url(cfg->target)) {
+        if (cb_url_probe(name, err) < 0)
+            return H5I_INVALID_HID;
+        cb_config c = *cfg;
+        c.driver = CB_DRIVER_ROS3;
+        if ((fapl = solo_fapl(&c, NULL, 0, 0, err)) < 0)
+            return H5I_INVALID_HID;
+    } else {
+        if (access(cfg->target, F_OK) != 0) {
+            cb_fail(err, CB_EUSAGE, "%s does not exist; create it first with: chunkbench create %s NROWS NCOLS",
+                    cfg->target, cfg->target);
+            return H5I_INVALID_HID;
+        }
+        if (H5Fis_hdf5(cfg->target) <= 0) {
+            cb_fail(err, CB_EUSAGE, "%s is not an HDF5 file", cfg->target);
+            return H5I_INVALID_HID;
+        }
+    }
+    hid_t file = H5Fopen(name, H5F_ACC_RDONLY, fapl);
+    if (fapl != H5P_DEFAULT)
+        H5Pclose(fapl);
+    if (file < 0)
+        h5_fail(err, "cannot open the file");
+    return file;
+}
+
+/* Page size of a paged file (the cloud-optimised layout), else 0. */
+static int64_t file_page_size(hid_t file)
+{
+    hid_t fcpl = H5Fget_create_plist(file);
+    H5F_fspace_strategy_t strategy = H5F_FSPACE_STRATEGY_FSM_AGGR;
+    hbool_t persist = 0;
+    hsize_t threshold = 0, page = 0;
+    H5Pget_file_space_strategy(fcpl, &strategy, &persist, &threshold);
+    H5Pget_file_space_page_size(fcpl, &page);
+    H5Pclose(fcpl);
+    return strategy == H5F_FSPACE_STRATEGY_PAGE ? (int64_t)page : 0;
+}
+
+/* The file's size as its driver sees it (for a URL, what the server says). */
+static int64_t file_bytes(hid_t file)
+{
+    hsize_t n = 0;
+    return H5Fget_filesize(file, &n) < 0 ? 0 : (int64_t)n;
+}
+
+/* Rows per task when a dataset has no chunks to follow: about 1 MiB. */
+static int64_t block_rows(int64_t row_bytes)
+{
+    int64_t r = ((int64_t)1 << 20) / (row_bytes > 0 ? row_bytes : 1);
+    return r > 0 ? r : 1;
+}
+
+/* Shape, chunk and element size of an open dataset as a 2-D layout (1-D: N x
+ * 1); a contiguous dataset gets row blocks of about 1 MiB as its "chunk". */
+static int dataset_layout(hid_t dset, const char *name, cb_layout *lay, int *ndims_out, cb_err *err)
+{
+    hid_t space = H5Dget_space(dset), ft = H5Dget_type(dset), dcpl = H5Dget_create_plist(dset);
+    int ndims = H5Sget_simple_extent_ndims(space);
+    hsize_t dims[2] = {1, 1}, cdims[2] = {0, 0};
+    int chunked = H5Pget_layout(dcpl) == H5D_CHUNKED;
+    int vlen = H5Tdetect_class(ft, H5T_VLEN) > 0 || (H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0);
+    size_t esize = H5Tget_size(ft);
+    if (ndims == 1 || ndims == 2) {
+        H5Sget_simple_extent_dims(space, dims, NULL);
+        if (chunked)
+            H5Pget_chunk(dcpl, ndims, cdims);
+    }
+    H5Sclose(space);
+    H5Tclose(ft);
+    H5Pclose(dcpl);
+    if (ndims != 1 && ndims != 2)
+        return cb_fail(err, CB_EUSAGE, "dataset %s has %d dimensions; read takes 1-D and 2-D datasets", name, ndims);
+    if (vlen)
+        return cb_fail(err, CB_EUSAGE, "dataset %s has a variable-length type; read takes fixed-size types", name);
+    if (ndims == 1) {
+        dims[1] = 1;
+        cdims[1] = 1;
+    }
+    if (!chunked)
+        cdims[0] = (hsize_t)block_rows((int64_t)(dims[1] * esize));
+    if (cdims[0] > dims[0])
+        cdims[0] = dims[0];
+    if (!chunked)
+        cdims[1] = dims[1];
+    for (int d = 0; d < 2; d++) {
+        lay->shape[d] = (int64_t)dims[d];
+        lay->chunk[d] = (int64_t)cdims[d];
+    }
+    lay->elem_size = (int)esize;
+    lay->iter = CB_ITER_BLOCK;
+    if (dims[0] == 0 || dims[1] == 0)
+        return cb_fail(err, CB_EUSAGE, "dataset %s is empty", name);
+    *ndims_out = ndims;
+    return 0;
+}
+
+static int h5_describe(const cb_config *cfg, const char *name, cb_table *out, cb_err *err)
+{
+    quiet_hdf5();
+    memset(out, 0, sizeof *out);
+    cb_meta_init(&out->meta);
+    hid_t file = open_lookup(cfg, err);
+    if (file < 0)
+        return -1;
+    int rc = 0, ndims = 0;
+    /* H5Lexists refuses paths whose parents are missing: check each step. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s", name);
+    int found = 1;
+    for (char *p = path + (path[0] == '/'); found && (p = strchr(p, '/')) != NULL; p++) {
+        *p = 0;
+        found = H5Lexists(file, path, H5P_DEFAULT) > 0;
+        *p = '/';
+    }
+    found = found && H5Lexists(file, name, H5P_DEFAULT) > 0;
+    H5O_info_t info;
+    if (!found || H5Oget_info_by_name2(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET) {
+        rc = cb_fail(err, CB_EUSAGE, "%s has no dataset '%s'; list its datasets with h5ls -r %s", cfg->target, name,
+                     cfg->target);
+    } else {
+        hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
+        if (dset < 0)
+            rc = h5_fail(err, "cannot open the dataset");
+        else {
+            rc = dataset_layout(dset, name, &out->layout, &ndims, err);
+            H5Dclose(dset);
+        }
+    }
+    if (rc == 0) {
+        get_meta(file, &out->layout, &out->meta);
+        out->layout.iter = CB_ITER_BLOCK; /* the file's iter_type describes dset, not this one */
+        out->meta.page_size = file_page_size(file);
+        out->meta.file_size = file_bytes(file);
+    }
+    H5Fclose(file);
+    return rc;
+}
+
+/* Where each chunk of an open chunked dataset is stored, in HDF5's own
+ * words: the file is open under the request-log driver in dry mode, and
+ * H5Dread_chunk on every allocated chunk makes HDF5 look the chunk up in its
+ * index and issue one raw read of exactly the stored bytes, which the
+ * driver notes and does not do. Index lookups are direct (about 1 us a
+ * chunk here), unlike H5Dget_chunk_info, which walks the index from its
+ * start on every call in 1.10 (no chunk iterator before 1.14): measured at
+ * 10 ns a step, n^2/2 steps, 3.4 s for 25,000 chunks. */
+/* Whether the last HDF5 error was a chunk lookup finding no chunk: 1.10's
+ * H5Dget_chunk_storage_size fails for a chunk never written (with this
+ * message) instead of giving 0. Any other failure stays one. */
+static int chunk_not_stored(void)
+{
+    char why[512] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk_cb, why);
+    if (strcmp(why, "chunk storage is not allocated"))
+        return 0;
+    H5Eclear2(H5E_DEFAULT);
+    return 1;
+}
+
+static int chunk_extents(hid_t dset, cb_err *err)
+{
+    hid_t space = H5Dget_space(dset), dcpl = H5Dget_create_plist(dset);
+    int nd = H5Sget_simple_extent_ndims(space);
+    hsize_t dims[H5S_MAX_RANK], cdims[H5S_MAX_RANK], at[H5S_MAX_RANK] = {0};
+    int ok = nd > 0 && H5Sget_simple_extent_dims(space, dims, NULL) >= 0 && H5Pget_chunk(dcpl, nd, cdims) == nd;
+    H5Sclose(space);
+    H5Pclose(dcpl);
+    if (!ok)
+        return h5_fail(err, "cannot read the dataset's chunk shape");
+    void *buf = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    for (int d = 0; d < nd; d++)
+        if (dims[d] == 0)
+            return 0;
+    for (;;) {
+        hsize_t stored = 0;
+        if (H5Dget_chunk_storage_size(dset, at, &stored) < 0 && !chunk_not_stored()) {
+            rc = h5_fail(err, "cannot look a chunk up in the dataset's index");
+            break;
+        }
+        if (stored > 0) { /* 0: never written, nothing stored */
+            if (stored > cap) {
+                /* Dry mode leaves it untouched, but HDF5 is owed room for the chunk. */
+                void *p = realloc(buf, (size_t)stored);
+                if (!p) {
+                    rc = cb_fail(err, CB_EIO, "out of memory");
+                    break;
+                }
+                buf = p;
+                cap = (size_t)stored;
+            }
+            uint32_t filters = 0;
+            if (H5Dread_chunk(dset, H5P_DEFAULT, at, &filters, buf) < 0) {
+                rc = h5_fail(err, "cannot locate a chunk of the dataset");
+                break;
+            }
+        }
+        /* The next chunk origin, last dimension fastest. */
+        int d = nd - 1;
+        while (d >= 0 && (at[d] += cdims[d]) >= dims[d])
+            at[d--] = 0;
+        if (d < 0)
+            break;
+    }
+    free(buf);
+    return rc;
+}
+
+/* The byte ranges that hold the values of the dataset read: its stored
+ * chunks, or its contiguous storage. A compact dataset has none: its values
+ * are read with its object header, as metadata. */
+static int h5_raw_extents(const cb_config *cfg, cb_extent **out, int64_t *n, cb_err *err)
+{
+    quiet_hdf5();
+    *out = NULL;
+    *n = 0;
+    cb_iolog probe = {0};
+    hid_t inner = H5Pcreate(H5P_FILE_ACCESS), fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_sec2(inner);
+    int rc = cb_vfd_log_set_dry(fapl, inner, &probe, err);
+    H5Pclose(inner);
+    hid_t file = rc < 0 ? H5I_INVALID_HID : H5Fopen(cfg->target, H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    if (rc == 0 && file < 0)
+        rc = h5_fail(err, "cannot open the file to find the dataset's storage");
+    const char *name = cfg->dataset ? cfg->dataset : DSET_NAME;
+    hid_t dset = rc < 0 ? H5I_INVALID_HID : H5Dopen2(file, name, H5P_DEFAULT);
+    if (rc == 0 && dset < 0)
+        rc = h5_fail(err, "cannot open the dataset to find its storage");
+    if (rc == 0) {
+        hid_t dcpl = H5Dget_create_plist(dset);
+        H5D_layout_t layout = H5Pget_layout(dcpl);
+        H5Pclose(dcpl);
+        if (layout == H5D_CONTIGUOUS) {
+            haddr_t addr = H5Dget_offset(dset);
+            hsize_t size = H5Dget_storage_size(dset);
+            if (addr != HADDR_UNDEF && size > 0)
+                cb_iolog_add(&probe, (int64_t)addr, (int64_t)size, 0, 0, CB_REQ_DRAW);
+        } else if (layout == H5D_CHUNKED) {
+            rc = chunk_extents(dset, err); /* into probe, through the driver */
+        }
+    }
+    if (dset >= 0) H5Dclose(dset);
+    if (file >= 0) H5Fclose(file);
+    if (rc == 0 && probe.lost)
+        rc = cb_fail(err, CB_EIO, "out of memory for the dataset's chunk ranges");
+    if (rc == 0 && probe.n && !(*out = malloc((size_t)probe.n * sizeof **out)))
+        rc = cb_fail(err, CB_EIO, "out of memory");
+    for (int64_t i = 0; rc == 0 && i < probe.n; i++)
+        if (probe.v[i].kind == CB_REQ_DRAW)
+            (*out)[(*n)++] = (cb_extent){probe.v[i].offset, probe.v[i].size};
+    cb_iolog_free(&probe);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* ---- open / data I/O ---- */
+
+static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err)
+{
+    quiet_hdf5();
+    cb_store *s = calloc(1, sizeof *s);
+    h5_store *h = calloc(1, sizeof *h);
+    if (!s || !h) {
+        free(s);
+        free(h);
+        return cb_fail(err, CB_EIO, "out of memory");
+    }
+    s->ops = &cb_backend_hdf5;
+    s->impl = h;
+    h->io = cfg->io;
+    h->fsync = writable && cfg->fsync;
+    h->file = h->dset = h->fspace = h->dxpl = h->mtype = H5I_INVALID_HID;
+    int rc = 0;
+    const char *dname = cfg->dataset ? cfg->dataset : DSET_NAME;
+    /* A read through sec2/ros3: every rank alone, under the request log. */
+    int solo = is_read_cmd(cfg) && cfg->driver != CB_DRIVER_MPIO;
+
+    hid_t fapl;
+    char name[4096];
+    if (open_name(cfg, name, sizeof name, err) < 0) {
+        rc = -1;
+        goto done;
+    }
+    if (is_read_cmd(cfg)) {
+        int rank;
+        MPI_Comm_rank(comm, &rank);
+        if (!(s->iolog = calloc(1, sizeof *s->iolog))) {
+            rc = cb_fail(err, CB_EIO, "out of memory");
+            goto done;
+        }
+        s->iolog->rank = rank;
+    }
+    if (solo) {
+        if ((fapl = solo_fapl(cfg, s->iolog, 1, cfg->page_size, err)) < 0) {
+            rc = -1;
+            goto done;
+        }
+    } else {
+        fapl = H5Pcreate(H5P_FILE_ACCESS);
+        H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+        /* No file driver can sit on MPI-IO: its reads are taken below HDF5,
+         * from the open on (as the logging driver does for sec2/ros3). */
+        if (s->iolog) {
+            cb_mpiio_log_begin(s->iolog);
+            h->mpiio_log = 1;
+        }
+    }
+    h->file = H5Fopen(name, writable && !solo ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    if (h->file < 0) {
+        rc = h5_fail(err, solo ? (cfg->driver == CB_DRIVER_ROS3 ? "cannot open the file with ros3"
+                                                                 : "cannot open the file with sec2")
+                               : "cannot open the file with MPI-IO");
+        goto done;
+    }
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (cfg->chunk_cache >= 0 || cfg->chunk_cache_slots >= 0)
+        /* The *_DEFAULT values mean "as the file access list says". */
+        H5Pset_chunk_cache(dapl, cfg->chunk_cache_slots >= 0 ? (size_t)cfg->chunk_cache_slots : H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
+                           cfg->chunk_cache >= 0 ? (size_t)cfg->chunk_cache : H5D_CHUNK_CACHE_NBYTES_DEFAULT,
+                           H5D_CHUNK_CACHE_W0_DEFAULT);
+    h->dset = H5Dopen2(h->file, dname, dapl);
+    H5Pclose(dapl);
+    if (h->dset < 0) {
+        char what[1100];
+        snprintf(what, sizeof what, "cannot open dataset %s", dname);
+        rc = h5_fail(err, what);
+        goto done;
+    }
+    h->fspace = H5Dget_space(h->dset);
+    if (dataset_layout(h->dset, dname, &s->layout, &h->ndims, err) < 0) {
+        rc = -1;
+        goto done;
+    }
+    hid_t dcpl = H5Dget_create_plist(h->dset);
+    int nfilters = H5Pget_nfilters(dcpl);
+    H5Pclose(dcpl);
+    if (cfg->dataset) {
+        h->mtype = H5Dget_type(h->dset); /* raw bytes as stored: nothing to convert */
+    } else {
+        h->mtype = H5Tcopy(mem_value_type(s->layout.elem_size));
+        cb_meta m;
+        cb_meta_init(&m);
+        get_meta(h->file, &s->layout, &m);
+    }
+    hsize_t cdims[2] = {(hsize_t)s->layout.chunk[0], (hsize_t)s->layout.chunk[1]};
+
+    h->dxpl = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(h->dxpl, cfg->io == CB_IO_COLLECTIVE ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT);
+    s->lockstep = cfg->io == CB_IO_COLLECTIVE;
+    if (cfg->io == CB_IO_DIRECT) {
+        /* H5Dwrite_chunk bypasses the filter pipeline; independent writes to a
+         * filtered dataset are refused by parallel HDF5 anyway. */
+        if (nfilters > 0) {
+            rc = cb_fail(err, CB_EUSAGE, "--io direct cannot write a dataset with filters in parallel HDF5; use --io collective");
+            goto done;
+        }
+        h->pad_bytes = (size_t)(cdims[0] * cdims[1]) * (size_t)s->layout.elem_size;
+    }
+done:
+    if (rc < 0) {
+        cb_err ignore = {0};
+        s->ops->close(s, NULL, &ignore);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+/* The task's selection in the file and its memory space; t == NULL takes part
+ * in a collective call with nothing. */
+static hid_t select_task(h5_store *h, const cb_task *t)
+{
+    if (!t) {
+        hsize_t one[2] = {1, 1};
+        hid_t m = H5Screate_simple(2, one, NULL);
+        H5Sselect_none(m);
+        H5Sselect_none(h->fspace);
+        return m;
+    }
+    hsize_t start[2] = {(hsize_t)t->x, (hsize_t)t->y};
+    hsize_t count[2] = {(hsize_t)t->nrow, (hsize_t)t->ncol};
+    H5Sselect_hyperslab(h->fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    /* A 1-D dataset is N x 1: its tasks have one column. */
+    return H5Screate_simple(h->ndims ? h->ndims : 2, count, NULL);
+}
+
+/* Copy nrow rows of rowb bytes between buffers of different row strides. */
+static void copy_rows(void *dst, size_t dst_stride, const void *src, size_t src_stride, int32_t nrow, size_t rowb)
+{
+    for (int32_t r = 0; r < nrow; r++)
+        memcpy((char *)dst + (size_t)r * dst_stride, (const char *)src + (size_t)r * src_stride, rowb);
+}
+
+/* Whole-chunk transfer: H5Dwrite_chunk/H5Dread_chunk move a full chunk's bytes,
+ * so an edge task is laid out with the chunk's row stride. */
+static int is_whole_chunk(const cb_store *s, const cb_task *t)
+{
+    return t->nrow == s->layout.chunk[0] && t->ncol == s->layout.chunk[1];
+}
+
+static int check_direct(const cb_store *s, const cb_task *t, cb_err *err)
+{
+    if (t->x % s->layout.chunk[0] || t->y % s->layout.chunk[1] ||
+        t->nrow > s->layout.chunk[0] || t->ncol > s->layout.chunk[1])
+        return cb_fail(err, CB_EUSAGE,
+                       "--io direct writes whole chunks, but task [%d:%d,%d:%d] is not one chunk; use block tasks (create ... block) or --io independent",
+                       t->x, t->x + t->nrow, t->y, t->y + t->ncol);
+    return 0;
+}
+
+static int h5_write_task(cb_store *s, const cb_task *t, const void *buf, cb_err *err)
+{
+    h5_store *h = s->impl;
+    hid_t mt = mem_value_type(s->layout.elem_size);
+    if (h->io == CB_IO_DIRECT) {
+        if (check_direct(s, t, err) < 0)
+            return -1;
+        hsize_t off[2] = {(hsize_t)t->x, (hsize_t)t->y};
+        const void *src = buf;
+        if (!is_whole_chunk(s, t)) {
+            if (!h->pad && !(h->pad = calloc(1, h->pad_bytes)))
+                return cb_fail(err, CB_EIO, "out of memory");
+            size_t es = (size_t)s->layout.elem_size, rowb = (size_t)t->ncol * es;
+            copy_rows(h->pad, (size_t)s->layout.chunk[1] * es, buf, rowb, t->nrow, rowb);
+            src = h->pad;
+        }
+        if (H5Dwrite_chunk(h->dset, h->dxpl, 0, off, h->pad_bytes, src) < 0)
+            return h5_fail(err, "H5Dwrite_chunk failed");
+        return 0;
+    }
+    hid_t mspace = select_task(h, t);
+    herr_t rc = H5Dwrite(h->dset, mt, mspace, h->fspace, h->dxpl, buf);
+    H5Sclose(mspace);
+    if (rc < 0)
+        return h5_fail(err, "H5Dwrite failed");
+    return 0;
+}
+
+static int h5_read_task(cb_store *s, const cb_task *t, void *buf, cb_err *err)
+{
+    h5_store *h = s->impl;
+    hid_t mt = h->mtype;
+    if (h->io == CB_IO_DIRECT) {
+        if (check_direct(s, t, err) < 0)
+            return -1;
+        hsize_t off[2] = {(hsize_t)t->x, (hsize_t)t->y};
+        uint32_t filters = 0;
+        int whole = is_whole_chunk(s, t);
+        if (!whole && !h->pad && !(h->pad = calloc(1, h->pad_bytes)))
+            return cb_fail(err, CB_EIO, "out of memory");
+        if (H5Dread_chunk(h->dset, h->dxpl, off, &filters, whole ? buf : h->pad) < 0)
+            return h5_fail(err, "H5Dread_chunk failed");
+        if (!whole) {
+            size_t es = (size_t)s->layout.elem_size, rowb = (size_t)t->ncol * es;
+            copy_rows(buf, rowb, h->pad, (size_t)s->layout.chunk[1] * es, t->nrow, rowb);
+        }
+        return 0;
+    }
+    hid_t mspace = select_task(h, t);
+    herr_t rc = H5Dread(h->dset, mt, mspace, h->fspace, h->dxpl, buf);
+    H5Sclose(mspace);
+    if (rc < 0)
+        return h5_fail(err, "H5Dread failed");
+    return 0;
+}
+
+static int h5_close(cb_store *s, cb_net_stats *net, cb_err *err)
+{
+    h5_store *h = s->impl;
+    int rc = 0;
+    if (h) {
+        if (h->mtype >= 0) H5Tclose(h->mtype);
+        if (h->dxpl >= 0) H5Pclose(h->dxpl);
+        if (h->fspace >= 0) H5Sclose(h->fspace);
+        if (h->dset >= 0) H5Dclose(h->dset);
+        /* H5Fflush ends in MPI_File_sync (fsync under ROMIO/OMPIO); H5Fclose
+         * alone does not sync, so without it the figures are page-cache ones. */
+        if (h->fsync && h->file >= 0 && H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+            rc = h5_fail(err, "cannot flush the file to storage (--fsync)");
+        if (h->file >= 0 && H5Fclose(h->file) < 0 && rc == 0)
+            rc = h5_fail(err, "cannot close the file");
+        /* After the close: its reads are part of the run, as with sec2. */
+        if (h->mpiio_log)
+            cb_mpiio_log_end();
+        free(h->pad);
+        free(h);
+    }
+    if (net)
+        *net = s->net;
+    else
+        free(s->net.latency);
+    if (s->iolog) {
+        cb_iolog_free(s->iolog);
+        free(s->iolog);
+    }
+    free(s);
+    return rc;
+}
+
+/* ---- bookkeeping, one process, sec2 driver ---- */
+
+static int h5_load_table(const cb_config *cfg, cb_table *out, cb_err *err)
+{
+    quiet_hdf5();
+    memset(out, 0, sizeof *out);
+    cb_meta_init(&out->meta);
+    hid_t file = open_lookup(cfg, err);
+    if (file < 0)
+        return -1;
+    out->meta.page_size = file_page_size(file);
+    out->meta.file_size = file_bytes(file);
+    int rc = 0;
+    hid_t dset = H5I_INVALID_HID, table = H5I_INVALID_HID, rt = H5I_INVALID_HID;
+    unsigned char *rows = NULL;
+    if (H5Lexists(file, DSET_NAME, H5P_DEFAULT) <= 0 ||
+        (H5Lexists(file, TABLE_NAME, H5P_DEFAULT) <= 0 && H5Lexists(file, SEED_TABLE_NAME, H5P_DEFAULT) <= 0)) {
+        if (is_read_cmd(cfg))
+            rc = cb_fail(err, CB_EUSAGE, "%s is not a chunkbench file (no dset and task_list): name the datasets to read, e.g. chunkbench read %s /group/data",
+                         cfg->target, cfg->target);
+        else
+            rc = cb_fail(err, CB_EUSAGE, "%s is not a chunkbench file (it needs datasets dset and task_list); create one with chunkbench create",
+                         cfg->target);
+        goto done;
+    }
+    dset = H5Dopen2(file, DSET_NAME, H5P_DEFAULT);
+    hid_t space = H5Dget_space(dset), ft = H5Dget_type(dset), dcpl = H5Dget_create_plist(dset);
+    hsize_t dims[2] = {0, 0}, cdims[2] = {0, 0};
+    int ndims = H5Sget_simple_extent_ndims(space);
+    int chunked = H5Pget_layout(dcpl) == H5D_CHUNKED;
+    H5T_class_t cls = H5Tget_class(ft);
+    size_t esize = H5Tget_size(ft);
+    if (ndims == 2) {
+        H5Sget_simple_extent_dims(space, dims, NULL);
+        if (chunked)
+            H5Pget_chunk(dcpl, 2, cdims);
+    }
+    H5Sclose(space);
+    H5Tclose(ft);
+    H5Pclose(dcpl);
+    if (ndims != 2 || !chunked || cls != H5T_FLOAT || (esize != 4 && esize != 8)) {
+        rc = cb_fail(err, CB_EUSAGE, "%s: dset must be a 2-D chunked float32/float64 dataset", cfg->target);
+        goto done;
+    }
+    for (int d = 0; d < 2; d++) {
+        out->layout.shape[d] = (int64_t)dims[d];
+        out->layout.chunk[d] = (int64_t)cdims[d];
+    }
+    out->layout.elem_size = (int)esize;
+    get_meta(file, &out->layout, &out->meta);
+
+    table = H5Dopen2(file, H5Lexists(file, TABLE_NAME, H5P_DEFAULT) > 0 ? TABLE_NAME : SEED_TABLE_NAME, H5P_DEFAULT);
+    hid_t tspace = H5Dget_space(table);
+    hsize_t n = 0;
+    if (H5Sget_simple_extent_ndims(tspace) == 1)
+        H5Sget_simple_extent_dims(tspace, &n, NULL);
+    H5Sclose(tspace);
+    rt = row_type();
+    rows = malloc(n ? (size_t)n * CB_ROW_BYTES : 1);
+    out->tasks = calloc(n ? n : 1, sizeof *out->tasks);
+    if (!rows || !out->tasks) {
+        rc = cb_fail(err, CB_EIO, "out of memory for %llu task rows", (unsigned long long)n);
+        goto done;
+    }
+    /* HDF5 converts field by field by name, so a table with another field
+     * order or padding (written by other tools) reads the same. */
+    if (n && H5Dread(table, rt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
+        rc = h5_fail(err, "cannot read task_list (does it have the fields start, done, status, x, y, nrow, ncol, pod?)");
+        goto done;
+    }
+    for (hsize_t i = 0; i < n; i++)
+        cb_task_unpack(rows + i * CB_ROW_BYTES, &out->tasks[i]);
+    out->ntasks = (int64_t)n;
+done:
+    free(rows);
+    if (rt >= 0) H5Tclose(rt);
+    if (table >= 0) H5Dclose(table);
+    if (dset >= 0) H5Dclose(dset);
+    H5Fclose(file);
+    if (rc < 0)
+        cb_table_free(out);
+    return rc;
+}
+
+static int h5_save_table(const cb_config *cfg, const cb_table *tab, const int64_t *rows_changed, int64_t nchanged,
+                         cb_err *err)
+{
+    /* Only this job writes a file's table, so the whole table is written back. */
+    (void)rows_changed;
+    (void)nchanged;
+    quiet_hdf5();
+    hid_t file = H5Fopen(cfg->target, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (file < 0)
+        return h5_fail(err, "cannot open the file to record the task table");
+    int rc = 0;
+    const char *name = H5Lexists(file, TABLE_NAME, H5P_DEFAULT) > 0 ? TABLE_NAME : SEED_TABLE_NAME;
+    hid_t table = H5Dopen2(file, name, H5P_DEFAULT);
+    hid_t rt = row_type();
+    unsigned char *rows = malloc(tab->ntasks ? (size_t)tab->ntasks * CB_ROW_BYTES : 1);
+    if (!rows) {
+        rc = cb_fail(err, CB_EIO, "out of memory");
+    } else {
+        for (int64_t i = 0; i < tab->ntasks; i++)
+            cb_task_pack(&tab->tasks[i], rows + i * CB_ROW_BYTES);
+        if (tab->ntasks && H5Dwrite(table, rt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
+            rc = h5_fail(err, "cannot write task_list");
+    }
+    free(rows);
+    H5Tclose(rt);
+    H5Dclose(table);
+    if (rc == 0 && put_meta(file, &tab->layout, &tab->meta) < 0)
+        rc = h5_fail(err, "cannot write run metadata attributes");
+    if (H5Fclose(file) < 0 && rc == 0)
+        rc = h5_fail(err, "cannot close the file");
+    return rc;
+}
+
+const cb_backend cb_backend_hdf5 = {
+    .name = "hdf5",
+    .create = h5_create,
+    .open = h5_open,
+    .write_task = h5_write_task,
+    .read_task = h5_read_task,
+    .claim = NULL,
+    .finish = NULL,
+    .close = h5_close,
+    .load_table = h5_load_table,
+    .save_table = h5_save_table,
+    .describe = h5_describe,
+    .raw_extents = h5_raw_extents,
+};

@@ -1,0 +1,55 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/agree.h"
+#include "backends/backend.h"
+#include "cli/commands.h"
+
+int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    const cb_backend *be = cb_backend_for(cfg->target);
+    cb_table tab = {0};
+    tab.layout = cfg->layout;
+    cb_meta_init(&tab.meta);
+    snprintf(tab.meta.version, sizeof tab.meta.version, "%s", CB_VERSION_STRING);
+    tab.meta.seed = (int64_t)cfg->seed;
+    tab.ntasks = cb_task_count(&tab.layout);
+    cb_err local = {0};
+    /* Only rank 0 writes the rows; the others need no copy of the table. */
+    if (rank == 0 && !(tab.tasks = calloc((size_t)tab.ntasks, sizeof *tab.tasks)))
+        cb_fail(&local, CB_EIO, "out of memory for %lld tasks", (long long)tab.ntasks);
+    if (cb_agree(comm, &local) < 0) {
+        *err = local;
+        return -1;
+    }
+    if (rank == 0)
+        cb_tasks_make(&tab.layout, tab.tasks);
+    int rc = be->create(cfg, &tab, comm, err);
+    cb_table_free(&tab);
+    if (rc < 0)
+        return -1;
+
+    /* HSDS may pick another chunk shape: tell the user what was made. */
+    cb_table made = {0};
+    if (rank == 0 && be->load_table(cfg, &made, &local) == 0 && !cfg->quiet) {
+        const cb_layout *l = &made.layout;
+        if (l->chunk[0] != cfg->layout.chunk[0] || l->chunk[1] != cfg->layout.chunk[1])
+            printf("note: the server changed the chunk shape from %lld x %lld to %lld x %lld; tasks follow it\n",
+                   (long long)cfg->layout.chunk[0], (long long)cfg->layout.chunk[1], (long long)l->chunk[0],
+                   (long long)l->chunk[1]);
+        printf("created %s: dset %lld x %lld %s, chunk %lld x %lld, task_list %lld %s tasks (%s)\n", cfg->target,
+               (long long)l->shape[0], (long long)l->shape[1], l->elem_size == 4 ? "float32" : "float64",
+               (long long)l->chunk[0], (long long)l->chunk[1], (long long)made.ntasks, cb_iter_name(l->iter),
+               be->name);
+        fflush(stdout);
+    }
+    cb_table_free(&made);
+    if (cb_agree(comm, &local) < 0) {
+        *err = local;
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,97 @@
+/* Everything the command line says, parsed and checked once, early. */
+#ifndef CHUNKBENCH_CONFIG_H
+#define CHUNKBENCH_CONFIG_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/tasks.h"
+
+#define CB_VERSION_STRING "0.1.0"
+
+/* --claim-batch: tasks one server-side claim takes (its query-update Limit).
+ * A claim costs the server about as much as writing a 4 MB chunk; four at a
+ * time brought claiming writers level with raw PUTs, two to 0.77-0.97 of
+ * them (bench/RESULTS.md). 1 is the seed's way. */
+#define CB_CLAIM_BATCH_DEFAULT 4
+#define CB_CLAIM_BATCH_MAX 16
+
+typedef enum {
+    CB_CMD_NONE = 0, CB_CMD_CREATE, CB_CMD_WRITE, CB_CMD_STATUS, CB_CMD_VERIFY, CB_CMD_RUN, CB_CMD_REPORT,
+    CB_CMD_COMPARE, CB_CMD_READ,
+} cb_cmd;
+
+typedef enum { CB_SCHED_BLOCK = 0, CB_SCHED_CYCLIC, CB_SCHED_DYNAMIC, CB_SCHED_SERVER } cb_sched_kind;
+typedef enum { CB_IO_INDEPENDENT = 0, CB_IO_COLLECTIVE, CB_IO_DIRECT } cb_io_mode;
+/* read: how each rank opens the file. mpio: one parallel open; sec2: every
+ * rank on its own, read-only (where 1.10's page buffer works); ros3: a URL. */
+typedef enum { CB_DRIVER_DEFAULT = 0, CB_DRIVER_MPIO, CB_DRIVER_SEC2, CB_DRIVER_ROS3 } cb_driver;
+typedef enum { CB_PRESET_NONE = 0, CB_PRESET_DEFAULT, CB_PRESET_TUNED } cb_preset;
+
+const char *cb_driver_name(cb_driver d);
+
+const char *cb_sched_name(cb_sched_kind k);
+const char *cb_io_name(cb_io_mode m);
+
+typedef struct cb_config {
+    cb_cmd cmd;
+    const char *target;
+
+    /* create */
+    cb_layout layout;
+    int chunk_given;     /* --chunk R,C */
+    double chunk_mb;     /* --chunk-mb M (0: unset) */
+    int64_t align;       /* --align BYTES (0: HDF5 default) */
+    int64_t page_size;   /* --page-size BYTES (0: not paged) */
+    int force;
+
+    /* write / verify */
+    uint64_t seed;
+    int seed_given;
+    cb_sched_kind sched;
+    cb_io_mode io;
+    int64_t max_tasks;   /* per writer; 0: no limit */
+    int iterations;
+    int rewrite;         /* write complete tasks too (implied by iterations > 1) */
+    int fsync;           /* flush written data to storage inside the timed close (IOR -e) */
+    double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
+    int claim_batch;     /* server schedule: tasks taken per claim request */
+
+    /* read */
+    cb_driver driver;
+    cb_preset preset;
+    int iter_given;          /* --iter: tasks by block/row/col instead of the file's own */
+    cb_iter iter;
+    int verify;              /* --verify */
+    int64_t chunk_cache;     /* --chunk-cache BYTES (rdcc_nbytes); -1: HDF5's default */
+    int64_t chunk_cache_slots; /* --chunk-cache-slots N; -1: HDF5's default */
+    int64_t page_buffer;     /* --page-buffer BYTES; -1: unset, 0: none */
+    const char *log_path;    /* --log FILE: the raw request log as CSV */
+    const char *s3_region, *s3_key_id, *s3_secret;
+    const char *dataset;     /* the dataset a read opens (NULL: dset); set by cmd_read */
+    char **datasets;         /* read TARGET DATASET...: the names given */
+    int ndatasets;
+
+    /* output */
+    int quiet, verbose;
+    const char *json_path, *csv_path;
+    const char *report_path; /* write/run --report FILE, report -o FILE */
+    int csv_flag;            /* compare --csv */
+
+    /* report / compare: the runs (targets or JSON files) */
+    char **inputs;
+    int ninputs;
+
+    /* HSDS */
+    const char *endpoint, *bucket;
+
+    int show_help, show_version; /* answered without doing anything else */
+} cb_config;
+
+/* Parse argv into cfg. On error, err names the problem and the fix. */
+int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err);
+
+/* The usage text of a subcommand (NULL: the overview). */
+const char *cb_usage(cb_cmd cmd);
+
+#endif

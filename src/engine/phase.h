@@ -1,0 +1,55 @@
+/* One timed I/O phase: every writer takes tasks from its schedule, generates
+ * (or verifies) the values and writes (or reads) them, stamping each task. */
+#ifndef CHUNKBENCH_PHASE_H
+#define CHUNKBENCH_PHASE_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "backends/backend.h"
+
+typedef struct cb_phase_opts {
+    int writing;          /* 1: generate + write; 0: read (+ verify) */
+    int verify;           /* reading: compare with the generator */
+    uint64_t seed;
+    cb_sched_kind sched;
+    int64_t max_tasks;    /* per writer, 0: no limit */
+    double lease_s;       /* server schedule */
+    const char *pod;      /* this writer's name */
+    double clock_offset;  /* subtracted from local timestamps */
+    int progress;         /* print a progress line on rank 0 */
+    double progress_interval; /* seconds between lines; 0: 0.25 on a terminal, 5 otherwise */
+} cb_phase_opts;
+
+/* One task done by this rank: index into the task table, corrected times. */
+typedef struct cb_rec {
+    int64_t index;
+    double start, done;
+} cb_rec;
+
+typedef struct cb_mismatch {
+    int64_t index, elements, bad_i, bad_j;
+} cb_mismatch;
+
+/* This rank's share of a phase. */
+typedef struct cb_phase_out {
+    cb_rec *recs;
+    int64_t nrecs, cap;
+    double open_start, close_end; /* corrected */
+    double gen_s, io_s;           /* generating / checking values; inside I/O calls */
+    int64_t bytes;
+    cb_mismatch *bad;
+    int64_t nbad, capbad;
+    cb_net_stats net;             /* copied from the store before it closes */
+    cb_iolog *iolog;              /* the store's request log (NULL: not logged), taken over */
+} cb_phase_out;
+
+/* Collective. tasks[k], k < ntasks, are the phase's tasks and index[k] their
+ * rows in the task table; both are ignored by the server schedule, which
+ * claims from the store. Returns -1 on every rank if any rank failed. */
+int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *tasks, const int64_t *index,
+                 int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err);
+
+void cb_phase_out_free(cb_phase_out *o);
+
+#endif

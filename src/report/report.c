@@ -1,0 +1,256 @@
+#include "report/report.h"
+
+#include "engine/phase.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *dtype_name(int elem_size) { return elem_size == 4 ? "float32" : "float64"; }
+
+void cb_report_text(FILE *f, const char *target, const char *backend, const cb_table *tab, const cb_summary *s,
+                    int verbose)
+{
+    /* First the seed's get_status.py output, line for line. */
+    fprintf(f, "filepath: %s\n", target);
+    if (verbose) {
+        fprintf(f, "start\tdone\tstatus\tx\ty\tnrow\tncol\tpod\t\n");
+        for (int64_t i = 0; i < tab->ntasks; i++) {
+            const cb_task *t = &tab->tasks[i];
+            fprintf(f, "%.17g\t%.17g\t%d\t%d\t%d\t%d\t%d\t%s\t\n", t->start, t->done, t->status, t->x, t->y,
+                    t->nrow, t->ncol, t->pod);
+        }
+    }
+    fprintf(f, "-----------\n");
+    if (s->nwriters > 0) {
+        fprintf(f, "pod counts (%d pods):\n", s->nwriters);
+        for (int i = 0; i < s->nwriters; i++)
+            fprintf(f, "    %s: %lld\n", s->writers[i].name, (long long)s->writers[i].tasks);
+        fprintf(f, "----------\n");
+    }
+    fprintf(f, "pending:     %lld\n", (long long)s->pending);
+    fprintf(f, "complete:    %lld\n", (long long)s->complete);
+    fprintf(f, "in progress: %lld\n", (long long)s->in_progress);
+    if (s->first_start > 0 && s->last_done > 0)
+        fprintf(f, "elapsed time: %.2f s\n", s->elapsed_s);
+
+    /* Then what the seed lacks. */
+    const cb_layout *l = &tab->layout;
+    fprintf(f, "----------\n");
+    fprintf(f, "target:       %s (%s)\n", target, backend);
+    fprintf(f, "dataset:      %lld x %lld %s, chunk %lld x %lld, %lld %s tasks\n", (long long)l->shape[0],
+            (long long)l->shape[1], dtype_name(l->elem_size), (long long)l->chunk[0], (long long)l->chunk[1],
+            (long long)tab->ntasks, cb_iter_name(l->iter));
+    fprintf(f, "bytes:        %.1f MB in complete tasks\n", (double)s->bytes / 1e6);
+    if (s->complete == 0)
+        return;
+    fprintf(f, "bandwidth:    %.1f MB/s %s phase (bytes / first start to last done)\n", s->phase_MBps,
+            tab->meta.phase[0] ? tab->meta.phase : "write");
+    if (s->ior_MBps > 0)
+        fprintf(f, "              %.1f MB/s IOR-style (last run: %.1f MB / first open to last close, %.3f s)\n",
+                s->ior_MBps, (double)s->run_bytes / 1e6, s->run_span_s);
+    const cb_quantiles *q = &s->latency;
+    fprintf(f, "latency (s):  min %.4f  p50 %.4f  p90 %.4f  p99 %.4f  max %.4f\n", q->min, q->p50, q->p90, q->p99,
+            q->max);
+    fprintf(f, "writers:      %-24s %8s %10s %9s %9s\n", "name", "tasks", "MB", "busy s", "mean s");
+    for (int i = 0; i < s->nwriters; i++) {
+        const cb_writer_stats *w = &s->writers[i];
+        fprintf(f, "              %-24s %8lld %10.1f %9.3f %9.4f\n", w->name, (long long)w->tasks,
+                (double)w->bytes / 1e6, w->busy_s, w->mean_s);
+    }
+    if (s->nslowest > 0) {
+        fprintf(f, "slowest:     ");
+        for (int k = 0; k < s->nslowest; k++) {
+            const cb_writer_stats *w = &s->writers[s->slowest[k]];
+            fprintf(f, " %s (mean %.4f s)%s", w->name, w->mean_s, k + 1 < s->nslowest ? "," : "");
+        }
+        fprintf(f, "\n");
+    }
+}
+
+cJSON *cb_quantiles_json(const cb_quantiles *q)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "n", (double)q->n);
+    cJSON_AddNumberToObject(o, "min", q->min);
+    cJSON_AddNumberToObject(o, "p50", q->p50);
+    cJSON_AddNumberToObject(o, "p90", q->p90);
+    cJSON_AddNumberToObject(o, "p99", q->p99);
+    cJSON_AddNumberToObject(o, "max", q->max);
+    cJSON_AddNumberToObject(o, "mean", q->mean);
+    return o;
+}
+
+cJSON *cb_net_json(const cb_net_summary *net)
+{
+    cJSON *h = cJSON_CreateObject();
+    cJSON_AddNumberToObject(h, "requests", (double)net->requests);
+    cJSON_AddNumberToObject(h, "retries", (double)net->retries);
+    cJSON_AddItemToObject(h, "latency_s", cb_quantiles_json(&net->latency));
+    return h;
+}
+
+cJSON *cb_mismatches_json(const cb_mismatch *bad, int64_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (int64_t k = 0; k < n; k++) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddNumberToObject(m, "task", (double)bad[k].index);
+        cJSON_AddNumberToObject(m, "elements", (double)bad[k].elements);
+        cJSON *first = cJSON_AddArrayToObject(m, "first");
+        cJSON_AddItemToArray(first, cJSON_CreateNumber((double)bad[k].bad_i));
+        cJSON_AddItemToArray(first, cJSON_CreateNumber((double)bad[k].bad_j));
+        cJSON_AddItemToArray(arr, m);
+    }
+    return arr;
+}
+
+void cb_mismatches_text(FILE *f, const cb_task *tasks, const cb_mismatch *bad, int64_t n)
+{
+    for (int64_t k = 0; k < n && k < 20; k++) {
+        const cb_task *t = &tasks[bad[k].index];
+        fprintf(f, "MISMATCH task %lld [%d:%d,%d:%d]: %lld elements differ, first at (%lld,%lld)\n",
+                (long long)bad[k].index, t->x, t->x + t->nrow, t->y, t->y + t->ncol, (long long)bad[k].elements,
+                (long long)bad[k].bad_i, (long long)bad[k].bad_j);
+    }
+    if (n > 20)
+        fprintf(f, "... and %lld more tasks with mismatches\n", (long long)(n - 20));
+}
+
+static cJSON *pair(int64_t a, int64_t b)
+{
+    cJSON *arr = cJSON_CreateArray();
+    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)a));
+    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)b));
+    return arr;
+}
+
+static int cmp_writer_name(const void *key, const void *w)
+{
+    return strcmp(key, ((const cb_writer_stats *)w)->name);
+}
+
+cJSON *cb_report_json(const char *target, const char *backend, const cb_table *tab, const cb_summary *s)
+{
+    const cb_layout *l = &tab->layout;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "chunkbench", CB_VERSION_STRING);
+    cJSON_AddStringToObject(o, "target", target);
+    cJSON_AddStringToObject(o, "backend", backend);
+    cJSON_AddStringToObject(o, "phase", tab->meta.phase[0] ? tab->meta.phase : "write");
+    cJSON_AddItemToObject(o, "shape", pair(l->shape[0], l->shape[1]));
+    cJSON_AddItemToObject(o, "chunk", pair(l->chunk[0], l->chunk[1]));
+    cJSON_AddStringToObject(o, "dtype", l->elem_size == 4 ? "f4" : "f8");
+    cJSON_AddStringToObject(o, "iter", cb_iter_name(l->iter));
+    cJSON_AddNumberToObject(o, "seed", (double)tab->meta.seed);
+    cJSON *t = cJSON_AddObjectToObject(o, "tasks");
+    cJSON_AddNumberToObject(t, "total", (double)s->ntasks);
+    cJSON_AddNumberToObject(t, "pending", (double)s->pending);
+    cJSON_AddNumberToObject(t, "complete", (double)s->complete);
+    cJSON_AddNumberToObject(t, "in_progress", (double)s->in_progress);
+    cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
+    cJSON_AddNumberToObject(o, "first_start", s->first_start);
+    cJSON_AddNumberToObject(o, "last_done", s->last_done);
+    cJSON_AddNumberToObject(o, "elapsed_s", s->elapsed_s);
+    cJSON *bw = cJSON_AddObjectToObject(o, "bandwidth_MBps");
+    /* A read run keeps the key (readers of write reports find their figure)
+     * and names it too. */
+    cJSON_AddNumberToObject(bw, "write_phase", s->phase_MBps);
+    if (tab->meta.phase[0])
+        cJSON_AddNumberToObject(bw, "read_phase", s->phase_MBps);
+    cJSON_AddNumberToObject(bw, "ior", s->ior_MBps);
+    cJSON *run = cJSON_AddObjectToObject(o, "last_run");
+    cJSON_AddNumberToObject(run, "open_start", tab->meta.open_start);
+    cJSON_AddNumberToObject(run, "close_end", tab->meta.close_end);
+    cJSON_AddNumberToObject(run, "bytes", (double)s->run_bytes);
+    cJSON_AddNumberToObject(run, "writers", tab->meta.writers);
+    cJSON_AddStringToObject(run, "schedule", tab->meta.schedule);
+    cJSON_AddStringToObject(run, "io", tab->meta.io);
+    cJSON_AddNumberToObject(run, "gen_s", tab->meta.gen_s);
+    cJSON_AddNumberToObject(run, "io_s", tab->meta.io_s);
+    cJSON_AddNumberToObject(run, "clock_skew_s", tab->meta.clock_skew_s);
+    cJSON_AddItemToObject(o, "latency_s", cb_quantiles_json(&s->latency));
+    cJSON *ws = cJSON_AddArrayToObject(o, "writers");
+    for (int i = 0; i < s->nwriters; i++) {
+        const cb_writer_stats *w = &s->writers[i];
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "name", w->name);
+        cJSON_AddNumberToObject(x, "tasks", (double)w->tasks);
+        cJSON_AddNumberToObject(x, "bytes", (double)w->bytes);
+        cJSON_AddNumberToObject(x, "busy_s", w->busy_s);
+        cJSON_AddNumberToObject(x, "mean_s", w->mean_s);
+        cJSON_AddNumberToObject(x, "first_start", w->first_start);
+        cJSON_AddNumberToObject(x, "last_done", w->last_done);
+        cJSON_AddItemToArray(ws, x);
+    }
+    /* Per task, column by column (compact, and enough to draw timelines). */
+    cJSON *cols = cJSON_AddObjectToObject(o, "task_list");
+    const char *names[] = {"start", "done", "status", "x", "y", "nrow", "ncol"};
+    cJSON *c[7];
+    for (int k = 0; k < 7; k++)
+        c[k] = cJSON_AddArrayToObject(cols, names[k]);
+    cJSON *pods = cJSON_AddArrayToObject(cols, "writer");
+    for (int64_t i = 0; i < tab->ntasks; i++) {
+        const cb_task *t = &tab->tasks[i];
+        double v[7] = {t->start, t->done, t->status, t->x, t->y, t->nrow, t->ncol};
+        for (int k = 0; k < 7; k++)
+            cJSON_AddItemToArray(c[k], cJSON_CreateNumber(v[k]));
+        /* The writer as an index into "writers" (-1: none), not its name again;
+         * cb_summarize sorts writers by name, so a binary search finds it. */
+        const cb_writer_stats *w = t->pod[0] ? bsearch(t->pod, s->writers, (size_t)s->nwriters,
+                                                       sizeof *s->writers, cmp_writer_name) : NULL;
+        cJSON_AddItemToArray(pods, cJSON_CreateNumber(w ? (double)(w - s->writers) : -1));
+    }
+    cJSON *sl = cJSON_AddArrayToObject(o, "slowest");
+    for (int k = 0; k < s->nslowest; k++)
+        cJSON_AddItemToArray(sl, cJSON_CreateString(s->writers[s->slowest[k]].name));
+    return o;
+}
+
+int cb_json_save(const char *path, const cJSON *doc, cb_err *err)
+{
+    char *text = cJSON_Print(doc);
+    if (!text)
+        return cb_fail(err, CB_EIO, "out of memory printing JSON");
+    int rc = 0;
+    if (!strcmp(path, "-")) {
+        fputs(text, stdout);
+        fputc('\n', stdout);
+        fflush(stdout);
+    } else {
+        FILE *f = fopen(path, "w");
+        if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0)
+            rc = cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
+        if (f && fclose(f) != 0 && rc == 0)
+            rc = cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
+    }
+    cJSON_free(text);
+    return rc;
+}
+
+int cb_report_csv(const char *path, const cb_table *tab, cb_err *err)
+{
+    FILE *f = !strcmp(path, "-") ? stdout : fopen(path, "w");
+    if (!f)
+        return cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
+    fprintf(f, "index,start,done,status,x,y,nrow,ncol,pod,latency_s,bytes\n");
+    for (int64_t i = 0; i < tab->ntasks; i++) {
+        const cb_task *t = &tab->tasks[i];
+        double lat = t->status == CB_COMPLETE ? t->done - t->start : 0;
+        fprintf(f, "%lld,%.6f,%.6f,%d,%d,%d,%d,%d,\"", (long long)i, t->start, t->done, t->status, t->x, t->y,
+                t->nrow, t->ncol);
+        /* Other tools write any name into pod: quote it as RFC 4180 says. */
+        for (const char *c = t->pod; *c; c++) {
+            if (*c == '"')
+                fputc('"', f);
+            fputc(*c, f);
+        }
+        fprintf(f, "\",%.6f,%lld\n", lat, (long long)cb_task_bytes(t, tab->layout.elem_size));
+    }
+    int bad = ferror(f);
+    if (f != stdout)
+        bad |= fclose(f) != 0;
+    else
+        fflush(f);
+    return bad ? cb_fail(err, CB_EIO, "cannot write %s", path) : 0;
+}
