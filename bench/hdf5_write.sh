@@ -23,6 +23,9 @@
 #   QUIET_IDLE=80 QUIET_WAIT=10   before each measurement wait up to QUIET_WAIT s for the
 #                      CPUs to be QUIET_IDLE % idle (the VM is shared); logged in load.txt
 #   CHUNKBENCH=/work/main/build/chunkbench   binary (copied into OUT first)
+#   BASELINE=          another chunkbench binary (an older build): every chunkbench
+#                      measurement is also made with it, interleaved in the same rounds,
+#                      and the summary gives new/baseline ratios (before/after figures)
 #   TMO=120            seconds before one measurement is abandoned (logged in failures.txt)
 #   OUT=bench/out/<date>   results: raw/*.json, summary.txt, summary.json, env.txt,
 #                      load.txt (idle % and load average before each measurement), failures.txt
@@ -82,6 +85,13 @@ mkdir -p "$OUT/raw"
 # the way of anybody's `pkill chunkbench` on this shared machine).
 cp "$CHUNKBENCH" "$OUT/cbw"
 CB=$OUT/cbw
+BASELINE=${BASELINE:-}
+CBBASE=
+if [[ -n $BASELINE ]]; then
+    [[ -x $BASELINE ]] || die "no program at BASELINE=$BASELINE"
+    cp "$BASELINE" "$OUT/cbw-base"
+    CBBASE=$OUT/cbw-base
+fi
 
 # ---- what was measured where ----
 {
@@ -92,6 +102,7 @@ CB=$OUT/cbw
     for d in $DIRS; do mkdir -p "$d"; echo "dir: $d  $(df -hT "$d" | awk 'NR==2{print $2", "$1", "$3" size, "$5" free"}')"; done
     echo "binary: $CHUNKBENCH  built $(date -r "$CHUNKBENCH" -Is)  sha256 $(sha256sum "$CB" | cut -c1-12)"
     echo "chunkbench: $($CB --version 2>&1 | head -1)  git: $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null)$(git -C "$here/.." diff --quiet -- src 2>/dev/null || echo ' (src modified)')"
+    [[ -z $CBBASE ]] || echo "baseline: $BASELINE  sha256 $(sha256sum "$CBBASE" | cut -c1-12) ($("$CBBASE" --version 2>&1 | head -1))"
     echo "fio: $(fio --version)  mpirun: $(mpirun --version 2>&1 | head -1)"
     echo "h5py: $($PY -c 'import h5py;print(h5py.version.version, "hdf5", h5py.version.hdf5_version)' 2>/dev/null)"
     echo "config: RANKS=$RANKS NROWS=$NROWS NCOLS=$NCOLS CHUNK=$CHUNK ($chunk_bytes B) total=$total B ROUNDS=$ROUNDS ITER=$ITER"
@@ -128,12 +139,12 @@ QUIET_WAIT=${QUIET_WAIT:-10}
 # shellcheck source=bench/quiet.sh
 source "$here/quiet.sh"
 
-cb_run() { # dir mpiio io sched align out
-    local d=$1 layer=$2 io=$3 sched=$4 align=$5 out=$6 a=()
+cb_run() { # dir mpiio io sched align out [program]
+    local d=$1 layer=$2 io=$3 sched=$4 align=$5 out=$6 prog=${7:-$CB} a=()
     [[ $align != none ]] && a=(--align "$align")
-    "$CB" create "$d/cb.h5" "$NROWS" "$NCOLS" block --chunk "$CHUNK" "${a[@]}" --force -q || return
+    "$prog" create "$d/cb.h5" "$NROWS" "$NCOLS" block --chunk "$CHUNK" "${a[@]}" --force -q || return
     [[ $FSYNC == 1 ]] && a=(--fsync) || a=()
-    timeout -k 5 "$TMO" mpirun -n "$RANKS" --mca io "$layer" "$CB" write "$d/cb.h5" --schedule "$sched" --io "$io" \
+    timeout -k 5 "$TMO" mpirun -n "$RANKS" --mca io "$layer" "$prog" write "$d/cb.h5" --schedule "$sched" --io "$io" \
         --iterations "$ITER" --json "$out" -q "${a[@]}"
 }
 
@@ -147,6 +158,7 @@ things=("fio")
 [[ $FIO1 == 1 ]] && things+=("fio1")
 for layer in $MPIIO; do for io in $IOS; do for s in $SCHEDS; do for al in $ALIGNS; do
     things+=("cb:$layer:$io:$s:$al")
+    [[ -n $CBBASE ]] && things+=("cb:$layer:$io:$s:$al:base")
 done; done; done; done
 [[ $H5PY == 1 ]] && things+=("h5py")
 
@@ -170,6 +182,7 @@ for d in $DIRS; do
             fio)  fio_run "$d" "$RANKS" "$f" || rc=$? ;;
             fio1) fio_run "$d" 1 "$f" || rc=$? ;;
             h5py) h5py_run "$d" "$f" || rc=$? ;;
+            cb:*:base) IFS=: read -r _ layer io s al _ <<<"$th"; cb_run "$d" "$layer" "$io" "$s" "$al" "$f" "$CBBASE" || rc=$? ;;
             cb:*) IFS=: read -r _ layer io s al <<<"$th"; cb_run "$d" "$layer" "$io" "$s" "$al" "$f" || rc=$? ;;
             esac
             if (( rc != 0 )); then   # killed, timed out, failed: leave it out, say so

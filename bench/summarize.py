@@ -120,6 +120,17 @@ def main():
                 if ratios and th != "fio" else "%7s %11s" % ("1", "")
             lines.append("%-38s %8.0f %12s %s %s" % (label, row["MBps_median"], spread(mb), rat, extra))
             summary[dname][th] = row
+        # BASELINE runs: the same measurement with the older build, same rounds.
+        for th in order:
+            if not th.endswith(".base") or th[:-5] not in things:
+                continue
+            new, base = things[th[:-5]], things[th]
+            rr = [new[r]["MBps"] / base[r]["MBps"] for r in new if r in base and base[r]["MBps"] > 0]
+            if rr:
+                lines.append("%-38s new/baseline %.3f (rounds %.2f..%.2f)" % (
+                    th[:-5].replace("cb.", "chunkbench ").replace(".none", "").replace(".", " "),
+                    statistics.median(rr), min(rr), max(rr)))
+                summary[dname][th[:-5]]["ratio_to_baseline"] = statistics.median(rr)
     lines.append("")
     lines.append("MB/s: median over rounds of each measurement's median overwrite pass (chunkbench: ior_MBps, open..close);")
     lines.append("÷fio: ratio to fio in the same round, median and min..max over rounds;")
