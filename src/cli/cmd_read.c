@@ -177,13 +177,13 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
 /* MPI-IO requests do not say what HDF5 read them for (mpiio_log.h): those
  * inside the dataset's stored chunks, or its contiguous storage, by HDF5's
  * own index, are raw data; the rest metadata. Rank 0, after the phase. */
-static int classify(const cb_config *cfg, const cb_backend *be, cb_ioreq *reqs, int64_t n, cb_err *err)
+static int classify(const cb_store_opts *so, const cb_backend *be, cb_ioreq *reqs, int64_t n, cb_err *err)
 {
     if (!be->raw_extents)
         return 0;
     cb_extent *ext = NULL;
     int64_t next = 0;
-    if (be->raw_extents(cfg, &ext, &next, err) < 0)
+    if (be->raw_extents(so, &ext, &next, err) < 0)
         return cb_wrap(err, "classifying the MPI-IO requests");
     cb_iolog_classify(reqs, n, ext, &next);
     free(ext);
@@ -191,7 +191,8 @@ static int classify(const cb_config *cfg, const cb_backend *be, cb_ioreq *reqs, 
 }
 
 /* Rank 0 learns what to read; every rank gets it. */
-static int learn(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cb_table *src, cb_err *err)
+static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend *be, MPI_Comm comm, cb_table *src,
+                 cb_err *err)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
@@ -199,7 +200,7 @@ static int learn(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cb_t
     memset(src, 0, sizeof *src);
     if (rank == 0) {
         if (!cfg->dataset) {
-            if (be->load_table(cfg, src, &local) == 0 && cfg->verify) {
+            if (be->load_table(so, src, &local) == 0 && cfg->verify) {
                 int64_t pending = 0;
                 for (int64_t i = 0; i < src->ntasks; i++)
                     pending += src->tasks[i].status != CB_COMPLETE;
@@ -215,7 +216,7 @@ static int learn(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cb_t
         } else if (!be->describe) {
             cb_fail(&local, CB_EUSAGE, "the %s backend reads dset only; name no datasets", be->name);
         } else {
-            be->describe(cfg, cfg->dataset, src, &local);
+            be->describe(so, cfg->dataset, src, &local);
         }
     }
     if (cb_agree(comm, &local) < 0) {
@@ -235,12 +236,17 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
     int hsds = !strcmp(be->name, "hsds");
     cb_config cfg = *cfg0;
     cb_table src;
-    if (learn(&cfg, be, comm, &src, err) < 0)
+    cb_store_args sa;
+    cb_store_args_for(&cfg, NULL, &sa);
+    if (learn(&cfg, &sa.o, be, comm, &src, err) < 0)
         return -1;
     cb_err local = {0};
-    /* The open reads pages of the file's own size (the page buffer's unit). */
-    cfg.page_size = src.meta.page_size;
     resolve_tuning(&cfg, &src.meta, hsds, &local);
+    /* The open takes the caches as tuned, and reads pages of the file's own
+     * size (the page buffer's unit). */
+    sa.o.chunk_cache = cfg.chunk_cache;
+    sa.o.page_buffer = cfg.page_buffer;
+    sa.o.file_page_size = src.meta.page_size;
 
     /* The tasks: the file's own grid, or --iter's; named datasets by row blocks. */
     cb_layout tl = src.layout;
@@ -270,7 +276,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
                         .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(&cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
-    if (cb_phase_run(&cfg, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
+    if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
     /* The driver stamped requests with this rank's clock: put them on rank 0's. */
     for (int64_t i = 0; o.iolog && i < o.iolog->n; i++) {
@@ -297,7 +303,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
     cb_gather_net(&o, comm, &net);
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code && logged && !hsds && cfg.driver == CB_DRIVER_MPIO)
-        classify(&cfg, be, reqs, nreqs, &local);
+        classify(&sa.o, be, reqs, nreqs, &local);
     if (rank == 0 && !local.code) {
         if (emit(&cfg, be, &src, tasks, ntasks, &tl, &r, recs, nrecs, pods, owner, bad, nbad, &net, reqs, nreqs, lost,
                  logged, k, n, &local) == 0 &&

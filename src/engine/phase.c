@@ -88,7 +88,7 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
     return 0;
 }
 
-int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *tasks, const int64_t *index,
+int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *tasks, const int64_t *index,
                  int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -100,7 +100,9 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
 
     MPI_Barrier(comm);
     out->open_start = cb_now() - o->clock_offset;
-    be->open(cfg, o->writing, comm, &st, &local);
+    cb_store_opts open_opts = *so;
+    open_opts.writable = o->writing;
+    be->open(&open_opts, comm, &st, &local);
     if (cb_agree(comm, &local) < 0) {
         /* Ranks whose open worked must still close (collectively). */
         if (st) {

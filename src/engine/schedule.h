@@ -6,8 +6,8 @@
 #include <mpi.h>
 #include <stdint.h>
 
-#include "backends/backend.h"
-#include "cli/config.h"
+#include "core/error.h"
+#include "core/modes.h"
 
 typedef struct cb_sched cb_sched;
 

@@ -14,6 +14,7 @@
 #include "backends/backend.h"
 #include "core/clock.h"
 #include "core/datagen.h"
+#include "backends/hsds/hsds_opts.h"
 #include "backends/hsds/http.h"
 #include "core/iolog.h"
 
@@ -171,10 +172,23 @@ static int send_json(cb_http *h, const char *method, const char *path, const cha
     return rc;
 }
 
-static int connect_cfg(const cb_config *cfg, cb_net_stats *stats, cb_http **h, cb_err *err)
+static const cb_hsds_opts *own_opts(const cb_store_opts *o)
+{
+    static const cb_hsds_opts none = {NULL, NULL, CB_CLAIM_BATCH_DEFAULT};
+    return o->backend ? o->backend : &none;
+}
+
+/* Where the server is: the command line, else the environment and .hscfg. */
+static int server_cfg(const cb_store_opts *o, cb_hs_cfg *hc, cb_err *err)
+{
+    const cb_hsds_opts *own = own_opts(o);
+    return cb_hs_config(o->target, own->endpoint, own->bucket, hc, err);
+}
+
+static int connect_opts(const cb_store_opts *o, cb_net_stats *stats, cb_http **h, cb_err *err)
 {
     cb_hs_cfg hc;
-    int rc = cb_hs_config(cfg->target, cfg->endpoint, cfg->bucket, &hc, err);
+    int rc = server_cfg(o, &hc, err);
     if (rc == 0)
         rc = cb_http_open(&hc, stats, h, err);
     memset(&hc, 0, sizeof hc);
@@ -677,10 +691,10 @@ static int make_domain(cb_http *h, int replaced, char root[ID_LEN], cb_err *err)
     }
 }
 
-static int create0(const cb_config *cfg, const cb_table *tab, cb_err *err)
+static int create0(const cb_store_opts *opt, const cb_table *tab, cb_err *err)
 {
     cb_http *h = NULL;
-    if (connect_cfg(cfg, NULL, &h, err))
+    if (connect_opts(opt, NULL, &h, err))
         return -1;
     const char *dom = domain_of(h);
     char doing[DOING], root[ID_LEN], dset[ID_LEN], table[ID_LEN], path[ID_LEN + 32];
@@ -701,7 +715,7 @@ static int create0(const cb_config *cfg, const cb_table *tab, cb_err *err)
         cb_fail(err, CB_EEXIST, "%s is a folder on HSDS at %s; name a domain inside it", dom, cb_http_where(h));
         goto out;
     }
-    if (exists && !cfg->force) {
+    if (exists && !opt->force) {
         cb_fail(err, CB_EEXIST, "domain %s exists; use --force to replace it", dom);
         goto out;
     }
@@ -819,14 +833,30 @@ out:
     return rc;
 }
 
+/* HSDS stores values itself: the HDF5 file options mean nothing here. */
+static int h_check(const cb_store_opts *o, cb_err *err)
+{
+    if (o->driver || o->page_buffer >= 0 || o->chunk_cache >= 0)
+        return cb_fail(err, CB_EUSAGE, "--driver, --page-buffer and --chunk-cache apply to HDF5 files and URLs, not to HSDS domains");
+    if (o->align || o->page_size)
+        return cb_fail(err, CB_EUSAGE, "--align and --page-size apply to HDF5 files, not to HSDS domains");
+    if (o->io != CB_IO_INDEPENDENT)
+        return cb_fail(err, CB_EUSAGE, "--io %s applies to HDF5 files; HSDS writes each task with its own request",
+                       cb_io_name(o->io));
+    int batch = own_opts(o)->claim_batch;
+    if (batch < 1 || batch > CB_CLAIM_BATCH_MAX)
+        return cb_fail(err, CB_EUSAGE, "--claim-batch must be between 1 and %d, got %d", CB_CLAIM_BATCH_MAX, batch);
+    return 0;
+}
+
 /* Rank 0 talks to the server; every rank returns its verdict. */
-static int h_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb_err *err)
+static int h_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, cb_err *err)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
     cb_err e = {0};
     if (rank == 0)
-        create0(cfg, tab, &e);
+        create0(opt, tab, &e);
     MPI_Bcast(&e, (int)sizeof e, MPI_BYTE, 0, comm);
     if (e.code)
         return cb_fail(err, e.code, "%s", e.msg);
@@ -835,7 +865,7 @@ static int h_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb
 
 /* ---- the data phase ---------------------------------------------------- */
 
-static int h_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err)
+static int h_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_err *err)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
@@ -848,7 +878,7 @@ static int h_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **
     if (!st || !s)
         cb_fail(&e, CB_EIO, "out of memory");
     /* Rank 0 finds the ids once; a thousand ranks need not ask a thousand times. */
-    if (rank == 0 && !e.code && cb_hs_config(cfg->target, cfg->endpoint, cfg->bucket, &hc, &e) == 0 &&
+    if (rank == 0 && !e.code && server_cfg(opt, &hc, &e) == 0 &&
         cb_http_open(&hc, &st->net, &s->h, &e) == 0 && resolve(s->h, &s->in, &e) == 0 &&
         server_fp(s->h, s->in.fp, &e) == 0)
         memcpy(g_open_fp, s->in.fp, sizeof g_open_fp);
@@ -871,12 +901,13 @@ static int h_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **
     }
     snprintf(s->dset_value, sizeof s->dset_value, "/datasets/%s/value", s->in.dset);
     snprintf(s->table_value, sizeof s->table_value, "/datasets/%s/value", s->in.table);
-    s->claim_batch = cfg->claim_batch >= 1 && cfg->claim_batch <= CLAIM_MAX ? cfg->claim_batch : 1;
+    int batch = own_opts(opt)->claim_batch;
+    s->claim_batch = batch >= 1 && batch <= CLAIM_MAX ? batch : 1;
     st->ops = &cb_backend_hsds;
     st->layout = s->in.layout;
     st->lockstep = 0;
     st->impl = s;
-    if (!writable && (st->iolog = calloc(1, sizeof *st->iolog))) {
+    if (opt->log_requests && (st->iolog = calloc(1, sizeof *st->iolog))) {
         /* Reads log every request (bytes, times), as the file drivers' log does. */
         st->iolog->rank = rank;
         st->net.log = st->iolog;
@@ -1565,7 +1596,7 @@ static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
 
 /* ---- the table, by one process ----------------------------------------- */
 
-static int h_load_table(const cb_config *cfg, cb_table *out, cb_err *err)
+static int h_load_table(const cb_store_opts *opt, cb_table *out, cb_err *err)
 {
     memset(out, 0, sizeof *out);
     cb_meta_init(&out->meta);
@@ -1573,7 +1604,7 @@ static int h_load_table(const cb_config *cfg, cb_table *out, cb_err *err)
     hs_info in;
     unsigned char *buf = NULL;
     int rc = -1;
-    if (connect_cfg(cfg, NULL, &h, err) || resolve(h, &in, err))
+    if (connect_opts(opt, NULL, &h, err) || resolve(h, &in, err))
         goto out;
     out->layout = in.layout;
     if (load_meta(h, in.root, &out->layout, &out->meta, err))
@@ -1651,7 +1682,7 @@ static int64_t recheck(cb_http *h, const hs_info *in, const cb_meta *m, cb_task 
     return reset;
 }
 
-static int h_save_table(const cb_config *cfg, const cb_table *tab, const int64_t *rows, int64_t nrows, cb_err *err)
+static int h_save_table(const cb_store_opts *opt, const cb_table *tab, const int64_t *rows, int64_t nrows, cb_err *err)
 {
     cb_http *h = NULL;
     hs_info in;
@@ -1660,7 +1691,7 @@ static int h_save_table(const cb_config *cfg, const cb_table *tab, const int64_t
     cb_task *fixed = NULL;
     const cb_task *tasks = tab->tasks;
     int rc = -1;
-    if (connect_cfg(cfg, NULL, &h, err) || resolve(h, &in, err))
+    if (connect_opts(opt, NULL, &h, err) || resolve(h, &in, err))
         goto out;
     int64_t step = io_rows(in.tchunk), n = in.ntasks;
     if (tab->ntasks != n) {
@@ -1730,7 +1761,7 @@ static int h_save_table(const cb_config *cfg, const cb_table *tab, const int64_t
     }
     if (reset) {
         cb_fail(err, CB_EPENDING, "HSDS at %s restarted during the run and lost the data of %lld tasks: they are pending again; run chunkbench write %s again to finish them",
-                cb_http_where(h), (long long)reset, cfg->target);
+                cb_http_where(h), (long long)reset, opt->target);
         goto out;
     }
     rc = 0;
@@ -1744,6 +1775,7 @@ out:
 
 const cb_backend cb_backend_hsds = {
     .name = "hsds",
+    .check = h_check,
     .create = h_create,
     .open = h_open,
     .write_task = h_write_task,
