@@ -100,8 +100,22 @@ typedef struct cb_store_opts {
     const void *backend;
 } cb_store_opts;
 
+/* What a backend can do (fio's engine flags): commands and the engine test
+ * these, never a backend's name. An optional op is set exactly when its
+ * flag is (tests/unit checks it). */
+enum {
+    CB_CAP_CLAIMS = 1 << 0,       /* claim/finish: the server hands out tasks (--schedule server) */
+    CB_CAP_DATASETS = 1 << 1,     /* describe: reads datasets other than dset */
+    CB_CAP_RAW_EXTENTS = 1 << 2,  /* raw_extents: where the values lie in the file */
+    CB_CAP_FILE_DRIVERS = 1 << 3, /* HDF5 file drivers, transfer modes, chunk cache, page buffer */
+    CB_CAP_NET_STATS = 1 << 4,    /* counts requests, retries and their latency (cb_net_stats) */
+};
+
 typedef struct cb_backend {
     const char *name; /* "hdf5" or "hsds" */
+    unsigned caps;    /* CB_CAP_* */
+    /* How data moves when the backend has no file drivers, for reports ("http"). */
+    const char *transport;
     /* Before any I/O: refuse options this backend cannot honour, in one line
      * naming the option and the fix (IOR's check_params). */
     int (*check)(const cb_store_opts *o, cb_err *err);
@@ -143,7 +157,13 @@ typedef struct cb_backend {
 extern const cb_backend cb_backend_hdf5;
 extern const cb_backend cb_backend_hsds;
 
-/* hdf5://... goes to HSDS, anything else is a file. */
+/* What a target names: hdf5://... an HSDS domain, http(s):// or s3:// a
+ * remote file (read through ros3), anything else a path. The one place
+ * that tells them apart. */
+typedef enum { CB_TARGET_PATH = 0, CB_TARGET_URL, CB_TARGET_HSDS } cb_target_kind;
+cb_target_kind cb_target_kind_of(const char *target);
+
+/* The backend of a target: HSDS for a domain, HDF5 for a path or URL. */
 const cb_backend *cb_backend_for(const char *target);
 
 #endif

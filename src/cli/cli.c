@@ -273,14 +273,12 @@ static int parse_chunk(const char *s, int64_t chunk[2], cb_err *err)
 
 /* The read options that only make sense together, checked before any I/O
  * (the backend checks its own: cb_store_check). */
-static int check_read(cb_config *cfg, int hsds, cb_err *err)
+static int check_read(cb_config *cfg, const cb_backend *be, cb_err *err)
 {
-    int url = !strncmp(cfg->target, "http://", 7) || !strncmp(cfg->target, "https://", 8) ||
-              !strncmp(cfg->target, "s3://", 5);
-    if (hsds)
-        return 0;
+    if (!(be->caps & CB_CAP_FILE_DRIVERS))
+        return 0; /* its check refuses --driver and the caches */
     if (cfg->driver == CB_DRIVER_DEFAULT)
-        cfg->driver = url ? CB_DRIVER_ROS3 : CB_DRIVER_MPIO;
+        cfg->driver = cb_target_kind_of(cfg->target) == CB_TARGET_URL ? CB_DRIVER_ROS3 : CB_DRIVER_MPIO;
     if (cfg->verify && cfg->ndatasets > 0)
         for (int i = 0; i < cfg->ndatasets; i++)
             if (strcmp(cfg->datasets[i], "dset") && strcmp(cfg->datasets[i], "/dset"))
@@ -526,16 +524,16 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
         if (cb_layout_check(&cfg->layout, err) < 0)
             return -1;
     }
-    int hsds = !strncmp(cfg->target, "hdf5://", 7);
+    const cb_backend *be = cb_backend_for(cfg->target);
     if (cfg->cmd == CB_CMD_READ) {
         cfg->datasets = pos + 1;
         cfg->ndatasets = npos - 1;
-        if (check_read(cfg, hsds, err) < 0)
+        if (check_read(cfg, be, err) < 0)
             return -1;
     }
     if (cb_store_check(cfg, err) < 0)
         return -1;
-    if (cfg->sched == CB_SCHED_SERVER && !hsds)
+    if (cfg->sched == CB_SCHED_SERVER && !(be->caps & CB_CAP_CLAIMS))
         return cb_fail(err, CB_EUSAGE, "--schedule server claims tasks from an HSDS task table: it needs an hdf5:// target; use dynamic for files");
     if (cfg->lease_s > 0 && cfg->sched != CB_SCHED_SERVER)
         return cb_fail(err, CB_EUSAGE, "--lease applies to --schedule server only");

@@ -67,7 +67,7 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             cJSON_AddNumberToObject(doc, "read_MBps", mbps);
             cJSON_AddNumberToObject(doc, "check_s", check_s);
             cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(bad, nbad));
-            if (!strcmp(be->name, "hsds"))
+            if (be->caps & CB_CAP_NET_STATS)
                 cJSON_AddItemToObject(doc, "http", cb_net_json(&net));
             cb_json_save(cfg->json_path, doc, &local);
             cJSON_Delete(doc);

@@ -189,7 +189,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             cJSON_AddItemToObject(extra, "passes", passes_json(passes, npasses, &bw));
             if (cfg->sched == CB_SCHED_SERVER)
                 cJSON_AddNumberToObject(extra, "given_back", (double)net.given_back);
-            if (!strcmp(be->name, "hsds"))
+            if (be->caps & CB_CAP_NET_STATS)
                 cJSON_AddItemToObject(extra, "http", cb_net_json(&net));
             int print = !cfg->quiet;
             cb_err rerr = {0};
@@ -204,7 +204,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                 if (npasses > 1)
                     printf("passes:       %d, IOR-style MB/s min %.1f  median %.1f  max %.1f\n", npasses, bw.min,
                            bw.p50, bw.max);
-                if (!strcmp(be->name, "hsds"))
+                if (be->caps & CB_CAP_NET_STATS)
                     printf("http:         %lld requests, %lld retries, latency p50 %.4f p99 %.4f max %.4f s\n",
                            (long long)net.requests, (long long)net.retries, net.latency.p50, net.latency.p99,
                            net.latency.max);

@@ -112,7 +112,7 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         *err = local;
         return -1;
     }
-    if (o->sched == CB_SCHED_SERVER && !st->ops->claim)
+    if (o->sched == CB_SCHED_SERVER && !(st->ops->caps & CB_CAP_CLAIMS))
         cb_fail(&local, CB_EUSAGE, "--schedule server needs an HSDS target (hdf5://...); use block, cyclic or dynamic");
     else if (o->sched != CB_SCHED_SERVER)
         cb_sched_start(o->sched, ntasks, o->max_tasks, comm, &sched, &local);

@@ -199,6 +199,11 @@ static int check_new_path(const char *path, int force, cb_err *err)
     return rc;
 }
 
+static int is_url(const char *target)
+{
+    return cb_target_kind_of(target) == CB_TARGET_URL;
+}
+
 static const cb_hdf5_opts *own_opts(const cb_store_opts *o)
 {
     static const cb_hdf5_opts none = {0};
@@ -214,7 +219,7 @@ static int solo_driver(cb_driver d)
 static int h5_check(const cb_store_opts *o, cb_err *err)
 {
     const cb_hdf5_opts *h = own_opts(o);
-    int url = cb_is_url(o->target);
+    int url = is_url(o->target);
     if (o->driver != CB_DRIVER_DEFAULT) {
         if (url && o->driver != CB_DRIVER_ROS3)
             return cb_fail(err, CB_EUSAGE, "%s is a URL: read it with --driver ros3", o->target);
@@ -386,7 +391,7 @@ static hid_t solo_fapl(const cb_store_opts *opt, cb_driver driver, cb_iolog *log
 /* The name HDF5 opens: the path, or the http(s) address of a URL. */
 static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_err *err)
 {
-    if (cb_is_url(opt->target))
+    if (is_url(opt->target))
         return cb_url_resolve(opt->target, own_opts(opt)->s3_region, name, cap, err);
     snprintf(name, cap, "%s", opt->target);
     return 0;
@@ -400,7 +405,7 @@ static hid_t open_lookup(const cb_store_opts *opt, cb_err *err)
     if (open_name(opt, name, sizeof name, err) < 0)
         return H5I_INVALID_HID;
     hid_t fapl = H5P_DEFAULT;
-    if (cb_is_url(opt->target)) {
+    if (is_url(opt->target)) {
         if (cb_url_probe(name, err) < 0)
             return H5I_INVALID_HID;
         if ((fapl = solo_fapl(opt, CB_DRIVER_ROS3, NULL, 0, err)) < 0)
@@ -1025,6 +1030,8 @@ static int h5_save_table(const cb_store_opts *opt, const cb_table *tab, const in
 
 const cb_backend cb_backend_hdf5 = {
     .name = "hdf5",
+    .caps = CB_CAP_DATASETS | CB_CAP_RAW_EXTENTS | CB_CAP_FILE_DRIVERS,
+    .transport = NULL,
     .check = h5_check,
     .create = h5_create,
     .open = h5_open,

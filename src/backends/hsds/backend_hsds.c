@@ -1775,6 +1775,8 @@ out:
 
 const cb_backend cb_backend_hsds = {
     .name = "hsds",
+    .caps = CB_CAP_CLAIMS | CB_CAP_NET_STATS,
+    .transport = "http",
     .check = h_check,
     .create = h_create,
     .open = h_open,
