@@ -1,6 +1,5 @@
 #include "backends/backend.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 cb_target_kind cb_target_kind_of(const char *t)
@@ -15,17 +14,4 @@ cb_target_kind cb_target_kind_of(const char *t)
 const cb_backend *cb_backend_for(const char *target)
 {
     return cb_target_kind_of(target) == CB_TARGET_HSDS ? &cb_backend_hsds : &cb_backend_hdf5;
-}
-
-void cb_meta_init(cb_meta *m)
-{
-    memset(m, 0, sizeof *m);
-    m->seed = -1;
-}
-
-void cb_table_free(cb_table *t)
-{
-    free(t->tasks);
-    t->tasks = NULL;
-    t->ntasks = 0;
 }

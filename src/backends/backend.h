@@ -10,35 +10,8 @@
 #include "core/error.h"
 #include "core/iolog.h"
 #include "core/modes.h"
+#include "core/table.h"
 #include "core/tasks.h"
-
-/* Run metadata kept with the dataset (attributes of the root group). */
-typedef struct cb_meta {
-    char version[32];      /* chunkbench version that created it; "" if another tool did */
-    int64_t seed;          /* seed of the values written; -1 when unknown */
-    /* The last write run: */
-    double open_start, close_end; /* first open started, last close ended (epoch s) */
-    double gen_s, io_s;    /* summed over writers: generating values, inside I/O calls */
-    double clock_skew_s;   /* largest clock offset to rank 0 that was corrected */
-    int32_t writers;
-    char schedule[16], io[16];
-    int64_t requests, retries; /* HTTP (HSDS); 0 for files */
-    /* Properties of the file, not of a run: */
-    int64_t page_size;     /* file-space page size of a paged file; 0 when not paged */
-    int64_t file_size;     /* bytes of the file when read (0: unknown, or not a file) */
-    char phase[8];         /* in reports: "read" for a read run; "" means write */
-} cb_meta;
-
-/* Layout + metadata + the whole task table, as stored. */
-typedef struct cb_table {
-    cb_layout layout;
-    cb_meta meta;
-    cb_task *tasks;
-    int64_t ntasks;
-} cb_table;
-
-void cb_table_free(cb_table *t);
-void cb_meta_init(cb_meta *m);
 
 /* Request statistics of one writer's connections (HSDS), kept by the backend,
  * and what its close found out about the tasks it finished. */

@@ -265,9 +265,38 @@ static void test_backends(void)
     }
 }
 
+static void test_meta_fields(void)
+{
+    /* The one field list reaches into cb_meta where the names say. */
+    cb_meta m;
+    cb_meta_init(&m);
+    int found = 0;
+    for (int i = 0; i < cb_meta_nfields; i++) {
+        const cb_meta_field *f = &cb_meta_fields[i];
+        if (!strcmp(f->name, "writers")) {
+            cb_meta_set_int(&m, f, 7);
+            CHECK(m.writers == 7 && cb_meta_int(&m, f) == 7 && f->size == 4);
+            found++;
+        } else if (!strcmp(f->name, "seed")) {
+            CHECK(cb_meta_int(&m, f) == -1);
+            cb_meta_set_int(&m, f, INT64_MAX);
+            CHECK(m.seed == INT64_MAX);
+            found++;
+        } else if (!strcmp(f->name, "io")) {
+            CHECK(cb_meta_ref(&m, f) == (void *)m.io && f->size == sizeof m.io && f->kind == CB_MF_STR);
+            found++;
+        } else if (!strcmp(f->name, "clock_skew_s")) {
+            CHECK(cb_meta_get(&m, f) == (const void *)&m.clock_skew_s && f->kind == CB_MF_REAL);
+            found++;
+        }
+    }
+    CHECK(found == 4 && cb_meta_nfields == 12 && cb_meta_nfields <= 32);
+}
+
 int main(void)
 {
     test_backends();
+    test_meta_fields();
     test_classify();
     test_busy();
     test_progress_line();

@@ -140,21 +140,29 @@ static void get_str(hid_t loc, const char *name, char *buf, size_t cap)
     H5Aclose(a);
 }
 
+/* The memory type of a numeric metadata field, as it lies in cb_meta. */
+static hid_t meta_type(const cb_meta_field *f)
+{
+    if (f->kind == CB_MF_REAL)
+        return H5T_NATIVE_DOUBLE;
+    return f->size == sizeof(int32_t) ? H5T_NATIVE_INT32 : H5T_NATIVE_INT64;
+}
+
+/* Every field of cb_meta_fields as an attribute, but request counts: files
+ * make none. */
 static int put_meta(hid_t file, const cb_layout *lay, const cb_meta *m)
 {
     hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
-    int rc = 0;
-    rc |= put_str(root, "version", m->version);
-    rc |= put_str(root, "iter_type", cb_iter_name(lay->iter));
-    rc |= put_attr(root, "seed", H5T_NATIVE_INT64, &m->seed);
-    rc |= put_attr(root, "open_start", H5T_NATIVE_DOUBLE, &m->open_start);
-    rc |= put_attr(root, "close_end", H5T_NATIVE_DOUBLE, &m->close_end);
-    rc |= put_attr(root, "gen_s", H5T_NATIVE_DOUBLE, &m->gen_s);
-    rc |= put_attr(root, "io_s", H5T_NATIVE_DOUBLE, &m->io_s);
-    rc |= put_attr(root, "clock_skew_s", H5T_NATIVE_DOUBLE, &m->clock_skew_s);
-    rc |= put_attr(root, "writers", H5T_NATIVE_INT32, &m->writers);
-    rc |= put_str(root, "schedule", m->schedule);
-    rc |= put_str(root, "io", m->io);
+    int rc = put_str(root, "iter_type", cb_iter_name(lay->iter));
+    for (int i = 0; i < cb_meta_nfields; i++) {
+        const cb_meta_field *f = &cb_meta_fields[i];
+        if (f->flags & CB_MF_NET)
+            continue;
+        if (f->kind == CB_MF_STR)
+            rc |= put_str(root, f->name, cb_meta_get(m, f));
+        else
+            rc |= put_attr(root, f->name, meta_type(f), cb_meta_get(m, f));
+    }
     H5Gclose(root);
     return rc;
 }
@@ -163,19 +171,18 @@ static void get_meta(hid_t file, cb_layout *lay, cb_meta *m)
 {
     hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
     char iter[16] = "block";
-    get_str(root, "version", m->version, sizeof m->version);
     get_str(root, "iter_type", iter, sizeof iter);
     if (cb_iter_parse(iter, &lay->iter) < 0)
         lay->iter = CB_ITER_BLOCK;
-    get_attr(root, "seed", H5T_NATIVE_INT64, &m->seed);
-    get_attr(root, "open_start", H5T_NATIVE_DOUBLE, &m->open_start);
-    get_attr(root, "close_end", H5T_NATIVE_DOUBLE, &m->close_end);
-    get_attr(root, "gen_s", H5T_NATIVE_DOUBLE, &m->gen_s);
-    get_attr(root, "io_s", H5T_NATIVE_DOUBLE, &m->io_s);
-    get_attr(root, "clock_skew_s", H5T_NATIVE_DOUBLE, &m->clock_skew_s);
-    get_attr(root, "writers", H5T_NATIVE_INT32, &m->writers);
-    get_str(root, "schedule", m->schedule, sizeof m->schedule);
-    get_str(root, "io", m->io, sizeof m->io);
+    for (int i = 0; i < cb_meta_nfields; i++) {
+        const cb_meta_field *f = &cb_meta_fields[i];
+        if (f->flags & CB_MF_NET)
+            continue;
+        if (f->kind == CB_MF_STR)
+            get_str(root, f->name, cb_meta_ref(m, f), f->size);
+        else
+            get_attr(root, f->name, meta_type(f), cb_meta_ref(m, f));
+    }
     H5Gclose(root);
 }
 

@@ -497,20 +497,26 @@ static void attr_str(cJSON *attrs, const char *name, const char *v)
     cJSON_AddItemToObject(attrs, name, a);
 }
 
+/* Every field of cb_meta_fields; integers all as 64-bit. */
 static void meta_attrs(cJSON *attrs, const cb_meta *m)
 {
-    attr_str(attrs, "version", m->version);
-    attr_i8(attrs, "seed", m->seed);
-    attr_f8(attrs, "open_start", m->open_start);
-    attr_f8(attrs, "close_end", m->close_end);
-    attr_f8(attrs, "gen_s", m->gen_s);
-    attr_f8(attrs, "io_s", m->io_s);
-    attr_f8(attrs, "clock_skew_s", m->clock_skew_s);
-    attr_i8(attrs, "writers", m->writers);
-    attr_str(attrs, "schedule", m->schedule);
-    attr_str(attrs, "io", m->io);
-    attr_i8(attrs, "requests", m->requests);
-    attr_i8(attrs, "retries", m->retries);
+    for (int i = 0; i < cb_meta_nfields; i++) {
+        const cb_meta_field *f = &cb_meta_fields[i];
+        if (f->kind == CB_MF_STR)
+            attr_str(attrs, f->name, cb_meta_get(m, f));
+        else if (f->kind == CB_MF_INT)
+            attr_i8(attrs, f->name, cb_meta_int(m, f));
+        else
+            attr_f8(attrs, f->name, *(const double *)cb_meta_get(m, f));
+    }
+}
+
+static const cb_meta_field *meta_field(const char *name)
+{
+    for (int i = 0; i < cb_meta_nfields; i++)
+        if (!strcmp(cb_meta_fields[i].name, name))
+            return &cb_meta_fields[i];
+    return NULL;
 }
 
 /* All attributes in one request (replacing old values). */
@@ -533,7 +539,7 @@ static void str_field(const cJSON *v, char *dst, size_t cap)
 
 static int load_meta(cb_http *h, const char *root, cb_layout *lay, cb_meta *m, cb_err *err)
 {
-    char path[ID_LEN + 48], doing[DOING];
+    char path[ID_LEN + 64], doing[DOING];
     snprintf(path, sizeof path, "/groups/%s/attributes", root);
     snprintf(doing, sizeof doing, "read the run metadata of %s", domain_of(h));
     cJSON *j = NULL;
@@ -542,47 +548,41 @@ static int load_meta(cb_http *h, const char *root, cb_layout *lay, cb_meta *m, c
     if (get_json(h, path, "IncludeData=1", &j, &st, NULL, doing, err))
         return -1;
     const cJSON *a;
-    int exact_seed = 0;
+    unsigned inexact = 0; /* bit i: integer field i came as a rounded double */
     cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(j, "attributes")) {
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(a, "name");
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "value");
         if (!cJSON_IsString(n))
             continue;
-        const char *k = n->valuestring;
-        double d = cJSON_IsNumber(v) ? v->valuedouble : 0;
-        if (!strcmp(k, "version")) str_field(v, m->version, sizeof m->version);
-        else if (!strcmp(k, "schedule")) str_field(v, m->schedule, sizeof m->schedule);
-        else if (!strcmp(k, "io")) str_field(v, m->io, sizeof m->io);
-        else if (!strcmp(k, "seed") && cJSON_IsNumber(v)) {
-            m->seed = (int64_t)d;
-            exact_seed = fabs(d) < 9007199254740992.0; /* 2^53: the double is exact */
-        }
-        else if (!strcmp(k, "open_start")) m->open_start = d;
-        else if (!strcmp(k, "close_end")) m->close_end = d;
-        else if (!strcmp(k, "gen_s")) m->gen_s = d;
-        else if (!strcmp(k, "io_s")) m->io_s = d;
-        else if (!strcmp(k, "clock_skew_s")) m->clock_skew_s = d;
-        else if (!strcmp(k, "writers")) m->writers = (int32_t)d;
-        else if (!strcmp(k, "requests")) m->requests = (int64_t)d;
-        else if (!strcmp(k, "retries")) m->retries = (int64_t)d;
-        else if (!strcmp(k, "iter_type") && cJSON_IsString(v)) {
+        const cb_meta_field *f = meta_field(n->valuestring);
+        if (!f) {
             cb_iter it;
-            if (cb_iter_parse(v->valuestring, &it) == 0)
+            if (!strcmp(n->valuestring, "iter_type") && cJSON_IsString(v) && cb_iter_parse(v->valuestring, &it) == 0)
                 lay->iter = it;
+        } else if (f->kind == CB_MF_STR) {
+            str_field(v, cb_meta_ref(m, f), f->size);
+        } else if (cJSON_IsNumber(v) && f->kind == CB_MF_REAL) {
+            *(double *)cb_meta_ref(m, f) = v->valuedouble;
+        } else if (cJSON_IsNumber(v)) {
+            cb_meta_set_int(m, f, (int64_t)v->valuedouble);
+            if (fabs(v->valuedouble) >= 9007199254740992.0) /* 2^53: the double may be rounded */
+                inexact |= 1u << (f - cb_meta_fields);
         }
     }
     cJSON_Delete(j);
-    if (m->seed != -1 && !exact_seed) {
-        /* JSON numbers pass through doubles: fetch a large seed as raw bytes. */
+    for (int i = 0; i < cb_meta_nfields; i++) {
+        if (!(inexact & 1u << i))
+            continue;
+        /* JSON numbers pass through doubles: fetch a large integer (a seed) as raw bytes. */
         unsigned char b[8];
-        snprintf(path, sizeof path, "/groups/%s/attributes/seed/value", root);
+        snprintf(path, sizeof path, "/groups/%s/attributes/%s/value", root, cb_meta_fields[i].name);
         cb_http_req r = {.method = "GET", .path = path, .out = b, .out_len = 8};
         if (call(h, &r, &st, NULL, doing, err))
             return -1;
         uint64_t u = 0;
-        for (int i = 0; i < 8; i++)
-            u |= (uint64_t)b[i] << (8 * i);
-        m->seed = (int64_t)u;
+        for (int k = 0; k < 8; k++)
+            u |= (uint64_t)b[k] << (8 * k);
+        cb_meta_set_int(m, &cb_meta_fields[i], (int64_t)u);
     }
     return 0;
 }
