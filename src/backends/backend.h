@@ -17,8 +17,15 @@
  * and what its close found out about the tasks it finished. */
 struct cb_iolog;
 
+/* Room for a server's identity: what tells one incarnation from the next. */
+#define CB_SERVER_ID_LEN 512
+
 typedef struct cb_net_stats {
     int64_t requests, retries;
+    /* The server as this store's open found it ("" when it has none): a
+     * later save_table is given it (cb_store_opts.server_id) to tell
+     * whether the server restarted meanwhile. */
+    char server_id[CB_SERVER_ID_LEN];
     /* Server schedule: tasks this writer finished whose rows it had to set
      * back to pending (the server restarted before their data was stored),
      * and that were still pending when it closed. */
@@ -69,6 +76,9 @@ typedef struct cb_store_opts {
     int64_t align;         /* align objects of 64 KiB and more to this (0: default) */
     int64_t page_size;     /* paged file-space strategy with this page (0: not paged) */
     const cb_layout *create_layout; /* the layout a create will make, when checking one */
+    /* save_table: the server's identity when the data phase opened it
+     * (cb_net_stats.server_id); NULL or "": unknown, nothing to compare. */
+    const char *server_id;
     /* The backend's own options (cb_hdf5_opts, cb_hsds_opts); NULL: its defaults. */
     const void *backend;
 } cb_store_opts;

@@ -167,6 +167,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             snprintf(tab.meta.version, sizeof tab.meta.version, "%s", CB_VERSION_STRING);
         int64_t nchanged = cfg->sched == CB_SCHED_SERVER ? 0 : nrecs;
         cb_err lerr = {0};
+        sa.o.server_id = out.net.server_id; /* the server as the last pass opened it */
         be->save_table(&sa.o, &tab, changed, nchanged, &gerr);
         /* Report the server's table as it is now: other writers add to it,
          * and a restart may have sent tasks back to pending (the run still
