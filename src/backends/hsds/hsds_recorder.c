@@ -215,7 +215,6 @@ static int64_t still_pending(hs_store *s)
     return left;
 }
 
-
 int hs_recorder_drain(cb_store *st, cb_err *err)
 {
     hs_store *s = st->impl;
