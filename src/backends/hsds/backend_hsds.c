@@ -309,7 +309,7 @@ static int h_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_er
     snprintf(s->dset_value, sizeof s->dset_value, "/datasets/%s/value", s->in.dset);
     snprintf(s->table_value, sizeof s->table_value, "/datasets/%s/value", s->in.table);
     int batch = own_opts(opt)->claim_batch;
-    s->claim_batch = batch >= 1 && batch <= CLAIM_MAX ? batch : 1;
+    s->claims.claim_batch = batch >= 1 && batch <= CLAIM_MAX ? batch : 1;
     st->ops = &cb_backend_hsds;
     st->layout = s->in.layout;
     st->lockstep = 0;
@@ -350,19 +350,12 @@ static int h_read_task(cb_store *st, const cb_task *t, void *buf, cb_err *err)
 static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
 {
     hs_store *s = st->impl;
-    if (s->geo)
+    if (s->claims.geo)
         hs_claims_release(st);
     int rc = hs_recorder_drain(st, err);
-    cb_http_close(s->ch);
-    cb_http_close(s->fh);
+    hs_claims_free(s);
+    hs_recorder_free(s);
     cb_http_close(s->h);
-    cJSON_free(s->ahead.body);
-    cJSON_Delete(s->ahead.json);
-    free(s->geo);
-    free(s->queue);
-    free(s->pend);
-    free(s->rows_body);
-    free(s->gb);
     if (net)
         *net = st->net;
     else

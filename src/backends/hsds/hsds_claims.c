@@ -31,18 +31,19 @@ static int answer_rows(hs_store *s, const cJSON *j, int64_t *idx, int max, int *
     return 0;
 }
 
-/* Claimed rows wait in s->queue, in claim order, until handed out. */
+/* Claimed rows wait in cq->queue, in claim order, until handed out. */
 static int queue_push(hs_store *s, int64_t index, double stamp)
 {
-    if (s->nqueue == s->capqueue) {
-        int cap = s->capqueue ? 2 * s->capqueue : 16;
-        hs_claimed *q = realloc(s->queue, (size_t)cap * sizeof *q);
+    hs_claims *cq = &s->claims;
+    if (cq->nqueue == cq->capqueue) {
+        int cap = cq->capqueue ? 2 * cq->capqueue : 16;
+        hs_claimed *q = realloc(cq->queue, (size_t)cap * sizeof *q);
         if (!q)
             return -1;
-        s->queue = q;
-        s->capqueue = cap;
+        cq->queue = q;
+        cq->capqueue = cap;
     }
-    s->queue[s->nqueue++] = (hs_claimed){index, stamp};
+    cq->queue[cq->nqueue++] = (hs_claimed){index, stamp};
     return 0;
 }
 
@@ -51,6 +52,7 @@ static int queue_push(hs_store *s, int64_t index, double stamp)
  * stamps we sent, still in progress) and queue them. */
 static int find_own(hs_store *s, const double *starts, int nstarts, cb_err *err)
 {
+    hs_claims *cq = &s->claims;
     int64_t step = hs_io_rows(s->in.tchunk), n = s->in.ntasks;
     unsigned char *buf = malloc((size_t)(step < n ? step : n) * CB_ROW_BYTES);
     if (!buf)
@@ -64,7 +66,7 @@ static int find_own(hs_store *s, const double *starts, int nstarts, cb_err *err)
         for (int64_t k = 0; k < m; k++) {
             cb_task t;
             cb_task_unpack(buf + k * CB_ROW_BYTES, &t);
-            if (t.status != CB_IN_PROGRESS || strncmp(t.pod, s->pod, CB_POD_LEN))
+            if (t.status != CB_IN_PROGRESS || strncmp(t.pod, cq->pod, CB_POD_LEN))
                 continue;
             for (int i = 0; i < nstarts; i++)
                 if (t.start == starts[i] && queue_push(s, a + k, t.start)) {
@@ -113,6 +115,7 @@ static int64_t claimable_rows(hs_store *s, double lease_s, cb_err *err)
 static int claims_setup(cb_store *st, const char *pod, cb_err *err)
 {
     hs_store *s = st->impl;
+    hs_claims *cq = &s->claims;
     int64_t n = s->in.ntasks;
     unsigned char *rows = malloc(n ? (size_t)n * CB_ROW_BYTES : 1);
     int32_t *geo = malloc((n ? (size_t)n : 1) * 4 * sizeof *geo);
@@ -137,16 +140,17 @@ static int claims_setup(cb_store *st, const char *pod, cb_err *err)
         g[3] = t.ncol;
     }
     free(rows);
-    if (rc == 0 && !s->ch && (cb_http_open(cb_http_cfg(s->h), &st->net, &s->ch, err) || cb_http_link(s->ch, s->h, err)))
+    cb_http **ch = &cq->ch;
+    if (rc == 0 && !*ch && (cb_http_open(cb_http_cfg(s->h), &st->net, ch, err) || cb_http_link(*ch, s->h, err)))
         rc = -1;
-    if (rc == 0 && !s->fh && (cb_http_open(cb_http_cfg(s->h), &st->net, &s->fh, err) || cb_http_link(s->fh, s->h, err)))
+    if (rc == 0 && hs_recorder_connect(st, err))
         rc = -1;
     if (rc) {
         free(geo);
         return -1;
     }
-    s->geo = geo;
-    snprintf(s->pod, sizeof s->pod, "%s", pod);
+    cq->geo = geo;
+    snprintf(cq->pod, sizeof cq->pod, "%s", pod);
 
     return 0;
 }
@@ -155,6 +159,7 @@ static int claims_setup(cb_store *st, const char *pod, cb_err *err)
  * status 0 (or in progress past the lease) -> in progress, start = now, pod. */
 static int claim_req(hs_store *s, int64_t c, double lease_s, int limit, hs_claimreq *q, cb_err *err)
 {
+    hs_claims *cq = &s->claims;
     int64_t a = c * s->in.tchunk, b = a + s->in.tchunk < s->in.ntasks ? a + s->in.tchunk : s->in.ntasks;
     q->stamp = cb_now();
     q->chunk = c;
@@ -178,7 +183,7 @@ static int claim_req(hs_store *s, int64_t c, double lease_s, int limit, hs_claim
     snprintf(stamp, sizeof stamp, "%.17g", q->stamp);
     cJSON_AddRawToObject(body, "start", stamp);
     cJSON_AddNumberToObject(body, "status", CB_IN_PROGRESS);
-    cJSON_AddStringToObject(body, "pod", s->pod);
+    cJSON_AddStringToObject(body, "pod", cq->pod);
     q->body = cJSON_PrintUnformatted(body);
     cJSON_Delete(body);
     return q->body ? 0 : cb_fail(err, CB_EIO, "out of memory");
@@ -187,6 +192,7 @@ static int claim_req(hs_store *s, int64_t c, double lease_s, int limit, hs_claim
 /* Queue the rows an answer names; cursor: their chunk. */
 static int queue_answer(hs_store *s, const hs_claimreq *q, const cJSON *j, cb_err *err)
 {
+    hs_claims *cq = &s->claims;
     int64_t idx[CLAIM_MAX];
     int n;
     if (answer_rows(s, j, idx, q->limit, &n, err))
@@ -195,7 +201,7 @@ static int queue_answer(hs_store *s, const hs_claimreq *q, const cJSON *j, cb_er
         if (queue_push(s, idx[k], q->stamp))
             return cb_fail(err, CB_EIO, "out of memory");
     if (n)
-        s->cursor = q->chunk;
+        cq->cursor = q->chunk;
     return 0;
 }
 
@@ -207,18 +213,19 @@ static int queue_answer(hs_store *s, const hs_claimreq *q, const cJSON *j, cb_er
 static int claim_now(cb_store *st, double lease_s, int limit, double *sent, int *nsent, cb_err *err)
 {
     hs_store *s = st->impl;
+    hs_claims *cq = &s->claims;
     const int maxsent = 64;
     int64_t nchunks = (s->in.ntasks + s->in.tchunk - 1) / s->in.tchunk;
     if (*nsent > 0) {
         cb_err fe = {0};
-        if (find_own(s, sent, *nsent, &fe) == 0 && s->nqueue > 0)
+        if (find_own(s, sent, *nsent, &fe) == 0 && cq->nqueue > 0)
             return 0;
     }
     cb_http_retry rt;
     cb_http_retry_start(&rt);
 again:
     for (int64_t tried = 0; tried < nchunks;) {
-        int64_t c = (s->cursor + tried) % nchunks;
+        int64_t c = (cq->cursor + tried) % nchunks;
         hs_claimreq q;
         if (claim_req(s, c, lease_s, limit, &q, err))
             return -1;
@@ -236,7 +243,7 @@ again:
             if (cb_http_retry_wait(s->h, &rt, &e))
                 return cb_fail(err, e.code, "claiming a task of %s: %s", hs_domain_of(s->h), e.msg);
             cb_err fe = {0};
-            if (find_own(s, sent, *nsent, &fe) == 0 && s->nqueue > 0)
+            if (find_own(s, sent, *nsent, &fe) == 0 && cq->nqueue > 0)
                 return 0;
             continue; /* not found, or the scan failed too: claim again */
         }
@@ -250,7 +257,7 @@ again:
         cJSON_Delete(j);
         if (bad)
             return -1;
-        if (s->nqueue > 0)
+        if (cq->nqueue > 0)
             return 0;
         tried++;
     }
@@ -273,16 +280,17 @@ again:
 static int ahead_start(cb_store *st, double lease_s, int limit, cb_err *err)
 {
     hs_store *s = st->impl;
-    if (claim_req(s, s->cursor, lease_s, limit, &s->ahead, err))
+    hs_claims *cq = &s->claims;
+    if (claim_req(s, cq->cursor, lease_s, limit, &cq->ahead, err))
         return -1;
-    cb_http_req r = {.method = "PUT", .path = s->table_value, .params = s->ahead.params, .body_kind = CB_BODY_JSON,
-                     .body = s->ahead.body, .json = &s->ahead.json, .no_retry = 1};
-    if (cb_http_start(s->ch, &r, err)) {
-        cJSON_free(s->ahead.body);
-        s->ahead.body = NULL;
+    cb_http_req r = {.method = "PUT", .path = s->table_value, .params = cq->ahead.params, .body_kind = CB_BODY_JSON,
+                     .body = cq->ahead.body, .json = &cq->ahead.json, .no_retry = 1};
+    if (cb_http_start(cq->ch, &r, err)) {
+        cJSON_free(cq->ahead.body);
+        cq->ahead.body = NULL;
         return -1;
     }
-    s->ahead_on = 1;
+    cq->ahead_on = 1;
     return 0;
 }
 
@@ -292,26 +300,27 @@ static int ahead_start(cb_store *st, double lease_s, int limit, cb_err *err)
 static int ahead_take(cb_store *st, double *sent, int *nsent, cb_err *err)
 {
     hs_store *s = st->impl;
+    hs_claims *cq = &s->claims;
     int result = CB_HTTP_FAIL, p;
     long code = 0;
     cb_err e = {0};
-    while ((p = cb_http_poll(s->ch, 1.0, &result, &code, &e)) == 0)
+    while ((p = cb_http_poll(cq->ch, 1.0, &result, &code, &e)) == 0)
         if (hs_pump(st, 0, err))
             return -1;
-    s->ahead_on = 0;
-    cJSON_free(s->ahead.body);
-    s->ahead.body = NULL;
-    cJSON *j = s->ahead.json;
-    s->ahead.json = NULL;
+    cq->ahead_on = 0;
+    cJSON_free(cq->ahead.body);
+    cq->ahead.body = NULL;
+    cJSON *j = cq->ahead.json;
+    cq->ahead.json = NULL;
     int rc = 0;
     if (p < 0)
         rc = cb_fail(err, e.code ? e.code : CB_EIO, "%s", e.msg);
     else if (result == CB_HTTP_OK)
-        rc = queue_answer(s, &s->ahead, j, err);
+        rc = queue_answer(s, &cq->ahead, j, err);
     else if (result == CB_HTTP_RETRYABLE)
-        sent[(*nsent)++] = s->ahead.stamp; /* the claim made next looks for it first */
+        sent[(*nsent)++] = cq->ahead.stamp; /* the claim made next looks for it first */
     else if (result == CB_HTTP_STATUS)
-        rc = hs_explain(s->ch, code, "claim a task (query-update on task_list)", &e, err);
+        rc = hs_explain(cq->ch, code, "claim a task (query-update on task_list)", &e, err);
     else
         rc = cb_fail(err, e.code ? e.code : CB_EIO, "%s", e.msg);
     cJSON_Delete(j);
@@ -325,25 +334,26 @@ static int ahead_take(cb_store *st, double *sent, int *nsent, cb_err *err)
 void hs_claims_release(cb_store *st)
 {
     hs_store *s = st->impl;
+    hs_claims *cq = &s->claims;
     double sent[1];
     int nsent = 0;
     cb_err e = {0};
-    if (s->ahead_on && ahead_take(st, sent, &nsent, &e) == 0 && nsent)
+    if (cq->ahead_on && ahead_take(st, sent, &nsent, &e) == 0 && nsent)
         find_own(s, sent, nsent, &e);
-    while (s->nqueue > 0) {
-        double stamp = s->queue[0].stamp;
-        int64_t lo = s->queue[0].index, hi = lo;
+    while (cq->nqueue > 0) {
+        double stamp = cq->queue[0].stamp;
+        int64_t lo = cq->queue[0].index, hi = lo;
         int n = 0, k = 0;
-        for (int i = 0; i < s->nqueue; i++) {
-            if (s->queue[i].stamp != stamp) {
-                s->queue[k++] = s->queue[i];
+        for (int i = 0; i < cq->nqueue; i++) {
+            if (cq->queue[i].stamp != stamp) {
+                cq->queue[k++] = cq->queue[i];
                 continue;
             }
-            lo = s->queue[i].index < lo ? s->queue[i].index : lo;
-            hi = s->queue[i].index > hi ? s->queue[i].index : hi;
+            lo = cq->queue[i].index < lo ? cq->queue[i].index : lo;
+            hi = cq->queue[i].index > hi ? cq->queue[i].index : hi;
             n++;
         }
-        s->nqueue = k;
+        cq->nqueue = k;
         char cond[96], params[300] = "query=";
         snprintf(cond, sizeof cond, "(status == -1) & (start == %.17g)", stamp);
         cb_http_escape(params, sizeof params, cond);
@@ -355,37 +365,49 @@ void hs_claims_release(cb_store *st)
         long code;
         cb_http_req r = {.method = "PUT", .path = s->table_value, .params = params, .body_kind = CB_BODY_JSON,
                          .body = body, .json = &j, .no_retry = 1};
-        cb_http_do(s->ch, &r, &code, &e);
+        cb_http_do(cq->ch, &r, &code, &e);
         cJSON_Delete(j);
     }
+}
+
+void hs_claims_free(hs_store *s)
+{
+    hs_claims *cq = &s->claims;
+    cb_http_close(cq->ch);
+    cJSON_free(cq->ahead.body);
+    cJSON_Delete(cq->ahead.json);
+    free(cq->geo);
+    free(cq->queue);
 }
 
 /* Rows per claim request when the caller may take `want` more (-1: any). */
 static int claim_limit(const hs_store *s, int64_t want)
 {
-    return want < 0 || want > s->claim_batch ? s->claim_batch : (int)want;
+    const hs_claims *cq = &s->claims;
+    return want < 0 || want > cq->claim_batch ? cq->claim_batch : (int)want;
 }
 
 int hs_claim(cb_store *st, const char *pod, double lease_s, int64_t more, int64_t *index, cb_task *t,
-                   cb_err *err)
+             cb_err *err)
 {
     hs_store *s = st->impl;
+    hs_claims *cq = &s->claims;
     *index = -1;
-    if (!s->geo && claims_setup(st, pod, err))
+    if (!cq->geo && claims_setup(st, pod, err))
         return -1;
     if (hs_pump(st, 0, err))
         return -1;
     double sent[64];
     int nsent = 0;
-    if (s->nqueue == 0 && s->ahead_on && ahead_take(st, sent, &nsent, err))
+    if (cq->nqueue == 0 && cq->ahead_on && ahead_take(st, sent, &nsent, err))
         return -1;
-    if (s->nqueue == 0 && claim_now(st, lease_s, claim_limit(s, more < 0 ? -1 : more + 1), sent, &nsent, err))
+    if (cq->nqueue == 0 && claim_now(st, lease_s, claim_limit(s, more < 0 ? -1 : more + 1), sent, &nsent, err))
         return -1;
-    if (s->nqueue == 0)
+    if (cq->nqueue == 0)
         return 0;
-    int64_t idx = s->queue[0].index;
-    memmove(s->queue, s->queue + 1, (size_t)--s->nqueue * sizeof *s->queue);
-    const int32_t *g = s->geo + 4 * idx;
+    int64_t idx = cq->queue[0].index;
+    memmove(cq->queue, cq->queue + 1, (size_t)--cq->nqueue * sizeof *cq->queue);
+    const int32_t *g = cq->geo + 4 * idx;
     memset(t, 0, sizeof *t);
     t->status = CB_IN_PROGRESS;
     t->x = g[0];
@@ -397,7 +419,7 @@ int hs_claim(cb_store *st, const char *pod, double lease_s, int64_t more, int64_
     /* The next claim runs while this task's data goes out. Without it the
      * writer only loses the overlap, so a failure to start it is no error. */
     cb_err ignore = {0};
-    if (more != 0 && s->nqueue == 0 && !s->ahead_on)
+    if (more != 0 && cq->nqueue == 0 && !cq->ahead_on)
         ahead_start(st, lease_s, claim_limit(s, more), &ignore);
     return 0;
 }

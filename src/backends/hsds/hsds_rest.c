@@ -51,7 +51,7 @@ int hs_call(cb_http *h, const cb_http_req *r, long *status, const long *also, co
 }
 
 int hs_get_json(cb_http *h, const char *path, const char *params, cJSON **json, long *status,
-                    const long *also, const char *doing, cb_err *err)
+                const long *also, const char *doing, cb_err *err)
 {
     cb_http_req r = {.method = "GET", .path = path, .params = params, .json = json};
     return hs_call(h, &r, status, also, doing, err);
@@ -59,7 +59,7 @@ int hs_get_json(cb_http *h, const char *path, const char *params, cJSON **json, 
 
 /* Send a cJSON body (freed here). */
 int hs_send_json(cb_http *h, const char *method, const char *path, const char *params, cJSON *body,
-                     cJSON **answer, long *status, const long *also, const char *doing, cb_err *err)
+                 cJSON **answer, long *status, const long *also, const char *doing, cb_err *err)
 {
     char *text = cJSON_PrintUnformatted(body);
     cJSON_Delete(body);
@@ -109,7 +109,7 @@ int hs_copy_id(const cJSON *j, const char *key, char *dst)
  * the chunk layout they really use at the top level ("layout") and keep the
  * requested one in creationProperties; newer ones have only the latter. */
 int hs_dataset_info(cb_http *h, const char *id, int64_t *shape, int64_t *chunk, int *rank, cJSON **type,
-                        cb_err *err)
+                    cb_err *err)
 {
     char path[ID_LEN + 16], doing[DOING];
     snprintf(path, sizeof path, "/datasets/%s", id);
@@ -274,7 +274,7 @@ int hs_resolve(cb_http *h, hs_info *in, cb_err *err)
 /* ---- task table transfer ----------------------------------------------- */
 
 int hs_table_put(cb_http *h, const char *table_value, int64_t first, const unsigned char *rows, int64_t n,
-                     cb_err *err)
+                 cb_err *err)
 {
     char params[96], doing[DOING];
     snprintf(params, sizeof params, "select=%%5B%lld:%lld%%5D", (long long)first, (long long)(first + n));
@@ -306,7 +306,7 @@ int64_t hs_io_rows(int64_t tchunk)
 
 /* Write tasks[lo..hi) as rows lo..hi. */
 int hs_put_rows(cb_http *h, const char *table_value, int64_t tchunk, const cb_task *tasks, int64_t lo,
-                    int64_t hi, unsigned char *buf, cb_err *err)
+                int64_t hi, unsigned char *buf, cb_err *err)
 {
     int64_t step = hs_io_rows(tchunk);
     for (int64_t a = lo; a < hi; a += step) {

@@ -34,37 +34,36 @@ typedef struct hs_claimed {
     double stamp;
 } hs_claimed;
 
-/* What the background connection fh is doing. */
+/* What the recorder's connection fh is doing. */
 enum { REC_IDLE, REC_FLUSH, REC_ROWS };
 
-typedef struct hs_store {
-    cb_http *h; /* data; claims made on the spot */
-    hs_info in;
-    char dset_value[ID_LEN + 32], table_value[ID_LEN + 32]; /* "/datasets/<id>/value" */
+/* The claim queue (--schedule server). A claim answers with a row index
+ * only (hsds 1.0), and a row's x, y, nrow, ncol never change, so they are
+ * read once, from the table itself: a table made by other tools may order
+ * its rows otherwise than chunkbench's grid. A claim request takes up to
+ * claim_batch rows, which wait in the queue. The next claim is made on its
+ * own connection while the last queued task's data goes out (all of a
+ * writer's connections share one libcurl multi). */
+typedef struct hs_claims {
     int64_t cursor; /* task_list chunk of the last successful claim */
-    /* Server schedule. A claim answers with a row index only (hsds 1.0), and a
-     * row's x, y, nrow, ncol never change, so they are read once, from the
-     * table itself: a table made by other tools may order its rows otherwise
-     * than chunkbench's grid. */
-    int32_t *geo; /* x, y, nrow, ncol of every row */
+    int32_t *geo;   /* x, y, nrow, ncol of every row */
     char pod[CB_POD_LEN + 1];
-    /* A claim request takes up to claim_batch rows, which wait in the queue.
-     * The next claim is made on its own connection while the last queued
-     * task's data goes out (all of a writer's connections share one libcurl
-     * multi). */
     int claim_batch;
     hs_claimed *queue;
     int nqueue, capqueue;
     cb_http *ch;
     hs_claimreq ahead;
     int ahead_on; /* started, its rows not yet queued */
-    /* HSDS acknowledges a write before storing it and may lose the last
-     * second or two of them when it stops. So a task is recorded complete
-     * only after a domain flush that began after its data was written. The
-     * flushes, and then the rows they made safe (all in one request), go on
-     * fh while the writer goes on. */
+} hs_claims;
+
+/* The completion recorder. HSDS acknowledges a write before storing it and
+ * may lose the last second or two of them when it stops. So a task is
+ * recorded complete only after a domain flush that began after its data was
+ * written. The flushes, and then the rows they made safe (all in one
+ * request), go on fh while the writer goes on. */
+typedef struct hs_recorder {
     cb_http *fh;
-    int rec;
+    int state; /* REC_* */
     hs_pending *pend;
     int64_t npend, cappend;
     int64_t covered; /* the running flush makes pend[0..covered) safe */
@@ -77,16 +76,27 @@ typedef struct hs_store {
     /* Rows set back to pending after a restart (their data may be lost). */
     int64_t *gb;
     int64_t ngb, capgb;
+} hs_recorder;
+
+typedef struct hs_store {
+    cb_http *h; /* data; claims made on the spot */
+    hs_info in;
+    char dset_value[ID_LEN + 32], table_value[ID_LEN + 32]; /* "/datasets/<id>/value" */
+    hs_claims claims;
+    hs_recorder recorder;
 } hs_store;
 
 /* The claim queue (--schedule server). */
 int hs_claim(cb_store *st, const char *pod, double lease_s, int64_t more, int64_t *index, cb_task *t, cb_err *err);
 /* Give back claims never handed out (best effort, at close). */
 void hs_claims_release(cb_store *st);
+void hs_claims_free(hs_store *s);
 /* The whole table, in whole-chunk requests, into rows (ntasks rows). */
 int hs_table_read_all(hs_store *s, unsigned char *rows, cb_err *err);
 
-/* The completion recorder. */
+/* The completion recorder. Its own connection, linked to the data one. */
+int hs_recorder_connect(cb_store *st, cb_err *err);
+void hs_recorder_free(hs_store *s);
 int hs_finish(cb_store *st, int64_t index, const cb_task *t, cb_err *err);
 /* Drive the background flushes and row writes for up to wait_s seconds. */
 int hs_pump(cb_store *st, double wait_s, cb_err *err);
