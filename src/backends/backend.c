@@ -1,22 +1,17 @@
 #include "backends/backend.h"
 
-#include <stdlib.h>
 #include <string.h>
+
+cb_target_kind cb_target_kind_of(const char *t)
+{
+    if (!strncmp(t, "hdf5://", 7))
+        return CB_TARGET_HSDS;
+    if (!strncmp(t, "http://", 7) || !strncmp(t, "https://", 8) || !strncmp(t, "s3://", 5))
+        return CB_TARGET_URL;
+    return CB_TARGET_PATH;
+}
 
 const cb_backend *cb_backend_for(const char *target)
 {
-    return strncmp(target, "hdf5://", 7) == 0 ? &cb_backend_hsds : &cb_backend_hdf5;
-}
-
-void cb_meta_init(cb_meta *m)
-{
-    memset(m, 0, sizeof *m);
-    m->seed = -1;
-}
-
-void cb_table_free(cb_table *t)
-{
-    free(t->tasks);
-    t->tasks = NULL;
-    t->ntasks = 0;
+    return cb_target_kind_of(target) == CB_TARGET_HSDS ? &cb_backend_hsds : &cb_backend_hdf5;
 }

@@ -7,45 +7,25 @@
 #include <mpi.h>
 #include <stdint.h>
 
-#include "cli/config.h"
 #include "core/error.h"
 #include "core/iolog.h"
+#include "core/modes.h"
+#include "core/table.h"
 #include "core/tasks.h"
-
-/* Run metadata kept with the dataset (attributes of the root group). */
-typedef struct cb_meta {
-    char version[32];      /* chunkbench version that created it; "" if another tool did */
-    int64_t seed;          /* seed of the values written; -1 when unknown */
-    /* The last write run: */
-    double open_start, close_end; /* first open started, last close ended (epoch s) */
-    double gen_s, io_s;    /* summed over writers: generating values, inside I/O calls */
-    double clock_skew_s;   /* largest clock offset to rank 0 that was corrected */
-    int32_t writers;
-    char schedule[16], io[16];
-    int64_t requests, retries; /* HTTP (HSDS); 0 for files */
-    /* Properties of the file, not of a run: */
-    int64_t page_size;     /* file-space page size of a paged file; 0 when not paged */
-    int64_t file_size;     /* bytes of the file when read (0: unknown, or not a file) */
-    char phase[8];         /* in reports: "read" for a read run; "" means write */
-} cb_meta;
-
-/* Layout + metadata + the whole task table, as stored. */
-typedef struct cb_table {
-    cb_layout layout;
-    cb_meta meta;
-    cb_task *tasks;
-    int64_t ntasks;
-} cb_table;
-
-void cb_table_free(cb_table *t);
-void cb_meta_init(cb_meta *m);
 
 /* Request statistics of one writer's connections (HSDS), kept by the backend,
  * and what its close found out about the tasks it finished. */
 struct cb_iolog;
 
+/* Room for a server's identity: what tells one incarnation from the next. */
+#define CB_SERVER_ID_LEN 512
+
 typedef struct cb_net_stats {
     int64_t requests, retries;
+    /* The server as this store's open found it ("" when it has none): a
+     * later save_table is given it (cb_store_opts.server_id) to tell
+     * whether the server restarted meanwhile. */
+    char server_id[CB_SERVER_ID_LEN];
     /* Server schedule: tasks this writer finished whose rows it had to set
      * back to pending (the server restarted before their data was stored),
      * and that were still pending when it closed. */
@@ -72,13 +52,61 @@ typedef struct cb_store {
     cb_iolog *iolog;
 } cb_store;
 
+/* What a backend is told about the target it opens or makes: this and no
+ * more (the command line stays above). Fields a backend does not use are
+ * refused by its check() when they are set, with the reason. */
+typedef struct cb_store_opts {
+    const char *target;
+    /* open, load_table, describe, raw_extents */
+    int writable;          /* the data phase writes; else everything is read-only */
+    int log_requests;      /* record every storage request in the store's iolog */
+    int name_datasets;     /* the caller may name other datasets to read: a target
+                              that is not chunkbench's says so */
+    const char *dataset;   /* the dataset open() and raw_extents() read; NULL: dset */
+    cb_driver driver;      /* how a file is opened to read; DEFAULT: one parallel open */
+    cb_io_mode io;         /* HDF5 transfer of each task */
+    int fsync;             /* flush written data to storage inside the (timed) close */
+    int64_t chunk_cache;   /* dataset chunk cache bytes; -1: the library's default */
+    int64_t chunk_cache_slots; /* -1: the library's default */
+    int64_t page_buffer;   /* bytes of whole file pages kept (reads); <= 0: none */
+    int64_t file_page_size; /* the target's own page size, as load_table or describe
+                               found it (meta.page_size); 0: not paged or unknown */
+    /* create */
+    int force;             /* replace an existing target */
+    int64_t align;         /* align objects of 64 KiB and more to this (0: default) */
+    int64_t page_size;     /* paged file-space strategy with this page (0: not paged) */
+    const cb_layout *create_layout; /* the layout a create will make, when checking one */
+    /* save_table: the server's identity when the data phase opened it
+     * (cb_net_stats.server_id); NULL or "": unknown, nothing to compare. */
+    const char *server_id;
+    /* The backend's own options (cb_hdf5_opts, cb_hsds_opts); NULL: its defaults. */
+    const void *backend;
+} cb_store_opts;
+
+/* What a backend can do (fio's engine flags): commands and the engine test
+ * these, never a backend's name. An optional op is set exactly when its
+ * flag is (tests/unit checks it). */
+enum {
+    CB_CAP_CLAIMS = 1 << 0,       /* claim/finish: the server hands out tasks (--schedule server) */
+    CB_CAP_DATASETS = 1 << 1,     /* describe: reads datasets other than dset */
+    CB_CAP_RAW_EXTENTS = 1 << 2,  /* raw_extents: where the values lie in the file */
+    CB_CAP_FILE_DRIVERS = 1 << 3, /* HDF5 file drivers, transfer modes, chunk cache, page buffer */
+    CB_CAP_NET_STATS = 1 << 4,    /* counts requests, retries and their latency (cb_net_stats) */
+};
+
 typedef struct cb_backend {
     const char *name; /* "hdf5" or "hsds" */
+    unsigned caps;    /* CB_CAP_* */
+    /* How data moves when the backend has no file drivers, for reports ("http"). */
+    const char *transport;
+    /* Before any I/O: refuse options this backend cannot honour, in one line
+     * naming the option and the fix (IOR's check_params). */
+    int (*check)(const cb_store_opts *o, cb_err *err);
     /* Collective: make a new target with `dset`, the full `task_list` and metadata.
-     * Refuses an existing target unless cfg->force. */
-    int (*create)(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb_err *err);
-    /* Collective: open an existing target for data I/O. */
-    int (*open)(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err);
+     * Refuses an existing target unless o->force. */
+    int (*create)(const cb_store_opts *o, const cb_table *tab, MPI_Comm comm, cb_err *err);
+    /* Collective: open an existing target for data I/O (o->writable). */
+    int (*open)(const cb_store_opts *o, MPI_Comm comm, cb_store **out, cb_err *err);
     int (*write_task)(cb_store *s, const cb_task *t, const void *buf, cb_err *err);
     int (*read_task)(cb_store *s, const cb_task *t, void *buf, cb_err *err);
     /* Server-side scheduling (NULL when the backend cannot): atomically take the
@@ -94,25 +122,31 @@ typedef struct cb_backend {
      * those of closing itself (a last flush), move to *net when net != NULL. */
     int (*close)(cb_store *s, cb_net_stats *net, cb_err *err);
     /* One process, outside any open data phase: read layout, metadata, task table. */
-    int (*load_table)(const cb_config *cfg, cb_table *out, cb_err *err);
+    int (*load_table)(const cb_store_opts *o, cb_table *out, cb_err *err);
     /* One process: write the rows listed (all when rows == NULL) and the metadata. */
-    int (*save_table)(const cb_config *cfg, const cb_table *tab, const int64_t *rows, int64_t nrows,
+    int (*save_table)(const cb_store_opts *o, const cb_table *tab, const int64_t *rows, int64_t nrows,
                       cb_err *err);
     /* One process, read-only (NULL when the backend reads `dset` only): shape,
      * chunk and element size of any 1-D or 2-D dataset, as a layout (1-D: N x 1),
-     * and the file's metadata. open() then reads cfg->dataset. */
-    int (*describe)(const cb_config *cfg, const char *name, cb_table *out, cb_err *err);
+     * and the file's metadata. open() then reads o->dataset. */
+    int (*describe)(const cb_store_opts *o, const char *name, cb_table *out, cb_err *err);
     /* One process, read-only (NULL when the backend has no such thing): the
      * byte ranges of the file that hold the values of the dataset read
-     * (cfg->dataset, else dset), to tell raw-data requests from metadata ones
+     * (o->dataset, else dset), to tell raw-data requests from metadata ones
      * where the log cannot (MPI-IO). *out is malloc'd. */
-    int (*raw_extents)(const cb_config *cfg, cb_extent **out, int64_t *n, cb_err *err);
+    int (*raw_extents)(const cb_store_opts *o, cb_extent **out, int64_t *n, cb_err *err);
 } cb_backend;
 
 extern const cb_backend cb_backend_hdf5;
 extern const cb_backend cb_backend_hsds;
 
-/* hdf5://... goes to HSDS, anything else is a file. */
+/* What a target names: hdf5://... an HSDS domain, http(s):// or s3:// a
+ * remote file (read through ros3), anything else a path. The one place
+ * that tells them apart. */
+typedef enum { CB_TARGET_PATH = 0, CB_TARGET_URL, CB_TARGET_HSDS } cb_target_kind;
+cb_target_kind cb_target_kind_of(const char *target);
+
+/* The backend of a target: HSDS for a domain, HDF5 for a path or URL. */
 const cb_backend *cb_backend_for(const char *target);
 
 #endif

@@ -1,28 +1,11 @@
 #include "cli/config.h"
+#include "cli/store_opts.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *cb_sched_name(cb_sched_kind k)
-{
-    static const char *n[] = {"block", "cyclic", "dynamic", "server"};
-    return n[k];
-}
-
-const char *cb_io_name(cb_io_mode m)
-{
-    static const char *n[] = {"independent", "collective", "direct"};
-    return n[m];
-}
-
-const char *cb_driver_name(cb_driver d)
-{
-    static const char *n[] = {"default", "mpio", "sec2", "ros3"};
-    return n[d];
-}
 
 static const char *usage_all =
     "usage: chunkbench COMMAND [options]\n"
@@ -288,31 +271,14 @@ static int parse_chunk(const char *s, int64_t chunk[2], cb_err *err)
     return 0;
 }
 
-/* The read options that only make sense together, checked before any I/O. */
-static int check_read(cb_config *cfg, int hsds, int io_given, cb_err *err)
+/* The read options that only make sense together, checked before any I/O
+ * (the backend checks its own: cb_store_check). */
+static int check_read(cb_config *cfg, const cb_backend *be, cb_err *err)
 {
-    int url = !strncmp(cfg->target, "http://", 7) || !strncmp(cfg->target, "https://", 8) ||
-              !strncmp(cfg->target, "s3://", 5);
-    if (hsds) {
-        if (cfg->driver || cfg->page_buffer >= 0 || cfg->chunk_cache >= 0)
-            return cb_fail(err, CB_EUSAGE, "--driver, --page-buffer and --chunk-cache apply to HDF5 files and URLs, not to HSDS domains");
-        return 0;
-    }
+    if (!(be->caps & CB_CAP_FILE_DRIVERS))
+        return 0; /* its check refuses --driver and the caches */
     if (cfg->driver == CB_DRIVER_DEFAULT)
-        cfg->driver = url ? CB_DRIVER_ROS3 : CB_DRIVER_MPIO;
-    if (url && cfg->driver != CB_DRIVER_ROS3)
-        return cb_fail(err, CB_EUSAGE, "%s is a URL: read it with --driver ros3", cfg->target);
-    if (!url && cfg->driver == CB_DRIVER_ROS3)
-        return cb_fail(err, CB_EUSAGE, "--driver ros3 reads http://, https:// or s3:// URLs; '%s' is a path (use sec2 or mpio)", cfg->target);
-    if (cfg->driver != CB_DRIVER_MPIO && io_given && cfg->io != CB_IO_INDEPENDENT)
-        return cb_fail(err, CB_EUSAGE, "--io %s needs --driver mpio; with %s every rank reads on its own",
-                       cb_io_name(cfg->io), cb_driver_name(cfg->driver));
-    if (cfg->driver == CB_DRIVER_MPIO && cfg->page_buffer > 0)
-        return cb_fail(err, CB_EUSAGE, "--page-buffer needs --driver sec2 or ros3: HDF5 1.10 disables the page buffer for parallel (MPI-IO) access");
-    if ((cfg->s3_key_id != NULL) != (cfg->s3_secret != NULL))
-        return cb_fail(err, CB_EUSAGE, "give both --s3-key-id and --s3-secret, or neither (anonymous)");
-    if ((cfg->s3_key_id || cfg->s3_region) && cfg->driver != CB_DRIVER_ROS3)
-        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-key-id and --s3-secret apply to --driver ros3");
+        cfg->driver = cb_target_kind_of(cfg->target) == CB_TARGET_URL ? CB_DRIVER_ROS3 : CB_DRIVER_MPIO;
     if (cfg->verify && cfg->ndatasets > 0)
         for (int i = 0; i < cfg->ndatasets; i++)
             if (strcmp(cfg->datasets[i], "dset") && strcmp(cfg->datasets[i], "/dset"))
@@ -359,7 +325,7 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
 
     int64_t v;
     double d;
-    int io_given = 0, claim_batch_given = 0;
+    int claim_batch_given = 0;
     int sub_argc = argc - 1;
     char **sub_argv = argv + 1;
     /* getopt would take a negative number ("-5" as NROWS) for an option: hide
@@ -439,7 +405,6 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
             else if (!strcmp(optarg, "collective")) cfg->io = CB_IO_COLLECTIVE;
             else if (!strcmp(optarg, "direct")) cfg->io = CB_IO_DIRECT;
             else return cb_fail(err, CB_EUSAGE, "--io must be independent, collective or direct, got '%s'", optarg);
-            io_given = 1;
             break;
         case O_MAXT:
             if (parse_int("--max-tasks", optarg, 1, INT64_MAX, 0, &cfg->max_tasks, err) < 0) return -1;
@@ -559,26 +524,21 @@ int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err)
         if (cb_layout_check(&cfg->layout, err) < 0)
             return -1;
     }
-    int hsds = !strncmp(cfg->target, "hdf5://", 7);
+    const cb_backend *be = cb_backend_for(cfg->target);
     if (cfg->cmd == CB_CMD_READ) {
         cfg->datasets = pos + 1;
         cfg->ndatasets = npos - 1;
-        if (check_read(cfg, hsds, io_given, err) < 0)
+        if (check_read(cfg, be, err) < 0)
             return -1;
     }
-    if (hsds && (cfg->align || cfg->page_size))
-        return cb_fail(err, CB_EUSAGE, "--align and --page-size apply to HDF5 files, not to HSDS domains");
-    if (hsds && io_given && cfg->io != CB_IO_INDEPENDENT)
-        return cb_fail(err, CB_EUSAGE, "--io %s applies to HDF5 files; HSDS writes each task with its own request",
-                       cb_io_name(cfg->io));
-    if (cfg->sched == CB_SCHED_SERVER && !hsds)
+    if (cb_store_check(cfg, err) < 0)
+        return -1;
+    if (cfg->sched == CB_SCHED_SERVER && !(be->caps & CB_CAP_CLAIMS))
         return cb_fail(err, CB_EUSAGE, "--schedule server claims tasks from an HSDS task table: it needs an hdf5:// target; use dynamic for files");
     if (cfg->lease_s > 0 && cfg->sched != CB_SCHED_SERVER)
         return cb_fail(err, CB_EUSAGE, "--lease applies to --schedule server only");
     if (claim_batch_given && cfg->sched != CB_SCHED_SERVER)
         return cb_fail(err, CB_EUSAGE, "--claim-batch applies to --schedule server only");
-    if (cfg->io == CB_IO_DIRECT && takes_shape && cfg->layout.iter != CB_ITER_BLOCK)
-        return cb_fail(err, CB_EUSAGE, "--io direct writes whole chunks: use block tasks, not %s", cb_iter_name(cfg->layout.iter));
     if (cfg->iterations > 1)
         cfg->rewrite = 1;
     if (cfg->rewrite && cfg->sched == CB_SCHED_SERVER)

@@ -10,7 +10,8 @@ int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
-    const cb_backend *be = cb_backend_for(cfg->target);
+    cb_store_args sa;
+    const cb_backend *be = cb_store_args_for(cfg, NULL, &sa);
     cb_table tab = {0};
     tab.layout = cfg->layout;
     cb_meta_init(&tab.meta);
@@ -27,14 +28,14 @@ int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     }
     if (rank == 0)
         cb_tasks_make(&tab.layout, tab.tasks);
-    int rc = be->create(cfg, &tab, comm, err);
+    int rc = be->create(&sa.o, &tab, comm, err);
     cb_table_free(&tab);
     if (rc < 0)
         return -1;
 
     /* HSDS may pick another chunk shape: tell the user what was made. */
     cb_table made = {0};
-    if (rank == 0 && be->load_table(cfg, &made, &local) == 0 && !cfg->quiet) {
+    if (rank == 0 && be->load_table(&sa.o, &made, &local) == 0 && !cfg->quiet) {
         const cb_layout *l = &made.layout;
         if (l->chunk[0] != cfg->layout.chunk[0] || l->chunk[1] != cfg->layout.chunk[1])
             printf("note: the server changed the chunk shape from %lld x %lld to %lld x %lld; tasks follow it\n",

@@ -28,9 +28,9 @@ static const char *numbered(const char *path, int k, int n, char *buf, size_t ca
 }
 
 /* The caches a run uses: explicit options first, then the preset. */
-static int resolve_tuning(cb_config *cfg, const cb_meta *meta, int hsds, cb_err *err)
+static int resolve_tuning(cb_config *cfg, const cb_meta *meta, const cb_backend *be, cb_err *err)
 {
-    if (hsds)
+    if (!(be->caps & CB_CAP_FILE_DRIVERS))
         return 0;
     if (cfg->preset == CB_PRESET_TUNED) {
         if (cfg->chunk_cache < 0)
@@ -51,10 +51,10 @@ static int resolve_tuning(cb_config *cfg, const cb_meta *meta, int hsds, cb_err 
     return 0;
 }
 
-static const char *io_label(const cb_config *cfg, int hsds, char *buf, size_t cap)
+static const char *io_label(const cb_config *cfg, const cb_backend *be, char *buf, size_t cap)
 {
-    if (hsds)
-        return "http";
+    if (be->transport)
+        return be->transport;
     if (cfg->driver != CB_DRIVER_MPIO)
         return cb_driver_name(cfg->driver);
     static const char *short_io[] = {"indep", "coll", "direct"};
@@ -73,7 +73,7 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
                 const int *owner, const cb_mismatch *bad, int64_t nbad, const cb_net_summary *net,
                 const cb_ioreq *reqs, int64_t nreqs, int64_t lost, int logged, int k, int n, cb_err *err)
 {
-    int hsds = !strcmp(be->name, "hsds");
+    int files = (be->caps & CB_CAP_FILE_DRIVERS) != 0, net_stats = (be->caps & CB_CAP_NET_STATS) != 0;
     cb_table tab = {0};
     tab.layout = src->layout;
     tab.layout.iter = tl->iter;
@@ -105,14 +105,14 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
     tab.meta.requests = net->requests;
     tab.meta.retries = net->retries;
     snprintf(tab.meta.schedule, sizeof tab.meta.schedule, "%s", cb_sched_name(cfg->sched));
-    snprintf(tab.meta.io, sizeof tab.meta.io, "%.15s", io_label(cfg, hsds, iob, sizeof iob));
+    snprintf(tab.meta.io, sizeof tab.meta.io, "%.15s", io_label(cfg, be, iob, sizeof iob));
     snprintf(tab.meta.phase, sizeof tab.meta.phase, "read");
 
     cb_iolog_summary sum;
     cb_iolog_summarize(reqs, nreqs, lost, &sum);
     cJSON *extra = cJSON_CreateObject();
     cJSON_AddStringToObject(extra, "dataset", cfg->dataset ? cfg->dataset : "dset");
-    cJSON_AddStringToObject(extra, "driver", hsds ? "hsds" : cb_driver_name(cfg->driver));
+    cJSON_AddStringToObject(extra, "driver", files ? cb_driver_name(cfg->driver) : be->name);
     cJSON *c = cJSON_AddObjectToObject(extra, "cache");
     cJSON_AddStringToObject(c, "preset", cfg->preset == CB_PRESET_TUNED ? "tuned" : "default");
     cJSON_AddNumberToObject(c, "chunk_cache_bytes", (double)cfg->chunk_cache);
@@ -133,7 +133,7 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
     cJSON_AddBoolToObject(v, "checked", cfg->verify);
     cJSON_AddNumberToObject(v, "check_s", r->check_s);
     cJSON_AddItemToObject(v, "mismatches", cb_mismatches_json(bad, nbad));
-    if (hsds)
+    if (net_stats)
         cJSON_AddItemToObject(extra, "http", cb_net_json(net));
 
     char jb[4096], cb[4096], rb[4096], lb[4096];
@@ -152,13 +152,13 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
         if (cfg->page_buffer > 0)
             snprintf(pb, sizeof pb, "%lld bytes", (long long)cfg->page_buffer);
         printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
-               hsds ? "hsds" : io_label(cfg, 0, iob, sizeof iob), cb_sched_name(cfg->sched),
+               files ? io_label(cfg, be, iob, sizeof iob) : be->name, cb_sched_name(cfg->sched),
                cfg->preset == CB_PRESET_TUNED ? "tuned" : "default", cc, pb, (long long)src->meta.page_size);
         printf("time split:   %.3f s checking values, %.3f s inside I/O calls (summed over %d readers)\n", r->check_s,
                r->io_s, size);
         if (logged)
             cb_iolog_text(stdout, &sum, r->bytes);
-        if (hsds)
+        if (net_stats)
             printf("http:         %lld requests, %lld retries, latency p50 %.4f p99 %.4f max %.4f s\n",
                    (long long)net->requests, (long long)net->retries, net->latency.p50, net->latency.p99,
                    net->latency.max);
@@ -177,13 +177,13 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
 /* MPI-IO requests do not say what HDF5 read them for (mpiio_log.h): those
  * inside the dataset's stored chunks, or its contiguous storage, by HDF5's
  * own index, are raw data; the rest metadata. Rank 0, after the phase. */
-static int classify(const cb_config *cfg, const cb_backend *be, cb_ioreq *reqs, int64_t n, cb_err *err)
+static int classify(const cb_store_opts *so, const cb_backend *be, cb_ioreq *reqs, int64_t n, cb_err *err)
 {
-    if (!be->raw_extents)
+    if (!(be->caps & CB_CAP_RAW_EXTENTS))
         return 0;
     cb_extent *ext = NULL;
     int64_t next = 0;
-    if (be->raw_extents(cfg, &ext, &next, err) < 0)
+    if (be->raw_extents(so, &ext, &next, err) < 0)
         return cb_wrap(err, "classifying the MPI-IO requests");
     cb_iolog_classify(reqs, n, ext, &next);
     free(ext);
@@ -191,7 +191,8 @@ static int classify(const cb_config *cfg, const cb_backend *be, cb_ioreq *reqs, 
 }
 
 /* Rank 0 learns what to read; every rank gets it. */
-static int learn(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cb_table *src, cb_err *err)
+static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend *be, MPI_Comm comm, cb_table *src,
+                 cb_err *err)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
@@ -199,7 +200,7 @@ static int learn(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cb_t
     memset(src, 0, sizeof *src);
     if (rank == 0) {
         if (!cfg->dataset) {
-            if (be->load_table(cfg, src, &local) == 0 && cfg->verify) {
+            if (be->load_table(so, src, &local) == 0 && cfg->verify) {
                 int64_t pending = 0;
                 for (int64_t i = 0; i < src->ntasks; i++)
                     pending += src->tasks[i].status != CB_COMPLETE;
@@ -212,10 +213,10 @@ static int learn(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cb_t
                             "--verify needs a fully written dataset, and %lld of %lld tasks of %s are not written; write them, or use chunkbench verify (complete tasks only)",
                             (long long)pending, (long long)src->ntasks, cfg->target);
             }
-        } else if (!be->describe) {
+        } else if (!(be->caps & CB_CAP_DATASETS)) {
             cb_fail(&local, CB_EUSAGE, "the %s backend reads dset only; name no datasets", be->name);
         } else {
-            be->describe(cfg, cfg->dataset, src, &local);
+            be->describe(so, cfg->dataset, src, &local);
         }
     }
     if (cb_agree(comm, &local) < 0) {
@@ -232,15 +233,19 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
-    int hsds = !strcmp(be->name, "hsds");
     cb_config cfg = *cfg0;
     cb_table src;
-    if (learn(&cfg, be, comm, &src, err) < 0)
+    cb_store_args sa;
+    cb_store_args_for(&cfg, NULL, &sa);
+    if (learn(&cfg, &sa.o, be, comm, &src, err) < 0)
         return -1;
     cb_err local = {0};
-    /* The open reads pages of the file's own size (the page buffer's unit). */
-    cfg.page_size = src.meta.page_size;
-    resolve_tuning(&cfg, &src.meta, hsds, &local);
+    resolve_tuning(&cfg, &src.meta, be, &local);
+    /* The open takes the caches as tuned, and reads pages of the file's own
+     * size (the page buffer's unit). */
+    sa.o.chunk_cache = cfg.chunk_cache;
+    sa.o.page_buffer = cfg.page_buffer;
+    sa.o.file_page_size = src.meta.page_size;
 
     /* The tasks: the file's own grid, or --iter's; named datasets by row blocks. */
     cb_layout tl = src.layout;
@@ -270,7 +275,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
                         .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(&cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
-    if (cb_phase_run(&cfg, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
+    if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
     /* The driver stamped requests with this rank's clock: put them on rank 0's. */
     for (int64_t i = 0; o.iolog && i < o.iolog->n; i++) {
@@ -296,8 +301,8 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
     cb_gather_iolog(&o, comm, &reqs, &nreqs, &lost, &logged, &local);
     cb_gather_net(&o, comm, &net);
     cb_phase_out_free(&o);
-    if (rank == 0 && !local.code && logged && !hsds && cfg.driver == CB_DRIVER_MPIO)
-        classify(&cfg, be, reqs, nreqs, &local);
+    if (rank == 0 && !local.code && logged && cfg.driver == CB_DRIVER_MPIO)
+        classify(&sa.o, be, reqs, nreqs, &local);
     if (rank == 0 && !local.code) {
         if (emit(&cfg, be, &src, tasks, ntasks, &tl, &r, recs, nrecs, pods, owner, bad, nbad, &net, reqs, nreqs, lost,
                  logged, k, n, &local) == 0 &&

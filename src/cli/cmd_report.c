@@ -50,11 +50,10 @@ static cJSON *load_run(const cb_config *cfg, const char *input, cb_err *err)
             cb_fail(err, CB_EUSAGE, "%s is not valid JSON (give the output of chunkbench write/status --json)", input);
         return doc;
     }
-    cb_config one = *cfg;
-    one.target = input;
-    const cb_backend *be = cb_backend_for(input);
+    cb_store_args sa;
+    const cb_backend *be = cb_store_args_for(cfg, input, &sa);
     cb_table tab;
-    if (be->load_table(&one, &tab, err) < 0)
+    if (be->load_table(&sa.o, &tab, err) < 0)
         return NULL;
     cb_summary s;
     cJSON *doc = NULL;

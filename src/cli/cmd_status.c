@@ -60,9 +60,10 @@ int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     MPI_Comm_rank(comm, &rank);
     cb_err local = {0};
     if (rank == 0) {
-        const cb_backend *be = cb_backend_for(cfg->target);
+        cb_store_args sa;
+        const cb_backend *be = cb_store_args_for(cfg, NULL, &sa);
         cb_table tab;
-        if (be->load_table(cfg, &tab, &local) == 0) {
+        if (be->load_table(&sa.o, &tab, &local) == 0) {
             cb_emit_report(cfg, be->name, &tab, NULL, !cfg->quiet, &local);
             cb_table_free(&tab);
         }

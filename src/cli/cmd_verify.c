@@ -13,12 +13,13 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
-    const cb_backend *be = cb_backend_for(cfg->target);
+    cb_store_args sa;
+    const cb_backend *be = cb_store_args_for(cfg, NULL, &sa);
     cb_table tab;
     cb_task *tasks = NULL;
     int64_t *index = NULL, ntasks = 0;
     cb_err local = {0};
-    if (cb_share_tasks(cfg, be, CB_COMPLETE, comm, &tab, &tasks, &index, &ntasks, err) < 0)
+    if (cb_share_tasks(&sa.o, be, CB_COMPLETE, comm, &tab, &tasks, &index, &ntasks, err) < 0)
         return -1;
     if (tab.meta.seed < 0)
         cb_fail(&local, CB_EUSAGE,
@@ -33,7 +34,7 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                         .pod = pod, .clock_offset = cb_clock_offset(comm),
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
-    if (cb_phase_run(cfg, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
+    if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
     double span_lo, span_hi, check_s;
     int64_t bytes;
@@ -66,7 +67,7 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             cJSON_AddNumberToObject(doc, "read_MBps", mbps);
             cJSON_AddNumberToObject(doc, "check_s", check_s);
             cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(bad, nbad));
-            if (!strcmp(be->name, "hsds"))
+            if (be->caps & CB_CAP_NET_STATS)
                 cJSON_AddItemToObject(doc, "http", cb_net_json(&net));
             cb_json_save(cfg->json_path, doc, &local);
             cJSON_Delete(doc);

@@ -73,12 +73,13 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    const cb_backend *be = cb_backend_for(cfg->target);
+    cb_store_args sa;
+    const cb_backend *be = cb_store_args_for(cfg, NULL, &sa);
     cb_table tab;
     cb_task *tasks = NULL;
     int64_t *index = NULL, ntasks = 0;
     cb_err local = {0};
-    if (cb_share_tasks(cfg, be, cfg->rewrite ? CB_SHARE_ALL : CB_PENDING, comm, &tab, &tasks, &index, &ntasks, err) < 0)
+    if (cb_share_tasks(&sa.o, be, cfg->rewrite ? CB_SHARE_ALL : CB_PENDING, comm, &tab, &tasks, &index, &ntasks, err) < 0)
         return -1;
 
     /* The values must stay verifiable: one seed per dataset. */
@@ -107,7 +108,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_phase_out out = {0};
     for (int p = 0; p < cfg->iterations; p++) {
         cb_phase_out_free(&out);
-        if (cb_phase_run(cfg, be, tasks, index, ntasks, &po, comm, &out, &local) < 0)
+        if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &out, &local) < 0)
             break;
         reduce_pass(&out, comm, &passes[p]);
         if (rank == 0 && !cfg->quiet && cfg->iterations > 1) {
@@ -166,13 +167,14 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             snprintf(tab.meta.version, sizeof tab.meta.version, "%s", CB_VERSION_STRING);
         int64_t nchanged = cfg->sched == CB_SCHED_SERVER ? 0 : nrecs;
         cb_err lerr = {0};
-        be->save_table(cfg, &tab, changed, nchanged, &gerr);
+        sa.o.server_id = out.net.server_id; /* the server as the last pass opened it */
+        be->save_table(&sa.o, &tab, changed, nchanged, &gerr);
         /* Report the server's table as it is now: other writers add to it,
          * and a restart may have sent tasks back to pending (the run still
          * gets its report, then the error). */
         if (!gerr.code ? cfg->sched == CB_SCHED_SERVER : gerr.code == CB_EPENDING) {
             cb_table_free(&tab);
-            be->load_table(cfg, &tab, &lerr);
+            be->load_table(&sa.o, &tab, &lerr);
         }
         if (!gerr.code)
             gerr = lerr;
@@ -188,7 +190,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             cJSON_AddItemToObject(extra, "passes", passes_json(passes, npasses, &bw));
             if (cfg->sched == CB_SCHED_SERVER)
                 cJSON_AddNumberToObject(extra, "given_back", (double)net.given_back);
-            if (!strcmp(be->name, "hsds"))
+            if (be->caps & CB_CAP_NET_STATS)
                 cJSON_AddItemToObject(extra, "http", cb_net_json(&net));
             int print = !cfg->quiet;
             cb_err rerr = {0};
@@ -203,7 +205,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                 if (npasses > 1)
                     printf("passes:       %d, IOR-style MB/s min %.1f  median %.1f  max %.1f\n", npasses, bw.min,
                            bw.p50, bw.max);
-                if (!strcmp(be->name, "hsds"))
+                if (be->caps & CB_CAP_NET_STATS)
                     printf("http:         %lld requests, %lld retries, latency p50 %.4f p99 %.4f max %.4f s\n",
                            (long long)net.requests, (long long)net.retries, net.latency.p50, net.latency.p99,
                            net.latency.max);

@@ -7,6 +7,7 @@
 
 #include "backends/backend.h"
 #include "cli/config.h"
+#include "cli/store_opts.h"
 #include "report/report.h"
 
 int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err);

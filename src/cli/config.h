@@ -4,34 +4,18 @@
 
 #include <stdint.h>
 
+#include "backends/hsds/hsds_opts.h"
 #include "core/error.h"
+#include "core/modes.h"
 #include "core/tasks.h"
-
-#define CB_VERSION_STRING "0.1.0"
-
-/* --claim-batch: tasks one server-side claim takes (its query-update Limit).
- * A claim costs the server about as much as writing a 4 MB chunk; four at a
- * time brought claiming writers level with raw PUTs, two to 0.77-0.97 of
- * them (bench/RESULTS.md). 1 is the seed's way. */
-#define CB_CLAIM_BATCH_DEFAULT 4
-#define CB_CLAIM_BATCH_MAX 16
+#include "core/version.h"
 
 typedef enum {
     CB_CMD_NONE = 0, CB_CMD_CREATE, CB_CMD_WRITE, CB_CMD_STATUS, CB_CMD_VERIFY, CB_CMD_RUN, CB_CMD_REPORT,
     CB_CMD_COMPARE, CB_CMD_READ,
 } cb_cmd;
 
-typedef enum { CB_SCHED_BLOCK = 0, CB_SCHED_CYCLIC, CB_SCHED_DYNAMIC, CB_SCHED_SERVER } cb_sched_kind;
-typedef enum { CB_IO_INDEPENDENT = 0, CB_IO_COLLECTIVE, CB_IO_DIRECT } cb_io_mode;
-/* read: how each rank opens the file. mpio: one parallel open; sec2: every
- * rank on its own, read-only (where 1.10's page buffer works); ros3: a URL. */
-typedef enum { CB_DRIVER_DEFAULT = 0, CB_DRIVER_MPIO, CB_DRIVER_SEC2, CB_DRIVER_ROS3 } cb_driver;
 typedef enum { CB_PRESET_NONE = 0, CB_PRESET_DEFAULT, CB_PRESET_TUNED } cb_preset;
-
-const char *cb_driver_name(cb_driver d);
-
-const char *cb_sched_name(cb_sched_kind k);
-const char *cb_io_name(cb_io_mode m);
 
 typedef struct cb_config {
     cb_cmd cmd;

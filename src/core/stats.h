@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "backends/backend.h"
+#include "core/table.h"
 
 typedef struct cb_quantiles {
     int64_t n;

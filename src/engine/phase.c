@@ -88,7 +88,7 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
     return 0;
 }
 
-int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *tasks, const int64_t *index,
+int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *tasks, const int64_t *index,
                  int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -100,7 +100,9 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
 
     MPI_Barrier(comm);
     out->open_start = cb_now() - o->clock_offset;
-    be->open(cfg, o->writing, comm, &st, &local);
+    cb_store_opts open_opts = *so;
+    open_opts.writable = o->writing;
+    be->open(&open_opts, comm, &st, &local);
     if (cb_agree(comm, &local) < 0) {
         /* Ranks whose open worked must still close (collectively). */
         if (st) {
@@ -110,10 +112,9 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
         *err = local;
         return -1;
     }
-    if (o->sched == CB_SCHED_SERVER && !st->ops->claim)
-        cb_fail(&local, CB_EUSAGE, "--schedule server needs an HSDS target (hdf5://...); use block, cyclic or dynamic");
-    else if (o->sched != CB_SCHED_SERVER)
-        cb_sched_start(o->sched, ntasks, o->max_tasks, comm, &sched, &local);
+    cb_sched_opts sched_opts = {.kind = o->sched, .max_tasks = o->max_tasks, .tasks = tasks, .rows = index,
+                                .ntasks = ntasks, .store = st, .pod = o->pod, .lease_s = o->lease_s};
+    cb_sched_start(&sched_opts, comm, &sched, &local);
     int64_t bufbytes = max_task_bytes(&st->layout, tasks, ntasks, o->sched);
     if (!local.code && !(buf = malloc(bufbytes ? (size_t)bufbytes : 1)))
         cb_fail(&local, CB_EIO, "out of memory for a %lld-byte task buffer", (long long)bufbytes);
@@ -130,52 +131,39 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
     progress = cb_progress_start(comm, o->writing ? "write" : o->verify ? "verify" : "read", total, o->progress,
                                  stdout, o->progress_interval);
 
-    if (o->sched == CB_SCHED_SERVER) {
-        for (int64_t taken = 0; !o->max_tasks || taken < o->max_tasks; taken++) {
-            int64_t index;
-            cb_task t;
-            int64_t more = o->max_tasks ? o->max_tasks - taken - 1 : -1;
-            if (st->ops->claim(st, o->pod, o->lease_s, more, &index, &t, &local) < 0 || index < 0)
+    for (;;) {
+        cb_task t;
+        int64_t row = -1;
+        int got = local.code ? 0 : cb_sched_next(sched, &t, &row, &local);
+        if (st->lockstep) {
+            /* Collective I/O: all ranks call together; stop when nobody
+             * has a task left or anybody failed. */
+            int flags[2] = {got > 0, local.code != 0}, any[2];
+            MPI_Allreduce(flags, any, 2, MPI_INT, MPI_MAX, comm);
+            if (any[1] || !any[0])
                 break;
-            double s0, s1;
-            if (do_task(st, &t, index, buf, o, out, &s0, &s1, &local) < 0)
-                break;
-            t.start = s0;
-            t.done = s1;
-            t.status = CB_COMPLETE;
-            snprintf(t.pod, sizeof t.pod, "%s", o->pod);
-            if (st->ops->finish(st, index, &t, &local) < 0 || push_rec(out, index, s0, s1) < 0)
-                break;
-            cb_progress_add(progress, cb_task_bytes(&t, st->layout.elem_size));
-            cb_progress_tick(progress);
-        }
-    } else {
-        for (;;) {
-            int64_t k = local.code ? -1 : cb_sched_next(sched);
-            if (st->lockstep) {
-                /* Collective I/O: all ranks call together; stop when nobody
-                 * has a task left or anybody failed. */
-                int flags[2] = {k >= 0, local.code != 0}, any[2];
-                MPI_Allreduce(flags, any, 2, MPI_INT, MPI_MAX, comm);
-                if (any[1] || !any[0])
-                    break;
-                if (k < 0) {
-                    if (o->writing ? st->ops->write_task(st, NULL, buf, &local) : st->ops->read_task(st, NULL, buf, &local))
-                        cb_wrap(&local, "collective I/O with an empty selection");
-                    cb_progress_tick(progress);
-                    continue;
-                }
-            } else if (k < 0) {
-                break;
+            if (got <= 0) {
+                if (o->writing ? st->ops->write_task(st, NULL, buf, &local) : st->ops->read_task(st, NULL, buf, &local))
+                    cb_wrap(&local, "collective I/O with an empty selection");
+                cb_progress_tick(progress);
+                continue;
             }
-            double s0, s1;
-            if (do_task(st, &tasks[k], index[k], buf, o, out, &s0, &s1, &local) < 0)
-                continue; /* the next round (or the loop guard) stops this rank */
-            if (push_rec(out, index[k], s0, s1) < 0)
-                cb_fail(&local, CB_EIO, "out of memory for task records");
-            cb_progress_add(progress, cb_task_bytes(&tasks[k], st->layout.elem_size));
-            cb_progress_tick(progress);
+        } else if (got <= 0) {
+            break;
         }
+        double s0 = 0, s1 = 0;
+        if (do_task(st, &t, row, buf, o, out, &s0, &s1, &local) < 0)
+            continue; /* the next round (or the loop guard) stops this rank */
+        t.start = s0;
+        t.done = s1;
+        t.status = CB_COMPLETE;
+        snprintf(t.pod, sizeof t.pod, "%s", o->pod);
+        if (cb_sched_done(sched, row, &t, &local) < 0)
+            continue;
+        if (push_rec(out, row, s0, s1) < 0)
+            cb_fail(&local, CB_EIO, "out of memory for task records");
+        cb_progress_add(progress, cb_task_bytes(&t, st->layout.elem_size));
+        cb_progress_tick(progress);
     }
     cb_progress_end(progress);
 close:

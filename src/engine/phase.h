@@ -44,10 +44,11 @@ typedef struct cb_phase_out {
     cb_iolog *iolog;              /* the store's request log (NULL: not logged), taken over */
 } cb_phase_out;
 
-/* Collective. tasks[k], k < ntasks, are the phase's tasks and index[k] their
+/* Collective. The store is opened with `so`, writable when o->writing.
+ * tasks[k], k < ntasks, are the phase's tasks and index[k] their
  * rows in the task table; both are ignored by the server schedule, which
  * claims from the store. Returns -1 on every rank if any rank failed. */
-int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *tasks, const int64_t *index,
+int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *tasks, const int64_t *index,
                  int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err);
 
 void cb_phase_out_free(cb_phase_out *o);

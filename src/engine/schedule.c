@@ -3,8 +3,8 @@
 #include <stdlib.h>
 
 struct cb_sched {
-    cb_sched_kind kind;
-    int64_t ntasks, max_tasks, taken;
+    cb_sched_opts o;
+    int64_t taken;
     int rank, nranks;
     int64_t next, end; /* static schedules: next index to hand out, and bound */
     MPI_Win win;       /* dynamic: the shared counter lives on rank 0 */
@@ -18,25 +18,23 @@ int64_t cb_sched_block_first(int64_t ntasks, int nranks, int rank)
     return rank * q + (rank < r ? rank : r);
 }
 
-int cb_sched_start(cb_sched_kind kind, int64_t ntasks, int64_t max_tasks, MPI_Comm comm,
-                   cb_sched **out, cb_err *err)
+int cb_sched_start(const cb_sched_opts *o, MPI_Comm comm, cb_sched **out, cb_err *err)
 {
+    *out = NULL;
     cb_sched *s = calloc(1, sizeof *s);
     if (!s)
         return cb_fail(err, CB_EIO, "out of memory");
-    s->kind = kind;
-    s->ntasks = ntasks;
-    s->max_tasks = max_tasks;
+    s->o = *o;
     MPI_Comm_rank(comm, &s->rank);
     MPI_Comm_size(comm, &s->nranks);
-    switch (kind) {
+    switch (o->kind) {
     case CB_SCHED_BLOCK:
-        s->next = cb_sched_block_first(ntasks, s->nranks, s->rank);
-        s->end = cb_sched_block_first(ntasks, s->nranks, s->rank + 1);
+        s->next = cb_sched_block_first(o->ntasks, s->nranks, s->rank);
+        s->end = cb_sched_block_first(o->ntasks, s->nranks, s->rank + 1);
         break;
     case CB_SCHED_CYCLIC:
         s->next = s->rank;
-        s->end = ntasks;
+        s->end = o->ntasks;
         break;
     case CB_SCHED_DYNAMIC: {
         MPI_Aint size = s->rank == 0 ? (MPI_Aint)sizeof(int64_t) : 0;
@@ -50,39 +48,69 @@ int cb_sched_start(cb_sched_kind kind, int64_t ntasks, int64_t max_tasks, MPI_Co
         MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win);
         break;
     }
-    default:
-        free(s);
-        return cb_fail(err, CB_EUSAGE, "schedule %s is not handed out by MPI", cb_sched_name(kind));
+    case CB_SCHED_SERVER:
+        if (!o->store || !(o->store->ops->caps & CB_CAP_CLAIMS)) {
+            free(s);
+            return cb_fail(err, CB_EUSAGE, "--schedule server needs an HSDS target (hdf5://...); use block, cyclic or dynamic");
+        }
+        break;
     }
     *out = s;
     return 0;
 }
 
-int64_t cb_sched_next(cb_sched *s)
+/* Server: claim the next task; `more` tells the store how many may follow,
+ * so it can claim them ahead. */
+static int claim_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err)
 {
-    if (s->max_tasks > 0 && s->taken >= s->max_tasks)
+    int64_t max = s->o.max_tasks, more = max ? max - s->taken - 1 : -1;
+    cb_store *st = s->o.store;
+    if (st->ops->claim(st, s->o.pod, s->o.lease_s, more, row, t, err) < 0)
         return -1;
+    return *row >= 0;
+}
+
+int cb_sched_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err)
+{
+    if (s->o.max_tasks > 0 && s->taken >= s->o.max_tasks)
+        return 0;
     int64_t idx = -1;
-    if (s->kind == CB_SCHED_DYNAMIC) {
+    if (s->o.kind == CB_SCHED_SERVER) {
+        int got = claim_next(s, t, row, err);
+        if (got > 0)
+            s->taken++;
+        return got;
+    }
+    if (s->o.kind == CB_SCHED_DYNAMIC) {
         const int64_t one = 1;
         MPI_Fetch_and_op(&one, &idx, MPI_INT64_T, 0, 0, MPI_SUM, s->win);
         MPI_Win_flush(0, s->win);
-        if (idx >= s->ntasks)
+        if (idx >= s->o.ntasks)
             idx = -1;
     } else if (s->next < s->end) {
         idx = s->next;
-        s->next += s->kind == CB_SCHED_CYCLIC ? s->nranks : 1;
+        s->next += s->o.kind == CB_SCHED_CYCLIC ? s->nranks : 1;
     }
-    if (idx >= 0)
-        s->taken++;
-    return idx;
+    if (idx < 0)
+        return 0;
+    s->taken++;
+    *t = s->o.tasks[idx];
+    *row = s->o.rows[idx];
+    return 1;
+}
+
+int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err)
+{
+    if (s->o.kind != CB_SCHED_SERVER)
+        return 0; /* the caller records the table once the phase is over */
+    return s->o.store->ops->finish(s->o.store, row, t, err);
 }
 
 void cb_sched_end(cb_sched *s)
 {
     if (!s)
         return;
-    if (s->kind == CB_SCHED_DYNAMIC) {
+    if (s->o.kind == CB_SCHED_DYNAMIC) {
         MPI_Win_unlock_all(s->win);
         MPI_Win_free(&s->win);
     }

@@ -1,5 +1,6 @@
 /* Who writes which task: static block/cyclic partitions, a dynamic shared
- * counter (MPI one-sided), or claims on the server's task table. */
+ * counter (MPI one-sided), or claims on the server's task table. The phase
+ * asks every kind the same way: the next task and its row, then "done". */
 #ifndef CHUNKBENCH_SCHEDULE_H
 #define CHUNKBENCH_SCHEDULE_H
 
@@ -7,17 +8,35 @@
 #include <stdint.h>
 
 #include "backends/backend.h"
-#include "cli/config.h"
+#include "core/error.h"
+#include "core/modes.h"
 
 typedef struct cb_sched cb_sched;
 
-/* Collective. `ntasks` tasks (indices into the caller's list), at most
- * `max_tasks` per writer (0: no limit). */
-int cb_sched_start(cb_sched_kind kind, int64_t ntasks, int64_t max_tasks, MPI_Comm comm,
-                   cb_sched **out, cb_err *err);
+typedef struct cb_sched_opts {
+    cb_sched_kind kind;
+    int64_t max_tasks;    /* per writer; 0: no limit */
+    /* block, cyclic, dynamic: the caller's tasks and their rows in the task table */
+    const cb_task *tasks;
+    const int64_t *rows;
+    int64_t ntasks;
+    /* server: claims from the open store (CB_CAP_CLAIMS) as `pod`, retaking
+     * tasks left in progress for longer than lease_s (> 0) */
+    cb_store *store;
+    const char *pod;
+    double lease_s;
+} cb_sched_opts;
 
-/* The next task index for this rank, or -1 when it has no more. */
-int64_t cb_sched_next(cb_sched *s);
+/* Collective. */
+int cb_sched_start(const cb_sched_opts *o, MPI_Comm comm, cb_sched **out, cb_err *err);
+
+/* The next task for this rank into *t and its table row into *row: 1, or 0
+ * when it has no more, or -1 with err set (a failed claim). */
+int cb_sched_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err);
+
+/* Task `row` is written (t has its start, done and pod): a server schedule
+ * records it with the store; the others have nothing to do. */
+int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err);
 
 /* Collective. */
 void cb_sched_end(cb_sched *s);

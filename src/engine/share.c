@@ -23,7 +23,7 @@ static void bcast_big(void *buf, int64_t bytes, MPI_Comm comm)
     }
 }
 
-int cb_share_tasks(const cb_config *cfg, const cb_backend *be, int want, MPI_Comm comm, cb_table *tab,
+int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_Comm comm, cb_table *tab,
                    cb_task **tasks, int64_t **index, int64_t *n, cb_err *err)
 {
     int rank;
@@ -34,7 +34,7 @@ int cb_share_tasks(const cb_config *cfg, const cb_backend *be, int want, MPI_Com
     *index = NULL;
     *n = 0;
     int64_t count = 0;
-    if (rank == 0 && be->load_table(cfg, tab, &local) == 0) {
+    if (rank == 0 && be->load_table(so, tab, &local) == 0) {
         for (int64_t i = 0; i < tab->ntasks; i++)
             count += cb_task_wanted(tab->tasks[i].status, want);
     }

@@ -13,7 +13,7 @@
  * matches `want` (CB_PENDING means "not complete", CB_SHARE_ALL every task)
  * in *tasks / *index. */
 #define CB_SHARE_ALL 99
-int cb_share_tasks(const cb_config *cfg, const cb_backend *be, int want, MPI_Comm comm, cb_table *tab,
+int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_Comm comm, cb_table *tab,
                    cb_task **tasks, int64_t **index, int64_t *n, cb_err *err);
 
 /* Collective. All ranks' records end up on rank 0 (NULL elsewhere), and the

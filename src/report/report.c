@@ -1,5 +1,6 @@
 #include "report/report.h"
 
+#include "core/version.h"
 #include "engine/phase.h"
 
 #include <errno.h>

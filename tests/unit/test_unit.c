@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/backend.h"
 #include "cli/config.h"
 #include "core/datagen.h"
 #include "core/iolog.h"
@@ -244,8 +245,58 @@ static void test_busy(void)
           s.class_requests[1] == 1 && s.min_size == 10 && s.max_size == 2000);
 }
 
+static void test_backends(void)
+{
+    CHECK(cb_target_kind_of("hdf5://home/u/t.h5") == CB_TARGET_HSDS);
+    CHECK(cb_target_kind_of("http://h/t.h5") == CB_TARGET_URL && cb_target_kind_of("https://h/t.h5") == CB_TARGET_URL &&
+          cb_target_kind_of("s3://b/k.h5") == CB_TARGET_URL);
+    CHECK(cb_target_kind_of("t.h5") == CB_TARGET_PATH && cb_target_kind_of("/tmp/hdf5:/x") == CB_TARGET_PATH);
+    CHECK(cb_backend_for("hdf5://a/b") == &cb_backend_hsds && cb_backend_for("http://h/t.h5") == &cb_backend_hdf5);
+    /* A capability flag is set exactly when its optional ops are there. */
+    const cb_backend *all[] = {&cb_backend_hdf5, &cb_backend_hsds};
+    for (int i = 0; i < 2; i++) {
+        const cb_backend *b = all[i];
+        CHECK(!(b->caps & CB_CAP_CLAIMS) == (!b->claim || !b->finish));
+        CHECK(!(b->caps & CB_CAP_DATASETS) == !b->describe);
+        CHECK(!(b->caps & CB_CAP_RAW_EXTENTS) == !b->raw_extents);
+        CHECK(b->check && b->open && b->close && b->load_table && b->save_table && b->create);
+        /* Without file drivers a report needs the transport's name. */
+        CHECK((b->caps & CB_CAP_FILE_DRIVERS) || b->transport);
+    }
+}
+
+static void test_meta_fields(void)
+{
+    /* The one field list reaches into cb_meta where the names say. */
+    cb_meta m;
+    cb_meta_init(&m);
+    int found = 0;
+    for (int i = 0; i < cb_meta_nfields; i++) {
+        const cb_meta_field *f = &cb_meta_fields[i];
+        if (!strcmp(f->name, "writers")) {
+            cb_meta_set_int(&m, f, 7);
+            CHECK(m.writers == 7 && cb_meta_int(&m, f) == 7 && f->size == 4);
+            found++;
+        } else if (!strcmp(f->name, "seed")) {
+            CHECK(cb_meta_int(&m, f) == -1);
+            cb_meta_set_int(&m, f, INT64_MAX);
+            CHECK(m.seed == INT64_MAX);
+            found++;
+        } else if (!strcmp(f->name, "io")) {
+            CHECK(cb_meta_ref(&m, f) == (void *)m.io && f->size == sizeof m.io && f->kind == CB_MF_STR);
+            found++;
+        } else if (!strcmp(f->name, "clock_skew_s")) {
+            CHECK(cb_meta_get(&m, f) == (const void *)&m.clock_skew_s && f->kind == CB_MF_REAL);
+            found++;
+        }
+    }
+    CHECK(found == 4 && cb_meta_nfields == 12 && cb_meta_nfields <= 32);
+}
+
 int main(void)
 {
+    test_backends();
+    test_meta_fields();
     test_classify();
     test_busy();
     test_progress_line();

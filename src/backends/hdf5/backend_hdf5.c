@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/hdf5/hdf5_opts.h"
 #include "backends/hdf5/mpiio_log.h"
 #include "backends/hdf5/url.h"
 #include "backends/hdf5/vfd_log.h"
@@ -139,21 +140,29 @@ static void get_str(hid_t loc, const char *name, char *buf, size_t cap)
     H5Aclose(a);
 }
 
+/* The memory type of a numeric metadata field, as it lies in cb_meta. */
+static hid_t meta_type(const cb_meta_field *f)
+{
+    if (f->kind == CB_MF_REAL)
+        return H5T_NATIVE_DOUBLE;
+    return f->size == sizeof(int32_t) ? H5T_NATIVE_INT32 : H5T_NATIVE_INT64;
+}
+
+/* Every field of cb_meta_fields as an attribute, but request counts: files
+ * make none. */
 static int put_meta(hid_t file, const cb_layout *lay, const cb_meta *m)
 {
     hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
-    int rc = 0;
-    rc |= put_str(root, "version", m->version);
-    rc |= put_str(root, "iter_type", cb_iter_name(lay->iter));
-    rc |= put_attr(root, "seed", H5T_NATIVE_INT64, &m->seed);
-    rc |= put_attr(root, "open_start", H5T_NATIVE_DOUBLE, &m->open_start);
-    rc |= put_attr(root, "close_end", H5T_NATIVE_DOUBLE, &m->close_end);
-    rc |= put_attr(root, "gen_s", H5T_NATIVE_DOUBLE, &m->gen_s);
-    rc |= put_attr(root, "io_s", H5T_NATIVE_DOUBLE, &m->io_s);
-    rc |= put_attr(root, "clock_skew_s", H5T_NATIVE_DOUBLE, &m->clock_skew_s);
-    rc |= put_attr(root, "writers", H5T_NATIVE_INT32, &m->writers);
-    rc |= put_str(root, "schedule", m->schedule);
-    rc |= put_str(root, "io", m->io);
+    int rc = put_str(root, "iter_type", cb_iter_name(lay->iter));
+    for (int i = 0; i < cb_meta_nfields; i++) {
+        const cb_meta_field *f = &cb_meta_fields[i];
+        if (f->flags & CB_MF_NET)
+            continue;
+        if (f->kind == CB_MF_STR)
+            rc |= put_str(root, f->name, cb_meta_get(m, f));
+        else
+            rc |= put_attr(root, f->name, meta_type(f), cb_meta_get(m, f));
+    }
     H5Gclose(root);
     return rc;
 }
@@ -162,19 +171,18 @@ static void get_meta(hid_t file, cb_layout *lay, cb_meta *m)
 {
     hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
     char iter[16] = "block";
-    get_str(root, "version", m->version, sizeof m->version);
     get_str(root, "iter_type", iter, sizeof iter);
     if (cb_iter_parse(iter, &lay->iter) < 0)
         lay->iter = CB_ITER_BLOCK;
-    get_attr(root, "seed", H5T_NATIVE_INT64, &m->seed);
-    get_attr(root, "open_start", H5T_NATIVE_DOUBLE, &m->open_start);
-    get_attr(root, "close_end", H5T_NATIVE_DOUBLE, &m->close_end);
-    get_attr(root, "gen_s", H5T_NATIVE_DOUBLE, &m->gen_s);
-    get_attr(root, "io_s", H5T_NATIVE_DOUBLE, &m->io_s);
-    get_attr(root, "clock_skew_s", H5T_NATIVE_DOUBLE, &m->clock_skew_s);
-    get_attr(root, "writers", H5T_NATIVE_INT32, &m->writers);
-    get_str(root, "schedule", m->schedule, sizeof m->schedule);
-    get_str(root, "io", m->io, sizeof m->io);
+    for (int i = 0; i < cb_meta_nfields; i++) {
+        const cb_meta_field *f = &cb_meta_fields[i];
+        if (f->flags & CB_MF_NET)
+            continue;
+        if (f->kind == CB_MF_STR)
+            get_str(root, f->name, cb_meta_ref(m, f), f->size);
+        else
+            get_attr(root, f->name, meta_type(f), cb_meta_ref(m, f));
+    }
     H5Gclose(root);
 }
 
@@ -198,7 +206,49 @@ static int check_new_path(const char *path, int force, cb_err *err)
     return rc;
 }
 
-static int h5_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb_err *err)
+static int is_url(const char *target)
+{
+    return cb_target_kind_of(target) == CB_TARGET_URL;
+}
+
+static const cb_hdf5_opts *own_opts(const cb_store_opts *o)
+{
+    static const cb_hdf5_opts none = {0};
+    return o->backend ? o->backend : &none;
+}
+
+/* A read where every rank opens the file alone (sec2, ros3), not through MPI-IO. */
+static int solo_driver(cb_driver d)
+{
+    return d == CB_DRIVER_SEC2 || d == CB_DRIVER_ROS3;
+}
+
+static int h5_check(const cb_store_opts *o, cb_err *err)
+{
+    const cb_hdf5_opts *h = own_opts(o);
+    int url = is_url(o->target);
+    if (o->driver != CB_DRIVER_DEFAULT) {
+        if (url && o->driver != CB_DRIVER_ROS3)
+            return cb_fail(err, CB_EUSAGE, "%s is a URL: read it with --driver ros3", o->target);
+        if (!url && o->driver == CB_DRIVER_ROS3)
+            return cb_fail(err, CB_EUSAGE, "--driver ros3 reads http://, https:// or s3:// URLs; '%s' is a path (use sec2 or mpio)", o->target);
+    }
+    if (solo_driver(o->driver) && o->io != CB_IO_INDEPENDENT)
+        return cb_fail(err, CB_EUSAGE, "--io %s needs --driver mpio; with %s every rank reads on its own",
+                       cb_io_name(o->io), cb_driver_name(o->driver));
+    if (o->driver == CB_DRIVER_MPIO && o->page_buffer > 0)
+        return cb_fail(err, CB_EUSAGE, "--page-buffer needs --driver sec2 or ros3: HDF5 1.10 disables the page buffer for parallel (MPI-IO) access");
+    if ((h->s3_key_id != NULL) != (h->s3_secret != NULL))
+        return cb_fail(err, CB_EUSAGE, "give both --s3-key-id and --s3-secret, or neither (anonymous)");
+    if ((h->s3_key_id || h->s3_region) && o->driver != CB_DRIVER_ROS3)
+        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-key-id and --s3-secret apply to --driver ros3");
+    if (o->io == CB_IO_DIRECT && o->create_layout && o->create_layout->iter != CB_ITER_BLOCK)
+        return cb_fail(err, CB_EUSAGE, "--io direct writes whole chunks: use block tasks, not %s",
+                       cb_iter_name(o->create_layout->iter));
+    return 0;
+}
+
+static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, cb_err *err)
 {
     quiet_hdf5();
     int rank;
@@ -206,7 +256,7 @@ static int h5_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, c
     /* One rank checks the path; every rank takes the same decision. */
     cb_err local = {0};
     if (rank == 0)
-        check_new_path(cfg->target, cfg->force, &local);
+        check_new_path(opt->target, opt->force, &local);
     MPI_Bcast(&local, sizeof local, MPI_BYTE, 0, comm);
     if (local.code) {
         *err = local;
@@ -215,15 +265,15 @@ static int h5_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, c
 
     const cb_layout *lay = &tab->layout;
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (cfg->page_size > 0) {
+    if (opt->page_size > 0) {
         H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_PAGE, 1, 0);
-        H5Pset_file_space_page_size(fcpl, (hsize_t)cfg->page_size);
+        H5Pset_file_space_page_size(fcpl, (hsize_t)opt->page_size);
     }
     H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-    if (cfg->align > 0)
+    if (opt->align > 0)
         /* Align objects of 64 KiB and more (the chunks), not small metadata. */
-        H5Pset_alignment(fapl, 65536, (hsize_t)cfg->align);
-    hid_t file = H5Fcreate(cfg->target, H5F_ACC_TRUNC, fcpl, fapl);
+        H5Pset_alignment(fapl, 65536, (hsize_t)opt->align);
+    hid_t file = H5Fcreate(opt->target, H5F_ACC_TRUNC, fcpl, fapl);
     H5Pclose(fcpl);
     H5Pclose(fapl);
     if (file < 0)
@@ -301,26 +351,22 @@ static int h5_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, c
 
 /* ---- read drivers ---- */
 
-static int is_read_cmd(const cb_config *cfg)
-{
-    return cfg->cmd == CB_CMD_READ;
-}
-
 /* The file access list of a rank that reads on its own: sec2 or ros3, under
  * the request-log driver when log != NULL, with the page buffer when
  * `tuning` (the bookkeeping opens run without the caches being measured). */
-static hid_t solo_fapl(const cb_config *cfg, cb_iolog *log, int tuning, int64_t page_size, cb_err *err)
+static hid_t solo_fapl(const cb_store_opts *opt, cb_driver driver, cb_iolog *log, int tuning, cb_err *err)
 {
+    const cb_hdf5_opts *own = own_opts(opt);
     hid_t inner = H5Pcreate(H5P_FILE_ACCESS);
-    if (cfg->driver == CB_DRIVER_ROS3) {
+    if (driver == CB_DRIVER_ROS3) {
         H5FD_ros3_fapl_t fa;
         memset(&fa, 0, sizeof fa);
         fa.version = H5FD_CURR_ROS3_FAPL_T_VERSION;
         /* authenticate = 0: plain (anonymous) HTTP range requests. */
-        fa.authenticate = cfg->s3_key_id != NULL;
-        snprintf(fa.aws_region, sizeof fa.aws_region, "%s", cfg->s3_region ? cfg->s3_region : "");
-        snprintf(fa.secret_id, sizeof fa.secret_id, "%s", cfg->s3_key_id ? cfg->s3_key_id : "");
-        snprintf(fa.secret_key, sizeof fa.secret_key, "%s", cfg->s3_secret ? cfg->s3_secret : "");
+        fa.authenticate = own->s3_key_id != NULL;
+        snprintf(fa.aws_region, sizeof fa.aws_region, "%s", own->s3_region ? own->s3_region : "");
+        snprintf(fa.secret_id, sizeof fa.secret_id, "%s", own->s3_key_id ? own->s3_key_id : "");
+        snprintf(fa.secret_key, sizeof fa.secret_key, "%s", own->s3_secret ? own->s3_secret : "");
         if (fa.authenticate && !fa.aws_region[0])
             snprintf(fa.aws_region, sizeof fa.aws_region, "us-east-1");
         herr_t rc = H5Pset_fapl_ros3(inner, &fa);
@@ -335,7 +381,8 @@ static hid_t solo_fapl(const cb_config *cfg, cb_iolog *log, int tuning, int64_t 
     }
     hid_t fapl = inner;
     /* The page buffer is ours (see vfd_log.h): HDF5's is off in parallel builds. */
-    size_t pb = tuning && cfg->page_buffer > 0 && page_size > 0 ? (size_t)cfg->page_buffer : 0;
+    int64_t page_size = tuning ? opt->file_page_size : 0;
+    size_t pb = tuning && opt->page_buffer > 0 && page_size > 0 ? (size_t)opt->page_buffer : 0;
     if (log || pb) {
         fapl = H5Pcreate(H5P_FILE_ACCESS);
         int rc = cb_vfd_log_set(fapl, inner, log, pb, (size_t)page_size, err);
@@ -349,37 +396,35 @@ static hid_t solo_fapl(const cb_config *cfg, cb_iolog *log, int tuning, int64_t 
 }
 
 /* The name HDF5 opens: the path, or the http(s) address of a URL. */
-static int open_name(const cb_config *cfg, char *name, size_t cap, cb_err *err)
+static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_err *err)
 {
-    if (cb_is_url(cfg->target))
-        return cb_url_resolve(cfg->target, cfg->s3_region, name, cap, err);
-    snprintf(name, cap, "%s", cfg->target);
+    if (is_url(opt->target))
+        return cb_url_resolve(opt->target, own_opts(opt)->s3_region, name, cap, err);
+    snprintf(name, cap, "%s", opt->target);
     return 0;
 }
 
 /* One process, read-only, for bookkeeping: checks first, so a missing file, a
  * dead URL or a non-HDF5 file reads as one plain line, not an HDF5 stack. */
-static hid_t open_lookup(const cb_config *cfg, cb_err *err)
+static hid_t open_lookup(const cb_store_opts *opt, cb_err *err)
 {
     char name[4096];
-    if (open_name(cfg, name, sizeof name, err) < 0)
+    if (open_name(opt, name, sizeof name, err) < 0)
         return H5I_INVALID_HID;
     hid_t fapl = H5P_DEFAULT;
-    if (cb_is_url(cfg->target)) {
+    if (is_url(opt->target)) {
         if (cb_url_probe(name, err) < 0)
             return H5I_INVALID_HID;
-        cb_config c = *cfg;
-        c.driver = CB_DRIVER_ROS3;
-        if ((fapl = solo_fapl(&c, NULL, 0, 0, err)) < 0)
+        if ((fapl = solo_fapl(opt, CB_DRIVER_ROS3, NULL, 0, err)) < 0)
             return H5I_INVALID_HID;
     } else {
-        if (access(cfg->target, F_OK) != 0) {
+        if (access(opt->target, F_OK) != 0) {
             cb_fail(err, CB_EUSAGE, "%s does not exist; create it first with: chunkbench create %s NROWS NCOLS",
-                    cfg->target, cfg->target);
+                    opt->target, opt->target);
             return H5I_INVALID_HID;
         }
-        if (H5Fis_hdf5(cfg->target) <= 0) {
-            cb_fail(err, CB_EUSAGE, "%s is not an HDF5 file", cfg->target);
+        if (H5Fis_hdf5(opt->target) <= 0) {
+            cb_fail(err, CB_EUSAGE, "%s is not an HDF5 file", opt->target);
             return H5I_INVALID_HID;
         }
     }
@@ -462,12 +507,12 @@ static int dataset_layout(hid_t dset, const char *name, cb_layout *lay, int *ndi
     return 0;
 }
 
-static int h5_describe(const cb_config *cfg, const char *name, cb_table *out, cb_err *err)
+static int h5_describe(const cb_store_opts *opt, const char *name, cb_table *out, cb_err *err)
 {
     quiet_hdf5();
     memset(out, 0, sizeof *out);
     cb_meta_init(&out->meta);
-    hid_t file = open_lookup(cfg, err);
+    hid_t file = open_lookup(opt, err);
     if (file < 0)
         return -1;
     int rc = 0, ndims = 0;
@@ -483,8 +528,8 @@ static int h5_describe(const cb_config *cfg, const char *name, cb_table *out, cb
     found = found && H5Lexists(file, name, H5P_DEFAULT) > 0;
     H5O_info_t info;
     if (!found || H5Oget_info_by_name2(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET) {
-        rc = cb_fail(err, CB_EUSAGE, "%s has no dataset '%s'; list its datasets with h5ls -r %s", cfg->target, name,
-                     cfg->target);
+        rc = cb_fail(err, CB_EUSAGE, "%s has no dataset '%s'; list its datasets with h5ls -r %s", opt->target, name,
+                     opt->target);
     } else {
         hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
         if (dset < 0)
@@ -578,7 +623,7 @@ static int chunk_extents(hid_t dset, cb_err *err)
 /* The byte ranges that hold the values of the dataset read: its stored
  * chunks, or its contiguous storage. A compact dataset has none: its values
  * are read with its object header, as metadata. */
-static int h5_raw_extents(const cb_config *cfg, cb_extent **out, int64_t *n, cb_err *err)
+static int h5_raw_extents(const cb_store_opts *opt, cb_extent **out, int64_t *n, cb_err *err)
 {
     quiet_hdf5();
     *out = NULL;
@@ -588,11 +633,11 @@ static int h5_raw_extents(const cb_config *cfg, cb_extent **out, int64_t *n, cb_
     H5Pset_fapl_sec2(inner);
     int rc = cb_vfd_log_set_dry(fapl, inner, &probe, err);
     H5Pclose(inner);
-    hid_t file = rc < 0 ? H5I_INVALID_HID : H5Fopen(cfg->target, H5F_ACC_RDONLY, fapl);
+    hid_t file = rc < 0 ? H5I_INVALID_HID : H5Fopen(opt->target, H5F_ACC_RDONLY, fapl);
     H5Pclose(fapl);
     if (rc == 0 && file < 0)
         rc = h5_fail(err, "cannot open the file to find the dataset's storage");
-    const char *name = cfg->dataset ? cfg->dataset : DSET_NAME;
+    const char *name = opt->dataset ? opt->dataset : DSET_NAME;
     hid_t dset = rc < 0 ? H5I_INVALID_HID : H5Dopen2(file, name, H5P_DEFAULT);
     if (rc == 0 && dset < 0)
         rc = h5_fail(err, "cannot open the dataset to find its storage");
@@ -629,7 +674,7 @@ static int h5_raw_extents(const cb_config *cfg, cb_extent **out, int64_t *n, cb_
 
 /* ---- open / data I/O ---- */
 
-static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err)
+static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_err *err)
 {
     quiet_hdf5();
     cb_store *s = calloc(1, sizeof *s);
@@ -641,21 +686,22 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
     }
     s->ops = &cb_backend_hdf5;
     s->impl = h;
-    h->io = cfg->io;
-    h->fsync = writable && cfg->fsync;
+    h->io = opt->io;
+    int writable = opt->writable;
+    h->fsync = writable && opt->fsync;
     h->file = h->dset = h->fspace = h->dxpl = h->mtype = H5I_INVALID_HID;
     int rc = 0;
-    const char *dname = cfg->dataset ? cfg->dataset : DSET_NAME;
+    const char *dname = opt->dataset ? opt->dataset : DSET_NAME;
     /* A read through sec2/ros3: every rank alone, under the request log. */
-    int solo = is_read_cmd(cfg) && cfg->driver != CB_DRIVER_MPIO;
+    int solo = solo_driver(opt->driver);
 
     hid_t fapl;
     char name[4096];
-    if (open_name(cfg, name, sizeof name, err) < 0) {
+    if (open_name(opt, name, sizeof name, err) < 0) {
         rc = -1;
         goto done;
     }
-    if (is_read_cmd(cfg)) {
+    if (opt->log_requests) {
         int rank;
         MPI_Comm_rank(comm, &rank);
         if (!(s->iolog = calloc(1, sizeof *s->iolog))) {
@@ -665,7 +711,7 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
         s->iolog->rank = rank;
     }
     if (solo) {
-        if ((fapl = solo_fapl(cfg, s->iolog, 1, cfg->page_size, err)) < 0) {
+        if ((fapl = solo_fapl(opt, opt->driver, s->iolog, 1, err)) < 0) {
             rc = -1;
             goto done;
         }
@@ -682,16 +728,16 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
     h->file = H5Fopen(name, writable && !solo ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
     H5Pclose(fapl);
     if (h->file < 0) {
-        rc = h5_fail(err, solo ? (cfg->driver == CB_DRIVER_ROS3 ? "cannot open the file with ros3"
+        rc = h5_fail(err, solo ? (opt->driver == CB_DRIVER_ROS3 ? "cannot open the file with ros3"
                                                                  : "cannot open the file with sec2")
                                : "cannot open the file with MPI-IO");
         goto done;
     }
     hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
-    if (cfg->chunk_cache >= 0 || cfg->chunk_cache_slots >= 0)
+    if (opt->chunk_cache >= 0 || opt->chunk_cache_slots >= 0)
         /* The *_DEFAULT values mean "as the file access list says". */
-        H5Pset_chunk_cache(dapl, cfg->chunk_cache_slots >= 0 ? (size_t)cfg->chunk_cache_slots : H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
-                           cfg->chunk_cache >= 0 ? (size_t)cfg->chunk_cache : H5D_CHUNK_CACHE_NBYTES_DEFAULT,
+        H5Pset_chunk_cache(dapl, opt->chunk_cache_slots >= 0 ? (size_t)opt->chunk_cache_slots : H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
+                           opt->chunk_cache >= 0 ? (size_t)opt->chunk_cache : H5D_CHUNK_CACHE_NBYTES_DEFAULT,
                            H5D_CHUNK_CACHE_W0_DEFAULT);
     h->dset = H5Dopen2(h->file, dname, dapl);
     H5Pclose(dapl);
@@ -709,7 +755,7 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
     hid_t dcpl = H5Dget_create_plist(h->dset);
     int nfilters = H5Pget_nfilters(dcpl);
     H5Pclose(dcpl);
-    if (cfg->dataset) {
+    if (opt->dataset) {
         h->mtype = H5Dget_type(h->dset); /* raw bytes as stored: nothing to convert */
     } else {
         h->mtype = H5Tcopy(mem_value_type(s->layout.elem_size));
@@ -720,9 +766,9 @@ static int h5_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store *
     hsize_t cdims[2] = {(hsize_t)s->layout.chunk[0], (hsize_t)s->layout.chunk[1]};
 
     h->dxpl = H5Pcreate(H5P_DATASET_XFER);
-    H5Pset_dxpl_mpio(h->dxpl, cfg->io == CB_IO_COLLECTIVE ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT);
-    s->lockstep = cfg->io == CB_IO_COLLECTIVE;
-    if (cfg->io == CB_IO_DIRECT) {
+    H5Pset_dxpl_mpio(h->dxpl, opt->io == CB_IO_COLLECTIVE ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT);
+    s->lockstep = opt->io == CB_IO_COLLECTIVE;
+    if (opt->io == CB_IO_DIRECT) {
         /* H5Dwrite_chunk bypasses the filter pipeline; independent writes to a
          * filtered dataset are refused by parallel HDF5 anyway. */
         if (nfilters > 0) {
@@ -874,12 +920,12 @@ static int h5_close(cb_store *s, cb_net_stats *net, cb_err *err)
 
 /* ---- bookkeeping, one process, sec2 driver ---- */
 
-static int h5_load_table(const cb_config *cfg, cb_table *out, cb_err *err)
+static int h5_load_table(const cb_store_opts *opt, cb_table *out, cb_err *err)
 {
     quiet_hdf5();
     memset(out, 0, sizeof *out);
     cb_meta_init(&out->meta);
-    hid_t file = open_lookup(cfg, err);
+    hid_t file = open_lookup(opt, err);
     if (file < 0)
         return -1;
     out->meta.page_size = file_page_size(file);
@@ -889,12 +935,12 @@ static int h5_load_table(const cb_config *cfg, cb_table *out, cb_err *err)
     unsigned char *rows = NULL;
     if (H5Lexists(file, DSET_NAME, H5P_DEFAULT) <= 0 ||
         (H5Lexists(file, TABLE_NAME, H5P_DEFAULT) <= 0 && H5Lexists(file, SEED_TABLE_NAME, H5P_DEFAULT) <= 0)) {
-        if (is_read_cmd(cfg))
+        if (opt->name_datasets)
             rc = cb_fail(err, CB_EUSAGE, "%s is not a chunkbench file (no dset and task_list): name the datasets to read, e.g. chunkbench read %s /group/data",
-                         cfg->target, cfg->target);
+                         opt->target, opt->target);
         else
             rc = cb_fail(err, CB_EUSAGE, "%s is not a chunkbench file (it needs datasets dset and task_list); create one with chunkbench create",
-                         cfg->target);
+                         opt->target);
         goto done;
     }
     dset = H5Dopen2(file, DSET_NAME, H5P_DEFAULT);
@@ -913,7 +959,7 @@ static int h5_load_table(const cb_config *cfg, cb_table *out, cb_err *err)
     H5Tclose(ft);
     H5Pclose(dcpl);
     if (ndims != 2 || !chunked || cls != H5T_FLOAT || (esize != 4 && esize != 8)) {
-        rc = cb_fail(err, CB_EUSAGE, "%s: dset must be a 2-D chunked float32/float64 dataset", cfg->target);
+        rc = cb_fail(err, CB_EUSAGE, "%s: dset must be a 2-D chunked float32/float64 dataset", opt->target);
         goto done;
     }
     for (int d = 0; d < 2; d++) {
@@ -956,14 +1002,14 @@ done:
     return rc;
 }
 
-static int h5_save_table(const cb_config *cfg, const cb_table *tab, const int64_t *rows_changed, int64_t nchanged,
+static int h5_save_table(const cb_store_opts *opt, const cb_table *tab, const int64_t *rows_changed, int64_t nchanged,
                          cb_err *err)
 {
     /* Only this job writes a file's table, so the whole table is written back. */
     (void)rows_changed;
     (void)nchanged;
     quiet_hdf5();
-    hid_t file = H5Fopen(cfg->target, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t file = H5Fopen(opt->target, H5F_ACC_RDWR, H5P_DEFAULT);
     if (file < 0)
         return h5_fail(err, "cannot open the file to record the task table");
     int rc = 0;
@@ -991,6 +1037,9 @@ static int h5_save_table(const cb_config *cfg, const cb_table *tab, const int64_
 
 const cb_backend cb_backend_hdf5 = {
     .name = "hdf5",
+    .caps = CB_CAP_DATASETS | CB_CAP_RAW_EXTENTS | CB_CAP_FILE_DRIVERS,
+    .transport = NULL,
+    .check = h5_check,
     .create = h5_create,
     .open = h5_open,
     .write_task = h5_write_task,

@@ -4,11 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int cb_is_url(const char *t)
-{
-    return !strncmp(t, "http://", 7) || !strncmp(t, "https://", 8) || !strncmp(t, "s3://", 5);
-}
-
 int cb_url_resolve(const char *target, const char *region, char *out, size_t cap, cb_err *err)
 {
     if (strncmp(target, "s3://", 5) != 0) {

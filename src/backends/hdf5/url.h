@@ -1,5 +1,4 @@
-/* Remote files read through HDF5's read-only S3 driver (ros3): which targets
- * are URLs, where s3:// points, and a probe that turns the usual failures
+/* Remote files read through HDF5's read-only S3 driver (ros3): where s3:// points, and a probe that turns the usual failures
  * (unreachable, 404, no range support, not HDF5) into one clear line before
  * HDF5 sees the URL. */
 #ifndef CHUNKBENCH_URL_H
@@ -8,9 +7,6 @@
 #include <stddef.h>
 
 #include "core/error.h"
-
-/* http://, https:// or s3:// */
-int cb_is_url(const char *target);
 
 /* s3://BUCKET/KEY -> https://BUCKET.s3.REGION.amazonaws.com/KEY (region
  * us-east-1 when NULL); http(s) URLs unchanged. */

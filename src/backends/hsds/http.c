@@ -10,7 +10,7 @@
 #include <curl/curl.h>
 
 #include "core/clock.h"
-#include "cli/config.h"
+#include "core/version.h"
 
 /* Set once any request of this process got an HTTP answer: from then on a
  * refused connection means a server restarting, worth waiting for; before,

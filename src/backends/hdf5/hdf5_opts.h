@@ -1,0 +1,17 @@
+/* The HDF5 backend's own options, declared, checked (cb_backend_hdf5.check)
+ * and documented here:
+ *   s3_region, s3_key_id, s3_secret   ros3 only: signed S3 requests (both key
+ *       and secret, or neither: anonymous); the region also places s3:// URLs
+ * Rules on the common options (cb_store_opts) it enforces:
+ *   - a URL (http://, https://, s3://) is read with driver ros3, a path never;
+ *   - sec2/ros3 open the file on every rank alone: independent transfers only;
+ *   - the page buffer needs sec2 or ros3 (1.10 disables it under MPI-IO);
+ *   - io direct (H5Dwrite_chunk) moves whole chunks: block tasks only. */
+#ifndef CHUNKBENCH_HDF5_OPTS_H
+#define CHUNKBENCH_HDF5_OPTS_H
+
+typedef struct cb_hdf5_opts {
+    const char *s3_region, *s3_key_id, *s3_secret;
+} cb_hdf5_opts;
+
+#endif

@@ -1,0 +1,41 @@
+#include "cli/store_opts.h"
+
+#include <string.h>
+
+const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb_store_args *a)
+{
+    memset(a, 0, sizeof *a);
+    if (!target)
+        target = cfg->target;
+    const cb_backend *be = cb_backend_for(target);
+    cb_store_opts *o = &a->o;
+    o->target = target;
+    /* A timed read reports every storage request, and may name datasets. */
+    o->log_requests = o->name_datasets = cfg->cmd == CB_CMD_READ;
+    o->dataset = cfg->dataset;
+    o->driver = cfg->driver;
+    o->io = cfg->io;
+    o->fsync = cfg->fsync;
+    o->chunk_cache = cfg->chunk_cache;
+    o->chunk_cache_slots = cfg->chunk_cache_slots;
+    o->page_buffer = cfg->page_buffer;
+    o->force = cfg->force;
+    o->align = cfg->align;
+    o->page_size = cfg->page_size;
+    o->create_layout = cfg->cmd == CB_CMD_CREATE || cfg->cmd == CB_CMD_RUN ? &cfg->layout : NULL;
+    if (be == &cb_backend_hsds) {
+        a->hs = (cb_hsds_opts){cfg->endpoint, cfg->bucket, cfg->claim_batch};
+        o->backend = &a->hs;
+    } else {
+        a->h5 = (cb_hdf5_opts){cfg->s3_region, cfg->s3_key_id, cfg->s3_secret};
+        o->backend = &a->h5;
+    }
+    return be;
+}
+
+int cb_store_check(const cb_config *cfg, cb_err *err)
+{
+    cb_store_args a;
+    const cb_backend *be = cb_store_args_for(cfg, NULL, &a);
+    return be->check ? be->check(&a.o, err) : 0;
+}

@@ -1,0 +1,19 @@
+#include "core/modes.h"
+
+const char *cb_sched_name(cb_sched_kind k)
+{
+    static const char *n[] = {"block", "cyclic", "dynamic", "server"};
+    return n[k];
+}
+
+const char *cb_io_name(cb_io_mode m)
+{
+    static const char *n[] = {"independent", "collective", "direct"};
+    return n[m];
+}
+
+const char *cb_driver_name(cb_driver d)
+{
+    static const char *n[] = {"default", "mpio", "sec2", "ros3"};
+    return n[d];
+}

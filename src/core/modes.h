@@ -1,0 +1,19 @@
+/* The run modes every layer names: how tasks are handed out (the engine), how
+ * HDF5 moves data and how a file is opened for reading (the backends). Kept
+ * down here so neither the engine nor the backends need the command line's
+ * headers. */
+#ifndef CHUNKBENCH_MODES_H
+#define CHUNKBENCH_MODES_H
+
+typedef enum { CB_SCHED_BLOCK = 0, CB_SCHED_CYCLIC, CB_SCHED_DYNAMIC, CB_SCHED_SERVER } cb_sched_kind;
+typedef enum { CB_IO_INDEPENDENT = 0, CB_IO_COLLECTIVE, CB_IO_DIRECT } cb_io_mode;
+/* read: how each rank opens the file. mpio: one parallel open; sec2: every
+ * rank on its own, read-only (where 1.10's page buffer works); ros3: a URL.
+ * DEFAULT: not chosen (data phases other than read use one parallel open). */
+typedef enum { CB_DRIVER_DEFAULT = 0, CB_DRIVER_MPIO, CB_DRIVER_SEC2, CB_DRIVER_ROS3 } cb_driver;
+
+const char *cb_sched_name(cb_sched_kind k);
+const char *cb_io_name(cb_io_mode m);
+const char *cb_driver_name(cb_driver d);
+
+#endif
