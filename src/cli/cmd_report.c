@@ -66,19 +66,6 @@ static cJSON *load_run(const cb_config *cfg, const char *input, cb_err *err)
     return doc;
 }
 
-int cb_render_html(const char *path, cJSON *const *runs, const char *const *labels, int n, cb_err *err)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return cb_fail(err, CB_EUSAGE, "cannot write %s: %s", path, strerror(errno));
-    int rc = cb_html_report(f, runs, labels, n, err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
-    if (rc < 0)
-        remove(path); /* no half-written report left behind */
-    return rc;
-}
-
 static int report_or_compare(const cb_config *cfg, cb_err *err)
 {
     cJSON **runs = calloc((size_t)cfg->ninputs, sizeof *runs);

@@ -1,6 +1,8 @@
 /* compare: run reports side by side, with ratios against the first run. */
 #include "report/compare.h"
 
+#include "report/rundoc.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,100 +21,12 @@ typedef struct run_row {
     double http_req, http_retries;                /* NAN when the report has no http */
 } run_row;
 
-/* ---- reading ------------------------------------------------------------ */
-
-/* The item at a dotted path ("a.b.c"), or NULL. */
-static const cJSON *at(const cJSON *root, const char *path)
+/* Tasks per writer and busy time: the spread columns. */
+static int read_writers(const cJSON *root, const char *label, run_row *r, cb_err *err)
 {
-    const cJSON *cur = root;
-    char key[128];
-    while (cur && *path) {
-        size_t n = strcspn(path, ".");
-        if (n >= sizeof key)
-            return NULL;
-        memcpy(key, path, n);
-        key[n] = '\0';
-        cur = cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, key) : NULL;
-        path += n + (path[n] == '.');
-    }
-    return cur;
-}
-
-#define NOT_REPORT "not a chunkbench run report (JSON of write, run or status --json)"
-
-static int not_report(cb_err *err, const char *label, const char *what, const char *path)
-{
-    return cb_fail(err, CB_EUSAGE, "%s: " NOT_REPORT ": no %s at \"%s\"", label, what, path);
-}
-
-static int get_num(const cJSON *root, const char *path, const char *label, double *out, cb_err *err)
-{
-    const cJSON *it = at(root, path);
-    if (!cJSON_IsNumber(it))
-        return not_report(err, label, "number", path);
-    *out = it->valuedouble;
-    return 0;
-}
-
-static int get_str(const cJSON *root, const char *path, const char *label, const char **out, cb_err *err)
-{
-    const cJSON *it = at(root, path);
-    if (!cJSON_IsString(it) || !it->valuestring)
-        return not_report(err, label, "string", path);
-    *out = it->valuestring;
-    return 0;
-}
-
-static int get_pair(const cJSON *root, const char *path, const char *label, double out[2], cb_err *err)
-{
-    const cJSON *it = at(root, path);
-    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2)
-        return not_report(err, label, "[rows, cols] pair", path);
-    for (int k = 0; k < 2; k++) {
-        const cJSON *v = cJSON_GetArrayItem(it, k);
-        if (!cJSON_IsNumber(v))
-            return not_report(err, label, "[rows, cols] pair", path);
-        out[k] = v->valuedouble;
-    }
-    return 0;
-}
-
-/* Optional number: NAN when absent, an error when present but not a number. */
-static int opt_num(const cJSON *root, const char *path, const char *label, double *out, cb_err *err)
-{
-    const cJSON *it = at(root, path);
-    *out = NAN;
-    if (!it)
-        return 0;
-    if (!cJSON_IsNumber(it))
-        return not_report(err, label, "number", path);
-    *out = it->valuedouble;
-    return 0;
-}
-
-static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *err)
-{
-    if (!cJSON_IsObject(root))
-        return cb_fail(err, CB_EUSAGE, "%s: " NOT_REPORT ": not a JSON object", label);
-    if (get_str(root, "target", label, &r->target, err) < 0 || get_str(root, "backend", label, &r->backend, err) < 0 ||
-        get_pair(root, "shape", label, r->shape, err) < 0 || get_pair(root, "chunk", label, r->chunk, err) < 0 ||
-        get_str(root, "dtype", label, &r->dtype, err) < 0 ||
-        get_num(root, "tasks.total", label, &r->tasks_total, err) < 0 ||
-        get_num(root, "tasks.complete", label, &r->tasks_complete, err) < 0 ||
-        get_num(root, "bytes", label, &r->bytes, err) < 0 ||
-        get_num(root, "bandwidth_MBps.write_phase", label, &r->phase, err) < 0 ||
-        get_num(root, "bandwidth_MBps.ior", label, &r->ior, err) < 0 ||
-        get_num(root, "latency_s.p50", label, &r->p50, err) < 0 ||
-        get_num(root, "latency_s.p90", label, &r->p90, err) < 0 ||
-        get_num(root, "latency_s.p99", label, &r->p99, err) < 0 ||
-        get_num(root, "last_run.writers", label, &r->ranks, err) < 0 ||
-        get_str(root, "last_run.schedule", label, &r->schedule, err) < 0 ||
-        get_str(root, "last_run.io", label, &r->io, err) < 0)
-        return -1;
-
-    const cJSON *ws = at(root, "writers");
+    const cJSON *ws = cb_hj_at(root, "writers");
     if (!cJSON_IsArray(ws))
-        return not_report(err, label, "array", "writers");
+        return cb_rundoc_missing(err, label, "array", "writers");
     r->nwriters = 0;
     r->wtasks_min = r->wtasks_max = r->busy_min = r->busy_max = r->busy_ratio = NAN;
     const cJSON *w;
@@ -128,7 +42,7 @@ static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *er
                                                 : NULL;
         if (bad) {
             snprintf(path, sizeof path, "writers[%d].%s", r->nwriters, bad);
-            return not_report(err, label, strcmp(bad, "name") ? "number" : "string", path);
+            return cb_rundoc_missing(err, label, strcmp(bad, "name") ? "number" : "string", path);
         }
         double tasks = jt->valuedouble, busy = jb->valuedouble;
         if (r->nwriters == 0) {
@@ -144,22 +58,52 @@ static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *er
     }
     if (r->nwriters > 0 && r->busy_min > 0)
         r->busy_ratio = r->busy_max / r->busy_min;
+    return 0;
+}
 
-    /* Optional parts of write's report. */
+/* Optional parts of write's report: passes, http. */
+static int read_optional(const cJSON *root, const char *label, run_row *r, cb_err *err)
+{
     r->npasses = NAN;
-    const cJSON *list = at(root, "passes.list");
-    if (at(root, "passes")) {
+    const cJSON *list = cb_hj_at(root, "passes.list");
+    if (cb_hj_at(root, "passes")) {
         if (!cJSON_IsArray(list))
-            return not_report(err, label, "array", "passes.list");
+            return cb_rundoc_missing(err, label, "array", "passes.list");
         r->npasses = cJSON_GetArraySize(list);
     }
-    if (opt_num(root, "passes.ior_MBps.min", label, &r->pass_min, err) < 0 ||
-        opt_num(root, "passes.ior_MBps.p50", label, &r->pass_med, err) < 0 ||
-        opt_num(root, "passes.ior_MBps.max", label, &r->pass_max, err) < 0 ||
-        opt_num(root, "http.requests", label, &r->http_req, err) < 0 ||
-        opt_num(root, "http.retries", label, &r->http_retries, err) < 0)
+    if (cb_rundoc_opt_num(root, "passes.ior_MBps.min", label, &r->pass_min, err) < 0 ||
+        cb_rundoc_opt_num(root, "passes.ior_MBps.p50", label, &r->pass_med, err) < 0 ||
+        cb_rundoc_opt_num(root, "passes.ior_MBps.max", label, &r->pass_max, err) < 0 ||
+        cb_rundoc_opt_num(root, "http.requests", label, &r->http_req, err) < 0 ||
+        cb_rundoc_opt_num(root, "http.retries", label, &r->http_retries, err) < 0)
         return -1;
     return 0;
+}
+
+/* ---- reading (through the run document's reader, rundoc.h) -------------- */
+
+static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *err)
+{
+    cb_rundoc d;
+    if (cb_rundoc_require(root, label, err) < 0 || cb_rundoc_read(root, &d) < 0)
+        return -1;
+    r->target = d.target;
+    r->backend = d.backend;
+    r->dtype = d.dtype;
+    r->schedule = d.schedule;
+    r->io = d.io;
+    memcpy(r->shape, d.shape, sizeof r->shape);
+    memcpy(r->chunk, d.chunk, sizeof r->chunk);
+    r->tasks_total = d.total;
+    r->tasks_complete = d.complete;
+    r->bytes = d.bytes;
+    r->phase = d.phase_MBps;
+    r->ior = d.ior_MBps;
+    r->p50 = d.lat.p50;
+    r->p90 = d.lat.p90;
+    r->p99 = d.lat.p99;
+    r->ranks = d.run_writers;
+    return read_writers(root, label, r, err) < 0 || read_optional(root, label, r, err) < 0 ? -1 : 0;
 }
 
 /* ---- helpers -------------------------------------------------------------- */

@@ -1,7 +1,5 @@
 #include "report/report.h"
 
-#include "engine/phase.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +133,7 @@ cJSON *cb_report_json(const char *target, const char *backend, const cb_table *t
     const cb_layout *l = &tab->layout;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "chunkbench", CB_VERSION_STRING);
+    cJSON_AddNumberToObject(o, "schema", CB_JSON_SCHEMA);
     cJSON_AddStringToObject(o, "target", target);
     cJSON_AddStringToObject(o, "backend", backend);
     cJSON_AddStringToObject(o, "phase", tab->meta.phase[0] ? tab->meta.phase : "write");

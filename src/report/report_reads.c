@@ -9,6 +9,7 @@
 #include "core/iolog.h"
 #include "report/report_html.h"
 #include "report/report_html_int.h"
+#include "report/rundoc.h"
 
 /* The seed's colours for < 1 KB, 1-10 KB, 10-100 KB, > 100 KB; each class
  * also has a lane of its own, so the picture reads without colour. */
