@@ -14,7 +14,7 @@ cb_output_opts cb_output_of(const cb_config *cfg)
 
 int cb_progress_wanted(const cb_config *cfg)
 {
-    return !cfg->quiet && !cb_stdout_taken(cfg->json_path) && !(cfg->csv_path && !strcmp(cfg->csv_path, "-"));
+    return !cfg->quiet && !cb_stdout_taken(cfg->json_path) && !cb_stdout_taken(cfg->csv_path);
 }
 
 double cb_progress_interval(void)

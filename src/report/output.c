@@ -7,7 +7,7 @@
 
 #include "report/report_html.h"
 
-int cb_stdout_taken(const char *json_path) { return json_path && !strcmp(json_path, "-"); }
+int cb_stdout_taken(const char *path) { return path && !strcmp(path, "-"); }
 
 int cb_output_prints(const cb_output_opts *o) { return !o->quiet && !cb_stdout_taken(o->json_path); }
 

@@ -17,8 +17,9 @@ typedef struct cb_output_opts {
     int verbose, quiet;
 } cb_output_opts;
 
-/* Does `--json -` take stdout (so no text goes there)? */
-int cb_stdout_taken(const char *json_path);
+/* Does this output path take stdout ("-", as in `--json -`)? Then no text
+ * and no progress line go there. */
+int cb_stdout_taken(const char *path);
 
 /* Text is printed: not quiet, and stdout is not the JSON's. */
 int cb_output_prints(const cb_output_opts *o);
