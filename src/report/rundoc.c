@@ -1,6 +1,9 @@
 #include "report/rundoc.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const cJSON *cb_hj_item(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
@@ -163,4 +166,41 @@ int cb_rundoc_opt_num(const cJSON *doc, const char *path, const char *label, dou
         return cb_rundoc_missing(err, label, "number", path);
     *out = it->valuedouble;
     return 0;
+}
+
+static int read_text(const char *path, char **out, cb_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cb_fail(err, CB_EUSAGE, "cannot read %s: %s", path, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *b = realloc(buf, cap *= 2);
+            if (!b)
+                free(buf);
+            buf = b;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        return cb_fail(err, CB_EIO, "out of memory reading %s", path);
+    buf[n] = 0;
+    *out = buf;
+    return 0;
+}
+
+cJSON *cb_rundoc_load(const char *path, cb_err *err)
+{
+    char *text = NULL;
+    if (read_text(path, &text, err) < 0)
+        return NULL;
+    cJSON *doc = cJSON_Parse(text);
+    free(text);
+    if (!doc)
+        cb_fail(err, CB_EUSAGE, "%s is not valid JSON (give the output of chunkbench write/status --json)", path);
+    return doc;
 }

@@ -11,6 +11,10 @@
 #include "core/error.h"
 #include "core/stats.h"
 
+/* A run document from a file (the output of --json); NULL with err set
+ * (CB_EUSAGE) when it cannot be read or is not JSON. */
+cJSON *cb_rundoc_load(const char *path, cb_err *err);
+
 /* A member (NULL when missing), the item at a dotted path ("a.b.c"), a
  * number (NAN when missing or not a number), a string (NULL), and an array
  * of exactly n numbers into out (dflt for non-numbers; -1 when not an array
