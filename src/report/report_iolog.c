@@ -34,6 +34,30 @@ cJSON *cb_iolog_json(const cb_iolog_summary *s, int64_t data_bytes)
     return o;
 }
 
+/* Past CB_JSON_MAX_RANGES requests: per size class, the requests touching
+ * each of CB_JSON_PATTERN_COLUMNS columns of [0, hi). -1 when out of memory. */
+static int pattern_json(cJSON *o, const double *off, const double *size, const int *cls, int64_t m, double hi)
+{
+    int64_t *counts = malloc((size_t)CB_SIZE_CLASSES * CB_JSON_PATTERN_COLUMNS * sizeof *counts);
+    if (!counts)
+        return -1;
+    cb_range_cover(off, size, cls, m, CB_SIZE_CLASSES, 0, hi, CB_JSON_PATTERN_COLUMNS, counts);
+    cJSON *p = cJSON_AddObjectToObject(o, "pattern");
+    cJSON_AddNumberToObject(p, "columns", CB_JSON_PATTERN_COLUMNS);
+    cJSON_AddNumberToObject(p, "lo", 0);
+    cJSON_AddNumberToObject(p, "hi", hi);
+    cJSON_AddNumberToObject(p, "requests", (double)m);
+    cJSON *cs = cJSON_AddArrayToObject(p, "counts");
+    double row[CB_JSON_PATTERN_COLUMNS];
+    for (int c = 0; c < CB_SIZE_CLASSES; c++) {
+        for (int k = 0; k < CB_JSON_PATTERN_COLUMNS; k++)
+            row[k] = (double)counts[c * CB_JSON_PATTERN_COLUMNS + k];
+        cJSON_AddItemToArray(cs, cJSON_CreateDoubleArray(row, CB_JSON_PATTERN_COLUMNS));
+    }
+    free(counts);
+    return 0;
+}
+
 int cb_iolog_ranges_json(cJSON *o, const cb_ioreq *v, int64_t n, int64_t file_size)
 {
     int64_t m = 0;
@@ -51,49 +75,32 @@ int cb_iolog_ranges_json(cJSON *o, const cb_ioreq *v, int64_t n, int64_t file_si
     double *off = malloc((size_t)m * sizeof *off), *size = malloc((size_t)m * sizeof *size);
     double *rank = malloc((size_t)m * sizeof *rank), *raw = malloc((size_t)m * sizeof *raw);
     int *cls = malloc((size_t)m * sizeof *cls);
-    int64_t *counts = NULL;
     int rc = -1;
-    if (!off || !size || !rank || !raw || !cls)
-        goto out;
-    for (int64_t i = 0, k = 0; i < n; i++)
-        if (v[i].offset >= 0) {
-            off[k] = (double)v[i].offset;
-            size[k] = (double)v[i].size;
-            rank[k] = v[i].rank;
-            raw[k] = v[i].kind == CB_REQ_DRAW;
-            cls[k++] = cb_size_class(v[i].size);
-        }
-    if (m <= CB_JSON_MAX_RANGES) {
-        cJSON *r = cJSON_AddObjectToObject(o, "ranges");
-        cJSON_AddItemToObject(r, "offset", cJSON_CreateDoubleArray(off, (int)m));
-        cJSON_AddItemToObject(r, "size", cJSON_CreateDoubleArray(size, (int)m));
-        cJSON_AddItemToObject(r, "rank", cJSON_CreateDoubleArray(rank, (int)m));
-        cJSON_AddItemToObject(r, "raw", cJSON_CreateDoubleArray(raw, (int)m));
-    } else {
-        if (!(counts = malloc((size_t)CB_SIZE_CLASSES * CB_JSON_PATTERN_COLUMNS * sizeof *counts)))
-            goto out;
-        cb_range_cover(off, size, cls, m, CB_SIZE_CLASSES, 0, hi, CB_JSON_PATTERN_COLUMNS, counts);
-        cJSON *p = cJSON_AddObjectToObject(o, "pattern");
-        cJSON_AddNumberToObject(p, "columns", CB_JSON_PATTERN_COLUMNS);
-        cJSON_AddNumberToObject(p, "lo", 0);
-        cJSON_AddNumberToObject(p, "hi", hi);
-        cJSON_AddNumberToObject(p, "requests", (double)m);
-        cJSON *cs = cJSON_AddArrayToObject(p, "counts");
-        double row[CB_JSON_PATTERN_COLUMNS];
-        for (int c = 0; c < CB_SIZE_CLASSES; c++) {
-            for (int k = 0; k < CB_JSON_PATTERN_COLUMNS; k++)
-                row[k] = (double)counts[c * CB_JSON_PATTERN_COLUMNS + k];
-            cJSON_AddItemToArray(cs, cJSON_CreateDoubleArray(row, CB_JSON_PATTERN_COLUMNS));
+    if (off && size && rank && raw && cls) {
+        for (int64_t i = 0, k = 0; i < n; i++)
+            if (v[i].offset >= 0) {
+                off[k] = (double)v[i].offset;
+                size[k] = (double)v[i].size;
+                rank[k] = v[i].rank;
+                raw[k] = v[i].kind == CB_REQ_DRAW;
+                cls[k++] = cb_size_class(v[i].size);
+            }
+        rc = 0;
+        if (m <= CB_JSON_MAX_RANGES) {
+            cJSON *r = cJSON_AddObjectToObject(o, "ranges");
+            cJSON_AddItemToObject(r, "offset", cJSON_CreateDoubleArray(off, (int)m));
+            cJSON_AddItemToObject(r, "size", cJSON_CreateDoubleArray(size, (int)m));
+            cJSON_AddItemToObject(r, "rank", cJSON_CreateDoubleArray(rank, (int)m));
+            cJSON_AddItemToObject(r, "raw", cJSON_CreateDoubleArray(raw, (int)m));
+        } else {
+            rc = pattern_json(o, off, size, cls, m, hi);
         }
     }
-    rc = 0;
-out:
     free(off);
     free(size);
     free(rank);
     free(raw);
     free(cls);
-    free(counts);
     return rc;
 }
 
