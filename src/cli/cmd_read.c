@@ -7,25 +7,13 @@
 
 #include "engine/agree.h"
 #include "core/clock.h"
+#include "engine/gather.h"
 #include "engine/share.h"
 #include "cli/commands.h"
 
 /* The seed's optimised h5py settings (page_buf_size, rdcc_nbytes). */
 #define TUNED_PAGE_BUFFER ((int64_t)16 << 20)
 #define TUNED_CHUNK_CACHE ((int64_t)4 << 20)
-
-/* "out.json" -> "out-2.json" when several datasets are read, one file each. */
-static const char *numbered(const char *path, int k, int n, char *buf, size_t cap)
-{
-    if (!path || n == 1 || !strcmp(path, "-"))
-        return path;
-    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-    if (!dot || (slash && dot < slash))
-        snprintf(buf, cap, "%s-%d", path, k + 1);
-    else
-        snprintf(buf, cap, "%.*s-%d%s", (int)(dot - path), path, k + 1, dot);
-    return buf;
-}
 
 /* The caches a run uses: explicit options first, then the preset. */
 static int resolve_tuning(cb_config *cfg, const cb_meta *meta, const cb_backend *be, cb_err *err)
@@ -62,116 +50,47 @@ static const char *io_label(const cb_config *cfg, const cb_backend *be, char *bu
     return buf;
 }
 
-typedef struct read_result {
-    double open_start, close_end, check_s, io_s;
-    int64_t bytes;
-} read_result;
-
-/* Rank 0: the report of one dataset's read. */
-static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src, const cb_task *tasks, int64_t ntasks,
-                const cb_layout *tl, const read_result *r, const cb_rec *recs, int64_t nrecs, const char *pods,
-                const int *owner, const cb_mismatch *bad, int64_t nbad, const cb_net_summary *net,
-                const cb_ioreq *reqs, int64_t nreqs, int64_t lost, int logged, int k, int n, cb_err *err)
+/* Rank 0: the table a read reports, the tasks of this read (complete
+ * meaning read, by whom and when), with the run's figures in its metadata. */
+static int read_table(const cb_config *cfg, const cb_backend *be, const cb_table *src, const cb_task *tasks, int64_t ntasks,
+                      const cb_layout *tl, const cb_result *res, cb_table *tab, cb_err *err)
 {
-    int files = (be->caps & CB_CAP_FILE_DRIVERS) != 0, net_stats = (be->caps & CB_CAP_NET_STATS) != 0;
-    cb_table tab = {0};
-    tab.layout = src->layout;
-    tab.layout.iter = tl->iter;
-    tab.meta = src->meta;
-    tab.ntasks = ntasks;
-    if (!(tab.tasks = malloc((ntasks ? (size_t)ntasks : 1) * sizeof *tab.tasks)))
+    memset(tab, 0, sizeof *tab);
+    tab->layout = src->layout;
+    tab->layout.iter = tl->iter;
+    tab->meta = src->meta;
+    tab->ntasks = ntasks;
+    if (!(tab->tasks = malloc((ntasks ? (size_t)ntasks : 1) * sizeof *tab->tasks)))
         return cb_fail(err, CB_EIO, "out of memory");
     for (int64_t i = 0; i < ntasks; i++) {
-        tab.tasks[i] = tasks[i];
-        tab.tasks[i].status = CB_PENDING; /* not read in this run, until a record says so */
-        tab.tasks[i].start = tab.tasks[i].done = 0;
-        tab.tasks[i].pod[0] = 0;
+        tab->tasks[i] = tasks[i];
+        tab->tasks[i].status = CB_PENDING; /* not read in this run, until a record says so */
+        tab->tasks[i].start = tab->tasks[i].done = 0;
+        tab->tasks[i].pod[0] = 0;
     }
-    for (int64_t j = 0; j < nrecs; j++) {
-        cb_task *t = &tab.tasks[recs[j].index];
-        t->start = recs[j].start;
-        t->done = recs[j].done;
-        t->status = CB_COMPLETE;
-        snprintf(t->pod, sizeof t->pod, "%s", pods + (size_t)owner[j] * (CB_POD_LEN + 1));
-    }
-    int size;
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    cb_result_apply(res, tab->tasks);
+    cb_result_meta(res, &tab->meta);
     char iob[24];
-    tab.meta.open_start = r->open_start;
-    tab.meta.close_end = r->close_end;
-    tab.meta.gen_s = r->check_s;
-    tab.meta.io_s = r->io_s;
-    tab.meta.writers = size;
-    tab.meta.requests = net->requests;
-    tab.meta.retries = net->retries;
-    snprintf(tab.meta.schedule, sizeof tab.meta.schedule, "%s", cb_sched_name(cfg->sched));
-    snprintf(tab.meta.io, sizeof tab.meta.io, "%.15s", io_label(cfg, be, iob, sizeof iob));
-    snprintf(tab.meta.phase, sizeof tab.meta.phase, "read");
+    snprintf(tab->meta.schedule, sizeof tab->meta.schedule, "%s", cb_sched_name(cfg->sched));
+    snprintf(tab->meta.io, sizeof tab->meta.io, "%.15s", io_label(cfg, be, iob, sizeof iob));
+    snprintf(tab->meta.phase, sizeof tab->meta.phase, "read");
+    return 0;
+}
 
-    cb_iolog_summary sum;
-    cb_iolog_summarize(reqs, nreqs, lost, &sum);
-    cJSON *extra = cJSON_CreateObject();
-    cJSON_AddStringToObject(extra, "dataset", cfg->dataset ? cfg->dataset : "dset");
-    cJSON_AddStringToObject(extra, "driver", files ? cb_driver_name(cfg->driver) : be->name);
-    cJSON *c = cJSON_AddObjectToObject(extra, "cache");
-    cJSON_AddStringToObject(c, "preset", cfg->preset == CB_PRESET_TUNED ? "tuned" : "default");
-    cJSON_AddNumberToObject(c, "chunk_cache_bytes", (double)cfg->chunk_cache);
-    cJSON_AddNumberToObject(c, "chunk_cache_slots", (double)cfg->chunk_cache_slots);
-    cJSON_AddNumberToObject(c, "page_buffer_bytes", (double)(cfg->page_buffer > 0 ? cfg->page_buffer : 0));
-    cJSON_AddNumberToObject(c, "file_page_size", (double)src->meta.page_size);
-    cJSON_AddNumberToObject(extra, "read_bytes", (double)r->bytes);
-    if (logged) {
-        cJSON *q = cb_iolog_json(&sum, r->bytes);
-        cJSON_AddItemToObject(extra, "requests", q);
-        if (cb_iolog_ranges_json(q, reqs, nreqs, src->meta.file_size) < 0) {
-            cJSON_Delete(extra);
-            cb_table_free(&tab);
-            return cb_fail(err, CB_EIO, "out of memory for the request list");
-        }
-    }
-    cJSON *v = cJSON_AddObjectToObject(extra, "verify");
-    cJSON_AddBoolToObject(v, "checked", cfg->verify);
-    cJSON_AddNumberToObject(v, "check_s", r->check_s);
-    cJSON_AddItemToObject(v, "mismatches", cb_mismatches_json(bad, nbad));
-    if (net_stats)
-        cJSON_AddItemToObject(extra, "http", cb_net_json(net));
-
-    char jb[4096], cb[4096], rb[4096], lb[4096];
-    cb_config out = *cfg;
-    out.json_path = numbered(cfg->json_path, k, n, jb, sizeof jb);
-    out.csv_path = numbered(cfg->csv_path, k, n, cb, sizeof cb);
-    out.report_path = numbered(cfg->report_path, k, n, rb, sizeof rb);
-    int print = !cfg->quiet && !(cfg->json_path && !strcmp(cfg->json_path, "-"));
-    if (print && n > 1)
-        printf("== dataset %d of %d: %s ==\n", k + 1, n, cfg->dataset ? cfg->dataset : "dset");
-    int rc = cb_emit_report(&out, be->name, &tab, extra, print, err);
-    if (rc == 0 && print) {
-        char cc[64] = "HDF5 default (1 MiB)", pb[64] = "off";
-        if (cfg->chunk_cache >= 0)
-            snprintf(cc, sizeof cc, "%lld bytes", (long long)cfg->chunk_cache);
-        if (cfg->page_buffer > 0)
-            snprintf(pb, sizeof pb, "%lld bytes", (long long)cfg->page_buffer);
-        printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
-               files ? io_label(cfg, be, iob, sizeof iob) : be->name, cb_sched_name(cfg->sched),
-               cfg->preset == CB_PRESET_TUNED ? "tuned" : "default", cc, pb, (long long)src->meta.page_size);
-        printf("time split:   %.3f s checking values, %.3f s inside I/O calls (summed over %d readers)\n", r->check_s,
-               r->io_s, size);
-        if (logged)
-            cb_iolog_text(stdout, &sum, r->bytes);
-        if (net_stats)
-            printf("http:         %lld requests, %lld retries, latency p50 %.4f p99 %.4f max %.4f s\n",
-                   (long long)net->requests, (long long)net->retries, net->latency.p50, net->latency.p99,
-                   net->latency.max);
-        if (cfg->verify) {
-            cb_mismatches_text(stdout, tab.tasks, bad, nbad);
-            printf("verify:       %s: %lld tasks with mismatches\n", nbad ? "FAILED" : "OK", (long long)nbad);
-        }
-        fflush(stdout);
-    }
-    if (rc == 0 && cfg->log_path)
-        rc = cb_iolog_csv(numbered(cfg->log_path, k, n, lb, sizeof lb), reqs, nreqs, err);
-    cb_table_free(&tab);
-    return rc;
+/* Rank 0: the report of one dataset's read (dataset k of n). */
+static int report_read(const cb_config *cfg, const cb_backend *be, const cb_table *tab, const cb_result *res, int k,
+                       int n, cb_err *err)
+{
+    int files = (be->caps & CB_CAP_FILE_DRIVERS) != 0;
+    char iob[24];
+    cb_read_info ri = {.dataset = cfg->dataset ? cfg->dataset : "dset",
+                       .driver = files ? cb_driver_name(cfg->driver) : be->name,
+                       .label = files ? io_label(cfg, be, iob, sizeof iob) : be->name,
+                       .schedule = cb_sched_name(cfg->sched), .tuned = cfg->preset == CB_PRESET_TUNED,
+                       .chunk_cache = cfg->chunk_cache, .chunk_cache_slots = cfg->chunk_cache_slots,
+                       .page_buffer = cfg->page_buffer, .verify = cfg->verify, .k = k, .n = n};
+    cb_output_opts oo = cb_output_of(cfg);
+    return cb_output_read(&oo, be->name, tab, res, &ri, err);
 }
 
 /* MPI-IO requests do not say what HDF5 read them for (mpiio_log.h): those
@@ -282,39 +201,22 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
         o.iolog->v[i].start -= offset;
         o.iolog->v[i].end -= offset;
     }
-    read_result r;
-    MPI_Reduce(&o.open_start, &r.open_start, 1, MPI_DOUBLE, MPI_MIN, 0, comm);
-    MPI_Reduce(&o.close_end, &r.close_end, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
-    MPI_Reduce(&o.gen_s, &r.check_s, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
-    MPI_Reduce(&o.io_s, &r.io_s, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
-    MPI_Reduce(&o.bytes, &r.bytes, 1, MPI_INT64_T, MPI_SUM, 0, comm);
-    cb_rec *recs = NULL;
-    char *pods = NULL;
-    int *owner = NULL;
-    int64_t nrecs = 0, nbad = 0, nreqs = 0, lost = 0;
-    cb_mismatch *bad = NULL;
-    cb_ioreq *reqs = NULL;
-    int logged = 0;
-    cb_net_summary net;
-    cb_gather_recs(&o, pod, comm, &recs, &nrecs, &pods, &owner, &local);
-    cb_gather_bad(&o, comm, &bad, &nbad, &local);
-    cb_gather_iolog(&o, comm, &reqs, &nreqs, &lost, &logged, &local);
-    cb_gather_net(&o, comm, &net);
+    cb_pass pass;
+    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0};
+    cb_gather_pass(&o, comm, &pass);
+    cb_gather_result(&o, pod, comm, &res, &local);
     cb_phase_out_free(&o);
-    if (rank == 0 && !local.code && logged && cfg.driver == CB_DRIVER_MPIO)
-        classify(&sa.o, be, reqs, nreqs, &local);
-    if (rank == 0 && !local.code) {
-        if (emit(&cfg, be, &src, tasks, ntasks, &tl, &r, recs, nrecs, pods, owner, bad, nbad, &net, reqs, nreqs, lost,
-                 logged, k, n, &local) == 0 &&
-            nbad)
-            cb_fail(&local, CB_EVERIFY, "%lld of %lld tasks differ from the generated values", (long long)nbad,
-                    (long long)nrecs);
+    if (rank == 0 && !local.code && res.logged && cfg.driver == CB_DRIVER_MPIO)
+        classify(&sa.o, be, res.reqs, res.nreqs, &local);
+    cb_table tab;
+    if (rank == 0 && !local.code && read_table(&cfg, be, &src, tasks, ntasks, &tl, &res, &tab, &local) == 0) {
+        if (report_read(&cfg, be, &tab, &res, k, n, &local) == 0 && res.nbad)
+            cb_fail(&local, CB_EVERIFY, "%lld of %lld tasks differ from the generated values", (long long)res.nbad,
+                    (long long)res.nrecs);
+        cb_table_free(&tab);
     }
-    free(recs);
-    free(pods);
-    free(owner);
-    free(bad);
-    free(reqs);
+    res.passes = NULL; /* on the stack */
+    cb_result_free(&res);
     cb_agree(comm, &local);
 out:
     free(tasks);

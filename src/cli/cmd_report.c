@@ -1,55 +1,21 @@
 /* report and compare: read runs (JSON files or targets) and draw or tabulate
  * them. One process does the work; the other ranks, if any, wait for it. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/agree.h"
 #include "report/compare.h"
-#include "report/report_html.h"
+#include "report/rundoc.h"
 #include "cli/commands.h"
-
-static int read_text(const char *path, char **out, cb_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cb_fail(err, CB_EUSAGE, "cannot read %s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *b = realloc(buf, cap *= 2);
-            if (!b)
-                free(buf);
-            buf = b;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        return cb_fail(err, CB_EIO, "out of memory reading %s", path);
-    buf[n] = 0;
-    *out = buf;
-    return 0;
-}
 
 /* A run from a JSON file (the output of --json), or from a target's table. */
 static cJSON *load_run(const cb_config *cfg, const char *input, cb_err *err)
 {
     size_t len = strlen(input);
     int is_json = len > 5 && !strcmp(input + len - 5, ".json");
-    if (is_json) {
-        char *text = NULL;
-        if (read_text(input, &text, err) < 0)
-            return NULL;
-        cJSON *doc = cJSON_Parse(text);
-        free(text);
-        if (!doc)
-            cb_fail(err, CB_EUSAGE, "%s is not valid JSON (give the output of chunkbench write/status --json)", input);
-        return doc;
-    }
+    if (is_json)
+        return cb_rundoc_load(input, err);
     cb_store_args sa;
     const cb_backend *be = cb_store_args_for(cfg, input, &sa);
     cb_table tab;
@@ -63,19 +29,6 @@ static cJSON *load_run(const cb_config *cfg, const char *input, cb_err *err)
     }
     cb_table_free(&tab);
     return doc;
-}
-
-int cb_render_html(const char *path, cJSON *const *runs, const char *const *labels, int n, cb_err *err)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return cb_fail(err, CB_EUSAGE, "cannot write %s: %s", path, strerror(errno));
-    int rc = cb_html_report(f, runs, labels, n, err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
-    if (rc < 0)
-        remove(path); /* no half-written report left behind */
-    return rc;
 }
 
 static int report_or_compare(const cb_config *cfg, cb_err *err)

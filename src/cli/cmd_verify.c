@@ -6,6 +6,7 @@
 
 #include "engine/agree.h"
 #include "core/clock.h"
+#include "engine/gather.h"
 #include "engine/share.h"
 #include "cli/commands.h"
 
@@ -36,47 +37,20 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_phase_out o;
     if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
-    double span_lo, span_hi, check_s;
-    int64_t bytes;
-    MPI_Reduce(&o.open_start, &span_lo, 1, MPI_DOUBLE, MPI_MIN, 0, comm);
-    MPI_Reduce(&o.close_end, &span_hi, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
-    MPI_Reduce(&o.gen_s, &check_s, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
-    MPI_Reduce(&o.bytes, &bytes, 1, MPI_INT64_T, MPI_SUM, 0, comm);
-    cb_mismatch *bad = NULL;
-    int64_t nbad = 0;
-    cb_gather_bad(&o, comm, &bad, &nbad, &local);
-    cb_net_summary net;
-    cb_gather_net(&o, comm, &net);
+    cb_pass pass;
+    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0};
+    cb_gather_pass(&o, comm, &pass);
+    cb_gather_result(&o, pod, comm, &res, &local);
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code) {
-        double span = span_hi - span_lo, mbps = span > 0 ? (double)bytes / span / 1e6 : 0;
-        if (!cfg->quiet && !(cfg->json_path && !strcmp(cfg->json_path, "-"))) {
-            printf("verified %lld complete tasks of %lld (%.1f MB) in %.3f s, %.1f MB/s read\n", (long long)ntasks,
-                   (long long)tab.ntasks, (double)bytes / 1e6, span, mbps);
-            cb_mismatches_text(stdout, tab.tasks, bad, nbad);
-            printf("%s: %lld tasks with mismatches\n", nbad ? "FAILED" : "OK", (long long)nbad);
-            fflush(stdout);
-        }
-        if (cfg->json_path) {
-            cJSON *doc = cJSON_CreateObject();
-            cJSON_AddStringToObject(doc, "target", cfg->target);
-            cJSON_AddStringToObject(doc, "backend", be->name);
-            cJSON_AddNumberToObject(doc, "tasks_verified", (double)ntasks);
-            cJSON_AddNumberToObject(doc, "bytes", (double)bytes);
-            cJSON_AddNumberToObject(doc, "elapsed_s", span);
-            cJSON_AddNumberToObject(doc, "read_MBps", mbps);
-            cJSON_AddNumberToObject(doc, "check_s", check_s);
-            cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(bad, nbad));
-            if (be->caps & CB_CAP_NET_STATS)
-                cJSON_AddItemToObject(doc, "http", cb_net_json(&net));
-            cb_json_save(cfg->json_path, doc, &local);
-            cJSON_Delete(doc);
-        }
-        if (nbad && !local.code)
-            cb_fail(&local, CB_EVERIFY, "%lld of %lld tasks differ from the generated values", (long long)nbad,
+        cb_output_opts oo = cb_output_of(cfg);
+        cb_output_verify(&oo, be->name, &tab, ntasks, &res, &local);
+        if (res.nbad && !local.code)
+            cb_fail(&local, CB_EVERIFY, "%lld of %lld tasks differ from the generated values", (long long)res.nbad,
                     (long long)ntasks);
     }
-    free(bad);
+    res.passes = NULL; /* on the stack */
+    cb_result_free(&res);
     cb_agree(comm, &local);
 out:
     free(tasks);

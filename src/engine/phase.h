@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "backends/backend.h"
+#include "core/result.h" /* cb_rec, cb_mismatch */
 
 typedef struct cb_phase_opts {
     int writing;          /* 1: generate + write; 0: read (+ verify) */
@@ -20,16 +21,6 @@ typedef struct cb_phase_opts {
     int progress;         /* print a progress line on rank 0 */
     double progress_interval; /* seconds between lines; 0: 0.25 on a terminal, 5 otherwise */
 } cb_phase_opts;
-
-/* One task done by this rank: index into the task table, corrected times. */
-typedef struct cb_rec {
-    int64_t index;
-    double start, done;
-} cb_rec;
-
-typedef struct cb_mismatch {
-    int64_t index, elements, bad_i, bad_j;
-} cb_mismatch;
 
 /* This rank's share of a phase. */
 typedef struct cb_phase_out {

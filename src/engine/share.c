@@ -1,5 +1,6 @@
 #include "engine/share.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,130 +70,6 @@ int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_
     bcast_big(*tasks, count * (int64_t)sizeof **tasks, comm);
     bcast_big(*index, count * (int64_t)sizeof **index, comm);
     *n = count;
-    return 0;
-}
-
-/* Gatherv of bytes with 64-bit totals kept below MPI's int limits per rank. */
-static int gather_bytes(const void *mine, int64_t mybytes, MPI_Comm comm, void **all, int64_t *total, int **counts_out,
-                        cb_err *err)
-{
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    int my = (int)mybytes;
-    int *counts = rank == 0 ? calloc((size_t)size, sizeof *counts) : NULL;
-    int *displs = rank == 0 ? calloc((size_t)size, sizeof *displs) : NULL;
-    MPI_Gather(&my, 1, MPI_INT, counts, 1, MPI_INT, 0, comm);
-    cb_err local = {0};
-    char *buf = NULL;
-    int64_t sum = 0;
-    if (rank == 0) {
-        for (int r = 0; r < size; r++) {
-            displs[r] = (int)sum;
-            sum += counts[r];
-        }
-        if (sum > INT32_MAX)
-            cb_fail(&local, CB_EIO, "too many task records to gather (%lld bytes)", (long long)sum);
-        else if (!(buf = malloc(sum ? (size_t)sum : 1)))
-            cb_fail(&local, CB_EIO, "out of memory gathering task records");
-    }
-    MPI_Bcast(&local, sizeof local, MPI_BYTE, 0, comm);
-    if (local.code) {
-        free(counts);
-        free(displs);
-        free(buf);
-        *err = local;
-        return -1;
-    }
-    MPI_Gatherv(mine, my, MPI_BYTE, buf, counts, displs, MPI_BYTE, 0, comm);
-    free(displs);
-    *all = buf;
-    *total = sum;
-    if (counts_out)
-        *counts_out = counts;
-    else
-        free(counts);
-    return 0;
-}
-
-int cb_gather_recs(const cb_phase_out *mine, const char *pod, MPI_Comm comm, cb_rec **all, int64_t *nall,
-                   char **pods, int **rank_of, cb_err *err)
-{
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    void *buf;
-    int64_t bytes;
-    int *counts = NULL;
-    if (gather_bytes(mine->recs, mine->nrecs * (int64_t)sizeof(cb_rec), comm, &buf, &bytes, &counts, err) < 0)
-        return -1;
-    char *names = rank == 0 ? calloc((size_t)size, CB_POD_LEN + 1) : NULL;
-    char me[CB_POD_LEN + 1] = {0};
-    snprintf(me, sizeof me, "%s", pod);
-    MPI_Gather(me, CB_POD_LEN + 1, MPI_CHAR, names, CB_POD_LEN + 1, MPI_CHAR, 0, comm);
-    *all = buf;
-    *nall = bytes / (int64_t)sizeof(cb_rec);
-    *pods = names;
-    *rank_of = NULL;
-    if (rank == 0) {
-        int *owner = malloc((*nall ? (size_t)*nall : 1) * sizeof *owner);
-        int64_t k = 0;
-        for (int r = 0; r < size && owner; r++)
-            for (int j = 0; j < counts[r] / (int)sizeof(cb_rec); j++)
-                owner[k++] = r;
-        *rank_of = owner;
-    }
-    free(counts);
-    return 0;
-}
-
-int cb_gather_bad(const cb_phase_out *mine, MPI_Comm comm, cb_mismatch **all, int64_t *nall, cb_err *err)
-{
-    void *buf;
-    int64_t bytes;
-    if (gather_bytes(mine->bad, mine->nbad * (int64_t)sizeof(cb_mismatch), comm, &buf, &bytes, NULL, err) < 0)
-        return -1;
-    *all = buf;
-    *nall = bytes / (int64_t)sizeof(cb_mismatch);
-    return 0;
-}
-
-void cb_gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out)
-{
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    memset(out, 0, sizeof *out);
-    int64_t mine2[3] = {mine->net.requests, mine->net.retries, mine->net.given_back}, sum[3];
-    MPI_Reduce(mine2, sum, 3, MPI_INT64_T, MPI_SUM, 0, comm);
-    cb_err ignore = {0};
-    void *buf = NULL;
-    int64_t bytes = 0;
-    if (gather_bytes(mine->net.latency, mine->net.nlatency * (int64_t)sizeof(double), comm, &buf, &bytes, NULL,
-                     &ignore) < 0)
-        return;
-    if (rank == 0) {
-        out->requests = sum[0];
-        out->retries = sum[1];
-        out->given_back = sum[2];
-        cb_quantiles_of(buf, bytes / (int64_t)sizeof(double), &out->latency);
-    }
-    free(buf);
-}
-
-int cb_gather_iolog(const cb_phase_out *mine, MPI_Comm comm, cb_ioreq **all, int64_t *nall, int64_t *lost,
-                    int *logged, cb_err *err)
-{
-    int64_t mine2[2] = {mine->iolog ? mine->iolog->lost : 0, mine->iolog != NULL}, sum[2] = {0, 0};
-    MPI_Allreduce(mine2, sum, 2, MPI_INT64_T, MPI_SUM, comm);
-    *lost = sum[0];
-    *logged = sum[1] > 0;
-    void *buf = NULL;
-    int64_t bytes = 0;
-    const cb_iolog *l = mine->iolog;
-    if (gather_bytes(l ? l->v : NULL, l ? l->n * (int64_t)sizeof(cb_ioreq) : 0, comm, &buf, &bytes, NULL, err) < 0)
-        return -1;
-    *all = buf;
-    *nall = bytes / (int64_t)sizeof(cb_ioreq);
     return 0;
 }
 

@@ -1,12 +1,11 @@
-/* Moving task lists and results between rank 0 and the others. */
+/* Moving the task list from rank 0 to the others (results go back through
+ * engine/gather.h), and the writers' names. */
 #ifndef CHUNKBENCH_SHARE_H
 #define CHUNKBENCH_SHARE_H
 
 #include <mpi.h>
 
 #include "backends/backend.h"
-#include "engine/phase.h"
-#include "report/report.h"
 
 /* Collective. Rank 0 loads the table (kept in *tab on rank 0 only); every rank
  * gets layout and metadata in tab->layout/meta, and the tasks whose status
@@ -15,23 +14,6 @@
 #define CB_SHARE_ALL 99
 int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_Comm comm, cb_table *tab,
                    cb_task **tasks, int64_t **index, int64_t *n, cb_err *err);
-
-/* Collective. All ranks' records end up on rank 0 (NULL elsewhere), and the
- * writers' names, one per rank, CB_POD_LEN + 1 bytes apart. */
-int cb_gather_recs(const cb_phase_out *mine, const char *pod, MPI_Comm comm, cb_rec **all, int64_t *nall,
-                   char **pods, int **rank_of, cb_err *err);
-
-/* Collective. Mismatches of every rank, on rank 0. */
-int cb_gather_bad(const cb_phase_out *mine, MPI_Comm comm, cb_mismatch **all, int64_t *nall, cb_err *err);
-
-/* Collective. Request counts and latency percentiles of all writers, on rank 0. */
-void cb_gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out);
-
-/* Collective. Every rank's request log on rank 0 (NULL elsewhere); *logged
- * tells whether any rank had a log (a driver that logs), *lost sums the
- * requests that could not be stored. */
-int cb_gather_iolog(const cb_phase_out *mine, MPI_Comm comm, cb_ioreq **all, int64_t *nall, int64_t *lost,
-                    int *logged, cb_err *err);
 
 /* The writer name of this rank: r<rank>@<host>, or r<rank>.<pid>@<host> when
  * `unique` (writers that claim from a server need not share one MPI job). */

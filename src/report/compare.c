@@ -1,6 +1,8 @@
 /* compare: run reports side by side, with ratios against the first run. */
 #include "report/compare.h"
 
+#include "report/rundoc.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,100 +21,12 @@ typedef struct run_row {
     double http_req, http_retries;                /* NAN when the report has no http */
 } run_row;
 
-/* ---- reading ------------------------------------------------------------ */
-
-/* The item at a dotted path ("a.b.c"), or NULL. */
-static const cJSON *at(const cJSON *root, const char *path)
+/* Tasks per writer and busy time: the spread columns. */
+static int read_writers(const cJSON *root, const char *label, run_row *r, cb_err *err)
 {
-    const cJSON *cur = root;
-    char key[128];
-    while (cur && *path) {
-        size_t n = strcspn(path, ".");
-        if (n >= sizeof key)
-            return NULL;
-        memcpy(key, path, n);
-        key[n] = '\0';
-        cur = cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, key) : NULL;
-        path += n + (path[n] == '.');
-    }
-    return cur;
-}
-
-#define NOT_REPORT "not a chunkbench run report (JSON of write, run or status --json)"
-
-static int not_report(cb_err *err, const char *label, const char *what, const char *path)
-{
-    return cb_fail(err, CB_EUSAGE, "%s: " NOT_REPORT ": no %s at \"%s\"", label, what, path);
-}
-
-static int get_num(const cJSON *root, const char *path, const char *label, double *out, cb_err *err)
-{
-    const cJSON *it = at(root, path);
-    if (!cJSON_IsNumber(it))
-        return not_report(err, label, "number", path);
-    *out = it->valuedouble;
-    return 0;
-}
-
-static int get_str(const cJSON *root, const char *path, const char *label, const char **out, cb_err *err)
-{
-    const cJSON *it = at(root, path);
-    if (!cJSON_IsString(it) || !it->valuestring)
-        return not_report(err, label, "string", path);
-    *out = it->valuestring;
-    return 0;
-}
-
-static int get_pair(const cJSON *root, const char *path, const char *label, double out[2], cb_err *err)
-{
-    const cJSON *it = at(root, path);
-    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2)
-        return not_report(err, label, "[rows, cols] pair", path);
-    for (int k = 0; k < 2; k++) {
-        const cJSON *v = cJSON_GetArrayItem(it, k);
-        if (!cJSON_IsNumber(v))
-            return not_report(err, label, "[rows, cols] pair", path);
-        out[k] = v->valuedouble;
-    }
-    return 0;
-}
-
-/* Optional number: NAN when absent, an error when present but not a number. */
-static int opt_num(const cJSON *root, const char *path, const char *label, double *out, cb_err *err)
-{
-    const cJSON *it = at(root, path);
-    *out = NAN;
-    if (!it)
-        return 0;
-    if (!cJSON_IsNumber(it))
-        return not_report(err, label, "number", path);
-    *out = it->valuedouble;
-    return 0;
-}
-
-static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *err)
-{
-    if (!cJSON_IsObject(root))
-        return cb_fail(err, CB_EUSAGE, "%s: " NOT_REPORT ": not a JSON object", label);
-    if (get_str(root, "target", label, &r->target, err) < 0 || get_str(root, "backend", label, &r->backend, err) < 0 ||
-        get_pair(root, "shape", label, r->shape, err) < 0 || get_pair(root, "chunk", label, r->chunk, err) < 0 ||
-        get_str(root, "dtype", label, &r->dtype, err) < 0 ||
-        get_num(root, "tasks.total", label, &r->tasks_total, err) < 0 ||
-        get_num(root, "tasks.complete", label, &r->tasks_complete, err) < 0 ||
-        get_num(root, "bytes", label, &r->bytes, err) < 0 ||
-        get_num(root, "bandwidth_MBps.write_phase", label, &r->phase, err) < 0 ||
-        get_num(root, "bandwidth_MBps.ior", label, &r->ior, err) < 0 ||
-        get_num(root, "latency_s.p50", label, &r->p50, err) < 0 ||
-        get_num(root, "latency_s.p90", label, &r->p90, err) < 0 ||
-        get_num(root, "latency_s.p99", label, &r->p99, err) < 0 ||
-        get_num(root, "last_run.writers", label, &r->ranks, err) < 0 ||
-        get_str(root, "last_run.schedule", label, &r->schedule, err) < 0 ||
-        get_str(root, "last_run.io", label, &r->io, err) < 0)
-        return -1;
-
-    const cJSON *ws = at(root, "writers");
+    const cJSON *ws = cb_hj_at(root, "writers");
     if (!cJSON_IsArray(ws))
-        return not_report(err, label, "array", "writers");
+        return cb_rundoc_missing(err, label, "array", "writers");
     r->nwriters = 0;
     r->wtasks_min = r->wtasks_max = r->busy_min = r->busy_max = r->busy_ratio = NAN;
     const cJSON *w;
@@ -128,7 +42,7 @@ static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *er
                                                 : NULL;
         if (bad) {
             snprintf(path, sizeof path, "writers[%d].%s", r->nwriters, bad);
-            return not_report(err, label, strcmp(bad, "name") ? "number" : "string", path);
+            return cb_rundoc_missing(err, label, strcmp(bad, "name") ? "number" : "string", path);
         }
         double tasks = jt->valuedouble, busy = jb->valuedouble;
         if (r->nwriters == 0) {
@@ -144,22 +58,52 @@ static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *er
     }
     if (r->nwriters > 0 && r->busy_min > 0)
         r->busy_ratio = r->busy_max / r->busy_min;
+    return 0;
+}
 
-    /* Optional parts of write's report. */
+/* Optional parts of write's report: passes, http. */
+static int read_optional(const cJSON *root, const char *label, run_row *r, cb_err *err)
+{
     r->npasses = NAN;
-    const cJSON *list = at(root, "passes.list");
-    if (at(root, "passes")) {
+    const cJSON *list = cb_hj_at(root, "passes.list");
+    if (cb_hj_at(root, "passes")) {
         if (!cJSON_IsArray(list))
-            return not_report(err, label, "array", "passes.list");
+            return cb_rundoc_missing(err, label, "array", "passes.list");
         r->npasses = cJSON_GetArraySize(list);
     }
-    if (opt_num(root, "passes.ior_MBps.min", label, &r->pass_min, err) < 0 ||
-        opt_num(root, "passes.ior_MBps.p50", label, &r->pass_med, err) < 0 ||
-        opt_num(root, "passes.ior_MBps.max", label, &r->pass_max, err) < 0 ||
-        opt_num(root, "http.requests", label, &r->http_req, err) < 0 ||
-        opt_num(root, "http.retries", label, &r->http_retries, err) < 0)
+    if (cb_rundoc_opt_num(root, "passes.ior_MBps.min", label, &r->pass_min, err) < 0 ||
+        cb_rundoc_opt_num(root, "passes.ior_MBps.p50", label, &r->pass_med, err) < 0 ||
+        cb_rundoc_opt_num(root, "passes.ior_MBps.max", label, &r->pass_max, err) < 0 ||
+        cb_rundoc_opt_num(root, "http.requests", label, &r->http_req, err) < 0 ||
+        cb_rundoc_opt_num(root, "http.retries", label, &r->http_retries, err) < 0)
         return -1;
     return 0;
+}
+
+/* ---- reading (through the run document's reader, rundoc.h) -------------- */
+
+static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *err)
+{
+    cb_rundoc d;
+    if (cb_rundoc_require(root, label, err) < 0 || cb_rundoc_read(root, &d) < 0)
+        return -1;
+    r->target = d.target;
+    r->backend = d.backend;
+    r->dtype = d.dtype;
+    r->schedule = d.schedule;
+    r->io = d.io;
+    memcpy(r->shape, d.shape, sizeof r->shape);
+    memcpy(r->chunk, d.chunk, sizeof r->chunk);
+    r->tasks_total = d.total;
+    r->tasks_complete = d.complete;
+    r->bytes = d.bytes;
+    r->phase = d.phase_MBps;
+    r->ior = d.ior_MBps;
+    r->p50 = d.lat.p50;
+    r->p90 = d.lat.p90;
+    r->p99 = d.lat.p99;
+    r->ranks = d.run_writers;
+    return read_writers(root, label, r, err) < 0 || read_optional(root, label, r, err) < 0 ? -1 : 0;
 }
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -285,33 +229,41 @@ static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
 
 /* ---- text ----------------------------------------------------------------- */
 
-static int print_text(FILE *out, const run_row *rows, int n)
+/* Which optional columns the runs need. */
+typedef struct columns {
+    size_t strip; /* length of the labels' common directory */
+    int same_shape, any_incomplete, any_passes, any_http;
+} columns;
+
+static columns columns_of(const run_row *rows, int n)
 {
-    size_t strip = common_dir(rows, n);
-    int same_shape = 1, any_incomplete = 0, any_passes = 0, any_http = 0;
+    columns k = {common_dir(rows, n), 1, 0, 0, 0};
     for (int i = 0; i < n; i++) {
         const run_row *r = &rows[i];
         if (r->shape[0] != rows[0].shape[0] || r->shape[1] != rows[0].shape[1] || r->chunk[0] != rows[0].chunk[0] ||
             r->chunk[1] != rows[0].chunk[1] || strcmp(r->dtype, rows[0].dtype))
-            same_shape = 0;
-        any_incomplete |= r->tasks_complete != r->tasks_total;
-        any_passes |= isfinite(r->npasses) && r->npasses > 1;
-        any_http |= isfinite(r->http_req);
+            k.same_shape = 0;
+        k.any_incomplete |= r->tasks_complete != r->tasks_total;
+        k.any_passes |= isfinite(r->npasses) && r->npasses > 1;
+        k.any_http |= isfinite(r->http_req);
     }
+    return k;
+}
 
+static void print_heading(FILE *out, const run_row *rows, int n, const columns *k)
+{
     fprintf(out, "chunkbench compare: %d run%s", n, n == 1 ? "" : "s");
-    if (strip)
-        fprintf(out, " in %.*s", (int)strip, rows[0].label);
+    if (k->strip)
+        fprintf(out, " in %.*s", (int)k->strip, rows[0].label);
     fputc('\n', out);
-    if (same_shape)
+    if (k->same_shape)
         fprintf(out, "dataset: %.0f x %.0f %s, chunk %.0f x %.0f\n", rows[0].shape[0], rows[0].shape[1],
                 rows[0].dtype, rows[0].chunk[0], rows[0].chunk[1]);
     fputc('\n', out);
+}
 
-    table t;
-    if (table_init(&t, n + 1, 5) < 0)
-        return -1;
-    int c = 0;
+static void main_header(table *t, const columns *k)
+{
     const char *hdr[MAXCOL];
     int nh = 0;
     hdr[nh++] = "#";
@@ -319,15 +271,15 @@ static int print_text(FILE *out, const run_row *rows, int n)
     hdr[nh++] = "backend";
     hdr[nh++] = "schedule";
     hdr[nh++] = "io";
-    if (!same_shape)
+    if (!k->same_shape)
         hdr[nh++] = "dataset";
     hdr[nh++] = "ranks";
-    if (any_incomplete)
+    if (k->any_incomplete)
         hdr[nh++] = "tasks";
     hdr[nh++] = "MB";
     hdr[nh++] = "phase MB/s";
     hdr[nh++] = "IOR MB/s";
-    if (any_passes) {
+    if (k->any_passes) {
         hdr[nh++] = "passes";
         hdr[nh++] = "IOR med";
     }
@@ -337,110 +289,129 @@ static int print_text(FILE *out, const run_row *rows, int n)
     hdr[nh++] = "writers";
     hdr[nh++] = "tasks/writer";
     hdr[nh++] = "busy max/min";
-    if (any_http) {
+    if (k->any_http) {
         hdr[nh++] = "http req";
         hdr[nh++] = "retries";
     }
-    for (c = 0; c < nh; c++)
-        put(&t, 0, c, "%s", hdr[c]);
+    for (int c = 0; c < nh; c++)
+        put(t, 0, c, "%s", hdr[c]);
+}
+
+static void main_row(table *t, int row, const run_row *r, const columns *k)
+{
+    int c = 0;
+    put(t, row, c++, "%d", row);
+    put(t, row, c++, "%s", r->label + k->strip);
+    put(t, row, c++, "%s", or_dash(r->backend));
+    put(t, row, c++, "%s", or_dash(r->schedule));
+    put(t, row, c++, "%s", or_dash(r->io));
+    if (!k->same_shape)
+        put(t, row, c++, "%.0fx%.0f/%.0fx%.0f %s", r->shape[0], r->shape[1], r->chunk[0], r->chunk[1], r->dtype);
+    put(t, row, c++, "%.0f", r->ranks);
+    if (k->any_incomplete)
+        put(t, row, c++, "%.0f/%.0f", r->tasks_complete, r->tasks_total);
+    put_num(t, row, c++, "%.2f", r->bytes / 1e6);
+    put_num(t, row, c++, "%.1f", r->phase);
+    put_num(t, row, c++, "%.1f", r->ior);
+    if (k->any_passes) {
+        put_num(t, row, c++, "%.0f", r->npasses);
+        put_num(t, row, c++, "%.1f", r->pass_med);
+    }
+    put_num(t, row, c++, "%.3f", r->p50 * 1e3);
+    put_num(t, row, c++, "%.3f", r->p90 * 1e3);
+    put_num(t, row, c++, "%.3f", r->p99 * 1e3);
+    put(t, row, c++, "%d", r->nwriters);
+    if (r->nwriters > 0)
+        put(t, row, c++, "%.0f-%.0f", r->wtasks_min, r->wtasks_max);
+    else
+        put(t, row, c++, "-");
+    put_num(t, row, c++, "%.2f", r->busy_ratio);
+    if (k->any_http) {
+        put_num(t, row, c++, "%.0f", r->http_req);
+        put_num(t, row, c++, "%.0f", r->http_retries);
+    }
+}
+
+/* Print t unless a cell failed; frees t either way. */
+static int table_print_free(FILE *out, table *t)
+{
+    int bad = t->bad;
+    if (!bad)
+        print_table(out, t);
+    table_free(t);
+    return bad ? -1 : 0;
+}
+
+static int main_table(FILE *out, const run_row *rows, int n, const columns *k)
+{
+    table t;
+    if (table_init(&t, n + 1, 5) < 0)
+        return -1;
+    main_header(&t, k);
+    for (int i = 0; i < n; i++)
+        main_row(&t, i + 1, &rows[i], k);
+    return table_print_free(out, &t);
+}
+
+static int ratio_table(FILE *out, const run_row *rows, int n, const columns *k)
+{
+    fprintf(out, "\nratios to run 1 (%s): bandwidth > 1 is faster; latency and busy spread < 1 is better\n",
+            rows[0].label + k->strip);
+    table t;
+    if (table_init(&t, n + 1, 2) < 0)
+        return -1;
+    const char *rh[] = {"#", "run", "MB", "phase MB/s", "IOR MB/s", "p50", "p90", "p99", "busy max/min"};
+    for (int c = 0; c < (int)(sizeof rh / sizeof rh[0]); c++)
+        put(&t, 0, c, "%s", rh[c]);
+    const run_row *b = &rows[0];
     for (int i = 0; i < n; i++) {
         const run_row *r = &rows[i];
-        int row = i + 1;
-        c = 0;
+        int row = i + 1, c = 0;
         put(&t, row, c++, "%d", i + 1);
-        put(&t, row, c++, "%s", r->label + strip);
-        put(&t, row, c++, "%s", or_dash(r->backend));
-        put(&t, row, c++, "%s", or_dash(r->schedule));
-        put(&t, row, c++, "%s", or_dash(r->io));
-        if (!same_shape)
-            put(&t, row, c++, "%.0fx%.0f/%.0fx%.0f %s", r->shape[0], r->shape[1], r->chunk[0], r->chunk[1], r->dtype);
-        put(&t, row, c++, "%.0f", r->ranks);
-        if (any_incomplete)
-            put(&t, row, c++, "%.0f/%.0f", r->tasks_complete, r->tasks_total);
-        put_num(&t, row, c++, "%.2f", r->bytes / 1e6);
-        put_num(&t, row, c++, "%.1f", r->phase);
-        put_num(&t, row, c++, "%.1f", r->ior);
-        if (any_passes) {
-            put_num(&t, row, c++, "%.0f", r->npasses);
-            put_num(&t, row, c++, "%.1f", r->pass_med);
-        }
-        put_num(&t, row, c++, "%.3f", r->p50 * 1e3);
-        put_num(&t, row, c++, "%.3f", r->p90 * 1e3);
-        put_num(&t, row, c++, "%.3f", r->p99 * 1e3);
-        put(&t, row, c++, "%d", r->nwriters);
-        if (r->nwriters > 0)
-            put(&t, row, c++, "%.0f-%.0f", r->wtasks_min, r->wtasks_max);
-        else
-            put(&t, row, c++, "-");
-        put_num(&t, row, c++, "%.2f", r->busy_ratio);
-        if (any_http) {
-            put_num(&t, row, c++, "%.0f", r->http_req);
-            put_num(&t, row, c++, "%.0f", r->http_retries);
-        }
+        put(&t, row, c++, "%s", r->label + k->strip);
+        put_ratio(&t, row, c++, ratio(r->bytes, b->bytes));
+        put_ratio(&t, row, c++, ratio(r->phase, b->phase));
+        put_ratio(&t, row, c++, ratio(r->ior, b->ior));
+        put_ratio(&t, row, c++, ratio(r->p50, b->p50));
+        put_ratio(&t, row, c++, ratio(r->p90, b->p90));
+        put_ratio(&t, row, c++, ratio(r->p99, b->p99));
+        put_ratio(&t, row, c++, ratio(r->busy_ratio, b->busy_ratio));
     }
-    if (t.bad) {
-        table_free(&t);
-        return -1;
-    }
-    print_table(out, &t);
-    table_free(&t);
+    return table_print_free(out, &t);
+}
 
-    /* Ratios to run 1. */
-    if (n > 1) {
-        fprintf(out, "\nratios to run 1 (%s): bandwidth > 1 is faster; latency and busy spread < 1 is better\n",
-                rows[0].label + strip);
-        if (table_init(&t, n + 1, 2) < 0)
-            return -1;
-        const char *rh[] = {"#", "run", "MB", "phase MB/s", "IOR MB/s", "p50", "p90", "p99", "busy max/min"};
-        int nrh = (int)(sizeof rh / sizeof rh[0]);
-        for (c = 0; c < nrh; c++)
-            put(&t, 0, c, "%s", rh[c]);
-        const run_row *b = &rows[0];
-        for (int i = 0; i < n; i++) {
-            const run_row *r = &rows[i];
-            int row = i + 1;
-            c = 0;
-            put(&t, row, c++, "%d", i + 1);
-            put(&t, row, c++, "%s", r->label + strip);
-            put_ratio(&t, row, c++, ratio(r->bytes, b->bytes));
-            put_ratio(&t, row, c++, ratio(r->phase, b->phase));
-            put_ratio(&t, row, c++, ratio(r->ior, b->ior));
-            put_ratio(&t, row, c++, ratio(r->p50, b->p50));
-            put_ratio(&t, row, c++, ratio(r->p90, b->p90));
-            put_ratio(&t, row, c++, ratio(r->p99, b->p99));
-            put_ratio(&t, row, c++, ratio(r->busy_ratio, b->busy_ratio));
-        }
-        if (t.bad) {
-            table_free(&t);
-            return -1;
-        }
-        print_table(out, &t);
-        table_free(&t);
-    }
-
-    /* Things a reader of the figures should know. */
+/* Things a reader of the figures should know. */
+static void print_notes(FILE *out, const run_row *rows, int n, const columns *k)
+{
     int first_note = 1;
     for (int i = 0; i < n; i++) {
         const run_row *r = &rows[i];
         if (r->tasks_complete != r->tasks_total) {
             fprintf(out, "%snote: run %d (%s) is incomplete: %.0f of %.0f tasks\n", first_note ? "\n" : "", i + 1,
-                    r->label + strip, r->tasks_complete, r->tasks_total);
+                    r->label + k->strip, r->tasks_complete, r->tasks_total);
             first_note = 0;
         }
         if (r->nwriters > 0 && r->ranks > 0 && r->nwriters != (int)r->ranks && strcmp(r->schedule, "server")) {
             fprintf(out, "%snote: run %d (%s): %d writers completed tasks, %.0f ranks ran\n", first_note ? "\n" : "",
-                    i + 1, r->label + strip, r->nwriters, r->ranks);
+                    i + 1, r->label + k->strip, r->nwriters, r->ranks);
             first_note = 0;
         }
     }
-    if (!same_shape) {
+    if (!k->same_shape)
         fprintf(out, "%snote: the runs differ in dataset shape, chunk or dtype\n", first_note ? "\n" : "");
-        first_note = 0;
-    }
     fprintf(out, "\ncolumns: phase = bytes / first task start to last task done; IOR = last run's bytes / first open "
                  "to last close;\n         p50/p90/p99 = per-task write latency; writers = ranks or pods that "
                  "completed tasks;\n         busy max/min = busiest writer's summed task time over the least busy "
                  "one's (1.00 = even)\n");
+}
+
+static int print_text(FILE *out, const run_row *rows, int n)
+{
+    columns k = columns_of(rows, n);
+    print_heading(out, rows, n, &k);
+    if (main_table(out, rows, n, &k) < 0 || (n > 1 && ratio_table(out, rows, n, &k) < 0))
+        return -1;
+    print_notes(out, rows, n, &k);
     return 0;
 }
 

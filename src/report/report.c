@@ -1,7 +1,6 @@
 #include "report/report.h"
 
 #include "core/version.h"
-#include "engine/phase.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,10 +8,9 @@
 
 static const char *dtype_name(int elem_size) { return elem_size == 4 ? "float32" : "float64"; }
 
-void cb_report_text(FILE *f, const char *target, const char *backend, const cb_table *tab, const cb_summary *s,
-                    int verbose)
+/* The seed's get_status.py output, line for line. */
+static void seed_text(FILE *f, const char *target, const cb_table *tab, const cb_summary *s, int verbose)
 {
-    /* First the seed's get_status.py output, line for line. */
     fprintf(f, "filepath: %s\n", target);
     if (verbose) {
         fprintf(f, "start\tdone\tstatus\tx\ty\tnrow\tncol\tpod\t\n");
@@ -34,7 +32,30 @@ void cb_report_text(FILE *f, const char *target, const char *backend, const cb_t
     fprintf(f, "in progress: %lld\n", (long long)s->in_progress);
     if (s->first_start > 0 && s->last_done > 0)
         fprintf(f, "elapsed time: %.2f s\n", s->elapsed_s);
+}
 
+static void writers_text(FILE *f, const cb_summary *s)
+{
+    fprintf(f, "writers:      %-24s %8s %10s %9s %9s\n", "name", "tasks", "MB", "busy s", "mean s");
+    for (int i = 0; i < s->nwriters; i++) {
+        const cb_writer_stats *w = &s->writers[i];
+        fprintf(f, "              %-24s %8lld %10.1f %9.3f %9.4f\n", w->name, (long long)w->tasks,
+                (double)w->bytes / 1e6, w->busy_s, w->mean_s);
+    }
+    if (s->nslowest > 0) {
+        fprintf(f, "slowest:     ");
+        for (int k = 0; k < s->nslowest; k++) {
+            const cb_writer_stats *w = &s->writers[s->slowest[k]];
+            fprintf(f, " %s (mean %.4f s)%s", w->name, w->mean_s, k + 1 < s->nslowest ? "," : "");
+        }
+        fprintf(f, "\n");
+    }
+}
+
+void cb_report_text(FILE *f, const char *target, const char *backend, const cb_table *tab, const cb_summary *s,
+                    int verbose)
+{
+    seed_text(f, target, tab, s, verbose);
     /* Then what the seed lacks. */
     const cb_layout *l = &tab->layout;
     fprintf(f, "----------\n");
@@ -53,20 +74,7 @@ void cb_report_text(FILE *f, const char *target, const char *backend, const cb_t
     const cb_quantiles *q = &s->latency;
     fprintf(f, "latency (s):  min %.4f  p50 %.4f  p90 %.4f  p99 %.4f  max %.4f\n", q->min, q->p50, q->p90, q->p99,
             q->max);
-    fprintf(f, "writers:      %-24s %8s %10s %9s %9s\n", "name", "tasks", "MB", "busy s", "mean s");
-    for (int i = 0; i < s->nwriters; i++) {
-        const cb_writer_stats *w = &s->writers[i];
-        fprintf(f, "              %-24s %8lld %10.1f %9.3f %9.4f\n", w->name, (long long)w->tasks,
-                (double)w->bytes / 1e6, w->busy_s, w->mean_s);
-    }
-    if (s->nslowest > 0) {
-        fprintf(f, "slowest:     ");
-        for (int k = 0; k < s->nslowest; k++) {
-            const cb_writer_stats *w = &s->writers[s->slowest[k]];
-            fprintf(f, " %s (mean %.4f s)%s", w->name, w->mean_s, k + 1 < s->nslowest ? "," : "");
-        }
-        fprintf(f, "\n");
-    }
+    writers_text(f, s);
 }
 
 cJSON *cb_quantiles_json(const cb_quantiles *q)
@@ -131,47 +139,46 @@ static int cmp_writer_name(const void *key, const void *w)
     return strcmp(key, ((const cb_writer_stats *)w)->name);
 }
 
-cJSON *cb_report_json(const char *target, const char *backend, const cb_table *tab, const cb_summary *s)
+static cJSON *tasks_json(const cb_summary *s)
 {
-    const cb_layout *l = &tab->layout;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "chunkbench", CB_VERSION_STRING);
-    cJSON_AddStringToObject(o, "target", target);
-    cJSON_AddStringToObject(o, "backend", backend);
-    cJSON_AddStringToObject(o, "phase", tab->meta.phase[0] ? tab->meta.phase : "write");
-    cJSON_AddItemToObject(o, "shape", pair(l->shape[0], l->shape[1]));
-    cJSON_AddItemToObject(o, "chunk", pair(l->chunk[0], l->chunk[1]));
-    cJSON_AddStringToObject(o, "dtype", l->elem_size == 4 ? "f4" : "f8");
-    cJSON_AddStringToObject(o, "iter", cb_iter_name(l->iter));
-    cJSON_AddNumberToObject(o, "seed", (double)tab->meta.seed);
-    cJSON *t = cJSON_AddObjectToObject(o, "tasks");
+    cJSON *t = cJSON_CreateObject();
     cJSON_AddNumberToObject(t, "total", (double)s->ntasks);
     cJSON_AddNumberToObject(t, "pending", (double)s->pending);
     cJSON_AddNumberToObject(t, "complete", (double)s->complete);
     cJSON_AddNumberToObject(t, "in_progress", (double)s->in_progress);
-    cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
-    cJSON_AddNumberToObject(o, "first_start", s->first_start);
-    cJSON_AddNumberToObject(o, "last_done", s->last_done);
-    cJSON_AddNumberToObject(o, "elapsed_s", s->elapsed_s);
-    cJSON *bw = cJSON_AddObjectToObject(o, "bandwidth_MBps");
+    return t;
+}
+
+static cJSON *bandwidth_json(const cb_table *tab, const cb_summary *s)
+{
+    cJSON *bw = cJSON_CreateObject();
     /* A read run keeps the key (readers of write reports find their figure)
      * and names it too. */
     cJSON_AddNumberToObject(bw, "write_phase", s->phase_MBps);
     if (tab->meta.phase[0])
         cJSON_AddNumberToObject(bw, "read_phase", s->phase_MBps);
     cJSON_AddNumberToObject(bw, "ior", s->ior_MBps);
-    cJSON *run = cJSON_AddObjectToObject(o, "last_run");
-    cJSON_AddNumberToObject(run, "open_start", tab->meta.open_start);
-    cJSON_AddNumberToObject(run, "close_end", tab->meta.close_end);
+    return bw;
+}
+
+static cJSON *last_run_json(const cb_meta *m, const cb_summary *s)
+{
+    cJSON *run = cJSON_CreateObject();
+    cJSON_AddNumberToObject(run, "open_start", m->open_start);
+    cJSON_AddNumberToObject(run, "close_end", m->close_end);
     cJSON_AddNumberToObject(run, "bytes", (double)s->run_bytes);
-    cJSON_AddNumberToObject(run, "writers", tab->meta.writers);
-    cJSON_AddStringToObject(run, "schedule", tab->meta.schedule);
-    cJSON_AddStringToObject(run, "io", tab->meta.io);
-    cJSON_AddNumberToObject(run, "gen_s", tab->meta.gen_s);
-    cJSON_AddNumberToObject(run, "io_s", tab->meta.io_s);
-    cJSON_AddNumberToObject(run, "clock_skew_s", tab->meta.clock_skew_s);
-    cJSON_AddItemToObject(o, "latency_s", cb_quantiles_json(&s->latency));
-    cJSON *ws = cJSON_AddArrayToObject(o, "writers");
+    cJSON_AddNumberToObject(run, "writers", m->writers);
+    cJSON_AddStringToObject(run, "schedule", m->schedule);
+    cJSON_AddStringToObject(run, "io", m->io);
+    cJSON_AddNumberToObject(run, "gen_s", m->gen_s);
+    cJSON_AddNumberToObject(run, "io_s", m->io_s);
+    cJSON_AddNumberToObject(run, "clock_skew_s", m->clock_skew_s);
+    return run;
+}
+
+static cJSON *writers_json(const cb_summary *s)
+{
+    cJSON *ws = cJSON_CreateArray();
     for (int i = 0; i < s->nwriters; i++) {
         const cb_writer_stats *w = &s->writers[i];
         cJSON *x = cJSON_CreateObject();
@@ -184,8 +191,13 @@ cJSON *cb_report_json(const char *target, const char *backend, const cb_table *t
         cJSON_AddNumberToObject(x, "last_done", w->last_done);
         cJSON_AddItemToArray(ws, x);
     }
-    /* Per task, column by column (compact, and enough to draw timelines). */
-    cJSON *cols = cJSON_AddObjectToObject(o, "task_list");
+    return ws;
+}
+
+/* Per task, column by column (compact, and enough to draw timelines). */
+static cJSON *task_list_json(const cb_table *tab, const cb_summary *s)
+{
+    cJSON *cols = cJSON_CreateObject();
     const char *names[] = {"start", "done", "status", "x", "y", "nrow", "ncol"};
     cJSON *c[7];
     for (int k = 0; k < 7; k++)
@@ -202,6 +214,33 @@ cJSON *cb_report_json(const char *target, const char *backend, const cb_table *t
                                                        sizeof *s->writers, cmp_writer_name) : NULL;
         cJSON_AddItemToArray(pods, cJSON_CreateNumber(w ? (double)(w - s->writers) : -1));
     }
+    return cols;
+}
+
+cJSON *cb_report_json(const char *target, const char *backend, const cb_table *tab, const cb_summary *s)
+{
+    const cb_layout *l = &tab->layout;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "chunkbench", CB_VERSION_STRING);
+    cJSON_AddNumberToObject(o, "schema", CB_JSON_SCHEMA);
+    cJSON_AddStringToObject(o, "target", target);
+    cJSON_AddStringToObject(o, "backend", backend);
+    cJSON_AddStringToObject(o, "phase", tab->meta.phase[0] ? tab->meta.phase : "write");
+    cJSON_AddItemToObject(o, "shape", pair(l->shape[0], l->shape[1]));
+    cJSON_AddItemToObject(o, "chunk", pair(l->chunk[0], l->chunk[1]));
+    cJSON_AddStringToObject(o, "dtype", l->elem_size == 4 ? "f4" : "f8");
+    cJSON_AddStringToObject(o, "iter", cb_iter_name(l->iter));
+    cJSON_AddNumberToObject(o, "seed", (double)tab->meta.seed);
+    cJSON_AddItemToObject(o, "tasks", tasks_json(s));
+    cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
+    cJSON_AddNumberToObject(o, "first_start", s->first_start);
+    cJSON_AddNumberToObject(o, "last_done", s->last_done);
+    cJSON_AddNumberToObject(o, "elapsed_s", s->elapsed_s);
+    cJSON_AddItemToObject(o, "bandwidth_MBps", bandwidth_json(tab, s));
+    cJSON_AddItemToObject(o, "last_run", last_run_json(&tab->meta, s));
+    cJSON_AddItemToObject(o, "latency_s", cb_quantiles_json(&s->latency));
+    cJSON_AddItemToObject(o, "writers", writers_json(s));
+    cJSON_AddItemToObject(o, "task_list", task_list_json(tab, s));
     cJSON *sl = cJSON_AddArrayToObject(o, "slowest");
     for (int k = 0; k < s->nslowest; k++)
         cJSON_AddItemToArray(sl, cJSON_CreateString(s->writers[s->slowest[k]].name));

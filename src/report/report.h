@@ -7,14 +7,13 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
+#include "core/result.h"
 #include "core/stats.h"
+#include "report/report_iolog.h"
 
-/* Network figures of a run (HSDS), merged over writers. */
-typedef struct cb_net_summary {
-    int64_t requests, retries;
-    int64_t given_back; /* see cb_net_stats */
-    cb_quantiles latency;
-} cb_net_summary;
+/* The version of the JSON run document's layout (its "schema" key): raised
+ * when a documented key changes meaning or goes; new keys leave it. */
+#define CB_JSON_SCHEMA 1
 
 void cb_report_text(FILE *f, const char *target, const char *backend, const cb_table *tab, const cb_summary *s,
                     int verbose);
@@ -30,9 +29,8 @@ cJSON *cb_net_json(const cb_net_summary *net);
 /* Tasks whose values differ from the generator (verify, read --verify): the
  * JSON list [{task, elements, first: [i, j]}], and text lines "MISMATCH task
  * ..." for the first 20 (tasks: the table the indices point into). */
-struct cb_mismatch;
-cJSON *cb_mismatches_json(const struct cb_mismatch *bad, int64_t n);
-void cb_mismatches_text(FILE *f, const cb_task *tasks, const struct cb_mismatch *bad, int64_t n);
+cJSON *cb_mismatches_json(const cb_mismatch *bad, int64_t n);
+void cb_mismatches_text(FILE *f, const cb_task *tasks, const cb_mismatch *bad, int64_t n);
 
 /* Write JSON to a path, or to stdout when path is "-". */
 int cb_json_save(const char *path, const cJSON *doc, cb_err *err);

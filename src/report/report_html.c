@@ -1,5 +1,6 @@
-/* The HTML report: the page, the runs' JSON unpacked, the summary and the
- * comparison. The per-run charts are in report_svg.c. */
+/* The HTML report: the page, the runs' JSON unpacked (through rundoc.h),
+ * the summary and the comparison. The per-run charts are in report_svg.c and
+ * report_reads.c, the pieces they share in html_parts.c. */
 #include "report/report_html.h"
 
 #include <math.h>
@@ -7,134 +8,9 @@
 #include <string.h>
 
 #include "report/report_html_int.h"
-
-/* ---- small helpers shared with report_svg.c ---- */
-
-void cb_html_escape(FILE *out, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
-
-void cb_hfmt_sig(char *buf, size_t size, double v)
-{
-    if (!isfinite(v)) {
-        snprintf(buf, size, "n/a");
-        return;
-    }
-    int d = v == 0 ? 0 : 2 - (int)floor(log10(fabs(v)));
-    d = d < 0 ? 0 : d > 9 ? 9 : d;
-    snprintf(buf, size, "%.*f", d, v);
-}
-
-void cb_hfmt_count(char *buf, size_t size, double v)
-{
-    if (!isfinite(v)) {
-        snprintf(buf, size, "n/a");
-        return;
-    }
-    if (fabs(v) >= 1e15) { /* no count is this big: do not group 300 digits */
-        snprintf(buf, size, "%.3g", v);
-        return;
-    }
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%.0f", fabs(v));
-    size_t o = 0;
-    if (v < 0 && o + 1 < size)
-        buf[o++] = '-';
-    for (int i = 0; i < n && o + 1 < size; i++) {
-        if (i > 0 && (n - i) % 3 == 0 && o + 2 < size)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = 0;
-}
-
-void cb_hfmt_dur(char *buf, size_t size, double s, double span)
-{
-    if (!isfinite(s)) {
-        snprintf(buf, size, "n/a");
-        return;
-    }
-    cb_time_unit u = cb_time_unit_for(span);
-    char v[32];
-    cb_hfmt_sig(v, sizeof v, s * u.factor);
-    snprintf(buf, size, "%s %s", v, u.name);
-}
-
-/* Axis units switch at 2 ms and 2 s; a lone value reads better switching at
- * 1 ms and 1 s, which is the axis rule applied to twice the value. */
-void cb_hfmt_secs(char *buf, size_t size, double s) { cb_hfmt_dur(buf, size, s, 2 * fabs(s)); }
-
-cb_rgb cb_run_colour(int k, int n) { return cb_viridis(n < 2 ? 0.3 : 0.12 + 0.7 * k / (n - 1)); }
-
-void cb_sec_open(FILE *f, const cb_hrun *r, const char *name, const char *heading)
-{
-    fprintf(f, "<section id=\"%s%s\" class=\"%s\" data-run=\"%d\">\n<h3>%s</h3>\n", name, r->suffix, name,
-            r->index + 1, heading);
-}
-
-void cb_sec_close(FILE *f) { fputs("</section>\n", f); }
+#include "report/rundoc.h"
 
 /* ---- the runs' JSON ---- */
-
-double cb_hj_num(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static const char *str(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-const cJSON *cb_hj_item(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
-
-int cb_hj_numbers(const cJSON *a, int64_t n, double *out, double dflt)
-{
-    if (!cJSON_IsArray(a))
-        return -1;
-    int64_t i = 0;
-    const cJSON *v;
-    cJSON_ArrayForEach(v, a)
-    {
-        if (i == n)
-            return -1;
-        out[i++] = cJSON_IsNumber(v) ? v->valuedouble : dflt;
-    }
-    return i == n ? 0 : -1;
-}
-
-static void pair(const cJSON *o, const char *k, double out[2])
-{
-    const cJSON *a = cb_hj_item(o, k);
-    for (int i = 0; i < 2; i++) {
-        const cJSON *v = cJSON_IsArray(a) ? cJSON_GetArrayItem(a, i) : NULL;
-        out[i] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-    }
-}
-
-static void quantiles(const cJSON *o, cb_quantiles *q)
-{
-    double n = cb_hj_num(o, "n");
-    q->n = n >= 0 && n < 9e18 ? (int64_t)n : 0;
-    q->min = cb_hj_num(o, "min");
-    q->p50 = cb_hj_num(o, "p50");
-    q->p90 = cb_hj_num(o, "p90");
-    q->p99 = cb_hj_num(o, "p99");
-    q->max = cb_hj_num(o, "max");
-    q->mean = cb_hj_num(o, "mean");
-}
 
 /* One task_list column into out[n]: -1 when the column has another length,
  * or is missing and required (else filled with dflt). */
@@ -183,7 +59,7 @@ static void load_writers(cb_hrun *r)
     cJSON_ArrayForEach(o, ws)
     {
         cb_hwriter *w = &r->w[r->nw++];
-        w->name = str(o, "name") ? str(o, "name") : "?";
+        w->name = cb_hj_str(o, "name") ? cb_hj_str(o, "name") : "?";
         w->tasks = cb_hj_num(o, "tasks");
         w->bytes = cb_hj_num(o, "bytes");
         w->busy_s = cb_hj_num(o, "busy_s");
@@ -301,38 +177,36 @@ static int load_tasks(cb_hrun *r, cb_err *err)
     return 0;
 }
 
-static void load_scalars(cb_hrun *r)
+/* The run's figures, as the run document's reader (rundoc.h) finds them. */
+static void load_scalars(cb_hrun *r, const cb_rundoc *d)
 {
-    const cJSON *d = r->doc, *t = cb_hj_item(d, "tasks"), *bw = cb_hj_item(d, "bandwidth_MBps"), *lr = cb_hj_item(d, "last_run");
-    r->target = str(d, "target");
-    r->backend = str(d, "backend");
-    r->dtype = str(d, "dtype");
-    r->iter = str(d, "iter");
-    r->phase = str(d, "phase");
-    if (!r->phase || strcmp(r->phase, "read"))
-        r->phase = "write";
+    r->target = d->target;
+    r->backend = d->backend;
+    r->dtype = d->dtype;
+    r->iter = d->iter;
+    r->phase = d->phase;
     r->verb = strcmp(r->phase, "read") ? "written" : "read";
-    r->driver = str(d, "driver");
-    r->preset = str(cb_hj_item(d, "cache"), "preset");
-    r->page_size = cb_hj_num(cb_hj_item(d, "cache"), "file_page_size");
-    r->req = cJSON_IsObject(cb_hj_item(d, "requests")) ? cb_hj_item(d, "requests") : NULL;
-    r->file_size = r->req ? cb_hj_num(r->req, "file_size") : NAN;
-    r->span_s = cb_hj_num(lr, "close_end") - cb_hj_num(lr, "open_start");
-    r->schedule = str(lr, "schedule");
-    r->io = str(lr, "io");
-    pair(d, "shape", r->shape);
-    pair(d, "chunk", r->chunk);
-    r->seed = cb_hj_num(d, "seed");
-    r->total = cb_hj_num(t, "total");
-    r->pending = cb_hj_num(t, "pending");
-    r->complete = cb_hj_num(t, "complete");
-    r->in_progress = cb_hj_num(t, "in_progress");
-    r->bytes = cb_hj_num(d, "bytes");
-    r->elapsed_s = cb_hj_num(d, "elapsed_s");
-    r->phase_MBps = cb_hj_num(bw, "write_phase");
-    r->ior_MBps = cb_hj_num(bw, "ior");
-    r->run_writers = cb_hj_num(lr, "writers");
-    quantiles(cb_hj_item(d, "latency_s"), &r->lat);
+    r->driver = d->driver;
+    r->preset = d->preset;
+    r->page_size = d->page_size;
+    r->req = d->requests;
+    r->file_size = d->file_size;
+    r->span_s = d->span_s;
+    r->schedule = d->schedule;
+    r->io = d->io;
+    memcpy(r->shape, d->shape, sizeof r->shape);
+    memcpy(r->chunk, d->chunk, sizeof r->chunk);
+    r->seed = d->seed;
+    r->total = d->total;
+    r->pending = d->pending;
+    r->complete = d->complete;
+    r->in_progress = d->in_progress;
+    r->bytes = d->bytes;
+    r->elapsed_s = d->elapsed_s;
+    r->phase_MBps = d->phase_MBps;
+    r->ior_MBps = d->ior_MBps;
+    r->run_writers = d->run_writers;
+    r->lat = d->lat;
 }
 
 static int load_run(cb_hrun *r, const cJSON *doc, const char *label, int index, cb_err *err)
@@ -342,9 +216,10 @@ static int load_run(cb_hrun *r, const cJSON *doc, const char *label, int index, 
     r->index = index;
     if (index > 0)
         snprintf(r->suffix, sizeof r->suffix, "-%d", index + 1);
-    if (!cJSON_IsObject(doc) || !cJSON_IsObject(cb_hj_item(doc, "tasks")))
+    cb_rundoc d;
+    if (cb_rundoc_read(doc, &d) < 0)
         return cb_fail(err, CB_EUSAGE, "run %d is not a chunkbench report (no \"tasks\" object)", index + 1);
-    load_scalars(r);
+    load_scalars(r, &d);
     r->label = label ? label : r->target ? r->target : "(unnamed run)";
     load_writers(r);
     if (!r->w)
@@ -427,7 +302,7 @@ static void page_head(FILE *f, const cb_hrun *rv, int nruns)
         fputs(")", f);
     }
     fputs(" &middot; chunkbench ", f);
-    cb_html_escape(f, str(rv[0].doc, "chunkbench") ? str(rv[0].doc, "chunkbench") : "?");
+    cb_html_escape(f, cb_hj_str(rv[0].doc, "chunkbench") ? cb_hj_str(rv[0].doc, "chunkbench") : "?");
     fputs("</p>\n", f);
 }
 
@@ -594,7 +469,7 @@ static void card_http(FILE *f, const cb_hrun *r)
     if (!cJSON_IsObject(h))
         return;
     cb_quantiles q;
-    quantiles(cb_hj_item(h, "latency_s"), &q);
+    cb_hj_quantiles(cb_hj_item(h, "latency_s"), &q);
     fputs("<div class=\"card\"><h4>HTTP (HSDS)</h4>\n<table class=\"kv\">\n", f);
     kv_count(f, "requests", cb_hj_num(h, "requests"));
     kv_count(f, "retries", cb_hj_num(h, "retries"));

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "report/html_parts.h"
 #include "report/plotdata.h"
 #include "core/stats.h"
 
@@ -43,43 +44,11 @@ typedef struct cb_hrun {
     int64_t started; /* tasks with a start time */
 } cb_hrun;
 
-/* Reading the runs' JSON: a member (NULL when missing), a number (NAN when
- * missing or not a number), and an array of exactly n numbers into out
- * (dflt for non-numbers; -1 when not an array of that length). */
-const cJSON *cb_hj_item(const cJSON *o, const char *k);
-double cb_hj_num(const cJSON *o, const char *k);
-int cb_hj_numbers(const cJSON *a, int64_t n, double *out, double dflt);
-
 /* A read run with a timed open and close: one of the layouts chart's runs. */
 static inline int cb_hrun_timed_read(const cb_hrun *r)
 {
     return !strcmp(r->phase, "read") && isfinite(r->span_s) && r->span_s > 0;
 }
-
-/* Plot area inside an SVG, in SVG units. */
-typedef struct cb_frame {
-    double x, y, w, h;
-} cb_frame;
-
-/* Number formats: "n/a" for NAN; 3 significant digits without exponent. */
-void cb_hfmt_sig(char *buf, size_t size, double v);
-void cb_hfmt_count(char *buf, size_t size, double v);
-/* Seconds in the unit that suits span, e.g. "0.198 ms". */
-void cb_hfmt_dur(char *buf, size_t size, double s, double span);
-/* One duration in its own unit: 1.50 ms, 850 us, 2.10 s. */
-void cb_hfmt_secs(char *buf, size_t size, double s);
-
-/* Colour of run k of n in comparisons (viridis steps, darkest first). */
-cb_rgb cb_run_colour(int k, int n);
-
-/* <svg> opening with a viewBox, a class, data attributes and a title. */
-void cb_svg_open(FILE *f, double w, double h, const char *cls, const char *data_attrs, const char *title);
-/* Axis along the bottom (x) or the left (y) of p: ticks at values given in
- * scale units, a label under or beside, light grid lines across p. */
-void cb_svg_xaxis(FILE *f, const cb_frame *p, const cb_scale *s, const double *ticks, int nt, double step,
-                  const char *label, int grid);
-void cb_svg_yaxis(FILE *f, const cb_frame *p, const cb_scale *s, const double *ticks, int nt, double step,
-                  const char *label, int grid);
 
 /* The per-run chart sections. */
 void cb_sec_timeline(FILE *f, const cb_hrun *r);
@@ -92,9 +61,5 @@ void cb_sec_requests(FILE *f, const cb_hrun *r);
 /* Several read runs: mean open-to-close time per layout x driver x preset
  * (nothing when fewer than two runs are reads). */
 void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n);
-
-/* <section id="name+suffix" class="name"> with an h3 heading. */
-void cb_sec_open(FILE *f, const cb_hrun *r, const char *name, const char *heading);
-void cb_sec_close(FILE *f);
 
 #endif

@@ -9,6 +9,7 @@
 #include "core/iolog.h"
 #include "report/report_html.h"
 #include "report/report_html_int.h"
+#include "report/rundoc.h"
 
 /* The seed's colours for < 1 KB, 1-10 KB, 10-100 KB, > 100 KB; each class
  * also has a lane of its own, so the picture reads without colour. */
@@ -265,24 +266,24 @@ static void layout_name(char *buf, size_t size, const cb_hrun *r, int with_shape
     snprintf(buf, size, "%schunk %gx%g%s", shape, r->chunk[0], r->chunk[1], page);
 }
 
-void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n)
+/* Mean open-to-close time per driver/preset group (a) x layout (b). */
+typedef struct layouts {
+    keys lay, grp;
+    double (*sum)[MAX_KEYS];
+    int (*cnt)[MAX_KEYS];
+    double top, base; /* the slowest mean; the first layout's slowest */
+} layouts;
+
+static double layouts_mean(const layouts *t, int a, int b) { return t->sum[a][b] / t->cnt[a][b]; }
+
+/* 0, or -1 when out of memory. */
+static int layouts_gather(layouts *t, const cb_hrun *rv, int n, int same_shape)
 {
-    int nread = 0, same_shape = 1;
-    for (int k = 0; k < n; k++)
-        if (cb_hrun_timed_read(&rv[k])) {
-            nread++;
-            same_shape &= rv[k].shape[0] == rv[0].shape[0] && rv[k].shape[1] == rv[0].shape[1];
-        }
-    if (nread < 2)
-        return;
-    keys lay = {0}, grp = {0};
-    double(*sum)[MAX_KEYS] = calloc(MAX_KEYS, sizeof *sum);
-    int(*cnt)[MAX_KEYS] = calloc(MAX_KEYS, sizeof *cnt);
-    if (!sum || !cnt) {
-        free(sum);
-        free(cnt);
-        return; /* a page without this chart rather than none */
-    }
+    memset(t, 0, sizeof *t);
+    t->sum = calloc(MAX_KEYS, sizeof *t->sum);
+    t->cnt = calloc(MAX_KEYS, sizeof *t->cnt);
+    if (!t->sum || !t->cnt)
+        return -1;
     for (int k = 0; k < n; k++) {
         const cb_hrun *r = &rv[k];
         if (!cb_hrun_timed_read(r))
@@ -294,39 +295,50 @@ void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n)
         if (!strcmp(drv, "mpio") && r->io && !strncmp(r->io, "mpio-", 5))
             drv = r->io;
         snprintf(g, sizeof g, "%s / %s", drv, r->preset ? r->preset : "default");
-        int a = key_of(&grp, g), b = key_of(&lay, l);
+        int a = key_of(&t->grp, g), b = key_of(&t->lay, l);
         if (a >= 0 && b >= 0) {
-            sum[a][b] += r->span_s;
-            cnt[a][b]++;
+            t->sum[a][b] += r->span_s;
+            t->cnt[a][b]++;
         }
     }
-    cb_sec_open(f, &rv[0], "layouts", "Read time per layout, driver and preset");
-    fputs("<p class=\"note\">Mean time from the first open to the last close over the runs of each "
-          "combination (less is better); the layout is the dataset's chunk shape and the file's page size.</p>\n",
-          f);
-    /* The table first: every figure of the chart, and the run counts. */
+    for (int a = 0; a < t->grp.n; a++)
+        for (int b = 0; b < t->lay.n; b++)
+            if (t->cnt[a][b]) {
+                double m = layouts_mean(t, a, b);
+                t->top = fmax(t->top, m);
+                if (b == 0)
+                    t->base = fmax(t->base, m);
+            }
+    return 0;
+}
+
+static void layouts_free(layouts *t)
+{
+    free(t->sum);
+    free(t->cnt);
+}
+
+/* The table first: every figure of the chart, and the run counts. */
+static void layouts_table(FILE *f, const layouts *t)
+{
     fputs("<table class=\"grid layouts\"><tr><th>driver / preset</th>", f);
-    for (int b = 0; b < lay.n; b++) {
+    for (int b = 0; b < t->lay.n; b++) {
         fputs("<th>", f);
-        cb_html_escape(f, lay.name[b]);
+        cb_html_escape(f, t->lay.name[b]);
         fputs("</th>", f);
     }
     fputs("</tr>\n", f);
-    double top = 0, base = 0;
-    for (int a = 0; a < grp.n; a++) {
+    for (int a = 0; a < t->grp.n; a++) {
         fputs("<tr><td style=\"text-align:left\">", f);
-        cb_html_escape(f, grp.name[a]);
+        cb_html_escape(f, t->grp.name[a]);
         fputs("</td>", f);
-        for (int b = 0; b < lay.n; b++) {
+        for (int b = 0; b < t->lay.n; b++) {
             char s[32] = "&ndash;";
-            if (cnt[a][b]) {
-                double m = sum[a][b] / cnt[a][b];
-                top = fmax(top, m);
-                if (b == 0)
-                    base = fmax(base, m);
+            if (t->cnt[a][b]) {
+                double m = layouts_mean(t, a, b);
                 cb_hfmt_secs(s, sizeof s, m);
-                fprintf(f, "<td data-s=\"%.9g\" data-runs=\"%d\">%s <small>(%d)</small></td>", m, cnt[a][b], s,
-                        cnt[a][b]);
+                fprintf(f, "<td data-s=\"%.9g\" data-runs=\"%d\">%s <small>(%d)</small></td>", m, t->cnt[a][b], s,
+                        t->cnt[a][b]);
             } else {
                 fprintf(f, "<td>%s</td>", s);
             }
@@ -334,12 +346,68 @@ void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n)
         fputs("</tr>\n", f);
     }
     fputs("</table>\n<p class=\"note\">(n): runs averaged.</p>\n", f);
+}
 
-    /* Horizontal bars grouped by driver / preset, one colour per layout. */
-    double barh = 16, gap = 14, grouph = lay.n * barh + gap;
-    cb_frame p = {200, 22, 740, grp.n * grouph};
-    cb_time_unit u = cb_time_unit_for(top);
-    double lo = 0, hi = top * u.factor;
+enum { LAYOUT_BAR_H = 16, LAYOUT_GAP = 14 };
+
+static void layouts_bars(FILE *f, const layouts *t, const cb_frame *p, const cb_scale *sx, double factor)
+{
+    double barh = LAYOUT_BAR_H, gap = LAYOUT_GAP, grouph = t->lay.n * barh + gap;
+    for (int a = 0; a < t->grp.n; a++) {
+        double y0 = p->y + a * grouph + gap / 2;
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", p->x - 8, y0 + t->lay.n * barh / 2 + 4);
+        cb_html_escape(f, t->grp.name[a]);
+        fputs("</text>\n", f);
+        for (int b = 0; b < t->lay.n; b++) {
+            if (!t->cnt[a][b])
+                continue;
+            double m = layouts_mean(t, a, b), y = y0 + b * barh;
+            cb_rgb c = cb_run_colour(b, t->lay.n);
+            char s[32];
+            cb_hfmt_secs(s, sizeof s, m);
+            fprintf(f, "<rect class=\"lbar\" data-group=\"%d\" data-layout=\"%d\" data-s=\"%.9g\" x=\"%.1f\" "
+                       "y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"#%02x%02x%02x\" stroke=\"#1f2328\" "
+                       "stroke-width=\"0.4\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>\n",
+                    a, b, m, p->x, y + 1, fmax(cb_scale_map(sx, m * factor) - p->x, 0.8), barh - 2, c.r, c.g, c.b,
+                    cb_scale_map(sx, m * factor) + 4, y + barh - 4, s);
+        }
+    }
+}
+
+/* The seed's baseline: the first layout at its slowest setting. */
+static void layouts_baseline(FILE *f, const layouts *t, const cb_frame *p, const cb_scale *sx, double factor)
+{
+    if (!(t->base > 0))
+        return;
+    double x = cb_scale_map(sx, t->base * factor);
+    char s[32];
+    cb_hfmt_secs(s, sizeof s, t->base);
+    fprintf(f, "<line class=\"baseline\" data-s=\"%.9g\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+               "stroke=\"#c0392b\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n",
+            t->base, x, p->y - 4, x, p->y + p->h);
+    fprintf(f, "<text class=\"halo\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\">baseline %s</text>\n", x + 4, p->y + 4, s);
+}
+
+static void layouts_legend(FILE *f, const layouts *t, double legend_y)
+{
+    for (int b = 0; b < t->lay.n; b++) {
+        cb_rgb c = cb_run_colour(b, t->lay.n);
+        double x = b % 2 ? 520 : 70, y = legend_y + 18 * (b / 2);
+        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"12\" fill=\"#%02x%02x%02x\" stroke=\"#1f2328\" "
+                   "stroke-width=\"0.4\"/><text x=\"%.1f\" y=\"%.1f\">",
+                x, y, c.r, c.g, c.b, x + 30, y + 10.5);
+        cb_html_escape(f, t->lay.name[b]);
+        fputs("</text>\n", f);
+    }
+}
+
+/* Horizontal bars grouped by driver / preset, one colour per layout. */
+static void layouts_chart(FILE *f, const layouts *t)
+{
+    double grouph = t->lay.n * LAYOUT_BAR_H + LAYOUT_GAP;
+    cb_frame p = {200, 22, 740, t->grp.n * grouph};
+    cb_time_unit u = cb_time_unit_for(t->top);
+    double lo = 0, hi = t->top * u.factor;
     cb_nice_domain(&lo, &hi, 8);
     cb_scale sx = {0, hi, p.x, p.x + p.w, 0};
     double ticks[16], step;
@@ -348,53 +416,40 @@ void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n)
     snprintf(xlabel, sizeof xlabel, "mean time, first open to last close (%s)", u.name);
     double legend_y = p.y + p.h + 62;
     char data[96];
-    snprintf(data, sizeof data, "data-groups=\"%d\" data-layouts=\"%d\"", grp.n, lay.n);
+    snprintf(data, sizeof data, "data-groups=\"%d\" data-layouts=\"%d\"", t->grp.n, t->lay.n);
     fputs("<figure>\n", f);
-    cb_svg_open(f, 1000, legend_y + 18 * ((lay.n + 1) / 2) + 8, "layouts", data,
+    cb_svg_open(f, 1000, legend_y + 18 * ((t->lay.n + 1) / 2) + 8, "layouts", data,
                 "mean read time per layout, driver and preset");
     cb_svg_xaxis(f, &p, &sx, ticks, nt, step, xlabel, 1);
-    for (int a = 0; a < grp.n; a++) {
-        double y0 = p.y + a * grouph + gap / 2;
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", p.x - 8, y0 + lay.n * barh / 2 + 4);
-        cb_html_escape(f, grp.name[a]);
-        fputs("</text>\n", f);
-        for (int b = 0; b < lay.n; b++) {
-            if (!cnt[a][b])
-                continue;
-            double m = sum[a][b] / cnt[a][b], y = y0 + b * barh;
-            cb_rgb c = cb_run_colour(b, lay.n);
-            char s[32];
-            cb_hfmt_secs(s, sizeof s, m);
-            fprintf(f, "<rect class=\"lbar\" data-group=\"%d\" data-layout=\"%d\" data-s=\"%.9g\" x=\"%.1f\" "
-                       "y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"#%02x%02x%02x\" stroke=\"#1f2328\" "
-                       "stroke-width=\"0.4\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>\n",
-                    a, b, m, p.x, y + 1, fmax(cb_scale_map(&sx, m * u.factor) - p.x, 0.8), barh - 2, c.r, c.g, c.b,
-                    cb_scale_map(&sx, m * u.factor) + 4, y + barh - 4, s);
-        }
-    }
-    if (base > 0) { /* the seed's baseline: the first layout at its slowest setting */
-        double x = cb_scale_map(&sx, base * u.factor);
-        char s[32];
-        cb_hfmt_secs(s, sizeof s, base);
-        fprintf(f, "<line class=\"baseline\" data-s=\"%.9g\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                   "stroke=\"#c0392b\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n",
-                base, x, p.y - 4, x, p.y + p.h);
-        fprintf(f, "<text class=\"halo\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\">baseline %s</text>\n", x + 4,
-                p.y + 4, s);
-    }
-    for (int b = 0; b < lay.n; b++) {
-        cb_rgb c = cb_run_colour(b, lay.n);
-        double x = b % 2 ? 520 : 70, y = legend_y + 18 * (b / 2);
-        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"12\" fill=\"#%02x%02x%02x\" stroke=\"#1f2328\" "
-                   "stroke-width=\"0.4\"/><text x=\"%.1f\" y=\"%.1f\">",
-                x, y, c.r, c.g, c.b, x + 30, y + 10.5);
-        cb_html_escape(f, lay.name[b]);
-        fputs("</text>\n", f);
-    }
+    layouts_bars(f, t, &p, &sx, u.factor);
+    layouts_baseline(f, t, &p, &sx, u.factor);
+    layouts_legend(f, t, legend_y);
     fputs("</svg>\n<figcaption>Bars: the layouts, in the order first met, grouped by driver and cache preset. "
           "Dashed: the baseline, the first layout's slowest mean.</figcaption>\n</figure>\n",
           f);
+}
+
+void cb_sec_layouts(FILE *f, const cb_hrun *rv, int n)
+{
+    int nread = 0, same_shape = 1;
+    for (int k = 0; k < n; k++)
+        if (cb_hrun_timed_read(&rv[k])) {
+            nread++;
+            same_shape &= rv[k].shape[0] == rv[0].shape[0] && rv[k].shape[1] == rv[0].shape[1];
+        }
+    if (nread < 2)
+        return;
+    layouts t;
+    if (layouts_gather(&t, rv, n, same_shape) < 0) {
+        layouts_free(&t);
+        return; /* a page without this chart rather than none */
+    }
+    cb_sec_open(f, &rv[0], "layouts", "Read time per layout, driver and preset");
+    fputs("<p class=\"note\">Mean time from the first open to the last close over the runs of each "
+          "combination (less is better); the layout is the dataset's chunk shape and the file's page size.</p>\n",
+          f);
+    layouts_table(f, &t);
+    layouts_chart(f, &t);
     cb_sec_close(f);
-    free(sum);
-    free(cnt);
+    layouts_free(&t);
 }

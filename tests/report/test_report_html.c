@@ -9,6 +9,7 @@
 #include "report/report_html.h"
 #include "core/iolog.h"
 #include "report/report_html_int.h"
+#include "report/rundoc.h"
 
 /* A table of shape R x C in tasks of `iter`; the first `ndone` tasks
  * complete (each dur s, spread over nw writers), the next one in progress. */
@@ -434,8 +435,38 @@ static void test_writer_order(void)
     cJSON_Delete(d);
 }
 
+/* The one reader of the run document reads back what the writer wrote, and
+ * names the first key a consumer needs that a document lacks. */
+static void test_rundoc(void)
+{
+    cJSON *doc = make_doc(1000, 1000, 100, 100, CB_ITER_BLOCK, 60, 3, 0.02, "/tmp/r.h5", "r");
+    CHECK(doc != NULL);
+    CHECK(cb_hj_num(doc, "schema") == CB_JSON_SCHEMA);
+    cb_rundoc d;
+    CHECK(cb_rundoc_read(doc, &d) == 0);
+    CHECK(d.target && !strcmp(d.target, "/tmp/r.h5"));
+    CHECK(d.backend && !strcmp(d.backend, "hdf5"));
+    CHECK(!strcmp(d.phase, "write"));
+    CHECK(d.total == 100 && d.complete == 60 && d.in_progress == 1);
+    CHECK(d.bytes == 60.0 * 100 * 100 * 8);
+    CHECK(d.shape[0] == 1000 && d.chunk[1] == 100);
+    CHECK(d.run_writers == 3);
+    CHECK(d.lat.n == 60 && d.lat.p50 > 0);
+    CHECK(cb_hj_at(doc, "bandwidth_MBps.ior") && d.ior_MBps == cb_hj_at(doc, "bandwidth_MBps.ior")->valuedouble);
+    cb_err err = {0};
+    CHECK(cb_rundoc_require(doc, "r.json", &err) == 0);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "bytes");
+    CHECK(cb_rundoc_require(doc, "r.json", &err) < 0 && err.code == CB_EUSAGE);
+    CHECK(strstr(err.msg, "r.json: not a chunkbench run report") && strstr(err.msg, "no number at \"bytes\""));
+    cJSON *arr = cJSON_CreateArray();
+    CHECK(cb_rundoc_read(arr, &d) < 0);
+    cJSON_Delete(arr);
+    cJSON_Delete(doc);
+}
+
 int main(void)
 {
+    test_rundoc();
     test_writer_order();
     test_read_pattern();
     test_layouts();

@@ -1,0 +1,321 @@
+#include "report/output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_html.h"
+
+int cb_stdout_taken(const char *path) { return path && !strcmp(path, "-"); }
+
+int cb_output_prints(const cb_output_opts *o) { return !o->quiet && !cb_stdout_taken(o->json_path); }
+
+int cb_render_html(const char *path, cJSON *const *runs, const char *const *labels, int n, cb_err *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return cb_fail(err, CB_EUSAGE, "cannot write %s: %s", path, strerror(errno));
+    int rc = cb_html_report(f, runs, labels, n, err);
+    if (fclose(f) != 0 && rc == 0)
+        rc = cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
+    if (rc < 0)
+        remove(path); /* no half-written report left behind */
+    return rc;
+}
+
+/* The JSON document (status keys, then extra's) to its file and the HTML page. */
+static int save_doc(const cb_output_opts *o, const char *backend, const cb_table *tab, const cb_summary *s,
+                    cJSON *extra, int print, cb_err *err)
+{
+    cJSON *doc = cb_report_json(o->target, backend, tab, s);
+    for (cJSON *it = extra ? extra->child : NULL; it;) {
+        cJSON *next = it->next;
+        cJSON_AddItemToObject(doc, it->string, cJSON_DetachItemViaPointer(extra, it));
+        it = next;
+    }
+    int rc = o->json_path ? cb_json_save(o->json_path, doc, err) : 0;
+    if (rc == 0 && o->report_path) {
+        rc = cb_render_html(o->report_path, &doc, &o->target, 1, err);
+        if (rc == 0 && print && !cb_stdout_taken(o->json_path))
+            printf("report:       %s\n", o->report_path);
+    }
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int cb_emit_report(const cb_output_opts *o, const char *backend, const cb_table *tab, cJSON *extra, int print,
+                   cb_err *err)
+{
+    cb_summary s;
+    if (cb_summarize(tab, &s, err) < 0) {
+        cJSON_Delete(extra);
+        return -1;
+    }
+    if (print && !cb_stdout_taken(o->json_path))
+        cb_report_text(stdout, o->target, backend, tab, &s, o->verbose);
+    int rc = 0;
+    if (o->json_path || o->report_path)
+        rc = save_doc(o, backend, tab, &s, extra, print, err);
+    cJSON_Delete(extra);
+    if (rc == 0 && o->csv_path)
+        rc = cb_report_csv(o->csv_path, tab, err);
+    cb_summary_free(&s);
+    fflush(stdout);
+    return rc;
+}
+
+int cb_output_status(const cb_output_opts *o, const char *backend, const cb_table *tab, cb_err *err)
+{
+    return cb_emit_report(o, backend, tab, NULL, !o->quiet, err);
+}
+
+/* ---- write ---- */
+
+static double mbps(int64_t bytes, double s) { return s > 0 ? (double)bytes / s / 1e6 : 0; }
+
+void cb_output_pass(const cb_output_opts *o, const cb_pass *p, int k, int n)
+{
+    if (o->quiet || n < 2)
+        return;
+    double span = p->close_end - p->open_start;
+    printf("pass %d/%d: %lld tasks, %.1f MB in %.3f s, %.1f MB/s (first open to last close)\n", k + 1, n,
+           (long long)p->tasks, (double)p->bytes / 1e6, span, mbps(p->bytes, span));
+    fflush(stdout);
+}
+
+/* IOR-style bandwidth of each pass, and their quantiles. */
+static void pass_bandwidths(const cb_result *res, cb_quantiles *bw)
+{
+    double *v = malloc((size_t)(res->npasses > 0 ? res->npasses : 1) * sizeof *v);
+    if (!v) {
+        memset(bw, 0, sizeof *bw);
+        return;
+    }
+    for (int i = 0; i < res->npasses; i++)
+        v[i] = mbps(res->passes[i].bytes, res->passes[i].close_end - res->passes[i].open_start);
+    cb_quantiles_of(v, res->npasses, bw);
+    free(v);
+}
+
+static cJSON *pass_json(const cb_pass *p, int k)
+{
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddNumberToObject(x, "pass", k + 1);
+    cJSON_AddNumberToObject(x, "tasks", (double)p->tasks);
+    cJSON_AddNumberToObject(x, "bytes", (double)p->bytes);
+    cJSON_AddNumberToObject(x, "open_start", p->open_start);
+    cJSON_AddNumberToObject(x, "close_end", p->close_end);
+    cJSON_AddNumberToObject(x, "first_start", p->first_start);
+    cJSON_AddNumberToObject(x, "last_done", p->last_done);
+    cJSON_AddNumberToObject(x, "ior_MBps", mbps(p->bytes, p->close_end - p->open_start));
+    cJSON_AddNumberToObject(x, "write_phase_MBps", mbps(p->bytes, p->last_done - p->first_start));
+    cJSON_AddNumberToObject(x, "gen_s", p->gen_s);
+    cJSON_AddNumberToObject(x, "io_s", p->io_s);
+    /* Storage speed without value generation: bytes / the busiest rank's I/O time. */
+    cJSON_AddNumberToObject(x, "io_max_s", p->io_max_s);
+    cJSON_AddNumberToObject(x, "io_only_MBps", p->io_max_s > 0 ? (double)p->bytes / p->io_max_s / 1e6 : 0);
+    return x;
+}
+
+static cJSON *passes_json(const cb_result *res)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(o, "list");
+    for (int i = 0; i < res->npasses; i++)
+        cJSON_AddItemToArray(arr, pass_json(&res->passes[i], i));
+    cb_quantiles bw;
+    pass_bandwidths(res, &bw);
+    cJSON_AddItemToObject(o, "ior_MBps", cb_quantiles_json(&bw));
+    return o;
+}
+
+static void http_text(const cb_net_summary *net)
+{
+    printf("http:         %lld requests, %lld retries, latency p50 %.4f p99 %.4f max %.4f s\n",
+           (long long)net->requests, (long long)net->retries, net->latency.p50, net->latency.p99, net->latency.max);
+}
+
+static void write_text(const cb_result *res)
+{
+    const cb_pass *last = cb_result_last(res);
+    if (!last)
+        return;
+    printf("time split:   %.3f s generating values, %.3f s inside I/O calls (summed over %d writers)\n", last->gen_s,
+           last->io_s, res->ranks);
+    if (last->io_max_s > 0)
+        printf("I/O only:     %.1f MB/s (bytes / the busiest writer's time inside I/O calls)\n",
+               (double)last->bytes / last->io_max_s / 1e6);
+    if (res->npasses > 1) {
+        cb_quantiles bw;
+        pass_bandwidths(res, &bw);
+        printf("passes:       %d, IOR-style MB/s min %.1f  median %.1f  max %.1f\n", res->npasses, bw.min, bw.p50,
+               bw.max);
+    }
+    if (res->http)
+        http_text(&res->net);
+    if (res->clock_skew_s > 1e-3)
+        printf("clocks:       largest offset to rank 0 was %.4f s (corrected)\n", res->clock_skew_s);
+    fflush(stdout);
+}
+
+int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table *tab, const cb_result *res,
+                    int server, cb_err *err)
+{
+    cJSON *extra = cJSON_CreateObject();
+    cJSON_AddItemToObject(extra, "passes", passes_json(res));
+    if (server)
+        cJSON_AddNumberToObject(extra, "given_back", (double)res->net.given_back);
+    if (res->http)
+        cJSON_AddItemToObject(extra, "http", cb_net_json(&res->net));
+    int rc = cb_emit_report(o, backend, tab, extra, !o->quiet, err);
+    if (cb_output_prints(o))
+        write_text(res);
+    return rc;
+}
+
+/* ---- verify ---- */
+
+static cJSON *verify_json(const cb_output_opts *o, const char *backend, int64_t nverified, const cb_result *res)
+{
+    const cb_pass *p = cb_result_last(res);
+    double span = p->close_end - p->open_start;
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(doc, "schema", CB_JSON_SCHEMA);
+    cJSON_AddStringToObject(doc, "target", o->target);
+    cJSON_AddStringToObject(doc, "backend", backend);
+    cJSON_AddNumberToObject(doc, "tasks_verified", (double)nverified);
+    cJSON_AddNumberToObject(doc, "bytes", (double)p->bytes);
+    cJSON_AddNumberToObject(doc, "elapsed_s", span);
+    cJSON_AddNumberToObject(doc, "read_MBps", mbps(p->bytes, span));
+    cJSON_AddNumberToObject(doc, "check_s", p->gen_s);
+    cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(res->bad, res->nbad));
+    if (res->http)
+        cJSON_AddItemToObject(doc, "http", cb_net_json(&res->net));
+    return doc;
+}
+
+int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_table *tab, int64_t nverified,
+                     const cb_result *res, cb_err *err)
+{
+    const cb_pass *p = cb_result_last(res);
+    if (!p)
+        return cb_fail(err, CB_EIO, "verify: no pass to report");
+    if (cb_output_prints(o)) {
+        double span = p->close_end - p->open_start;
+        printf("verified %lld complete tasks of %lld (%.1f MB) in %.3f s, %.1f MB/s read\n", (long long)nverified,
+               (long long)tab->ntasks, (double)p->bytes / 1e6, span, mbps(p->bytes, span));
+        cb_mismatches_text(stdout, tab->tasks, res->bad, res->nbad);
+        printf("%s: %lld tasks with mismatches\n", res->nbad ? "FAILED" : "OK", (long long)res->nbad);
+        fflush(stdout);
+    }
+    if (!o->json_path)
+        return 0;
+    cJSON *doc = verify_json(o, backend, nverified, res);
+    int rc = cb_json_save(o->json_path, doc, err);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+/* ---- read ---- */
+
+/* "out.json" -> "out-2.json" when several datasets are read, one file each. */
+static const char *numbered(const char *path, int k, int n, char *buf, size_t cap)
+{
+    if (!path || n == 1 || !strcmp(path, "-"))
+        return path;
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        snprintf(buf, cap, "%s-%d", path, k + 1);
+    else
+        snprintf(buf, cap, "%.*s-%d%s", (int)(dot - path), path, k + 1, dot);
+    return buf;
+}
+
+static cJSON *cache_json(const cb_read_info *ri, const cb_table *tab)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "preset", ri->tuned ? "tuned" : "default");
+    cJSON_AddNumberToObject(c, "chunk_cache_bytes", (double)ri->chunk_cache);
+    cJSON_AddNumberToObject(c, "chunk_cache_slots", (double)ri->chunk_cache_slots);
+    cJSON_AddNumberToObject(c, "page_buffer_bytes", (double)(ri->page_buffer > 0 ? ri->page_buffer : 0));
+    cJSON_AddNumberToObject(c, "file_page_size", (double)tab->meta.page_size);
+    return c;
+}
+
+/* The keys a read run adds to the status document; NULL when out of memory. */
+static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read_info *ri,
+                        const cb_iolog_summary *sum)
+{
+    const cb_pass *p = cb_result_last(res);
+    cJSON *extra = cJSON_CreateObject();
+    cJSON_AddStringToObject(extra, "dataset", ri->dataset);
+    cJSON_AddStringToObject(extra, "driver", ri->driver);
+    cJSON_AddItemToObject(extra, "cache", cache_json(ri, tab));
+    cJSON_AddNumberToObject(extra, "read_bytes", (double)p->bytes);
+    if (res->logged) {
+        cJSON *q = cb_iolog_json(sum, p->bytes);
+        cJSON_AddItemToObject(extra, "requests", q);
+        if (cb_iolog_ranges_json(q, res->reqs, res->nreqs, tab->meta.file_size) < 0) {
+            cJSON_Delete(extra);
+            return NULL;
+        }
+    }
+    cJSON *v = cJSON_AddObjectToObject(extra, "verify");
+    cJSON_AddBoolToObject(v, "checked", ri->verify);
+    cJSON_AddNumberToObject(v, "check_s", p->gen_s);
+    cJSON_AddItemToObject(v, "mismatches", cb_mismatches_json(res->bad, res->nbad));
+    if (res->http)
+        cJSON_AddItemToObject(extra, "http", cb_net_json(&res->net));
+    return extra;
+}
+
+static void read_text(const cb_table *tab, const cb_result *res, const cb_read_info *ri, const cb_iolog_summary *sum)
+{
+    const cb_pass *p = cb_result_last(res);
+    char cc[64] = "HDF5 default (1 MiB)", pb[64] = "off";
+    if (ri->chunk_cache >= 0)
+        snprintf(cc, sizeof cc, "%lld bytes", (long long)ri->chunk_cache);
+    if (ri->page_buffer > 0)
+        snprintf(pb, sizeof pb, "%lld bytes", (long long)ri->page_buffer);
+    printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
+           ri->label, ri->schedule, ri->tuned ? "tuned" : "default", cc, pb, (long long)tab->meta.page_size);
+    printf("time split:   %.3f s checking values, %.3f s inside I/O calls (summed over %d readers)\n", p->gen_s,
+           p->io_s, res->ranks);
+    if (res->logged)
+        cb_iolog_text(stdout, sum, p->bytes);
+    if (res->http)
+        http_text(&res->net);
+    if (ri->verify) {
+        cb_mismatches_text(stdout, tab->tasks, res->bad, res->nbad);
+        printf("verify:       %s: %lld tasks with mismatches\n", res->nbad ? "FAILED" : "OK", (long long)res->nbad);
+    }
+    fflush(stdout);
+}
+
+int cb_output_read(const cb_output_opts *o0, const char *backend, const cb_table *tab, const cb_result *res,
+                   const cb_read_info *ri, cb_err *err)
+{
+    if (!cb_result_last(res))
+        return cb_fail(err, CB_EIO, "read: no pass to report");
+    cb_iolog_summary sum;
+    cb_iolog_summarize(res->reqs, res->nreqs, res->lost, &sum);
+    cJSON *extra = read_json(tab, res, ri, &sum);
+    if (!extra)
+        return cb_fail(err, CB_EIO, "out of memory for the request list");
+    char jb[4096], cb[4096], rb[4096], lb[4096];
+    cb_output_opts o = *o0;
+    o.json_path = numbered(o0->json_path, ri->k, ri->n, jb, sizeof jb);
+    o.csv_path = numbered(o0->csv_path, ri->k, ri->n, cb, sizeof cb);
+    o.report_path = numbered(o0->report_path, ri->k, ri->n, rb, sizeof rb);
+    o.log_path = numbered(o0->log_path, ri->k, ri->n, lb, sizeof lb);
+    int print = cb_output_prints(o0);
+    if (print && ri->n > 1)
+        printf("== dataset %d of %d: %s ==\n", ri->k + 1, ri->n, ri->dataset);
+    int rc = cb_emit_report(&o, backend, tab, extra, print, err);
+    if (rc == 0 && print)
+        read_text(tab, res, ri, &sum);
+    if (rc == 0 && o.log_path)
+        rc = cb_iolog_csv(o.log_path, res->reqs, res->nreqs, err);
+    return rc;
+}

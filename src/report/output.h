@@ -1,0 +1,67 @@
+/* The one writer of run results (in the spirit of IOR's ior-output.c): a
+ * phase's result and its task table become the status text, the JSON run
+ * document, the CSV of tasks and the HTML page, as each command asked.
+ * Rank 0 only; no MPI here. */
+#ifndef CHUNKBENCH_OUTPUT_H
+#define CHUNKBENCH_OUTPUT_H
+
+#include <cjson/cJSON.h>
+
+#include "core/result.h"
+#include "report/report.h"
+
+/* Where the report goes (NULL: not wanted), filled from the command line. */
+typedef struct cb_output_opts {
+    const char *target;
+    const char *json_path, *csv_path, *report_path, *log_path;
+    int verbose, quiet;
+} cb_output_opts;
+
+/* Does this output path take stdout ("-", as in `--json -`)? Then no text
+ * and no progress line go there. */
+int cb_stdout_taken(const char *path);
+
+/* Text is printed: not quiet, and stdout is not the JSON's. */
+int cb_output_prints(const cb_output_opts *o);
+
+/* Print (when `print`) and save the report of a table: text, JSON (with the
+ * items of `extra` added; consumed), HTML, CSV. */
+int cb_emit_report(const cb_output_opts *o, const char *backend, const cb_table *tab, cJSON *extra, int print,
+                   cb_err *err);
+
+/* Write the HTML report of runs to path (removed again if it fails). */
+int cb_render_html(const char *path, cJSON *const *runs, const char *const *labels, int n, cb_err *err);
+
+/* status: the table as it is. */
+int cb_output_status(const cb_output_opts *o, const char *backend, const cb_table *tab, cb_err *err);
+
+/* write: the line of pass k (0-based) of n, printed as the passes go. */
+void cb_output_pass(const cb_output_opts *o, const cb_pass *p, int k, int n);
+
+/* write: the table after the run, the passes, the time split, HTTP figures
+ * and clock skew of res. server: the server schedule (given_back in JSON). */
+int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table *tab, const cb_result *res,
+                    int server, cb_err *err);
+
+/* verify: nverified complete tasks of tab read back; res->bad the ones that differ. */
+int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_table *tab, int64_t nverified,
+                     const cb_result *res, cb_err *err);
+
+/* What a read run was, beyond its table (README "read"). */
+typedef struct cb_read_info {
+    const char *dataset;      /* "dset" or the one named */
+    const char *driver;       /* JSON "driver": mpio, sec2, ros3, hsds */
+    const char *label;        /* the text's: hsds, sec2, mpio-indep, ... */
+    const char *schedule;
+    int tuned;                /* preset tuned (else default) */
+    int64_t chunk_cache, chunk_cache_slots, page_buffer; /* < 0 / <= 0: HDF5 default, off */
+    int verify;               /* values were compared */
+    int k, n;                 /* dataset k (0-based) of n: output files numbered when n > 1 */
+} cb_read_info;
+
+/* read: the tasks read (tab, phase "read"), the request log, the caches, the
+ * values checked; the --log CSV of requests. */
+int cb_output_read(const cb_output_opts *o, const char *backend, const cb_table *tab, const cb_result *res,
+                   const cb_read_info *ri, cb_err *err);
+
+#endif
