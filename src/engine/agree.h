@@ -8,7 +8,11 @@
 #include "core/error.h"
 
 /* Collective. Returns -1 on every rank if any rank failed; err then holds the
- * message of the lowest failing rank, on every rank. */
+ * message of the lowest failing rank, on every rank. Its own MPI calls are
+ * checked too: a rank on which they fail returns -1 with that message. Where
+ * MPI itself is broken between ranks no agreement is possible; then the ranks
+ * that see the failure stop and MPI ends the others (mpirun aborts a job once
+ * a rank exits non-zero). */
 int cb_agree(MPI_Comm comm, cb_err *err);
 
 #endif

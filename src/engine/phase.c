@@ -7,6 +7,7 @@
 #include "engine/agree.h"
 #include "core/clock.h"
 #include "core/datagen.h"
+#include "core/mpi_err.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
 
@@ -98,7 +99,7 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
     cb_progress *progress = NULL;
     void *buf = NULL;
 
-    MPI_Barrier(comm);
+    cb_mpi(&local, MPI_Barrier(comm), "MPI_Barrier before opening"); /* agreed on after the open */
     out->open_start = cb_now() - o->clock_offset;
     be->open(cfg, o->writing, comm, &st, &local);
     if (cb_agree(comm, &local) < 0) {
@@ -122,8 +123,8 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
     /* Static and dynamic schedules know the total; claims from a server do not. */
     int64_t total = ntasks;
     if (o->max_tasks > 0 && o->sched != CB_SCHED_SERVER) {
-        int size;
-        MPI_Comm_size(comm, &size);
+        int size = 1;
+        cb_mpi(&local, MPI_Comm_size(comm, &size), "MPI_Comm_size");
         if ((double)o->max_tasks * size < (double)total)
             total = o->max_tasks * size;
     }
@@ -151,13 +152,13 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
         }
     } else {
         for (;;) {
-            int64_t k = local.code ? -1 : cb_sched_next(sched);
+            int64_t k = local.code ? -1 : cb_sched_next(sched, &local);
             if (st->lockstep) {
                 /* Collective I/O: all ranks call together; stop when nobody
                  * has a task left or anybody failed. */
                 int flags[2] = {k >= 0, local.code != 0}, any[2];
-                MPI_Allreduce(flags, any, 2, MPI_INT, MPI_MAX, comm);
-                if (any[1] || !any[0])
+                if (cb_mpi(&local, MPI_Allreduce(flags, any, 2, MPI_INT, MPI_MAX, comm),
+                           "MPI_Allreduce before a collective transfer") < 0 || any[1] || !any[0])
                     break;
                 if (k < 0) {
                     if (o->writing ? st->ops->write_task(st, NULL, buf, &local) : st->ops->read_task(st, NULL, buf, &local))
@@ -180,7 +181,7 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
     cb_progress_end(progress);
 close:
     free(buf);
-    cb_sched_end(sched);
+    cb_sched_end(sched, &local);
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;

@@ -16,11 +16,12 @@ typedef struct cb_sched cb_sched;
 int cb_sched_start(cb_sched_kind kind, int64_t ntasks, int64_t max_tasks, MPI_Comm comm,
                    cb_sched **out, cb_err *err);
 
-/* The next task index for this rank, or -1 when it has no more. */
-int64_t cb_sched_next(cb_sched *s);
+/* The next task index for this rank, or -1 when it has no more, or when the
+ * dynamic counter failed (err then says why; this rank stops taking tasks). */
+int64_t cb_sched_next(cb_sched *s, cb_err *err);
 
 /* Collective. */
-void cb_sched_end(cb_sched *s);
+int cb_sched_end(cb_sched *s, cb_err *err);
 
 /* Pure helpers (unit-tested): the static partitions. */
 int64_t cb_sched_block_first(int64_t ntasks, int nranks, int rank);
