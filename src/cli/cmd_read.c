@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "engine/share.h"
 #include "cli/commands.h"
+#include "core/mpi_err.h"
 
 /* The seed's optimised h5py settings (page_buf_size, rdcc_nbytes). */
 #define TUNED_PAGE_BUFFER ((int64_t)16 << 20)
@@ -94,8 +95,9 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
         t->status = CB_COMPLETE;
         snprintf(t->pod, sizeof t->pod, "%s", pods + (size_t)owner[j] * (CB_POD_LEN + 1));
     }
-    int size;
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int size = 1;
+    if (cb_mpi(err, MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size") < 0)
+        return -1;
     char iob[24];
     tab.meta.open_start = r->open_start;
     tab.meta.close_end = r->close_end;
@@ -194,7 +196,8 @@ static int classify(const cb_config *cfg, const cb_backend *be, cb_ioreq *reqs, 
 static int learn(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cb_table *src, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_err local = {0};
     memset(src, 0, sizeof *src);
     if (rank == 0) {
@@ -218,20 +221,22 @@ static int learn(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cb_t
             be->describe(cfg, cfg->dataset, src, &local);
         }
     }
-    if (cb_agree(comm, &local) < 0) {
-        cb_table_free(src);
-        *err = local;
-        return -1;
+    if (cb_agree(comm, &local) == 0) {
+        cb_mpi(&local, MPI_Bcast(&src->layout, sizeof src->layout, MPI_BYTE, 0, comm), "MPI_Bcast of the layout");
+        cb_mpi(&local, MPI_Bcast(&src->meta, sizeof src->meta, MPI_BYTE, 0, comm), "MPI_Bcast of the metadata");
+        if (cb_agree(comm, &local) == 0)
+            return 0;
     }
-    MPI_Bcast(&src->layout, sizeof src->layout, MPI_BYTE, 0, comm);
-    MPI_Bcast(&src->meta, sizeof src->meta, MPI_BYTE, 0, comm);
-    return 0;
+    cb_table_free(src);
+    *err = local;
+    return -1;
 }
 
 static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     int hsds = !strcmp(be->name, "hsds");
     cb_config cfg = *cfg0;
     cb_table src;
@@ -260,12 +265,13 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
         for (int64_t i = 0; i < ntasks; i++)
             index[i] = i;
     }
+    double offset = 0;
+    cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto out;
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, 0, pod);
-    double offset = cb_clock_offset(comm);
     cb_phase_opts po = {.writing = 0, .verify = cfg.verify, .seed = (uint64_t)src.meta.seed, .sched = cfg.sched,
                         .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(&cfg), .progress_interval = cb_progress_interval()};
@@ -278,11 +284,12 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
         o.iolog->v[i].end -= offset;
     }
     read_result r;
-    MPI_Reduce(&o.open_start, &r.open_start, 1, MPI_DOUBLE, MPI_MIN, 0, comm);
-    MPI_Reduce(&o.close_end, &r.close_end, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
-    MPI_Reduce(&o.gen_s, &r.check_s, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
-    MPI_Reduce(&o.io_s, &r.io_s, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
-    MPI_Reduce(&o.bytes, &r.bytes, 1, MPI_INT64_T, MPI_SUM, 0, comm);
+    const char *ctx = "MPI_Reduce of the read figures";
+    cb_mpi(&local, MPI_Reduce(&o.open_start, &r.open_start, 1, MPI_DOUBLE, MPI_MIN, 0, comm), "%s", ctx);
+    cb_mpi(&local, MPI_Reduce(&o.close_end, &r.close_end, 1, MPI_DOUBLE, MPI_MAX, 0, comm), "%s", ctx);
+    cb_mpi(&local, MPI_Reduce(&o.gen_s, &r.check_s, 1, MPI_DOUBLE, MPI_SUM, 0, comm), "%s", ctx);
+    cb_mpi(&local, MPI_Reduce(&o.io_s, &r.io_s, 1, MPI_DOUBLE, MPI_SUM, 0, comm), "%s", ctx);
+    cb_mpi(&local, MPI_Reduce(&o.bytes, &r.bytes, 1, MPI_INT64_T, MPI_SUM, 0, comm), "%s", ctx);
     cb_rec *recs = NULL;
     char *pods = NULL;
     int *owner = NULL;
@@ -294,7 +301,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
     cb_gather_recs(&o, pod, comm, &recs, &nrecs, &pods, &owner, &local);
     cb_gather_bad(&o, comm, &bad, &nbad, &local);
     cb_gather_iolog(&o, comm, &reqs, &nreqs, &lost, &logged, &local);
-    cb_gather_net(&o, comm, &net);
+    cb_gather_net(&o, comm, &net, &local);
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code && logged && !hsds && cfg.driver == CB_DRIVER_MPIO)
         classify(&cfg, be, reqs, nreqs, &local);

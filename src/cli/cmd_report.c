@@ -9,6 +9,7 @@
 #include "report/compare.h"
 #include "report/report_html.h"
 #include "cli/commands.h"
+#include "core/mpi_err.h"
 
 static int read_text(const char *path, char **out, cb_err *err)
 {
@@ -106,7 +107,8 @@ static int report_or_compare(const cb_config *cfg, cb_err *err)
 int cmd_report(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_err local = {0};
     if (rank == 0)
         report_or_compare(cfg, &local);

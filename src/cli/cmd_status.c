@@ -5,6 +5,7 @@
 #include "engine/agree.h"
 #include "report/report.h"
 #include "cli/commands.h"
+#include "core/mpi_err.h"
 
 int cb_emit_report(const cb_config *cfg, const char *backend, const cb_table *tab, cJSON *extra, int print,
                    cb_err *err)
@@ -57,7 +58,8 @@ double cb_progress_interval(void)
 int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_err local = {0};
     if (rank == 0) {
         const cb_backend *be = cb_backend_for(cfg->target);

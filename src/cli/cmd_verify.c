@@ -6,13 +6,15 @@
 
 #include "engine/agree.h"
 #include "core/clock.h"
+#include "core/mpi_err.h"
 #include "engine/share.h"
 #include "cli/commands.h"
 
 int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     const cb_backend *be = cb_backend_for(cfg->target);
     cb_table tab;
     cb_task *tasks = NULL;
@@ -24,28 +26,31 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         cb_fail(&local, CB_EUSAGE,
                 "%s was not written by chunkbench (it has no seed attribute): there is nothing to verify against",
                 cfg->target);
+    double offset = 0;
+    cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto out;
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, 0, pod);
     cb_phase_opts po = {.writing = 0, .verify = 1, .seed = (uint64_t)tab.meta.seed, .sched = cfg->sched,
-                        .pod = pod, .clock_offset = cb_clock_offset(comm),
+                        .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
     if (cb_phase_run(cfg, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
     double span_lo, span_hi, check_s;
     int64_t bytes;
-    MPI_Reduce(&o.open_start, &span_lo, 1, MPI_DOUBLE, MPI_MIN, 0, comm);
-    MPI_Reduce(&o.close_end, &span_hi, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
-    MPI_Reduce(&o.gen_s, &check_s, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
-    MPI_Reduce(&o.bytes, &bytes, 1, MPI_INT64_T, MPI_SUM, 0, comm);
+    const char *ctx = "MPI_Reduce of the verify figures";
+    cb_mpi(&local, MPI_Reduce(&o.open_start, &span_lo, 1, MPI_DOUBLE, MPI_MIN, 0, comm), "%s", ctx);
+    cb_mpi(&local, MPI_Reduce(&o.close_end, &span_hi, 1, MPI_DOUBLE, MPI_MAX, 0, comm), "%s", ctx);
+    cb_mpi(&local, MPI_Reduce(&o.gen_s, &check_s, 1, MPI_DOUBLE, MPI_SUM, 0, comm), "%s", ctx);
+    cb_mpi(&local, MPI_Reduce(&o.bytes, &bytes, 1, MPI_INT64_T, MPI_SUM, 0, comm), "%s", ctx);
     cb_mismatch *bad = NULL;
     int64_t nbad = 0;
     cb_gather_bad(&o, comm, &bad, &nbad, &local);
     cb_net_summary net;
-    cb_gather_net(&o, comm, &net);
+    cb_gather_net(&o, comm, &net, &local);
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code) {
         double span = span_hi - span_lo, mbps = span > 0 ? (double)bytes / span / 1e6 : 0;

@@ -6,6 +6,7 @@
 
 #include "engine/agree.h"
 #include "core/clock.h"
+#include "core/mpi_err.h"
 #include "engine/share.h"
 #include "cli/commands.h"
 
@@ -16,7 +17,7 @@ typedef struct pass_stats {
 } pass_stats;
 
 /* Collective: one pass's figures over all ranks. */
-static void reduce_pass(const cb_phase_out *o, MPI_Comm comm, pass_stats *p)
+static void reduce_pass(const cb_phase_out *o, MPI_Comm comm, pass_stats *p, cb_err *err)
 {
     double lo[2] = {o->open_start, 1e300}, hi[2] = {o->close_end, 0}, sum[2] = {o->gen_s, o->io_s};
     for (int64_t i = 0; i < o->nrecs; i++) {
@@ -24,14 +25,14 @@ static void reduce_pass(const cb_phase_out *o, MPI_Comm comm, pass_stats *p)
         if (o->recs[i].done > hi[1]) hi[1] = o->recs[i].done;
     }
     int64_t cnt[2] = {o->bytes, o->nrecs};
-    double rlo[2], rhi[2], rsum[2];
-    int64_t rcnt[2];
-    MPI_Allreduce(lo, rlo, 2, MPI_DOUBLE, MPI_MIN, comm);
-    MPI_Allreduce(hi, rhi, 2, MPI_DOUBLE, MPI_MAX, comm);
-    MPI_Allreduce(sum, rsum, 2, MPI_DOUBLE, MPI_SUM, comm);
-    MPI_Allreduce(cnt, rcnt, 2, MPI_INT64_T, MPI_SUM, comm);
-    double io_max;
-    MPI_Allreduce(&o->io_s, &io_max, 1, MPI_DOUBLE, MPI_MAX, comm);
+    double rlo[2] = {0, 0}, rhi[2] = {0, 0}, rsum[2] = {0, 0}, io_max = 0;
+    int64_t rcnt[2] = {0, 0};
+    const char *ctx = "MPI_Allreduce of the pass figures";
+    cb_mpi(err, MPI_Allreduce(lo, rlo, 2, MPI_DOUBLE, MPI_MIN, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(hi, rhi, 2, MPI_DOUBLE, MPI_MAX, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(sum, rsum, 2, MPI_DOUBLE, MPI_SUM, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(cnt, rcnt, 2, MPI_INT64_T, MPI_SUM, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(&o->io_s, &io_max, 1, MPI_DOUBLE, MPI_MAX, comm), "%s", ctx);
     *p = (pass_stats){rlo[0], rhi[0], rcnt[1] ? rlo[1] : 0, rhi[1], rsum[0], rsum[1], rcnt[0], rcnt[1], io_max};
 }
 
@@ -71,8 +72,9 @@ static cJSON *passes_json(const pass_stats *p, int n, cb_quantiles *bw)
 int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0 ||
+        cb_mpi(err, MPI_Comm_size(comm, &size), "MPI_Comm_size") < 0)
+        return -1;
     const cb_backend *be = cb_backend_for(cfg->target);
     cb_table tab;
     cb_task *tasks = NULL;
@@ -87,19 +89,22 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     if (rank == 0)
         for (int64_t i = 0; i < tab.ntasks; i++)
             done_before += tab.tasks[i].status == CB_COMPLETE;
-    MPI_Bcast(&done_before, 1, MPI_INT64_T, 0, comm);
+    cb_mpi(&local, MPI_Bcast(&done_before, 1, MPI_INT64_T, 0, comm), "MPI_Bcast of the count of complete tasks");
     if (cfg->seed_given && tab.meta.seed >= 0 && (uint64_t)tab.meta.seed != cfg->seed && done_before > 0 &&
         !(cfg->rewrite && !cfg->max_tasks))
         cb_fail(&local, CB_EUSAGE,
                 "%s holds %lld tasks written with seed %lld; write the rest with --seed %lld, or rewrite all with --rewrite",
                 cfg->target, (long long)done_before, (long long)tab.meta.seed, (long long)tab.meta.seed);
+    double offset = 0;
+    cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto fail;
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, cfg->sched == CB_SCHED_SERVER, pod);
-    double offset = cb_clock_offset(comm), skew = 0, abs_off = offset < 0 ? -offset : offset;
-    MPI_Reduce(&abs_off, &skew, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
+    double skew = 0, abs_off = offset < 0 ? -offset : offset;
+    /* A failure here is agreed on at the end, with the passes' outcome. */
+    cb_mpi(&local, MPI_Reduce(&abs_off, &skew, 1, MPI_DOUBLE, MPI_MAX, 0, comm), "MPI_Reduce of clock offsets");
     cb_phase_opts po = {.writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
                         .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
@@ -109,7 +114,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         cb_phase_out_free(&out);
         if (cb_phase_run(cfg, be, tasks, index, ntasks, &po, comm, &out, &local) < 0)
             break;
-        reduce_pass(&out, comm, &passes[p]);
+        reduce_pass(&out, comm, &passes[p], &local);
         if (rank == 0 && !cfg->quiet && cfg->iterations > 1) {
             double span = passes[p].close_end - passes[p].open_start;
             printf("pass %d/%d: %lld tasks, %.1f MB in %.3f s, %.1f MB/s (first open to last close)\n", p + 1,
@@ -126,7 +131,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_err gerr = {0};
     cb_gather_recs(&out, pod, comm, &recs, &nrecs, &pods, &owner, &gerr);
     cb_net_summary net;
-    cb_gather_net(&out, comm, &net);
+    cb_gather_net(&out, comm, &net, &gerr);
     const pass_stats *last = &passes[cfg->iterations - 1];
     int npasses = cfg->iterations;
     if (local.code) {

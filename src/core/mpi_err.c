@@ -17,3 +17,13 @@ int cb_mpi(cb_err *err, int rc, const char *what_fmt, ...)
         snprintf(text, sizeof text, "MPI error code %d", rc);
     return cb_fail(err, CB_EIO, "%s: %s", what, text);
 }
+
+int cb_bcast_verdict(MPI_Comm comm, cb_err *e)
+{
+    int rc = MPI_Bcast(e, (int)sizeof *e, MPI_BYTE, 0, comm);
+    if (rc != MPI_SUCCESS) {
+        *e = (cb_err){0}; /* what arrived is not to be trusted */
+        cb_mpi(e, rc, "MPI_Bcast of rank 0's outcome");
+    }
+    return e->code ? -1 : 0;
+}

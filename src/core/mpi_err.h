@@ -13,4 +13,9 @@
  * already held an error, so callers can chain checks into one cb_err. */
 int cb_mpi(cb_err *err, int rc, const char *what_fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Collective: rank 0's verdict (*e) to every rank, for steps rank 0 does
+ * alone. A rank whose broadcast fails gets that failure instead. Returns -1
+ * when *e then holds an error. */
+int cb_bcast_verdict(MPI_Comm comm, cb_err *e);
+
 #endif

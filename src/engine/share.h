@@ -24,8 +24,10 @@ int cb_gather_recs(const cb_phase_out *mine, const char *pod, MPI_Comm comm, cb_
 /* Collective. Mismatches of every rank, on rank 0. */
 int cb_gather_bad(const cb_phase_out *mine, MPI_Comm comm, cb_mismatch **all, int64_t *nall, cb_err *err);
 
-/* Collective. Request counts and latency percentiles of all writers, on rank 0. */
-void cb_gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out);
+/* Collective. Request counts and latency percentiles of all writers, on rank 0.
+ * The gathers below record an MPI failure in err and keep the ranks in step;
+ * the caller's next agreement (engine/agree.h) stops them together. */
+void cb_gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out, cb_err *err);
 
 /* Collective. Every rank's request log on rank 0 (NULL elsewhere); *logged
  * tells whether any rank had a log (a driver that logs), *lost sums the

@@ -16,6 +16,7 @@
 #include "core/datagen.h"
 #include "backends/hsds/http.h"
 #include "core/iolog.h"
+#include "core/mpi_err.h"
 
 /* Rows per chunk of task_list. A query-update is atomic only within one
  * chunk, so claims go chunk by chunk; ~4 MB keeps most tables in a single
@@ -823,12 +824,12 @@ out:
 static int h_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_err e = {0};
     if (rank == 0)
         create0(cfg, tab, &e);
-    MPI_Bcast(&e, (int)sizeof e, MPI_BYTE, 0, comm);
-    if (e.code)
+    if (cb_bcast_verdict(comm, &e) < 0)
         return cb_fail(err, e.code, "%s", e.msg);
     return 0;
 }
@@ -838,8 +839,9 @@ static int h_create(const cb_config *cfg, const cb_table *tab, MPI_Comm comm, cb
 static int h_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **out, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
     *out = NULL;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_store *st = calloc(1, sizeof *st);
     hs_store *s = calloc(1, sizeof *s);
     cb_err e = {0};
@@ -852,10 +854,9 @@ static int h_open(const cb_config *cfg, int writable, MPI_Comm comm, cb_store **
         cb_http_open(&hc, &st->net, &s->h, &e) == 0 && resolve(s->h, &s->in, &e) == 0 &&
         server_fp(s->h, s->in.fp, &e) == 0)
         memcpy(g_open_fp, s->in.fp, sizeof g_open_fp);
-    MPI_Bcast(&e, (int)sizeof e, MPI_BYTE, 0, comm);
-    if (!e.code) {
-        MPI_Bcast(&hc, (int)sizeof hc, MPI_BYTE, 0, comm);
-        MPI_Bcast(&s->in, (int)sizeof s->in, MPI_BYTE, 0, comm);
+    if (cb_bcast_verdict(comm, &e) == 0 &&
+        cb_mpi(&e, MPI_Bcast(&hc, (int)sizeof hc, MPI_BYTE, 0, comm), "MPI_Bcast of the server settings") == 0 &&
+        cb_mpi(&e, MPI_Bcast(&s->in, (int)sizeof s->in, MPI_BYTE, 0, comm), "MPI_Bcast of the domain's ids") == 0) {
         if (rank != 0)
             cb_http_open(&hc, &st->net, &s->h, &e); /* each writer its own connection */
     }
