@@ -9,6 +9,7 @@
 #include "core/mpi_err.h"
 #include "engine/share.h"
 #include "cli/commands.h"
+#include "core/units.h"
 
 int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
@@ -53,10 +54,10 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_gather_net(&o, comm, &net, &local);
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code) {
-        double span = span_hi - span_lo, mbps = span > 0 ? (double)bytes / span / 1e6 : 0;
+        double span = span_hi - span_lo, mbps = span > 0 ? (double)bytes / span / CB_BYTES_PER_MB : 0;
         if (!cfg->quiet && !(cfg->json_path && !strcmp(cfg->json_path, "-"))) {
             printf("verified %lld complete tasks of %lld (%.1f MB) in %.3f s, %.1f MB/s read\n", (long long)ntasks,
-                   (long long)tab.ntasks, (double)bytes / 1e6, span, mbps);
+                   (long long)tab.ntasks, (double)bytes / CB_BYTES_PER_MB, span, mbps);
             cb_mismatches_text(stdout, tab.tasks, bad, nbad);
             printf("%s: %lld tasks with mismatches\n", nbad ? "FAILED" : "OK", (long long)nbad);
             fflush(stdout);

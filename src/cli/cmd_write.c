@@ -9,6 +9,7 @@
 #include "core/mpi_err.h"
 #include "engine/share.h"
 #include "cli/commands.h"
+#include "core/units.h"
 
 typedef struct pass_stats {
     double open_start, close_end, first_start, last_done, gen_s, io_s;
@@ -43,7 +44,7 @@ static cJSON *passes_json(const pass_stats *p, int n, cb_quantiles *bw)
     double *mbps = malloc((size_t)n * sizeof *mbps);
     for (int i = 0; i < n; i++) {
         double span = p[i].close_end - p[i].open_start;
-        mbps[i] = span > 0 ? (double)p[i].bytes / span / 1e6 : 0;
+        mbps[i] = span > 0 ? (double)p[i].bytes / span / CB_BYTES_PER_MB : 0;
         cJSON *x = cJSON_CreateObject();
         cJSON_AddNumberToObject(x, "pass", i + 1);
         cJSON_AddNumberToObject(x, "tasks", (double)p[i].tasks);
@@ -54,12 +55,12 @@ static cJSON *passes_json(const pass_stats *p, int n, cb_quantiles *bw)
         cJSON_AddNumberToObject(x, "last_done", p[i].last_done);
         cJSON_AddNumberToObject(x, "ior_MBps", mbps[i]);
         double ph = p[i].last_done - p[i].first_start;
-        cJSON_AddNumberToObject(x, "write_phase_MBps", ph > 0 ? (double)p[i].bytes / ph / 1e6 : 0);
+        cJSON_AddNumberToObject(x, "write_phase_MBps", ph > 0 ? (double)p[i].bytes / ph / CB_BYTES_PER_MB : 0);
         cJSON_AddNumberToObject(x, "gen_s", p[i].gen_s);
         cJSON_AddNumberToObject(x, "io_s", p[i].io_s);
         /* Storage speed without value generation: bytes / the busiest rank's I/O time. */
         cJSON_AddNumberToObject(x, "io_max_s", p[i].io_max_s);
-        cJSON_AddNumberToObject(x, "io_only_MBps", p[i].io_max_s > 0 ? (double)p[i].bytes / p[i].io_max_s / 1e6 : 0);
+        cJSON_AddNumberToObject(x, "io_only_MBps", p[i].io_max_s > 0 ? (double)p[i].bytes / p[i].io_max_s / CB_BYTES_PER_MB : 0);
         cJSON_AddItemToArray(arr, x);
     }
     cb_quantiles_of(mbps, n, bw);
@@ -118,8 +119,8 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         if (rank == 0 && !cfg->quiet && cfg->iterations > 1) {
             double span = passes[p].close_end - passes[p].open_start;
             printf("pass %d/%d: %lld tasks, %.1f MB in %.3f s, %.1f MB/s (first open to last close)\n", p + 1,
-                   cfg->iterations, (long long)passes[p].tasks, (double)passes[p].bytes / 1e6, span,
-                   span > 0 ? (double)passes[p].bytes / span / 1e6 : 0);
+                   cfg->iterations, (long long)passes[p].tasks, (double)passes[p].bytes / CB_BYTES_PER_MB, span,
+                   span > 0 ? (double)passes[p].bytes / span / CB_BYTES_PER_MB : 0);
             fflush(stdout);
         }
     }
@@ -204,7 +205,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                        last->gen_s, last->io_s, size);
                 if (last->io_max_s > 0)
                     printf("I/O only:     %.1f MB/s (bytes / the busiest writer's time inside I/O calls)\n",
-                           (double)last->bytes / last->io_max_s / 1e6);
+                           (double)last->bytes / last->io_max_s / CB_BYTES_PER_MB);
                 if (npasses > 1)
                     printf("passes:       %d, IOR-style MB/s min %.1f  median %.1f  max %.1f\n", npasses, bw.min,
                            bw.p50, bw.max);

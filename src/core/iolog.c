@@ -1,6 +1,7 @@
 #include "core/iolog.h"
 
 #include "report/plotdata.h"
+#include "core/units.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -203,11 +204,11 @@ out:
 void cb_iolog_text(FILE *f, const cb_iolog_summary *s, int64_t data_bytes)
 {
     fprintf(f, "requests:     %lld reads, %.3f MB requested for %.3f MB of data (over-read %.2fx)\n",
-            (long long)s->requests, (double)s->bytes / 1e6, (double)data_bytes / 1e6,
+            (long long)s->requests, (double)s->bytes / CB_BYTES_PER_MB, (double)data_bytes / CB_BYTES_PER_MB,
             data_bytes > 0 ? (double)s->bytes / (double)data_bytes : 0);
     fprintf(f, "              %lld raw-data reads (%.3f MB), %lld metadata reads (%.3f MB)%s\n",
-            (long long)s->data_requests, (double)s->data_bytes / 1e6, (long long)s->meta_requests,
-            (double)s->meta_bytes / 1e6, s->lost ? ", some not logged (out of memory)" : "");
+            (long long)s->data_requests, (double)s->data_bytes / CB_BYTES_PER_MB, (long long)s->meta_requests,
+            (double)s->meta_bytes / CB_BYTES_PER_MB, s->lost ? ", some not logged (out of memory)" : "");
     fprintf(f, "sizes:       ");
     for (int c = 0; c < CB_SIZE_CLASSES; c++)
         fprintf(f, " %s %lld%s", cb_size_class_names[c], (long long)s->class_requests[c],

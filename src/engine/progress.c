@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/mpi_err.h"
 #include "engine/counters.h"
+#include "core/units.h"
 
 enum { C_TASKS, C_BYTES, C_N };
 
@@ -27,7 +28,7 @@ void cb_progress_format(char *buf, size_t cap, const char *what, int64_t done, i
                         double elapsed_s)
 {
     double frac = total > 0 ? (double)done / (double)total : 0;
-    double rate = elapsed_s > 0 ? bytes / elapsed_s / 1e6 : 0;
+    double rate = elapsed_s > 0 ? bytes / elapsed_s / CB_BYTES_PER_MB : 0;
     int n = snprintf(buf, cap, "%s %lld/%lld tasks %5.1f%%  %.1f MB/s  elapsed %.1f s", what, (long long)done,
                      (long long)total, 100 * frac, rate, elapsed_s);
     if (n > 0 && (size_t)n < cap && done > 0 && done < total)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/units.h"
+
 /* The figures of one run, read out of its JSON. NAN = not available. */
 typedef struct run_row {
     const char *label; /* as given, or name_buf */
@@ -357,7 +359,7 @@ static int print_text(FILE *out, const run_row *rows, int n)
         put(&t, row, c++, "%.0f", r->ranks);
         if (any_incomplete)
             put(&t, row, c++, "%.0f/%.0f", r->tasks_complete, r->tasks_total);
-        put_num(&t, row, c++, "%.2f", r->bytes / 1e6);
+        put_num(&t, row, c++, "%.2f", r->bytes / CB_BYTES_PER_MB);
         put_num(&t, row, c++, "%.1f", r->phase);
         put_num(&t, row, c++, "%.1f", r->ior);
         if (any_passes) {
