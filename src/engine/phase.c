@@ -7,34 +7,27 @@
 #include "engine/agree.h"
 #include "core/clock.h"
 #include "core/datagen.h"
+#include "core/grow.h"
 #include "core/mpi_err.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
 
 static int push_rec(cb_phase_out *o, int64_t index, double start, double done)
 {
-    if (o->nrecs == o->cap) {
-        int64_t cap = o->cap ? o->cap * 2 : 1024;
-        cb_rec *r = realloc(o->recs, (size_t)cap * sizeof *r);
-        if (!r)
-            return -1;
-        o->recs = r;
-        o->cap = cap;
-    }
+    cb_rec *r = cb_grow(o->recs, &o->cap, o->nrecs + 1, sizeof *r, 1024);
+    if (!r)
+        return -1;
+    o->recs = r;
     o->recs[o->nrecs++] = (cb_rec){index, start, done};
     return 0;
 }
 
 static int push_bad(cb_phase_out *o, cb_mismatch m)
 {
-    if (o->nbad == o->capbad) {
-        int64_t cap = o->capbad ? o->capbad * 2 : 16;
-        cb_mismatch *r = realloc(o->bad, (size_t)cap * sizeof *r);
-        if (!r)
-            return -1;
-        o->bad = r;
-        o->capbad = cap;
-    }
+    cb_mismatch *r = cb_grow(o->bad, &o->capbad, o->nbad + 1, sizeof *r, 16);
+    if (!r)
+        return -1;
+    o->bad = r;
     o->bad[o->nbad++] = m;
     return 0;
 }
