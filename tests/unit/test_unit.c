@@ -29,6 +29,8 @@ static void test_grow(void)
     CHECK(v && cap == 32 && v[0] == 0 && v[15] == 15);
     v = cb_grow(v, &cap, 100, sizeof *v, 16); /* more than double: what is needed */
     CHECK(v && cap == 100 && v[15] == 15);
+    int64_t *none = cb_grow(v, &cap, INT64_MAX / 16, sizeof *v, 16); /* no memory: v stays as it was */
+    CHECK(!none && cap == 100 && v[15] == 15);
     free(v);
 }
 
