@@ -5,11 +5,13 @@
 #include "engine/agree.h"
 #include "backends/backend.h"
 #include "cli/commands.h"
+#include "core/mpi_err.h"
 
 int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_store_args sa;
     const cb_backend *be = cb_store_args_for(cfg, NULL, &sa);
     cb_table tab = {0};

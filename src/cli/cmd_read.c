@@ -10,6 +10,7 @@
 #include "engine/gather.h"
 #include "engine/share.h"
 #include "cli/commands.h"
+#include "core/mpi_err.h"
 
 /* The seed's optimised h5py settings (page_buf_size, rdcc_nbytes). */
 #define TUNED_PAGE_BUFFER ((int64_t)16 << 20)
@@ -114,7 +115,8 @@ static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend
                  cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_err local = {0};
     memset(src, 0, sizeof *src);
     if (rank == 0) {
@@ -138,20 +140,22 @@ static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend
             be->describe(so, cfg->dataset, src, &local);
         }
     }
-    if (cb_agree(comm, &local) < 0) {
-        cb_table_free(src);
-        *err = local;
-        return -1;
+    if (cb_agree(comm, &local) == 0) {
+        cb_mpi(&local, MPI_Bcast(&src->layout, sizeof src->layout, MPI_BYTE, 0, comm), "MPI_Bcast of the layout");
+        cb_mpi(&local, MPI_Bcast(&src->meta, sizeof src->meta, MPI_BYTE, 0, comm), "MPI_Bcast of the metadata");
+        if (cb_agree(comm, &local) == 0)
+            return 0;
     }
-    MPI_Bcast(&src->layout, sizeof src->layout, MPI_BYTE, 0, comm);
-    MPI_Bcast(&src->meta, sizeof src->meta, MPI_BYTE, 0, comm);
-    return 0;
+    cb_table_free(src);
+    *err = local;
+    return -1;
 }
 
 static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_config cfg = *cfg0;
     cb_table src;
     cb_store_args sa;
@@ -184,12 +188,13 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
         for (int64_t i = 0; i < ntasks; i++)
             index[i] = i;
     }
+    double offset = 0;
+    cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto out;
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, 0, pod);
-    double offset = cb_clock_offset(comm);
     cb_phase_opts po = {.writing = 0, .verify = cfg.verify, .seed = (uint64_t)src.meta.seed, .sched = cfg.sched,
                         .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(&cfg), .progress_interval = cb_progress_interval()};

@@ -8,6 +8,7 @@
 #include "report/compare.h"
 #include "report/rundoc.h"
 #include "cli/commands.h"
+#include "core/mpi_err.h"
 
 /* A run from a JSON file (the output of --json), or from a target's table. */
 static cJSON *load_run(const cb_config *cfg, const char *input, cb_err *err)
@@ -58,7 +59,8 @@ static int report_or_compare(const cb_config *cfg, cb_err *err)
 int cmd_report(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_err local = {0};
     if (rank == 0)
         report_or_compare(cfg, &local);

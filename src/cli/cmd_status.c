@@ -4,6 +4,7 @@
 
 #include "engine/agree.h"
 #include "cli/commands.h"
+#include "core/mpi_err.h"
 
 cb_output_opts cb_output_of(const cb_config *cfg)
 {
@@ -26,7 +27,8 @@ double cb_progress_interval(void)
 int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_err local = {0};
     if (rank == 0) {
         cb_store_args sa;

@@ -7,13 +7,16 @@
 #include "engine/agree.h"
 #include "core/clock.h"
 #include "engine/gather.h"
+#include "core/mpi_err.h"
 #include "engine/share.h"
 #include "cli/commands.h"
+#include "core/units.h"
 
 int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_store_args sa;
     const cb_backend *be = cb_store_args_for(cfg, NULL, &sa);
     cb_table tab;
@@ -26,13 +29,15 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         cb_fail(&local, CB_EUSAGE,
                 "%s was not written by chunkbench (it has no seed attribute): there is nothing to verify against",
                 cfg->target);
+    double offset = 0;
+    cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto out;
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, 0, pod);
     cb_phase_opts po = {.writing = 0, .verify = 1, .seed = (uint64_t)tab.meta.seed, .sched = cfg->sched,
-                        .pod = pod, .clock_offset = cb_clock_offset(comm),
+                        .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
     if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)

@@ -7,14 +7,17 @@
 #include "engine/agree.h"
 #include "core/clock.h"
 #include "engine/gather.h"
+#include "core/mpi_err.h"
 #include "engine/share.h"
 #include "cli/commands.h"
+#include "core/units.h"
 
 int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0 ||
+        cb_mpi(err, MPI_Comm_size(comm, &size), "MPI_Comm_size") < 0)
+        return -1;
     cb_store_args sa;
     const cb_backend *be = cb_store_args_for(cfg, NULL, &sa);
     cb_table tab;
@@ -30,19 +33,22 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     if (rank == 0)
         for (int64_t i = 0; i < tab.ntasks; i++)
             done_before += tab.tasks[i].status == CB_COMPLETE;
-    MPI_Bcast(&done_before, 1, MPI_INT64_T, 0, comm);
+    cb_mpi(&local, MPI_Bcast(&done_before, 1, MPI_INT64_T, 0, comm), "MPI_Bcast of the count of complete tasks");
     if (cfg->seed_given && tab.meta.seed >= 0 && (uint64_t)tab.meta.seed != cfg->seed && done_before > 0 &&
         !(cfg->rewrite && !cfg->max_tasks))
         cb_fail(&local, CB_EUSAGE,
                 "%s holds %lld tasks written with seed %lld; write the rest with --seed %lld, or rewrite all with --rewrite",
                 cfg->target, (long long)done_before, (long long)tab.meta.seed, (long long)tab.meta.seed);
+    double offset = 0;
+    cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto fail;
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, cfg->sched == CB_SCHED_SERVER, pod);
-    double offset = cb_clock_offset(comm), skew = 0, abs_off = offset < 0 ? -offset : offset;
-    MPI_Reduce(&abs_off, &skew, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
+    double skew = 0, abs_off = offset < 0 ? -offset : offset;
+    /* A failure here is agreed on at the end, with the passes' outcome. */
+    cb_mpi(&local, MPI_Reduce(&abs_off, &skew, 1, MPI_DOUBLE, MPI_MAX, 0, comm), "MPI_Reduce of clock offsets");
     cb_phase_opts po = {.writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
                         .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};

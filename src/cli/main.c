@@ -7,18 +7,28 @@
 
 #include "cli/config.h"
 #include "cli/commands.h"
+#include "core/mpi_err.h"
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    int rank;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    /* MPI failures come back as codes so every rank can stop together. */
-    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-
+    /* Until the handler below is set, a failed MPI call aborts the job. */
+    if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
+        fputs("chunkbench: error: MPI_Init failed\n", stderr);
+        return CB_EIO;
+    }
+    int rank = 0;
     cb_config cfg = {0};
     cb_err err = {0};
-    int rc = cb_parse_args(argc, argv, &cfg, &err);
+    /* MPI failures come back as codes so every rank can stop together. Files
+     * (HDF5's MPI-IO) return codes by default; said here so it stays so.
+     * Windows get theirs where they are made (engine/counters.c). */
+    int rc = cb_mpi(&err, MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+    if (rc == 0)
+        rc = cb_mpi(&err, MPI_File_set_errhandler(MPI_FILE_NULL, MPI_ERRORS_RETURN), "MPI_File_set_errhandler");
+    if (rc == 0)
+        rc = cb_mpi(&err, MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank");
+    if (rc == 0)
+        rc = cb_parse_args(argc, argv, &cfg, &err);
     if (rc == 0 && cfg.show_help) {
         if (rank == 0)
             fputs(cb_usage(cfg.cmd), stdout);
@@ -45,6 +55,10 @@ int main(int argc, char **argv)
     if (rc != 0 && rank == 0)
         fprintf(stderr, "chunkbench: error: %s\n", err.msg);
     free(cfg.inputs);
-    MPI_Finalize();
+    if (cb_mpi(&err, MPI_Finalize(), "MPI_Finalize") < 0 && rc == 0) {
+        rc = -1;
+        if (rank == 0)
+            fprintf(stderr, "chunkbench: error: %s\n", err.msg);
+    }
     return rc == 0 ? 0 : (err.code ? err.code : 1);
 }

@@ -1,5 +1,7 @@
 #include "core/iolog.h"
 
+#include "core/grow.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,17 +9,12 @@ const char *const cb_size_class_names[CB_SIZE_CLASSES] = {"<1KB", "1KB-10KB", "1
 
 void cb_iolog_add(cb_iolog *log, int64_t offset, int64_t size, double start, double end, int kind)
 {
-    if (log->n == log->cap) {
-        int64_t cap = log->cap ? 2 * log->cap : 4096;
-        cb_ioreq *p = realloc(log->v, (size_t)cap * sizeof *p);
-        if (!p) {
-            /* Losing a record must not fail the read being measured. */
-            log->lost++;
-            return;
-        }
-        log->v = p;
-        log->cap = cap;
+    cb_ioreq *p = cb_grow(log->v, &log->cap, log->n + 1, sizeof *p, 4096);
+    if (!p) {
+        log->lost++; /* losing a record must not fail the read being measured */
+        return;
     }
+    log->v = p;
     log->v[log->n++] = (cb_ioreq){offset, size, start, end, log->rank, kind};
 }
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/units.h"
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -89,10 +91,10 @@ int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err)
     if (out->first_start > 0 && out->last_done > 0)
         out->elapsed_s = out->last_done - out->first_start;
     if (clast > cfirst)
-        out->phase_MBps = (double)out->bytes / (clast - cfirst) / 1e6;
+        out->phase_MBps = (double)out->bytes / (clast - cfirst) / CB_BYTES_PER_MB;
     if (tab->meta.close_end > tab->meta.open_start && tab->meta.open_start > 0) {
         out->run_span_s = tab->meta.close_end - tab->meta.open_start;
-        out->ior_MBps = (double)out->run_bytes / out->run_span_s / 1e6;
+        out->ior_MBps = (double)out->run_bytes / out->run_span_s / CB_BYTES_PER_MB;
     }
     cb_quantiles_of(lat, nlat, &out->latency);
     free(lat);

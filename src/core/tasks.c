@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/units.h"
+
 const char *cb_iter_name(cb_iter it)
 {
     switch (it) {
@@ -140,7 +142,7 @@ int cb_layout_check(const cb_layout *lay, cb_err *err)
 
 void cb_chunk_for_mb(const cb_layout *lay, double mb, int64_t chunk[2])
 {
-    double elems = mb * 1e6 / lay->elem_size;
+    double elems = mb * CB_BYTES_PER_MB / lay->elem_size;
     int64_t side = (int64_t)floor(sqrt(elems));
     if (side < 1) side = 1;
     chunk[0] = side < lay->shape[0] ? side : lay->shape[0];

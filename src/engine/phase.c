@@ -7,33 +7,27 @@
 #include "engine/agree.h"
 #include "core/clock.h"
 #include "core/datagen.h"
+#include "core/grow.h"
+#include "core/mpi_err.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
 
 static int push_rec(cb_phase_out *o, int64_t index, double start, double done)
 {
-    if (o->nrecs == o->cap) {
-        int64_t cap = o->cap ? o->cap * 2 : 1024;
-        cb_rec *r = realloc(o->recs, (size_t)cap * sizeof *r);
-        if (!r)
-            return -1;
-        o->recs = r;
-        o->cap = cap;
-    }
+    cb_rec *r = cb_grow(o->recs, &o->cap, o->nrecs + 1, sizeof *r, 1024);
+    if (!r)
+        return -1;
+    o->recs = r;
     o->recs[o->nrecs++] = (cb_rec){index, start, done};
     return 0;
 }
 
 static int push_bad(cb_phase_out *o, cb_mismatch m)
 {
-    if (o->nbad == o->capbad) {
-        int64_t cap = o->capbad ? o->capbad * 2 : 16;
-        cb_mismatch *r = realloc(o->bad, (size_t)cap * sizeof *r);
-        if (!r)
-            return -1;
-        o->bad = r;
-        o->capbad = cap;
-    }
+    cb_mismatch *r = cb_grow(o->bad, &o->capbad, o->nbad + 1, sizeof *r, 16);
+    if (!r)
+        return -1;
+    o->bad = r;
     o->bad[o->nbad++] = m;
     return 0;
 }
@@ -98,7 +92,7 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
     cb_progress *progress = NULL;
     void *buf = NULL;
 
-    MPI_Barrier(comm);
+    cb_mpi(&local, MPI_Barrier(comm), "MPI_Barrier before opening"); /* agreed on after the open */
     out->open_start = cb_now() - o->clock_offset;
     cb_store_opts open_opts = *so;
     open_opts.writable = o->writing;
@@ -123,8 +117,8 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
     /* Static and dynamic schedules know the total; claims from a server do not. */
     int64_t total = ntasks;
     if (o->max_tasks > 0 && o->sched != CB_SCHED_SERVER) {
-        int size;
-        MPI_Comm_size(comm, &size);
+        int size = 1;
+        cb_mpi(&local, MPI_Comm_size(comm, &size), "MPI_Comm_size");
         if ((double)o->max_tasks * size < (double)total)
             total = o->max_tasks * size;
     }
@@ -168,7 +162,7 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
     cb_progress_end(progress);
 close:
     free(buf);
-    cb_sched_end(sched);
+    cb_sched_end(sched, &local);
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;

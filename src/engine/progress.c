@@ -6,14 +6,18 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/mpi_err.h"
+#include "engine/counters.h"
+#include "core/units.h"
 
-enum { C_TASKS, C_BYTES, C_FINISHED, C_N };
+enum { C_TASKS, C_BYTES, C_N };
 
 struct cb_progress {
     MPI_Comm comm;
-    MPI_Win win;
-    int64_t *counters; /* on rank 0: tasks, bytes, ranks finished */
+    MPI_Win win; /* the counters, on rank 0: tasks, bytes */
     int rank, size, tty;
+    int broken;  /* an MPI call on the counters failed on this rank: no more adds, no more lines */
+    cb_err why;  /* what failed */
     int64_t total;
     double t0, next, interval;
     const char *what;
@@ -24,7 +28,7 @@ void cb_progress_format(char *buf, size_t cap, const char *what, int64_t done, i
                         double elapsed_s)
 {
     double frac = total > 0 ? (double)done / (double)total : 0;
-    double rate = elapsed_s > 0 ? bytes / elapsed_s / 1e6 : 0;
+    double rate = elapsed_s > 0 ? bytes / elapsed_s / CB_BYTES_PER_MB : 0;
     int n = snprintf(buf, cap, "%s %lld/%lld tasks %5.1f%%  %.1f MB/s  elapsed %.1f s", what, (long long)done,
                      (long long)total, 100 * frac, rate, elapsed_s);
     if (n > 0 && (size_t)n < cap && done > 0 && done < total)
@@ -49,28 +53,42 @@ static int on_terminal(FILE *out)
     return !strncmp(target, "/dev/pts/", 9) || !strncmp(target, "/dev/tty", 8);
 }
 
+/* Rank 0: the progress line is a nicety, so a failure only turns it off. Once
+ * per run: every phase tries again, and a pass of --iterations is a phase. */
+static void say_off(const cb_err *why)
+{
+    static int said;
+    if (!said)
+        fprintf(stderr, "chunkbench: progress line off: %s\n", why->msg);
+    said = 1;
+}
+
 cb_progress *cb_progress_start(MPI_Comm comm, const char *what, int64_t total_tasks, int enabled, FILE *out,
                                double interval_s)
 {
     if (!enabled)
         return NULL;
+    cb_err e = {0};
+    int rank = 0, size = 1;
+    cb_mpi(&e, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
+    cb_mpi(&e, MPI_Comm_size(comm, &size), "MPI_Comm_size");
     cb_progress *p = calloc(1, sizeof *p);
-    int ok = p != NULL, all;
-    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
-    if (!all) {
+    if (!p)
+        cb_fail(&e, CB_EIO, "out of memory");
+    /* Every rank takes part in the window, and all go without it together
+     * when any rank cannot have it (an MPI without a one-sided component for
+     * this network, as OpenMPI over TCP between hosts). */
+    MPI_Win win;
+    if (cb_counters_open(comm, C_N, "the progress counters", &win, &e) < 0) {
+        if (rank == 0)
+            say_off(&e);
         free(p);
-        return NULL; /* progress is a nicety: without memory, run without it */
+        return NULL;
     }
     p->comm = comm;
-    MPI_Comm_rank(comm, &p->rank);
-    MPI_Comm_size(comm, &p->size);
-    MPI_Aint sz = p->rank == 0 ? (MPI_Aint)(C_N * sizeof(int64_t)) : 0;
-    MPI_Win_allocate(sz, sizeof(int64_t), MPI_INFO_NULL, comm, &p->counters, &p->win);
-    if (p->rank == 0)
-        for (int i = 0; i < C_N; i++)
-            p->counters[i] = 0;
-    MPI_Barrier(comm);
-    MPI_Win_lock_all(MPI_MODE_NOCHECK, p->win);
+    p->win = win;
+    p->rank = rank;
+    p->size = size;
     p->total = total_tasks;
     p->what = what;
     p->out = out;
@@ -81,32 +99,35 @@ cb_progress *cb_progress_start(MPI_Comm comm, const char *what, int64_t total_ta
     return p;
 }
 
-static void add(cb_progress *p, int field, int64_t v)
-{
-    MPI_Accumulate(&v, 1, MPI_INT64_T, 0, field, 1, MPI_INT64_T, MPI_SUM, p->win);
-    MPI_Win_flush(0, p->win);
-}
-
 void cb_progress_add(cb_progress *p, int64_t bytes)
 {
-    if (!p)
+    if (!p || p->broken)
         return;
     int64_t v[2] = {1, bytes};
-    MPI_Accumulate(v, 2, MPI_INT64_T, 0, C_TASKS, 2, MPI_INT64_T, MPI_SUM, p->win);
-    MPI_Win_flush(0, p->win);
+    if (cb_mpi(&p->why, MPI_Accumulate(v, 2, MPI_INT64_T, 0, C_TASKS, 2, MPI_INT64_T, MPI_SUM, p->win),
+               "MPI_Accumulate on the progress counters") < 0 ||
+        cb_mpi(&p->why, MPI_Win_flush(0, p->win), "MPI_Win_flush of the progress counters") < 0)
+        p->broken = 1;
 }
 
-static void read_counters(cb_progress *p, int64_t c[C_N])
+static int read_counters(cb_progress *p, int64_t c[C_N])
 {
     /* Atomic reads through the window, consistent with the others' adds. */
-    MPI_Get_accumulate(NULL, 0, MPI_INT64_T, c, C_N, MPI_INT64_T, 0, 0, C_N, MPI_INT64_T, MPI_NO_OP, p->win);
-    MPI_Win_flush(0, p->win);
+    if (cb_mpi(&p->why,
+               MPI_Get_accumulate(NULL, 0, MPI_INT64_T, c, C_N, MPI_INT64_T, 0, 0, C_N, MPI_INT64_T, MPI_NO_OP, p->win),
+               "MPI_Get_accumulate on the progress counters") < 0 ||
+        cb_mpi(&p->why, MPI_Win_flush(0, p->win), "MPI_Win_flush of the progress counters") < 0) {
+        p->broken = 1;
+        return -1;
+    }
+    return 0;
 }
 
 static void print_line(cb_progress *p, int final)
 {
     int64_t c[C_N];
-    read_counters(p, c);
+    if (read_counters(p, c) < 0)
+        return;
     char line[256];
     cb_progress_format(line, sizeof line, p->what, c[C_TASKS], p->total, (double)c[C_BYTES], cb_now() - p->t0);
     if (p->tty)
@@ -118,7 +139,7 @@ static void print_line(cb_progress *p, int final)
 
 void cb_progress_tick(cb_progress *p)
 {
-    if (!p || p->rank != 0)
+    if (!p || p->rank != 0 || p->broken)
         return;
     double now = cb_now();
     if (now < p->next)
@@ -127,25 +148,51 @@ void cb_progress_tick(cb_progress *p)
     print_line(p, 0);
 }
 
+/* Collective: rank 0 learns the lowest rank whose counters failed (size: none)
+ * while it keeps the line going; it may finish its share first. */
+static int wait_for_all(cb_progress *p, int *first, cb_err *e)
+{
+    int mine = p->broken ? p->rank : p->size, done = 0;
+    MPI_Request req;
+    if (cb_mpi(e, MPI_Ireduce(&mine, first, 1, MPI_INT, MPI_MIN, 0, p->comm, &req),
+               "MPI_Ireduce at the end of the progress line") < 0)
+        return -1;
+    if (p->rank != 0)
+        return cb_mpi(e, MPI_Wait(&req, MPI_STATUS_IGNORE), "MPI_Wait at the end of the progress line");
+    /* A few quick polls first: when rank 0 is the last to finish, the
+     * reduction completes in a round or two, and a sleep would be timed. */
+    for (int polls = 0;; polls++) {
+        if (cb_mpi(e, MPI_Test(&req, &done, MPI_STATUS_IGNORE), "MPI_Test at the end of the progress line") < 0)
+            return -1;
+        if (done)
+            return 0;
+        cb_progress_tick(p);
+        if (polls >= 1000)
+            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+    }
+}
+
 void cb_progress_end(cb_progress *p)
 {
     if (!p)
         return;
-    add(p, C_FINISHED, 1);
+    int first = p->size;
+    cb_err e = {0};
+    int waited = wait_for_all(p, &first, &e) == 0;
     if (p->rank == 0) {
-        /* Rank 0 may finish its share first: keep reporting the others. */
-        for (;;) {
-            int64_t c[C_N];
-            read_counters(p, c);
-            if (c[C_FINISHED] >= p->size)
-                break;
-            cb_progress_tick(p);
-            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
-        }
-        if (p->tty || p->next > p->t0 + p->interval)
+        int printed = p->next > p->t0 + p->interval; /* a line was due once */
+        if (waited && first < p->size && !p->broken)
+            cb_fail(&e, CB_EIO, "MPI one-sided calls on the progress counters failed on rank %d", first);
+        if (!p->broken && !e.code && (p->tty || printed))
             print_line(p, 1); /* the last state, unless no line was ever due */
+        if (p->broken || e.code) {
+            if (p->tty && printed)
+                fputc('\n', p->out); /* end the line left open by \r */
+            say_off(p->broken ? &p->why : &e);
+        }
     }
-    MPI_Win_unlock_all(p->win);
-    MPI_Win_free(&p->win);
+    cb_err cerr = {0};
+    if (cb_counters_close(&p->win, &cerr) < 0 && p->rank == 0)
+        say_off(&cerr);
     free(p);
 }

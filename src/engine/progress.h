@@ -10,8 +10,11 @@
 
 typedef struct cb_progress cb_progress;
 
-/* Collective. Returns NULL (and costs nothing later) when disabled.
- * interval_s <= 0 picks one: 0.25 s on a terminal, 5 s otherwise. */
+/* Collective. Returns NULL (and costs nothing later) when disabled, and on
+ * every rank when the counters cannot be had (no one-sided MPI window); rank 0
+ * then says so on stderr, once per run. Later MPI failures on the counters
+ * also just end the line. interval_s <= 0 picks one: 0.25 s on a terminal,
+ * 5 s otherwise. */
 cb_progress *cb_progress_start(MPI_Comm comm, const char *what, int64_t total_tasks, int enabled,
                                FILE *out, double interval_s);
 

@@ -2,13 +2,15 @@
 
 #include <stdlib.h>
 
+#include "core/mpi_err.h"
+#include "engine/counters.h"
+
 struct cb_sched {
     cb_sched_opts o;
     int64_t taken;
     int rank, nranks;
     int64_t next, end; /* static schedules: next index to hand out, and bound */
     MPI_Win win;       /* dynamic: the shared counter lives on rank 0 */
-    int64_t *counter;
 };
 
 int64_t cb_sched_block_first(int64_t ntasks, int nranks, int rank)
@@ -25,8 +27,12 @@ int cb_sched_start(const cb_sched_opts *o, MPI_Comm comm, cb_sched **out, cb_err
     if (!s)
         return cb_fail(err, CB_EIO, "out of memory");
     s->o = *o;
-    MPI_Comm_rank(comm, &s->rank);
-    MPI_Comm_size(comm, &s->nranks);
+    s->win = MPI_WIN_NULL;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &s->rank), "MPI_Comm_rank") < 0 ||
+        cb_mpi(err, MPI_Comm_size(comm, &s->nranks), "MPI_Comm_size") < 0) {
+        free(s);
+        return -1;
+    }
     switch (o->kind) {
     case CB_SCHED_BLOCK:
         s->next = cb_sched_block_first(o->ntasks, s->nranks, s->rank);
@@ -36,18 +42,13 @@ int cb_sched_start(const cb_sched_opts *o, MPI_Comm comm, cb_sched **out, cb_err
         s->next = s->rank;
         s->end = o->ntasks;
         break;
-    case CB_SCHED_DYNAMIC: {
-        MPI_Aint size = s->rank == 0 ? (MPI_Aint)sizeof(int64_t) : 0;
-        if (MPI_Win_allocate(size, sizeof(int64_t), MPI_INFO_NULL, comm, &s->counter, &s->win) != MPI_SUCCESS) {
+    case CB_SCHED_DYNAMIC:
+        /* Fails on every rank together: no rank is left holding a window. */
+        if (cb_counters_open(comm, 1, "the dynamic schedule's counter", &s->win, err) < 0) {
             free(s);
-            return cb_fail(err, CB_EIO, "MPI_Win_allocate failed for the dynamic schedule's counter");
+            return -1;
         }
-        if (s->rank == 0)
-            *s->counter = 0;
-        MPI_Barrier(comm); /* the counter is zero before anyone takes from it */
-        MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win);
         break;
-    }
     case CB_SCHED_SERVER:
         if (!o->store || !(o->store->ops->caps & CB_CAP_CLAIMS)) {
             free(s);
@@ -83,8 +84,10 @@ int cb_sched_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err)
     }
     if (s->o.kind == CB_SCHED_DYNAMIC) {
         const int64_t one = 1;
-        MPI_Fetch_and_op(&one, &idx, MPI_INT64_T, 0, 0, MPI_SUM, s->win);
-        MPI_Win_flush(0, s->win);
+        if (cb_mpi(err, MPI_Fetch_and_op(&one, &idx, MPI_INT64_T, 0, 0, MPI_SUM, s->win),
+                   "MPI_Fetch_and_op on the dynamic schedule's counter") < 0 ||
+            cb_mpi(err, MPI_Win_flush(0, s->win), "MPI_Win_flush of the dynamic schedule's counter") < 0)
+            return -1;
         if (idx >= s->o.ntasks)
             idx = -1;
     } else if (s->next < s->end) {
@@ -106,13 +109,11 @@ int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err)
     return s->o.store->ops->finish(s->o.store, row, t, err);
 }
 
-void cb_sched_end(cb_sched *s)
+int cb_sched_end(cb_sched *s, cb_err *err)
 {
     if (!s)
-        return;
-    if (s->o.kind == CB_SCHED_DYNAMIC) {
-        MPI_Win_unlock_all(s->win);
-        MPI_Win_free(&s->win);
-    }
+        return 0;
+    int rc = cb_counters_close(&s->win, err);
     free(s);
+    return rc;
 }

@@ -39,7 +39,7 @@ int cb_sched_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err);
 int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err);
 
 /* Collective. */
-void cb_sched_end(cb_sched *s);
+int cb_sched_end(cb_sched *s, cb_err *err);
 
 /* Pure helpers (unit-tested): the static partitions. */
 int64_t cb_sched_block_first(int64_t ntasks, int nranks, int rank);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/mpi_err.h"
 #include "engine/agree.h"
 
 static int cb_task_wanted(int status, int want)
@@ -15,12 +16,12 @@ static int cb_task_wanted(int status, int want)
 }
 
 /* MPI counts are int: move big arrays in pieces. */
-static void bcast_big(void *buf, int64_t bytes, MPI_Comm comm)
+static void bcast_big(void *buf, int64_t bytes, MPI_Comm comm, cb_err *err)
 {
     const int64_t step = (int64_t)1 << 30;
     for (int64_t off = 0; off < bytes; off += step) {
         int64_t n = bytes - off < step ? bytes - off : step;
-        MPI_Bcast((char *)buf + off, (int)n, MPI_BYTE, 0, comm);
+        cb_mpi(err, MPI_Bcast((char *)buf + off, (int)n, MPI_BYTE, 0, comm), "MPI_Bcast of the task list");
     }
 }
 
@@ -28,7 +29,8 @@ int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_
                    cb_task **tasks, int64_t **index, int64_t *n, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_err local = {0};
     memset(tab, 0, sizeof *tab);
     *tasks = NULL;
@@ -43,21 +45,16 @@ int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_
         *err = local;
         return -1;
     }
-    MPI_Bcast(&tab->layout, sizeof tab->layout, MPI_BYTE, 0, comm);
-    MPI_Bcast(&tab->meta, sizeof tab->meta, MPI_BYTE, 0, comm);
-    MPI_Bcast(&count, 1, MPI_INT64_T, 0, comm);
+    cb_mpi(&local, MPI_Bcast(&tab->layout, sizeof tab->layout, MPI_BYTE, 0, comm), "MPI_Bcast of the layout");
+    cb_mpi(&local, MPI_Bcast(&tab->meta, sizeof tab->meta, MPI_BYTE, 0, comm), "MPI_Bcast of the metadata");
+    if (cb_mpi(&local, MPI_Bcast(&count, 1, MPI_INT64_T, 0, comm), "MPI_Bcast of the task count") < 0)
+        count = 0; /* agreed on below, before it is used */
     *tasks = malloc((count ? (size_t)count : 1) * sizeof **tasks);
     *index = malloc((count ? (size_t)count : 1) * sizeof **index);
     if (!*tasks || !*index)
         cb_fail(&local, CB_EIO, "out of memory for %lld tasks", (long long)count);
-    if (cb_agree(comm, &local) < 0) {
-        free(*tasks);
-        free(*index);
-        *tasks = NULL;
-        *index = NULL;
-        *err = local;
-        return -1;
-    }
+    if (cb_agree(comm, &local) < 0)
+        goto fail;
     if (rank == 0) {
         int64_t k = 0;
         for (int64_t i = 0; i < tab->ntasks; i++) {
@@ -67,10 +64,19 @@ int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_
             }
         }
     }
-    bcast_big(*tasks, count * (int64_t)sizeof **tasks, comm);
-    bcast_big(*index, count * (int64_t)sizeof **index, comm);
+    bcast_big(*tasks, count * (int64_t)sizeof **tasks, comm, &local);
+    bcast_big(*index, count * (int64_t)sizeof **index, comm, &local);
+    if (cb_agree(comm, &local) < 0)
+        goto fail;
     *n = count;
     return 0;
+fail:
+    free(*tasks);
+    free(*index);
+    *tasks = NULL;
+    *index = NULL;
+    *err = local;
+    return -1;
 }
 
 void cb_pod_name(int rank, int unique, char pod[CB_POD_LEN + 1])

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/units.h"
+
 /* The figures of one run, read out of its JSON. NAN = not available. */
 typedef struct run_row {
     const char *label; /* as given, or name_buf */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/units.h"
+
 /* ---- scales and ticks ---- */
 
 double cb_scale_map(const cb_scale *s, double v)
@@ -101,9 +103,9 @@ void cb_fmt_tick(char *buf, size_t size, double v, double step)
 cb_time_unit cb_time_unit_for(double span_s)
 {
     if (span_s < 2e-3)
-        return (cb_time_unit){1e6, "\xC2\xB5s"}; /* micro sign, UTF-8 */
+        return (cb_time_unit){CB_US_PER_S, "\xC2\xB5s"}; /* micro sign, UTF-8 */
     if (span_s < 2)
-        return (cb_time_unit){1e3, "ms"};
+        return (cb_time_unit){CB_MS_PER_S, "ms"};
     return (cb_time_unit){1, "s"};
 }
 
@@ -185,7 +187,7 @@ void cb_throughput_bins(const double *start, const double *done, const double *b
         if (done[i] >= start[i] && start[i] <= t1 && done[i] >= t0)
             spread(mbps, nbins, t0, w, start[i], done[i], bytes[i]);
     for (int b = 0; b < nbins; b++)
-        mbps[b] /= w * 1e6;
+        mbps[b] /= w * CB_BYTES_PER_MB;
 }
 
 /* ---- order ---- */

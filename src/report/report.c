@@ -1,6 +1,7 @@
 #include "report/report.h"
 
 #include "core/version.h"
+#include "core/units.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -63,14 +64,14 @@ void cb_report_text(FILE *f, const char *target, const char *backend, const cb_t
     fprintf(f, "dataset:      %lld x %lld %s, chunk %lld x %lld, %lld %s tasks\n", (long long)l->shape[0],
             (long long)l->shape[1], dtype_name(l->elem_size), (long long)l->chunk[0], (long long)l->chunk[1],
             (long long)tab->ntasks, cb_iter_name(l->iter));
-    fprintf(f, "bytes:        %.1f MB in complete tasks\n", (double)s->bytes / 1e6);
+    fprintf(f, "bytes:        %.1f MB in complete tasks\n", (double)s->bytes / CB_BYTES_PER_MB);
     if (s->complete == 0)
         return;
     fprintf(f, "bandwidth:    %.1f MB/s %s phase (bytes / first start to last done)\n", s->phase_MBps,
             tab->meta.phase[0] ? tab->meta.phase : "write");
     if (s->ior_MBps > 0)
         fprintf(f, "              %.1f MB/s IOR-style (last run: %.1f MB / first open to last close, %.3f s)\n",
-                s->ior_MBps, (double)s->run_bytes / 1e6, s->run_span_s);
+                s->ior_MBps, (double)s->run_bytes / CB_BYTES_PER_MB, s->run_span_s);
     const cb_quantiles *q = &s->latency;
     fprintf(f, "latency (s):  min %.4f  p50 %.4f  p90 %.4f  p99 %.4f  max %.4f\n", q->min, q->p50, q->p90, q->p99,
             q->max);

@@ -9,6 +9,7 @@
 
 #include "report/report_html_int.h"
 #include "report/rundoc.h"
+#include "core/units.h"
 
 /* ---- the runs' JSON ---- */
 
@@ -356,7 +357,7 @@ static void card_bandwidth(FILE *f, const cb_hrun *r)
     char a[64], b[64], mb[64], el[64];
     cb_hfmt_sig(a, sizeof a, r->phase_MBps);
     cb_hfmt_sig(b, sizeof b, r->ior_MBps > 0 ? r->ior_MBps : NAN);
-    cb_hfmt_sig(mb, sizeof mb, r->bytes / 1e6);
+    cb_hfmt_sig(mb, sizeof mb, r->bytes / CB_BYTES_PER_MB);
     cb_hfmt_sig(el, sizeof el, r->elapsed_s);
     fprintf(f,
             "<div class=\"card\"><h4>Bandwidth</h4>\n"
@@ -496,7 +497,7 @@ static void passes_table(FILE *f, const cb_hrun *r)
     {
         char a[64], b[64], c[64], d[64];
         cb_hfmt_count(a, sizeof a, cb_hj_num(p, "tasks"));
-        cb_hfmt_sig(b, sizeof b, cb_hj_num(p, "bytes") / 1e6);
+        cb_hfmt_sig(b, sizeof b, cb_hj_num(p, "bytes") / CB_BYTES_PER_MB);
         cb_hfmt_sig(c, sizeof c, cb_hj_num(p, "ior_MBps"));
         cb_hfmt_sig(d, sizeof d, cb_hj_num(p, "write_phase_MBps"));
         fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", cb_hj_num(p, "pass"), a, b, c,
@@ -544,7 +545,7 @@ static void cmp_row(FILE *f, const cb_hrun *r, const cb_hrun *first, const cb_ti
 {
     char c[64], mb[64], a[64], b[64], p50[64], p99[64];
     cb_hfmt_count(c, sizeof c, r->run_writers);
-    cb_hfmt_sig(mb, sizeof mb, r->bytes / 1e6);
+    cb_hfmt_sig(mb, sizeof mb, r->bytes / CB_BYTES_PER_MB);
     cb_hfmt_sig(a, sizeof a, r->phase_MBps);
     cb_hfmt_sig(b, sizeof b, r->ior_MBps);
     cb_hfmt_sig(p50, sizeof p50, r->lat.p50 * u->factor);

@@ -10,6 +10,7 @@
 #include "report/report_html.h"
 #include "report/report_html_int.h"
 #include "report/rundoc.h"
+#include "core/units.h"
 
 /* The seed's colours for < 1 KB, 1-10 KB, 10-100 KB, > 100 KB; each class
  * also has a lane of its own, so the picture reads without colour. */
@@ -118,7 +119,7 @@ static void pattern_draw(FILE *f, const cb_hrun *r, const pattern *p, const doub
     cb_frame fr = {150, 44, 810, 4 * 34};
     double lane = fr.h / CB_SIZE_CLASSES;
     /* The axis in MB (10^6 bytes, as the seed's title), ending on a tick. */
-    double lo = 0, hi = p->hi / 1e6;
+    double lo = 0, hi = p->hi / CB_BYTES_PER_MB;
     cb_nice_domain(&lo, &hi, 10);
     cb_scale sx = {0, hi, fr.x, fr.x + fr.w, 0};
     double ticks[16], step;
@@ -132,7 +133,7 @@ static void pattern_draw(FILE *f, const cb_hrun *r, const pattern *p, const doub
              (long long)p->m, (long long)marks, p->ncols, p->hi, hi, fr.x, fr.y, fr.w, lane);
     cb_svg_open(f, 1000, fr.y + fr.h + 50, "ranges", data, "byte ranges requested, by file offset and size class");
     char fs[32], small[32], total[32];
-    cb_hfmt_sig(fs, sizeof fs, isfinite(r->file_size) && r->file_size > 0 ? r->file_size / 1e6 : NAN);
+    cb_hfmt_sig(fs, sizeof fs, isfinite(r->file_size) && r->file_size > 0 ? r->file_size / CB_BYTES_PER_MB : NAN);
     cb_hfmt_count(total, sizeof total, cb_hj_num(r->req, "count"));
     cb_hfmt_count(small, sizeof small, hist[0] + hist[1]);
     fprintf(f, "<text class=\"title\" x=\"%.1f\" y=\"18\">Read pattern. File size: %s MB, total requests: %s, "
@@ -149,14 +150,14 @@ static void pattern_draw(FILE *f, const cb_hrun *r, const pattern *p, const doub
     }
     cb_svg_xaxis(f, &fr, &sx, ticks, nt, step, "file offset (MB)", 0);
     if (isfinite(r->file_size) && r->file_size > 0) {
-        double x = cb_scale_map(&sx, r->file_size / 1e6);
+        double x = cb_scale_map(&sx, r->file_size / CB_BYTES_PER_MB);
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#1f2328\" stroke-dasharray=\"3 3\"/>"
                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\">end of file</text>\n",
                 x, fr.y - 4, x, fr.y + fr.h, x - 3, fr.y - 6);
     }
     if (p->ncols) {
         for (int c = 0; c < CB_SIZE_CLASSES; c++)
-            columns_draw(f, p, c, fr.x, fr.w * (p->hi / 1e6) / hi, fr.y + c * lane + 3, lane - 6);
+            columns_draw(f, p, c, fr.x, fr.w * (p->hi / CB_BYTES_PER_MB) / hi, fr.y + c * lane + 3, lane - 6);
     } else {
         for (int c = 0; c < CB_SIZE_CLASSES; c++) {
             fprintf(f, "<g fill=\"%s\" fill-opacity=\"0.45\" stroke=\"%s\" stroke-width=\"0.5\">\n", class_fill[c],
@@ -164,7 +165,7 @@ static void pattern_draw(FILE *f, const cb_hrun *r, const pattern *p, const doub
             for (int64_t i = 0; i < p->m; i++) {
                 if (p->cls[i] != c)
                     continue;
-                double x0 = cb_scale_map(&sx, p->off[i] / 1e6), x1 = cb_scale_map(&sx, (p->off[i] + p->size[i]) / 1e6);
+                double x0 = cb_scale_map(&sx, p->off[i] / CB_BYTES_PER_MB), x1 = cb_scale_map(&sx, (p->off[i] + p->size[i]) / CB_BYTES_PER_MB);
                 fprintf(f, "<rect class=\"req\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\"/>\n", x0,
                         fr.y + c * lane + 3, fmax(x1 - x0, 0.8), lane - 6);
             }
@@ -183,7 +184,7 @@ static void hist_table(FILE *f, const cJSON *req, double *hist)
         char a[32], b[32];
         hist[c] = x ? cb_hj_num(x, "requests") : NAN;
         cb_hfmt_count(a, sizeof a, hist[c]);
-        cb_hfmt_sig(b, sizeof b, x ? cb_hj_num(x, "bytes") / 1e6 : NAN);
+        cb_hfmt_sig(b, sizeof b, x ? cb_hj_num(x, "bytes") / CB_BYTES_PER_MB : NAN);
         fprintf(f, "<tr><td><span style=\"color:%s\">&#9632;</span> %s</td><td data-class=\"%d\">%s</td><td>%s</td>"
                    "</tr>\n",
                 class_fill[c], c == 0 ? "&lt; 1KB" : c == 3 ? "&gt; 100KB" : cb_size_class_names[c], c, a, b);
@@ -199,8 +200,8 @@ void cb_sec_requests(FILE *f, const cb_hrun *r)
     const cJSON *q = r->req;
     char n[32], mb[32], data[32], over[32], raw[32], meta[32];
     cb_hfmt_count(n, sizeof n, cb_hj_num(q, "count"));
-    cb_hfmt_sig(mb, sizeof mb, cb_hj_num(q, "bytes") / 1e6);
-    cb_hfmt_sig(data, sizeof data, cb_hj_num(q, "data_bytes") / 1e6);
+    cb_hfmt_sig(mb, sizeof mb, cb_hj_num(q, "bytes") / CB_BYTES_PER_MB);
+    cb_hfmt_sig(data, sizeof data, cb_hj_num(q, "data_bytes") / CB_BYTES_PER_MB);
     cb_hfmt_sig(over, sizeof over, cb_hj_num(q, "over_read"));
     cb_hfmt_count(raw, sizeof raw, cb_hj_num(q, "raw_requests"));
     cb_hfmt_count(meta, sizeof meta, cb_hj_num(q, "metadata_requests"));

@@ -7,6 +7,7 @@
 
 #include "report/report_html.h"
 #include "report/report_html_int.h"
+#include "core/units.h"
 
 #define BAR_FILL "#31688e"
 #define BIN_FILL "#2a788e"
@@ -426,7 +427,7 @@ typedef struct wrow {
 } wrow;
 
 static double w_tasks(const wrow *w) { return w->tasks; }
-static double w_mb(const wrow *w) { return w->bytes / 1e6; }
+static double w_mb(const wrow *w) { return w->bytes / CB_BYTES_PER_MB; }
 static double w_mean(const wrow *w) { return w->mean_s; }
 
 static int is_slowest(const cb_hrun *r, const char *name)

@@ -9,14 +9,7 @@
 
 #include "backends/hdf5/mpiio_log.h"
 
-static int failures;
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);      \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
+#include "check.h"
 
 /* f's blocks are exactly want[0..n) (pairs of offset, length). */
 static int blocks_are(const cb_flat *f, const int64_t *want, int64_t n)
@@ -230,9 +223,5 @@ int main(int argc, char **argv)
     test_ranges();
     test_interposed();
     MPI_Finalize();
-    if (failures)
-        fprintf(stderr, "%d checks failed\n", failures);
-    else
-        printf("all MPI-IO log checks passed\n");
-    return failures != 0;
+    return CHECK_DONE();
 }

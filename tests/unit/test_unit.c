@@ -8,20 +8,32 @@
 #include "backends/backend.h"
 #include "cli/config.h"
 #include "core/datagen.h"
+#include "core/grow.h"
 #include "core/iolog.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
 #include "core/stats.h"
 #include "core/tasks.h"
 
-static int failures;
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);      \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
+#include "check.h"
+
+static void test_grow(void)
+{
+    int64_t cap = 0, *v = NULL;
+    v = cb_grow(v, &cap, 1, sizeof *v, 16); /* empty: the first size */
+    CHECK(v && cap == 16);
+    int64_t *same = cb_grow(v, &cap, 16, sizeof *v, 16); /* room left: unchanged */
+    CHECK(same == v && cap == 16);
+    for (int i = 0; i < 16; i++)
+        v[i] = i;
+    v = cb_grow(v, &cap, 17, sizeof *v, 16); /* full: doubled, contents kept */
+    CHECK(v && cap == 32 && v[0] == 0 && v[15] == 15);
+    v = cb_grow(v, &cap, 100, sizeof *v, 16); /* more than double: what is needed */
+    CHECK(v && cap == 100 && v[15] == 15);
+    int64_t *none = cb_grow(v, &cap, INT64_MAX / 16, sizeof *v, 16); /* no memory: v stays as it was */
+    CHECK(!none && cap == 100 && v[15] == 15);
+    free(v);
+}
 
 static void test_grid_block(void)
 {
@@ -297,6 +309,7 @@ int main(void)
 {
     test_backends();
     test_meta_fields();
+    test_grow();
     test_classify();
     test_busy();
     test_progress_line();
@@ -307,9 +320,5 @@ int main(void)
     test_percentiles();
     test_partition();
     test_cli();
-    if (failures)
-        fprintf(stderr, "%d checks failed\n", failures);
-    else
-        printf("all unit checks passed\n");
-    return failures != 0;
+    return CHECK_DONE();
 }

@@ -15,6 +15,7 @@
 #include "backends/hdf5/mpiio_log.h"
 #include "backends/hdf5/url.h"
 #include "backends/hdf5/vfd_log.h"
+#include "core/mpi_err.h"
 
 #define DSET_NAME "dset"
 #define TABLE_NAME "task_list"
@@ -252,13 +253,13 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
 {
     quiet_hdf5();
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     /* One rank checks the path; every rank takes the same decision. */
     cb_err local = {0};
     if (rank == 0)
         check_new_path(opt->target, opt->force, &local);
-    MPI_Bcast(&local, sizeof local, MPI_BYTE, 0, comm);
-    if (local.code) {
+    if (cb_bcast_verdict(comm, &local) < 0) {
         *err = local;
         return -1;
     }
@@ -703,7 +704,10 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
     }
     if (opt->log_requests) {
         int rank;
-        MPI_Comm_rank(comm, &rank);
+        if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0) {
+            rc = -1;
+            goto done;
+        }
         if (!(s->iolog = calloc(1, sizeof *s->iolog))) {
             rc = cb_fail(err, CB_EIO, "out of memory");
             goto done;

@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/datagen.h"
 #include "core/iolog.h"
+#include "core/mpi_err.h"
 
 static const cb_hsds_opts *own_opts(const cb_store_opts *o)
 {
@@ -260,12 +261,12 @@ static int h_check(const cb_store_opts *o, cb_err *err)
 static int h_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_err e = {0};
     if (rank == 0)
         create0(opt, tab, &e);
-    MPI_Bcast(&e, (int)sizeof e, MPI_BYTE, 0, comm);
-    if (e.code)
+    if (cb_bcast_verdict(comm, &e) < 0)
         return cb_fail(err, e.code, "%s", e.msg);
     return 0;
 }
@@ -275,8 +276,9 @@ static int h_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm
 static int h_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
     *out = NULL;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_store *st = calloc(1, sizeof *st);
     hs_store *s = calloc(1, sizeof *s);
     cb_err e = {0};
@@ -289,10 +291,9 @@ static int h_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_er
         cb_http_open(&hc, &st->net, &s->h, &e) == 0 && hs_resolve(s->h, &s->in, &e) == 0 &&
         hs_server_fp(s->h, s->in.fp, &e) == 0)
         memcpy(st->net.server_id, s->in.fp, sizeof st->net.server_id);
-    MPI_Bcast(&e, (int)sizeof e, MPI_BYTE, 0, comm);
-    if (!e.code) {
-        MPI_Bcast(&hc, (int)sizeof hc, MPI_BYTE, 0, comm);
-        MPI_Bcast(&s->in, (int)sizeof s->in, MPI_BYTE, 0, comm);
+    if (cb_bcast_verdict(comm, &e) == 0 &&
+        cb_mpi(&e, MPI_Bcast(&hc, (int)sizeof hc, MPI_BYTE, 0, comm), "MPI_Bcast of the server settings") == 0 &&
+        cb_mpi(&e, MPI_Bcast(&s->in, (int)sizeof s->in, MPI_BYTE, 0, comm), "MPI_Bcast of the domain's ids") == 0) {
         if (rank != 0)
             cb_http_open(&hc, &st->net, &s->h, &e); /* each writer its own connection */
     }

@@ -1,5 +1,7 @@
-/* A tiny self-made assert for the report tests: CHECK keeps going after a
- * failure (so one run shows every broken case), CHECK_DONE gives the exit code. */
+/* The one check helper of the C tests (see tests/README.md): CHECK keeps going
+ * after a failure (so one run shows every broken case), CHECK_NEAR compares
+ * doubles within a tolerance, and `return CHECK_DONE();` ends main with the
+ * count and the exit code. */
 #ifndef CHUNKBENCH_TEST_CHECK_H
 #define CHUNKBENCH_TEST_CHECK_H
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Without MPI one-sided windows (as OpenMPI over TCP between hosts): the
+# progress line is turned off, said once, and the run goes on; the dynamic
+# schedule, which needs its window, fails with one line on every rank, no hang.
+# The window fails for real: OpenMPI is told to exclude every osc component.
+source "$(dirname "$0")/lib.sh"
+if ! command -v ompi_info >/dev/null; then
+    echo "SKIP: not OpenMPI (no ompi_info): cannot switch one-sided windows off"
+    exit 77
+fi
+OSC=$(ompi_info --parsable | sed -n 's/^mca:osc:\([^:]*\):version:.*/\1/p' | sort -u | paste -sd, -)
+[ -n "$OSC" ] || { echo "FAIL: no osc components listed by ompi_info"; exit 1; }
+no_rma() { OMPI_MCA_osc="^$OSC" "$@"; }
+export CHUNKBENCH_PROGRESS_INTERVAL=0.001 # a line is due at once, so a missing one shows
+OFF="^chunkbench: progress line off: MPI_Win_allocate failed for the progress counters: "
+LINE="^(write|verify) [0-9]+/400 tasks"
+
+f=$WORK/n.h5
+"$CHUNKBENCH" create "$f" 2000 2000 --chunk 100,100 -q # 400 tasks
+# The same write with windows: progress lines and no note (the switch is what differs).
+mpi 3 "$CHUNKBENCH" write "$f" > "$WORK/with.txt" 2> "$WORK/with.err" || fail "write with windows: $(cat "$WORK/with.err")"
+grep -qE "$LINE" "$WORK/with.txt" || fail "no progress line with windows"
+grep -q "progress line off" "$WORK/with.err" && fail "progress off with windows: $(cat "$WORK/with.err")"
+
+# A default write (progress on) without windows finishes and verifies; rank 0 says it once.
+"$CHUNKBENCH" create "$f" 2000 2000 --chunk 100,100 -q --force
+no_rma mpi 3 "$CHUNKBENCH" write "$f" > "$WORK/w.txt" 2> "$WORK/w.err" || fail "write without windows: $(cat "$WORK/w.err")"
+[ "$(grep -cE "$OFF" "$WORK/w.err")" = 1 ] || fail "progress off said $(grep -c "progress line off" "$WORK/w.err") times: $(cat "$WORK/w.err")"
+[ "$(wc -l < "$WORK/w.err")" = 1 ] || fail "more than the one line on stderr: $(cat "$WORK/w.err")"
+grep -qE "$LINE" "$WORK/w.txt" && fail "progress lines without windows: $(grep -m2 -E "$LINE" "$WORK/w.txt")"
+grep -q "^complete:    400$" "$WORK/w.txt" || fail "write report: $(head -12 "$WORK/w.txt")"
+$CHECK "$f" || fail "file written without windows"
+# Every pass tries again, and says nothing more.
+no_rma mpi 3 "$CHUNKBENCH" write "$f" --rewrite --iterations 3 > "$WORK/i.txt" 2> "$WORK/i.err" || fail "passes without windows: $(cat "$WORK/i.err")"
+[ "$(grep -cE "$OFF" "$WORK/i.err")" = 1 ] || fail "progress off over 3 passes: $(cat "$WORK/i.err")"
+no_rma mpi 3 "$CHUNKBENCH" verify "$f" > "$WORK/v.txt" 2> "$WORK/v.err" || fail "verify without windows: $(cat "$WORK/v.err")"
+[ "$(grep -cE "$OFF" "$WORK/v.err")" = 1 ] || fail "verify: progress off said: $(cat "$WORK/v.err")"
+grep -q "^OK: 0 tasks with mismatches" "$WORK/v.txt" || fail "verify report: $(tail -3 "$WORK/v.txt")"
+
+# --schedule dynamic needs its window: one error line, exit 3 on every rank.
+# Each rank's exit status is kept by a wrapper that itself exits 0, so mpirun
+# does not kill the others: a rank that hung would show as a timeout.
+rm -f "$WORK"/rc.*
+rc=0
+no_rma timeout 120 mpirun -n 3 sh -c '"$0" write "$1" --rewrite --schedule dynamic; echo $? > "$2.$OMPI_COMM_WORLD_RANK"' \
+    "$CHUNKBENCH" "$f" "$WORK/rc" > "$WORK/d.txt" 2> "$WORK/d.err" || rc=$?
+[ "$rc" = 0 ] || fail "dynamic without windows: mpirun exit $rc (124: hung): $(cat "$WORK/d.err")"
+for r in 0 1 2; do
+    [ "$(cat "$WORK/rc.$r" 2>/dev/null)" = 3 ] || fail "dynamic without windows: rank $r exit '$(cat "$WORK/rc.$r" 2>/dev/null)', wanted 3"
+done
+[ "$(wc -l < "$WORK/d.err")" = 1 ] || fail "dynamic: not one line on stderr: $(cat "$WORK/d.err")"
+grep -q "^chunkbench: error: MPI_Win_allocate failed for the dynamic schedule's counter: " "$WORK/d.err" ||
+    fail "dynamic error line: $(cat "$WORK/d.err")"
+# As a user runs it: a non-zero exit from mpirun too, within the bound.
+rc=0
+no_rma mpi 3 "$CHUNKBENCH" write "$f" --rewrite --schedule dynamic > /dev/null 2>&1 || rc=$?
+[ "$rc" != 0 ] && [ "$rc" != 124 ] || fail "dynamic without windows through mpirun: exit $rc"
+# The file is untouched by the failed runs.
+$CHECK "$f" || fail "file after the failed dynamic runs"
+finish
