@@ -208,7 +208,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
     }
     cb_pass pass;
     cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0};
-    cb_gather_pass(&o, comm, &pass);
+    cb_gather_pass(&o, comm, &pass, &local);
     cb_gather_result(&o, pod, comm, &res, &local);
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code && res.logged && cfg.driver == CB_DRIVER_MPIO)

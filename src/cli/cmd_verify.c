@@ -44,7 +44,7 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         goto out;
     cb_pass pass;
     cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0};
-    cb_gather_pass(&o, comm, &pass);
+    cb_gather_pass(&o, comm, &pass, &local);
     cb_gather_result(&o, pod, comm, &res, &local);
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code) {

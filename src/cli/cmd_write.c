@@ -60,7 +60,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         cb_phase_out_free(&out);
         if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &out, &local) < 0)
             break;
-        cb_gather_pass(&out, comm, &res.passes[res.npasses++]);
+        cb_gather_pass(&out, comm, &res.passes[res.npasses++], &local);
         if (rank == 0)
             cb_output_pass(&oo, &res.passes[p], p, cfg->iterations);
     }

@@ -1,10 +1,13 @@
 #include "engine/gather.h"
 
+#include "core/mpi_err.h"
+#include "engine/agree.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void cb_gather_pass(const cb_phase_out *o, MPI_Comm comm, cb_pass *p)
+void cb_gather_pass(const cb_phase_out *o, MPI_Comm comm, cb_pass *p, cb_err *err)
 {
     double lo[2] = {o->open_start, 1e300}, hi[2] = {o->close_end, 0}, sum[2] = {o->gen_s, o->io_s};
     for (int64_t i = 0; i < o->nrecs; i++) {
@@ -12,34 +15,43 @@ void cb_gather_pass(const cb_phase_out *o, MPI_Comm comm, cb_pass *p)
         if (o->recs[i].done > hi[1]) hi[1] = o->recs[i].done;
     }
     int64_t cnt[2] = {o->bytes, o->nrecs};
-    double rlo[2], rhi[2], rsum[2], io_max;
-    int64_t rcnt[2];
-    MPI_Allreduce(lo, rlo, 2, MPI_DOUBLE, MPI_MIN, comm);
-    MPI_Allreduce(hi, rhi, 2, MPI_DOUBLE, MPI_MAX, comm);
-    MPI_Allreduce(sum, rsum, 2, MPI_DOUBLE, MPI_SUM, comm);
-    MPI_Allreduce(cnt, rcnt, 2, MPI_INT64_T, MPI_SUM, comm);
-    MPI_Allreduce(&o->io_s, &io_max, 1, MPI_DOUBLE, MPI_MAX, comm);
+    double rlo[2] = {0, 0}, rhi[2] = {0, 0}, rsum[2] = {0, 0}, io_max = 0;
+    int64_t rcnt[2] = {0, 0};
+    /* A failure is recorded and the ranks stay in step; the caller's next
+     * agreement stops them together (engine/agree.h). */
+    const char *ctx = "MPI_Allreduce of the pass figures";
+    cb_mpi(err, MPI_Allreduce(lo, rlo, 2, MPI_DOUBLE, MPI_MIN, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(hi, rhi, 2, MPI_DOUBLE, MPI_MAX, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(sum, rsum, 2, MPI_DOUBLE, MPI_SUM, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(cnt, rcnt, 2, MPI_INT64_T, MPI_SUM, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(&o->io_s, &io_max, 1, MPI_DOUBLE, MPI_MAX, comm), "%s", ctx);
     *p = (cb_pass){.open_start = rlo[0], .close_end = rhi[0], .first_start = rcnt[1] ? rlo[1] : 0,
                    .last_done = rhi[1], .gen_s = rsum[0], .io_s = rsum[1], .io_max_s = io_max,
                    .bytes = rcnt[0], .tasks = rcnt[1]};
 }
 
 /* Gatherv of bytes with 64-bit totals kept below MPI's int limits per rank;
- * counts_out (rank 0) gets each rank's byte count. */
+ * counts_out (rank 0) gets each rank's byte count. -1 on every rank when
+ * rank 0 cannot have the buffer; a failed MPI call is recorded in err. */
 static int gather_bytes(const void *mine, int64_t mybytes, MPI_Comm comm, void **all, int64_t *total, int **counts_out,
                         cb_err *err)
 {
     int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0 ||
+        cb_mpi(err, MPI_Comm_size(comm, &size), "MPI_Comm_size") < 0)
+        return -1;
     int my = (int)mybytes;
-    int *counts = rank == 0 ? calloc((size_t)size, sizeof *counts) : NULL;
-    int *displs = rank == 0 ? calloc((size_t)size, sizeof *displs) : NULL;
-    MPI_Gather(&my, 1, MPI_INT, counts, 1, MPI_INT, 0, comm);
+    int *counts = NULL, *displs = NULL;
     cb_err local = {0};
     char *buf = NULL;
     int64_t sum = 0;
-    if (rank == 0) {
+    /* Agreed on first: no rank gathers into a buffer rank 0 could not have. */
+    if (rank == 0 && (!(counts = calloc((size_t)size, sizeof *counts)) || !(displs = calloc((size_t)size, sizeof *displs))))
+        cb_fail(&local, CB_EIO, "out of memory gathering task records");
+    if (cb_agree(comm, &local) < 0)
+        goto fail;
+    if (cb_mpi(&local, MPI_Gather(&my, 1, MPI_INT, counts, 1, MPI_INT, 0, comm), "MPI_Gather of record sizes") == 0 &&
+        rank == 0) {
         for (int r = 0; r < size; r++) {
             displs[r] = (int)sum;
             sum += counts[r];
@@ -49,15 +61,9 @@ static int gather_bytes(const void *mine, int64_t mybytes, MPI_Comm comm, void *
         else if (!(buf = malloc(sum ? (size_t)sum : 1)))
             cb_fail(&local, CB_EIO, "out of memory gathering task records");
     }
-    MPI_Bcast(&local, sizeof local, MPI_BYTE, 0, comm);
-    if (local.code) {
-        free(counts);
-        free(displs);
-        free(buf);
-        *err = local;
-        return -1;
-    }
-    MPI_Gatherv(mine, my, MPI_BYTE, buf, counts, displs, MPI_BYTE, 0, comm);
+    if (cb_agree(comm, &local) < 0)
+        goto fail;
+    cb_mpi(err, MPI_Gatherv(mine, my, MPI_BYTE, buf, counts, displs, MPI_BYTE, 0, comm), "MPI_Gatherv of records");
     free(displs);
     *all = buf;
     *total = sum;
@@ -66,14 +72,21 @@ static int gather_bytes(const void *mine, int64_t mybytes, MPI_Comm comm, void *
     else
         free(counts);
     return 0;
+fail:
+    free(counts);
+    free(displs);
+    free(buf);
+    *err = local;
+    return -1;
 }
 
 /* The records and, per record, the rank that made it; the writers' names. */
 static int gather_recs(const cb_phase_out *mine, const char *pod, MPI_Comm comm, cb_result *res, cb_err *err)
 {
     int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0 ||
+        cb_mpi(err, MPI_Comm_size(comm, &size), "MPI_Comm_size") < 0)
+        return -1;
     void *buf;
     int64_t bytes;
     int *counts = NULL;
@@ -82,7 +95,8 @@ static int gather_recs(const cb_phase_out *mine, const char *pod, MPI_Comm comm,
     char *names = rank == 0 ? calloc((size_t)size, CB_POD_LEN + 1) : NULL;
     char me[CB_POD_LEN + 1] = {0};
     snprintf(me, sizeof me, "%s", pod);
-    MPI_Gather(me, CB_POD_LEN + 1, MPI_CHAR, names, CB_POD_LEN + 1, MPI_CHAR, 0, comm);
+    cb_mpi(err, MPI_Gather(me, CB_POD_LEN + 1, MPI_CHAR, names, CB_POD_LEN + 1, MPI_CHAR, 0, comm),
+           "MPI_Gather of writer names");
     res->recs = buf;
     res->nrecs = bytes / (int64_t)sizeof(cb_rec);
     res->pods = names;
@@ -110,18 +124,18 @@ static int gather_bad(const cb_phase_out *mine, MPI_Comm comm, cb_result *res, c
 }
 
 /* Request counts and latency percentiles of all writers. */
-static void gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out)
+static void gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *out, cb_err *err)
 {
     int rank;
-    MPI_Comm_rank(comm, &rank);
     memset(out, 0, sizeof *out);
-    int64_t mine2[3] = {mine->net.requests, mine->net.retries, mine->net.given_back}, sum[3];
-    MPI_Reduce(mine2, sum, 3, MPI_INT64_T, MPI_SUM, 0, comm);
-    cb_err ignore = {0};
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return;
+    int64_t mine2[3] = {mine->net.requests, mine->net.retries, mine->net.given_back}, sum[3] = {0, 0, 0};
+    cb_mpi(err, MPI_Reduce(mine2, sum, 3, MPI_INT64_T, MPI_SUM, 0, comm), "MPI_Reduce of request counts");
     void *buf = NULL;
     int64_t bytes = 0;
     if (gather_bytes(mine->net.latency, mine->net.nlatency * (int64_t)sizeof(double), comm, &buf, &bytes, NULL,
-                     &ignore) < 0)
+                     err) < 0)
         return;
     if (rank == 0) {
         out->requests = sum[0];
@@ -135,7 +149,7 @@ static void gather_net(const cb_phase_out *mine, MPI_Comm comm, cb_net_summary *
 static int gather_iolog(const cb_phase_out *mine, MPI_Comm comm, cb_result *res, cb_err *err)
 {
     int64_t mine2[2] = {mine->iolog ? mine->iolog->lost : 0, mine->iolog != NULL}, sum[2] = {0, 0};
-    MPI_Allreduce(mine2, sum, 2, MPI_INT64_T, MPI_SUM, comm);
+    cb_mpi(err, MPI_Allreduce(mine2, sum, 2, MPI_INT64_T, MPI_SUM, comm), "MPI_Allreduce of request-log counts");
     res->lost = sum[0];
     res->logged = sum[1] > 0;
     void *buf = NULL;
@@ -150,13 +164,14 @@ static int gather_iolog(const cb_phase_out *mine, MPI_Comm comm, cb_result *res,
 
 int cb_gather_result(const cb_phase_out *mine, const char *pod, MPI_Comm comm, cb_result *res, cb_err *err)
 {
-    MPI_Comm_size(comm, &res->ranks);
-    cb_err e[3] = {{0}, {0}, {0}};
+    cb_err e[4] = {{0}, {0}, {0}, {0}};
+    if (cb_mpi(err, MPI_Comm_size(comm, &res->ranks), "MPI_Comm_size") < 0)
+        return -1;
     gather_recs(mine, pod, comm, res, &e[0]);
     gather_bad(mine, comm, res, &e[1]);
     gather_iolog(mine, comm, res, &e[2]);
-    gather_net(mine, comm, &res->net);
-    for (int k = 0; k < 3; k++)
+    gather_net(mine, comm, &res->net, &e[3]);
+    for (int k = 0; k < 4; k++)
         if (e[k].code) {
             *err = e[k];
             return -1;

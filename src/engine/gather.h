@@ -10,7 +10,7 @@
 #include "engine/phase.h"
 
 /* Collective: this rank's share of a pass reduced over all ranks (on every rank). */
-void cb_gather_pass(const cb_phase_out *mine, MPI_Comm comm, cb_pass *out);
+void cb_gather_pass(const cb_phase_out *mine, MPI_Comm comm, cb_pass *out, cb_err *err);
 
 /* Collective: the records (with every rank's writer name `pod`), the
  * mismatches, the HTTP figures and the request log of every rank, into res

@@ -133,8 +133,8 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
             /* Collective I/O: all ranks call together; stop when nobody
              * has a task left or anybody failed. */
             int flags[2] = {got > 0, local.code != 0}, any[2];
-            MPI_Allreduce(flags, any, 2, MPI_INT, MPI_MAX, comm);
-            if (any[1] || !any[0])
+            if (cb_mpi(&local, MPI_Allreduce(flags, any, 2, MPI_INT, MPI_MAX, comm),
+                       "MPI_Allreduce before a collective transfer") < 0 || any[1] || !any[0])
                 break;
             if (got <= 0) {
                 if (o->writing ? st->ops->write_task(st, NULL, buf, &local) : st->ops->read_task(st, NULL, buf, &local))
