@@ -459,8 +459,8 @@ int cb_option_given(const cb_opt_seen *seen, const char *name)
 
 /* ---- printed forms ---- */
 
-/* "--dtype f4|f8" (sep "|"), with only the choices cmd takes (CB_CMD_NONE: all). */
-static void spell(const cb_option *o, cb_cmd cmd, const char *sep, char *buf, size_t size)
+/* "-o, --output FILE.html", "--dtype f4|f8": with the choices cmd takes (CB_CMD_NONE: all). */
+static void spell(const cb_option *o, cb_cmd cmd, char *buf, size_t size)
 {
     int n = 0;
     if (o->short_name)
@@ -471,7 +471,7 @@ static void spell(const cb_option *o, cb_cmd cmd, const char *sep, char *buf, si
         for (const cb_choice *c = o->choices; c->name && (size_t)n < size; c++)
             if (!c->alias && (cmd == CB_CMD_NONE || choice_for(c, cmd))) {
                 n += snprintf(buf + n, size - (size_t)n, "%s%s", s, c->name);
-                s = sep;
+                s = "|";
             }
     } else if (o->arg && (size_t)n < size) {
         snprintf(buf + n, size - (size_t)n, " %s", o->arg);
@@ -507,7 +507,7 @@ void cb_options_help(FILE *out, cb_cmd cmd)
         if (!(table[r].cmds & CB_IN(cmd)))
             continue;
         char left[160];
-        spell(&table[r], cmd, "|", left, sizeof left);
+        spell(&table[r], cmd, left, sizeof left);
         int col = fprintf(out, "  %s", left);
         if (col < INDENT)
             col += fprintf(out, "%*s", INDENT - col, "");
@@ -538,15 +538,25 @@ static void commands_of(unsigned cmds, int shorten, const char *sep, char *buf, 
         }
 }
 
+/* A Markdown table cell: a | must be escaped, in code spans too. */
+static void md_cell(FILE *out, const char *text)
+{
+    for (; *text; text++)
+        fputs(*text == '|' ? "\\|" : (char[2]){*text, 0}, out);
+}
+
 void cb_options_markdown(FILE *out)
 {
     fputs("| Option | Commands | Meaning |\n| --- | --- | --- |\n", out);
     for (size_t r = 0; r < NROWS; r++) {
         char left[160], cmds[160];
-        /* A | inside a table cell must be escaped, in code spans too. */
-        spell(&table[r], CB_CMD_NONE, "\\|", left, sizeof left);
+        spell(&table[r], CB_CMD_NONE, left, sizeof left);
         commands_of(table[r].cmds, 1, ", ", cmds, sizeof cmds);
-        fprintf(out, "| `%s` | %s | %s |\n", left, cmds, table[r].help);
+        fputs("| `", out);
+        md_cell(out, left);
+        fprintf(out, "` | %s | ", cmds);
+        md_cell(out, table[r].help);
+        fputs(" |\n", out);
     }
 }
 
