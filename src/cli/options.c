@@ -1,5 +1,6 @@
 #include "cli/options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -242,34 +243,29 @@ static int set_choice(const cb_option *o, const char *value, cb_config *cfg, cb_
     return bad_choice(o, cfg->cmd, value, err);
 }
 
-/* "ROWS,COLS": one whole number per int64_t of the field, each named by its part of o->arg. */
+/* "ROWS,COLS": one whole number per int64_t of the field, each named in
+ * messages by its part of o->arg ("--chunk rows must be ..."). */
 static int set_list(const cb_option *o, const char *value, cb_config *cfg, cb_err *err)
 {
+    enum { MOST = 4 };
     size_t n = o->size / sizeof(int64_t);
-    int64_t v[8];
-    char buf[128], part[32];
-    const char *names = o->arg;
-    if (strlen(value) >= sizeof buf || n > 8)
-        return cb_fail(err, CB_EUSAGE, "--%s takes %s, got '%.40s...'", o->name, o->arg, value);
-    strcpy(buf, value);
-    char *p = buf;
-    for (size_t k = 0; k < n; k++) {
-        char *comma = strchr(p, ',');
-        if ((k + 1 < n) != (comma != NULL))
+    int64_t v[MOST];
+    const char *p = value, *part = o->arg;
+    for (size_t k = 0; k < n && n <= MOST; k++) {
+        size_t len = strcspn(p, ","), plen = strcspn(part, ",");
+        char num[32], what[64];
+        if ((k + 1 == n) != !p[len] || len >= sizeof num)
             return cb_fail(err, CB_EUSAGE, "--%s takes %s (%zu whole numbers, comma-separated), got '%s'", o->name,
                            o->arg, n, value);
-        if (comma)
-            *comma = 0;
-        size_t len = strcspn(names, ",");
-        char what[64];
-        for (size_t c = 0; c < len && c < sizeof part - 1; c++)
-            part[c] = (char)(names[c] >= 'A' && names[c] <= 'Z' ? names[c] - 'A' + 'a' : names[c]);
-        part[len < sizeof part - 1 ? len : sizeof part - 1] = 0;
-        snprintf(what, sizeof what, "--%s %s", o->name, part);
-        if (cb_parse_int(what, p, o->lo, o->hi, 0, &v[k], err) < 0)
+        snprintf(num, sizeof num, "%.*s", (int)len, p);
+        int w = snprintf(what, sizeof what, "--%s ", o->name);
+        for (size_t c = 0; c < plen && w + 1 < (int)sizeof what; c++)
+            what[w++] = (char)tolower((unsigned char)part[c]);
+        what[w] = 0;
+        if (cb_parse_int(what, num, o->lo, o->hi, 0, &v[k], err) < 0)
             return -1;
-        names += len + (names[len] == ',');
-        p = comma ? comma + 1 : p;
+        p += len + 1;
+        part += plen + (part[plen] == ',');
     }
     memcpy((char *)cfg + o->at, v, n * sizeof v[0]);
     return 0;
