@@ -299,27 +299,27 @@ static int set_value(const cb_option *o, const char *value, cb_config *cfg, cb_e
 
 /* ---- the walker ---- */
 
-/* The row of `name` (long, len bytes) or `letter` (short) for cmd; *known
- * tells whether any command has it. */
-static const cb_option *find_row(const char *name, size_t len, char letter, cb_cmd cmd, int *known)
+/* The row of `name` (long, len bytes) or `letter` (short) for cmd; *any is
+ * a row of that name for whichever command (NULL: no such option). */
+static const cb_option *find_row(const char *name, size_t len, char letter, cb_cmd cmd, const cb_option **any)
 {
-    *known = 0;
+    *any = NULL;
     for (size_t r = 0; r < NROWS; r++) {
         const cb_option *o = &table[r];
         int same = name ? strlen(o->name) == len && !strncmp(o->name, name, len) : o->short_name == letter;
         if (!same)
             continue;
-        *known = 1;
+        *any = o;
         if (o->cmds & CB_IN(cmd))
             return o;
     }
     return NULL;
 }
 
-static int not_for(const char *name, size_t len, cb_cmd cmd, cb_err *err)
+static int not_for(const cb_option *o, cb_cmd cmd, cb_err *err)
 {
     const char *c = cb_cmd_name(cmd);
-    return cb_fail(err, CB_EUSAGE, "option --%.*s does not apply to %s; see chunkbench %s --help", (int)len, name, c, c);
+    return cb_fail(err, CB_EUSAGE, "option --%s does not apply to %s; see chunkbench %s --help", o->name, c, c);
 }
 
 /* An unknown --name: the one option of this command it begins, if any, is
@@ -338,7 +338,8 @@ static int unknown_long(const char *name, size_t len, cb_cmd cmd, cb_err *err)
     return cb_fail(err, CB_EUSAGE, "unknown option '--%.*s'; see chunkbench %s --help", (int)len, name, c);
 }
 
-/* Record and apply one option's value; a single-valued option comes once. */
+/* Record and apply one option's value; a single-valued option comes once.
+ * 1: the option ends the parse (--help). */
 static int apply(const cb_option *o, const char *value, cb_config *cfg, cb_opt_seen *seen, cb_err *err)
 {
     const char **was = &seen->value[o - table];
@@ -347,18 +348,19 @@ static int apply(const cb_option *o, const char *value, cb_config *cfg, cb_opt_s
     *was = value ? value : o->name;
     if (o->given_at)
         memcpy((char *)cfg + o->given_at, &(int){1}, sizeof(int));
-    return set_value(o, value, cfg, err);
+    if (set_value(o, value, cfg, err) < 0)
+        return -1;
+    return o->ends;
 }
 
-/* argv[*i] is "--name" or "--name=value"; a value may be the next argument. */
+/* argv[*i] is "--name" or "--name=value"; a value may be the next argument. As apply(). */
 static int parse_long(int argc, char **argv, int *i, cb_config *cfg, cb_opt_seen *seen, cb_err *err)
 {
     const char *name = argv[*i] + 2, *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
-    int known;
-    const cb_option *o = find_row(name, len, 0, cfg->cmd, &known);
+    const cb_option *any, *o = find_row(name, len, 0, cfg->cmd, &any);
     if (!o)
-        return known ? not_for(name, len, cfg->cmd, err) : unknown_long(name, len, cfg->cmd, err);
+        return any ? not_for(any, cfg->cmd, err) : unknown_long(name, len, cfg->cmd, err);
     const char *value = NULL;
     if (o->kind == CB_ARG_FLAG && eq)
         return cb_fail(err, CB_EUSAGE, "option --%s takes no value, got '%s'; see chunkbench %s --help", o->name,
@@ -375,34 +377,29 @@ static int parse_long(int argc, char **argv, int *i, cb_config *cfg, cb_opt_seen
     return apply(o, value, cfg, seen, err);
 }
 
-/* argv[*i] is "-q", "-qv" or "-oFILE" / "-o FILE". */
+/* argv[*i] is "-q", "-qv" or "-oFILE" / "-o FILE". As apply(). */
 static int parse_short(int argc, char **argv, int *i, cb_config *cfg, cb_opt_seen *seen, cb_err *err)
 {
     const char *arg = argv[*i];
+    const char *cmd = cb_cmd_name(cfg->cmd);
     for (const char *p = arg + 1; *p; p++) {
-        int known;
-        const cb_option *o = find_row(NULL, 0, *p, cfg->cmd, &known);
-        if (!o && known) {
-            for (size_t r = 0; r < NROWS; r++)
-                if (table[r].short_name == *p)
-                    return not_for(table[r].name, strlen(table[r].name), cfg->cmd, err);
-        }
+        const cb_option *any, *o = find_row(NULL, 0, *p, cfg->cmd, &any);
+        if (!o && any)
+            return not_for(any, cfg->cmd, err);
+        if (!o && strlen(arg) > 2)
+            return cb_fail(err, CB_EUSAGE, "unknown option '-%c' in '%s' (a TARGET that starts with - goes after --); see chunkbench %s --help",
+                           *p, arg, cmd);
         if (!o)
-            return cb_fail(err, CB_EUSAGE, "unknown option '-%c'%s%s%s; see chunkbench %s --help", *p,
-                           p[1] || p > arg + 1 ? " in '" : "", p[1] || p > arg + 1 ? arg : "",
-                           p[1] || p > arg + 1 ? "' (a TARGET that starts with - goes after --)" : "",
-                           cb_cmd_name(cfg->cmd));
+            return cb_fail(err, CB_EUSAGE, "unknown option '-%c'; see chunkbench %s --help", *p, cmd);
         if (o->kind == CB_ARG_FLAG) {
-            if (apply(o, NULL, cfg, seen, err) < 0)
-                return -1;
-            if (o->ends)
-                return 1;
+            int rc = apply(o, NULL, cfg, seen, err);
+            if (rc != 0)
+                return rc;
             continue;
         }
         const char *value = p[1] ? p + 1 : *i + 1 < argc ? argv[++*i] : NULL;
         if (!value)
-            return cb_fail(err, CB_EUSAGE, "option '-%c' needs a value; see chunkbench %s --help", *p,
-                           cb_cmd_name(cfg->cmd));
+            return cb_fail(err, CB_EUSAGE, "option '-%c' needs a value; see chunkbench %s --help", *p, cmd);
         return apply(o, value, cfg, seen, err);
     }
     return 0;
@@ -413,11 +410,6 @@ static int parse_short(int argc, char **argv, int *i, cb_config *cfg, cb_opt_see
 static int is_option(const char *a)
 {
     return a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9') && a[1] != '.';
-}
-
-static int ended(const cb_config *cfg)
-{
-    return cfg->show_help || cfg->show_version;
 }
 
 int cb_options_parse(int argc, char **argv, int first, cb_config *cfg, char **pos, int *npos, cb_opt_seen *seen,
@@ -439,8 +431,8 @@ int cb_options_parse(int argc, char **argv, int first, cb_config *cfg, char **po
         int rc = a[1] == '-' ? parse_long(argc, argv, &i, cfg, seen, err) : parse_short(argc, argv, &i, cfg, seen, err);
         if (rc < 0)
             return -1;
-        if (ended(cfg))
-            return 0;
+        if (rc > 0)
+            return 0; /* --help, --version: what follows is not read */
     }
     return 0;
 }

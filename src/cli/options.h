@@ -58,9 +58,10 @@ typedef struct cb_option {
 
 #define CB_FIELD(m) .at = offsetof(cb_config, m), .size = sizeof(((cb_config *)0)->m)
 
-/* The options the walker tells apart (by row), for the cross-option rules. */
+/* What the walker saw, by row: the value given (flags: their name; NULL: not
+ * given). For the repeat check and the rules between options (cli.c). */
 typedef struct cb_opt_seen {
-    const char *value[64]; /* the value each row was given (flags: their own text) */
+    const char *value[64];
 } cb_opt_seen;
 
 /* Start values of every field an option sets (the defaults --help names). */
