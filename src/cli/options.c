@@ -387,7 +387,9 @@ static int parse_short(int argc, char **argv, int *i, cb_config *cfg, cb_opt_see
         if (!o && any)
             return not_for(any, cfg->cmd, err);
         if (!o && strlen(arg) > 2)
-            return cb_fail(err, CB_EUSAGE, "unknown option '-%c' in '%s' (a TARGET that starts with - goes after --); see chunkbench %s --help",
+            return cb_fail(err, CB_EUSAGE,
+                           "unknown option '-%c' in '%s' (a TARGET that starts with - goes after --); "
+                           "see chunkbench %s --help",
                            *p, arg, cmd);
         if (!o)
             return cb_fail(err, CB_EUSAGE, "unknown option '-%c'; see chunkbench %s --help", *p, cmd);
