@@ -3,6 +3,7 @@
 #define CHUNKBENCH_CONFIG_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "backends/hsds/hsds_opts.h"
 #include "core/error.h"
@@ -70,12 +71,18 @@ typedef struct cb_config {
     const char *endpoint, *bucket;
 
     int show_help, show_version; /* answered without doing anything else */
+    int show_options;            /* with show_help: the option table (CB_SHOW_OPTIONS_*) */
 } cb_config;
+
+enum { CB_SHOW_OPTIONS_TSV = 1, CB_SHOW_OPTIONS_MARKDOWN = 2 };
 
 /* Parse argv into cfg. On error, err names the problem and the fix. */
 int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err);
 
-/* The usage text of a subcommand (NULL: the overview). */
-const char *cb_usage(cb_cmd cmd);
+/* What show_help asks for: a command's usage, the overview (no command) or the option table. */
+void cb_print_help(FILE *out, const cb_config *cfg);
+
+/* "create", "write", ... */
+const char *cb_cmd_name(cb_cmd cmd);
 
 #endif

@@ -31,7 +31,7 @@ int main(int argc, char **argv)
         rc = cb_parse_args(argc, argv, &cfg, &err);
     if (rc == 0 && cfg.show_help) {
         if (rank == 0)
-            fputs(cb_usage(cfg.cmd), stdout);
+            cb_print_help(stdout, &cfg);
     } else if (rc == 0 && cfg.show_version) {
         if (rank == 0)
             printf("chunkbench %s\n", CB_VERSION_STRING);

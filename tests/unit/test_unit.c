@@ -202,6 +202,32 @@ static void test_cli(void)
     CHECK(parse("frobnicate f.h5", &c, &e) < 0 && strstr(e.msg, "unknown command"));
     CHECK(parse("write", &c, &e) < 0 && strstr(e.msg, "TARGET"));
     CHECK(parse("write f.h5 --seed", &c, &e) < 0 && strstr(e.msg, "needs a value"));
+    /* Each row of the option table sets its own field. */
+    CHECK(parse("read f.h5 --driver=sec2 --iter row --verify --preset tuned --chunk-cache 1M --chunk-cache-slots 7 "
+                "--page-buffer 2M --log l.csv --json j --csv c --report r --max-tasks 5 -q",
+                &c, &e) == 0 &&
+          c.driver == CB_DRIVER_SEC2 && c.iter == CB_ITER_ROW && c.iter_given && c.verify &&
+          c.preset == CB_PRESET_TUNED && c.chunk_cache == 1 << 20 && c.chunk_cache_slots == 7 &&
+          c.page_buffer == 2 << 20 && !strcmp(c.log_path, "l.csv") && !strcmp(c.json_path, "j") &&
+          !strcmp(c.csv_path, "c") && !strcmp(c.report_path, "r") && c.max_tasks == 5 && c.quiet);
+    CHECK(parse("read http://h/f.h5 --s3-region R --s3-key-id I --s3-secret S", &c, &e) == 0 &&
+          c.driver == CB_DRIVER_ROS3 && !strcmp(c.s3_region, "R") && !strcmp(c.s3_key_id, "I") &&
+          !strcmp(c.s3_secret, "S"));
+    CHECK(parse("write hdf5://d/f.h5 --schedule server --lease 2.5 --claim-batch 3 --endpoint E --bucket B", &c, &e) == 0 &&
+          c.sched == CB_SCHED_SERVER && c.lease_s == 2.5 && c.claim_batch == 3 && !strcmp(c.endpoint, "E") &&
+          !strcmp(c.bucket, "B"));
+    CHECK(parse("write f.h5 --rewrite --fsync", &c, &e) == 0 && c.rewrite && c.fsync && c.claim_batch == CB_CLAIM_BATCH_DEFAULT);
+    CHECK(parse("create f.h5 100 100 --chunk 5,7 --dtype=float32", &c, &e) == 0 && c.chunk_given &&
+          c.layout.chunk[0] == 5 && c.layout.chunk[1] == 7 && c.layout.elem_size == 4);
+    CHECK(parse("compare a.json b.json --csv", &c, &e) == 0 && c.csv_flag && c.ninputs == 2);
+    CHECK(parse("report a.json -ox.html", &c, &e) == 0 && !strcmp(c.report_path, "x.html"));
+    CHECK(parse("report a.json", &c, &e) == 0 && !strcmp(c.report_path, "report.html"));
+    /* Exact names, -- ends options, a valued option comes once. */
+    CHECK(parse("status -- -x.h5", &c, &e) == 0 && !strcmp(c.target, "-x.h5"));
+    CHECK(parse("create f.h5 10 10 --dty f4", &c, &e) < 0 && strstr(e.msg, "unknown option '--dty'"));
+    CHECK(parse("write f.h5 --seed 1 --seed 2", &c, &e) < 0 && strstr(e.msg, "('1' and '2')"));
+    CHECK(parse("status -qv f.h5", &c, &e) == 0 && c.quiet && c.verbose);
+    CHECK(parse("write f.h5 --json --help", &c, &e) == 0 && !strcmp(c.json_path, "--help") && !c.show_help);
 }
 
 static void test_progress_line(void)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bad input: one clear line on stderr, the right exit code, no hang under MPI,
 # and nothing clobbered.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../hdf5/lib.sh"
 # expect CODE PATTERN NRANKS ARGS...: exit CODE, exactly one error line matching PATTERN
 expect() {
   local code=$1 pat=$2 np=$3; shift 3
