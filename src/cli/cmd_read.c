@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/agree.h"
+#include "engine/hosts.h"
 #include "core/clock.h"
 #include "engine/share.h"
 #include "cli/commands.h"
@@ -71,7 +72,8 @@ typedef struct read_result {
 static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src, const cb_task *tasks, int64_t ntasks,
                 const cb_layout *tl, const read_result *r, const cb_rec *recs, int64_t nrecs, const char *pods,
                 const int *owner, const cb_mismatch *bad, int64_t nbad, const cb_net_summary *net,
-                const cb_ioreq *reqs, int64_t nreqs, int64_t lost, int logged, int k, int n, cb_err *err)
+                const cb_ioreq *reqs, int64_t nreqs, int64_t lost, int logged, int k, int n, const cb_provenance *prov,
+                cb_err *err)
 {
     int hsds = !strcmp(be->name, "hsds");
     cb_table tab = {0};
@@ -120,6 +122,7 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
     cJSON_AddNumberToObject(c, "page_buffer_bytes", (double)(cfg->page_buffer > 0 ? cfg->page_buffer : 0));
     cJSON_AddNumberToObject(c, "file_page_size", (double)src->meta.page_size);
     cJSON_AddNumberToObject(extra, "read_bytes", (double)r->bytes);
+    cJSON_AddItemToObject(extra, "stack", cb_provenance_json(prov));
     if (logged) {
         cJSON *q = cb_iolog_json(&sum, r->bytes);
         cJSON_AddItemToObject(extra, "requests", q);
@@ -154,6 +157,7 @@ static int emit(const cb_config *cfg, const cb_backend *be, const cb_table *src,
         printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
                hsds ? "hsds" : io_label(cfg, 0, iob, sizeof iob), cb_sched_name(cfg->sched),
                cfg->preset == CB_PRESET_TUNED ? "tuned" : "default", cc, pb, (long long)src->meta.page_size);
+        cb_provenance_text(stdout, prov);
         printf("time split:   %.3f s checking values, %.3f s inside I/O calls (summed over %d readers)\n", r->check_s,
                r->io_s, size);
         if (logged)
@@ -228,7 +232,8 @@ static int learn(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cb_t
     return 0;
 }
 
-static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, MPI_Comm comm, cb_err *err)
+static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, const cb_provenance *prov, MPI_Comm comm,
+                    cb_err *err)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
@@ -300,7 +305,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
         classify(&cfg, be, reqs, nreqs, &local);
     if (rank == 0 && !local.code) {
         if (emit(&cfg, be, &src, tasks, ntasks, &tl, &r, recs, nrecs, pods, owner, bad, nbad, &net, reqs, nreqs, lost,
-                 logged, k, n, &local) == 0 &&
+                 logged, k, n, prov, &local) == 0 &&
             nbad)
             cb_fail(&local, CB_EVERIFY, "%lld of %lld tasks differ from the generated values", (long long)nbad,
                     (long long)nrecs);
@@ -327,12 +332,15 @@ int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     const cb_backend *be = cb_backend_for(cfg->target);
     cb_config c = *cfg;
     int n = cfg->ndatasets ? cfg->ndatasets : 1;
+    cb_provenance prov;
+    if (cb_provenance_gather(comm, cfg->target, &prov, err) < 0)
+        return -1;
     for (int k = 0; k < n; k++) {
         const char *name = cfg->ndatasets ? cfg->datasets[k] : NULL;
         /* Naming chunkbench's own dataset reads it as a chunkbench file (its
          * tasks, seed and --verify), when the file is one. */
         c.dataset = name && strcmp(name, "dset") && strcmp(name, "/dset") ? name : NULL;
-        if (read_one(&c, be, k, n, comm, err) < 0)
+        if (read_one(&c, be, k, n, &prov, comm, err) < 0)
             return -1;
     }
     return 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/agree.h"
+#include "engine/hosts.h"
 #include "core/clock.h"
 #include "engine/share.h"
 #include "cli/commands.h"
@@ -94,6 +95,9 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                 "%s holds %lld tasks written with seed %lld; write the rest with --seed %lld, or rewrite all with --rewrite",
                 cfg->target, (long long)done_before, (long long)tab.meta.seed, (long long)tab.meta.seed);
     if (cb_agree(comm, &local) < 0)
+        goto fail;
+    cb_provenance prov;
+    if (cb_provenance_gather(comm, cfg->target, &prov, &local) < 0)
         goto fail;
 
     char pod[CB_POD_LEN + 1];
@@ -186,6 +190,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             cJSON *extra = cJSON_CreateObject();
             cb_quantiles bw;
             cJSON_AddItemToObject(extra, "passes", passes_json(passes, npasses, &bw));
+            cJSON_AddItemToObject(extra, "stack", cb_provenance_json(&prov));
             if (cfg->sched == CB_SCHED_SERVER)
                 cJSON_AddNumberToObject(extra, "given_back", (double)net.given_back);
             if (!strcmp(be->name, "hsds"))
@@ -195,6 +200,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             if (cb_emit_report(cfg, be->name, &tab, extra, print, &rerr) < 0)
                 gerr = rerr;
             if (print && !(cfg->json_path && !strcmp(cfg->json_path, "-"))) {
+                cb_provenance_text(stdout, &prov);
                 printf("time split:   %.3f s generating values, %.3f s inside I/O calls (summed over %d writers)\n",
                        last->gen_s, last->io_s, size);
                 if (last->io_max_s > 0)

@@ -7,6 +7,7 @@
 
 #include "cli/config.h"
 #include "cli/commands.h"
+#include "engine/hosts.h"
 
 int main(int argc, char **argv)
 {
@@ -23,8 +24,12 @@ int main(int argc, char **argv)
         if (rank == 0)
             fputs(cb_usage(cfg.cmd), stdout);
     } else if (rc == 0 && cfg.show_version) {
-        if (rank == 0)
-            printf("chunkbench %s\n", CB_VERSION_STRING);
+        if (rank == 0) {
+            cb_provenance p;
+            cb_provenance_local(&p, NULL);
+            cb_provenance_mpi_version(&p);
+            cb_provenance_version(stdout, &p);
+        }
     } else if (rc == 0) {
         switch (cfg.cmd) {
         case CB_CMD_CREATE: rc = cmd_create(&cfg, MPI_COMM_WORLD, &err); break;
