@@ -20,7 +20,7 @@ for dir in "$WORK" "$shm"; do
   mpi 2 "$CHUNKBENCH" read "$f" --driver sec2 --json "$dir/r.json" -q || { fail "read in $dir"; continue; }
   magic=$(stat -f -c %t "$dir")
   line=$(grep '^stack: ' <<<"$out") || fail "no stack: line in $dir"
-  $PY - "$dir/w.json" "$dir/r.json" "$magic" "$h5" "$(hostname)" "$line" <<'PYEOF' || fail "stack in $dir"
+  $PY - "$dir/w.json" "$dir/r.json" "$magic" "$h5" "$($PY -c "import socket; print(socket.gethostname())")" "$line" <<'PYEOF' || fail "stack in $dir"
 import json, sys
 w, r = (json.load(open(p))["stack"] for p in sys.argv[1:3])
 magic, h5, host, line = int(sys.argv[3], 16), sys.argv[4], sys.argv[5], sys.argv[6]
