@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Set up a Debian (bookworm) machine for chunkbench, build it, and then either
-# run the main job on a local HDF5 file (`demo`, the default) or run the whole
-# test suite (`test`). Installs only what is missing.
+# Set up a Debian 12 (bookworm) or 13 (trixie) machine for chunkbench, build
+# it, and then either run the main job on a local HDF5 file (`demo`, the
+# default) or run the whole test suite (`test`, warnings as errors). Installs
+# only what is missing; the package names are the same on both releases.
 #   bash scripts/setup.sh [demo|test]
 set -euo pipefail
 mode=${1:-demo}
@@ -13,8 +14,11 @@ pkgs=(build-essential cmake pkg-config openmpi-bin libopenmpi-dev libhdf5-openmp
       libcjson-dev libcurl4-openssl-dev)
 # What the tests use: h5py/numpy cross-checks, the HSDS server's venv, the
 # ROS3 reads from a loopback nginx, the job and browser tests (those scripts
-# install Slurm and Chromium themselves).
-[ "$mode" = test ] && pkgs+=(python3 python3-h5py python3-numpy python3-venv python3-yaml curl procps nginx-light strace)
+# install Slurm and Chromium themselves; the MPICH test installs MPICH's HDF5
+# beside OpenMPI's without moving the default MPI), the second-stack test
+# (a debootstrap root of the other Debian release).
+[ "$mode" = test ] && pkgs+=(python3 python3-h5py python3-numpy python3-venv python3-yaml curl procps nginx-light strace
+                            debootstrap)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -26,12 +30,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
 fi
 
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+werror=OFF; [ "$mode" = test ] && werror=ON
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHUNKBENCH_WERROR=$werror >/dev/null
 cmake --build "$build" -j "$(nproc)"
 
-# mpirun refuses root unless told, and these machines have few cores.
+# mpirun refuses root unless told, and these machines have few cores (more
+# ranks than cores: OpenMPI 4 reads OMPI_MCA_..., OpenMPI 5 PRTE_MCA_...).
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-export OMPI_MCA_rmaps_base_oversubscribe=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
 
 if [ "$mode" = demo ]; then
   out=${CB_DEMO_FILE:-/tmp/chunkbench-demo.h5}

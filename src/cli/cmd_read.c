@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/agree.h"
+#include "engine/hosts.h"
 #include "core/clock.h"
 #include "engine/gather.h"
 #include "engine/share.h"
@@ -151,7 +152,8 @@ static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend
     return -1;
 }
 
-static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, MPI_Comm comm, cb_err *err)
+static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, const cb_provenance *prov, MPI_Comm comm,
+                    cb_err *err)
 {
     int rank;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
@@ -207,7 +209,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, M
         o.iolog->v[i].end -= offset;
     }
     cb_pass pass;
-    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0};
+    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = prov};
     cb_gather_pass(&o, comm, &pass, &local);
     cb_gather_result(&o, pod, comm, &res, &local);
     cb_phase_out_free(&o);
@@ -239,12 +241,15 @@ int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     const cb_backend *be = cb_backend_for(cfg->target);
     cb_config c = *cfg;
     int n = cfg->ndatasets ? cfg->ndatasets : 1;
+    cb_provenance prov;
+    if (cb_provenance_gather(comm, cfg->target, &prov, err) < 0)
+        return -1;
     for (int k = 0; k < n; k++) {
         const char *name = cfg->ndatasets ? cfg->datasets[k] : NULL;
         /* Naming chunkbench's own dataset reads it as a chunkbench file (its
          * tasks, seed and --verify), when the file is one. */
         c.dataset = name && strcmp(name, "dset") && strcmp(name, "/dset") ? name : NULL;
-        if (read_one(&c, be, k, n, comm, err) < 0)
+        if (read_one(&c, be, k, n, &prov, comm, err) < 0)
             return -1;
     }
     return 0;

@@ -7,6 +7,7 @@
 #include "engine/agree.h"
 #include "core/clock.h"
 #include "engine/gather.h"
+#include "engine/hosts.h"
 #include "core/mpi_err.h"
 #include "engine/share.h"
 #include "cli/commands.h"
@@ -33,6 +34,9 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto out;
+    cb_provenance prov;
+    if (cb_provenance_gather(comm, cfg->target, &prov, &local) < 0)
+        goto out;
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, 0, pod);
@@ -43,7 +47,7 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
     cb_pass pass;
-    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0};
+    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = &prov};
     cb_gather_pass(&o, comm, &pass, &local);
     cb_gather_result(&o, pod, comm, &res, &local);
     cb_phase_out_free(&o);

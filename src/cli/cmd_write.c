@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/agree.h"
+#include "engine/hosts.h"
 #include "core/clock.h"
 #include "engine/gather.h"
 #include "core/mpi_err.h"
@@ -43,6 +44,9 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto fail;
+    cb_provenance prov;
+    if (cb_provenance_gather(comm, cfg->target, &prov, &local) < 0)
+        goto fail;
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, cfg->sched == CB_SCHED_SERVER, pod);
@@ -53,7 +57,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                         .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_result res = {.passes = calloc((size_t)cfg->iterations, sizeof *res.passes),
-                     .http = (be->caps & CB_CAP_NET_STATS) != 0, .clock_skew_s = skew};
+                     .http = (be->caps & CB_CAP_NET_STATS) != 0, .clock_skew_s = skew, .stack = &prov};
     cb_output_opts oo = cb_output_of(cfg);
     cb_phase_out out = {0};
     for (int p = 0; p < cfg->iterations; p++) {

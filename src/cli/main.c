@@ -8,6 +8,7 @@
 #include "cli/config.h"
 #include "cli/commands.h"
 #include "core/mpi_err.h"
+#include "engine/hosts.h"
 
 int main(int argc, char **argv)
 {
@@ -33,8 +34,12 @@ int main(int argc, char **argv)
         if (rank == 0)
             cb_print_help(stdout, &cfg);
     } else if (rc == 0 && cfg.show_version) {
-        if (rank == 0)
-            printf("chunkbench %s\n", CB_VERSION_STRING);
+        if (rank == 0) {
+            cb_provenance p;
+            cb_provenance_local(&p, NULL);
+            cb_provenance_mpi_version(&p);
+            cb_provenance_version(stdout, &p);
+        }
     } else if (rc == 0) {
         switch (cfg.cmd) {
         case CB_CMD_CREATE: rc = cmd_create(&cfg, MPI_COMM_WORLD, &err); break;

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "core/provenance.h"
 #include "core/iolog.h"
 #include "core/stats.h"
 #include "core/tasks.h"
@@ -42,6 +43,7 @@ typedef struct cb_result {
     int ranks;
     int http;               /* the net figures are HTTP requests (HSDS) */
     double clock_skew_s;    /* largest clock offset to rank 0 that was corrected */
+    const cb_provenance *stack; /* what the run was measured with (NULL: not known) */
     cb_pass *passes;        /* the passes that finished, the last one last */
     int npasses;
     /* Rank 0 only (NULL elsewhere): */

@@ -141,6 +141,8 @@ static void write_text(const cb_result *res)
     const cb_pass *last = cb_result_last(res);
     if (!last)
         return;
+    if (res->stack)
+        cb_provenance_text(stdout, res->stack);
     printf("time split:   %.3f s generating values, %.3f s inside I/O calls (summed over %d writers)\n", last->gen_s,
            last->io_s, res->ranks);
     if (last->io_max_s > 0)
@@ -164,6 +166,8 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
 {
     cJSON *extra = cJSON_CreateObject();
     cJSON_AddItemToObject(extra, "passes", passes_json(res));
+    if (res->stack)
+        cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
     if (server)
         cJSON_AddNumberToObject(extra, "given_back", (double)res->net.given_back);
     if (res->http)
@@ -192,6 +196,8 @@ static cJSON *verify_json(const cb_output_opts *o, const char *backend, int64_t 
     cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(res->bad, res->nbad));
     if (res->http)
         cJSON_AddItemToObject(doc, "http", cb_net_json(&res->net));
+    if (res->stack)
+        cJSON_AddItemToObject(doc, "stack", cb_provenance_json(res->stack));
     return doc;
 }
 
@@ -253,6 +259,8 @@ static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read
     cJSON_AddStringToObject(extra, "driver", ri->driver);
     cJSON_AddItemToObject(extra, "cache", cache_json(ri, tab));
     cJSON_AddNumberToObject(extra, "read_bytes", (double)p->bytes);
+    if (res->stack)
+        cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
     if (res->logged) {
         cJSON *q = cb_iolog_json(sum, p->bytes);
         cJSON_AddItemToObject(extra, "requests", q);
@@ -280,6 +288,8 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
         snprintf(pb, sizeof pb, "%lld bytes", (long long)ri->page_buffer);
     printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
            ri->label, ri->schedule, ri->tuned ? "tuned" : "default", cc, pb, (long long)tab->meta.page_size);
+    if (res->stack)
+        cb_provenance_text(stdout, res->stack);
     printf("time split:   %.3f s checking values, %.3f s inside I/O calls (summed over %d readers)\n", p->gen_s,
            p->io_s, res->ranks);
     if (res->logged)

@@ -3,7 +3,7 @@ set -euo pipefail
 : "${CHUNKBENCH:?set CHUNKBENCH to the program}"
 : "${CB_SRC:?set CB_SRC to the source tree}"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
 PY=${CB_PYTHON:-/usr/bin/python3}
 CHECK="$PY $CB_SRC/tests/hdf5/cbcheck.py"
 WORK=$(mktemp -d /tmp/cbtest.XXXXXX)
@@ -11,7 +11,8 @@ trap 'rm -rf "$WORK"' EXIT
 FAILS=0
 
 # mpirun with a bound: a hang is a failure, not a stuck CI.
-mpi() { local n=$1; shift; timeout 120 mpirun -n "$n" "$@"; }
+# CB_MPIEXEC: another launcher (mpiexec.mpich for the MPICH build).
+mpi() { local n=$1; shift; timeout 120 ${CB_MPIEXEC:-mpirun} -n "$n" "$@"; }
 
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 

@@ -13,12 +13,17 @@ for np in 1 3; do
       out=$(mpi $np "$CHUNKBENCH" read "$f" --driver $drv --schedule $sched --verify --json "$WORK/r.json" 2>&1) \
         || { fail "read np=$np $drv $sched: $out"; continue; }
       echo "$out" | grep -q "^verify:       OK: 0 tasks with mismatches$" || fail "no verify line np=$np $drv $sched"
-      $PY - "$WORK/r.json" $np <<'PYEOF' || fail "json np=$np $drv $sched"
+      $PY - "$WORK/r.json" $np $sched <<'PYEOF' || fail "json np=$np $drv $sched"
 import json, sys
-d, np = json.load(open(sys.argv[1])), int(sys.argv[2])
+d, np, sched = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
 assert d["phase"] == "read" and d["tasks"]["complete"] == 16 and d["tasks"]["pending"] == 0, d["tasks"]
 assert d["bytes"] == d["read_bytes"] == 370 * 530 * 8
-assert len(d["writers"]) == np and sum(w["tasks"] for w in d["writers"]) == 16
+# Static schedules give every rank tasks. Under dynamic, a rank the OS runs
+# late (3 ranks on 2 cores; OpenMPI 5 leaves ranks in a barrier unevenly)
+# may find the 16 tasks of this 3 ms read already taken.
+nw = len(d["writers"])
+assert (nw == np if sched != "dynamic" else 1 <= nw <= np), (sched, nw)
+assert sum(w["tasks"] for w in d["writers"]) == 16
 for k in ("shape", "chunk", "latency_s", "bandwidth_MBps", "last_run", "task_list", "slowest"):
     assert k in d, k
 assert d["bandwidth_MBps"]["read_phase"] > 0 and d["verify"]["checked"] and d["verify"]["mismatches"] == []

@@ -508,6 +508,32 @@ static int dataset_layout(hid_t dset, const char *name, cb_layout *lay, int *ndi
     return 0;
 }
 
+/* Whether the object at name is a dataset, with each release's own call:
+ * 1.12 replaced H5O_info_t (object addresses became tokens). */
+static int is_dataset(hid_t file, const char *name)
+{
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t info;
+    return H5Oget_info_by_name3(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_DATASET;
+#else
+    H5O_info_t info;
+    return H5Oget_info_by_name2(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_DATASET;
+#endif
+}
+
+/* One stored chunk into buf (room for size bytes). HDF5 2.0 added the
+ * buffer's size to H5Dread_chunk (H5Dread_chunk2), so a chunk larger than
+ * the buffer fails instead of overrunning it. */
+static herr_t read_chunk(hid_t dset, hid_t dxpl, const hsize_t *off, uint32_t *filters, void *buf, size_t size)
+{
+#if H5_VERSION_GE(2, 0, 0)
+    return H5Dread_chunk2(dset, dxpl, off, filters, buf, &size);
+#else
+    (void)size;
+    return H5Dread_chunk(dset, dxpl, off, filters, buf);
+#endif
+}
+
 static int h5_describe(const cb_store_opts *opt, const char *name, cb_table *out, cb_err *err)
 {
     quiet_hdf5();
@@ -527,8 +553,7 @@ static int h5_describe(const cb_store_opts *opt, const char *name, cb_table *out
         *p = '/';
     }
     found = found && H5Lexists(file, name, H5P_DEFAULT) > 0;
-    H5O_info_t info;
-    if (!found || H5Oget_info_by_name2(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET) {
+    if (!found || !is_dataset(file, name)) {
         rc = cb_fail(err, CB_EUSAGE, "%s has no dataset '%s'; list its datasets with h5ls -r %s", opt->target, name,
                      opt->target);
     } else {
@@ -605,7 +630,7 @@ static int chunk_extents(hid_t dset, cb_err *err)
                 cap = (size_t)stored;
             }
             uint32_t filters = 0;
-            if (H5Dread_chunk(dset, H5P_DEFAULT, at, &filters, buf) < 0) {
+            if (read_chunk(dset, H5P_DEFAULT, at, &filters, buf, cap) < 0) {
                 rc = h5_fail(err, "cannot locate a chunk of the dataset");
                 break;
             }
@@ -873,7 +898,7 @@ static int h5_read_task(cb_store *s, const cb_task *t, void *buf, cb_err *err)
         int whole = is_whole_chunk(s, t);
         if (!whole && !h->pad && !(h->pad = calloc(1, h->pad_bytes)))
             return cb_fail(err, CB_EIO, "out of memory");
-        if (H5Dread_chunk(h->dset, h->dxpl, off, &filters, whole ? buf : h->pad) < 0)
+        if (read_chunk(h->dset, h->dxpl, off, &filters, whole ? buf : h->pad, h->pad_bytes) < 0)
             return h5_fail(err, "H5Dread_chunk failed");
         if (!whole) {
             size_t es = (size_t)s->layout.elem_size, rowb = (size_t)t->ncol * es;

@@ -1,7 +1,7 @@
 /* The request log for the MPI-IO driver. HDF5 cannot stack a logging file
  * driver on MPI-IO (vfd_log.h), so the log is taken one layer down, through
  * the MPI profiling interface: chunkbench defines the MPI-IO entry points
- * HDF5 1.10.8's mpio driver reads with (MPI_File_read_at, MPI_File_read_at_all,
+ * HDF5's mpio driver reads with (1.10.8 and 1.14.5 alike: MPI_File_read_at, MPI_File_read_at_all,
  * and MPI_File_set_view, with which it describes a collective read by a
  * derived file type; MPI_File_close forgets a file's view), each calling its
  * PMPI_ twin. The executable exports these definitions (GNU ld exports the

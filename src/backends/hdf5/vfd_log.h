@@ -1,8 +1,8 @@
 /* A pass-through HDF5 file driver that records every read. It sits above a
  * real driver (sec2 or ros3, given as a file access list), forwards every
  * call to it, and appends (offset, size, start, end, raw or metadata) of each
- * read to a cb_iolog. HDF5 1.10's H5FD_class_t layout. The MPI-IO driver
- * cannot be stacked this way (HDF5 looks for its MPI class and passes
+ * read to a cb_iolog; on HDF5 1.10 to 1.14, 1.14's vector calls included.
+ * The MPI-IO driver cannot be stacked this way (HDF5 looks for its MPI class and passes
  * collective transfer state outside the call): MPI-IO reads are logged one
  * layer down instead, through the MPI profiling interface (mpiio_log.h). */
 #ifndef CHUNKBENCH_VFD_LOG_H
