@@ -46,12 +46,15 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_gather_bad(&o, comm, &bad, &nbad, &local);
     cb_net_summary net;
     cb_gather_net(&o, comm, &net);
+    const char *counter = o.counter;
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code) {
         double span = span_hi - span_lo, mbps = span > 0 ? (double)bytes / span / 1e6 : 0;
         if (!cfg->quiet && !(cfg->json_path && !strcmp(cfg->json_path, "-"))) {
             printf("verified %lld complete tasks of %lld (%.1f MB) in %.3f s, %.1f MB/s read\n", (long long)ntasks,
                    (long long)tab.ntasks, (double)bytes / 1e6, span, mbps);
+            if (counter)
+                printf("counter:      %s (the dynamic schedule's claims)\n", counter);
             cb_mismatches_text(stdout, tab.tasks, bad, nbad);
             printf("%s: %lld tasks with mismatches\n", nbad ? "FAILED" : "OK", (long long)nbad);
             fflush(stdout);
@@ -65,6 +68,8 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             cJSON_AddNumberToObject(doc, "elapsed_s", span);
             cJSON_AddNumberToObject(doc, "read_MBps", mbps);
             cJSON_AddNumberToObject(doc, "check_s", check_s);
+            if (counter)
+                cJSON_AddStringToObject(doc, "counter", counter);
             cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(bad, nbad));
             if (!strcmp(be->name, "hsds"))
                 cJSON_AddItemToObject(doc, "http", cb_net_json(&net));

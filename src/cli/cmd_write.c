@@ -186,6 +186,8 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
             cJSON *extra = cJSON_CreateObject();
             cb_quantiles bw;
             cJSON_AddItemToObject(extra, "passes", passes_json(passes, npasses, &bw));
+            if (out.counter)
+                cJSON_AddStringToObject(extra, "counter", out.counter);
             if (cfg->sched == CB_SCHED_SERVER)
                 cJSON_AddNumberToObject(extra, "given_back", (double)net.given_back);
             if (!strcmp(be->name, "hsds"))
@@ -200,6 +202,8 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                 if (last->io_max_s > 0)
                     printf("I/O only:     %.1f MB/s (bytes / the busiest writer's time inside I/O calls)\n",
                            (double)last->bytes / last->io_max_s / 1e6);
+                if (out.counter)
+                    printf("counter:      %s (the dynamic schedule's claims)\n", out.counter);
                 if (npasses > 1)
                     printf("passes:       %d, IOR-style MB/s min %.1f  median %.1f  max %.1f\n", npasses, bw.min,
                            bw.p50, bw.max);

@@ -112,8 +112,11 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
     }
     if (o->sched == CB_SCHED_SERVER && !st->ops->claim)
         cb_fail(&local, CB_EUSAGE, "--schedule server needs an HSDS target (hdf5://...); use block, cyclic or dynamic");
-    else if (o->sched != CB_SCHED_SERVER)
-        cb_sched_start(o->sched, ntasks, o->max_tasks, comm, &sched, &local);
+    else if (o->sched != CB_SCHED_SERVER && cb_sched_start(o->sched, ntasks, o->max_tasks, comm, &sched, &local) == 0) {
+        if (st->lockstep)
+            cb_sched_lockstep(sched);
+        out->counter = cb_sched_counter(sched);
+    }
     int64_t bufbytes = max_task_bytes(&st->layout, tasks, ntasks, o->sched);
     if (!local.code && !(buf = malloc(bufbytes ? (size_t)bufbytes : 1)))
         cb_fail(&local, CB_EIO, "out of memory for a %lld-byte task buffer", (long long)bufbytes);
@@ -151,7 +154,11 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
         }
     } else {
         for (;;) {
-            int64_t k = local.code ? -1 : cb_sched_next(sched);
+            /* Collective I/O asks every round, failed or not: rank 0 of a
+             * p2p counter answers the others' claims as it asks. */
+            int64_t k = !local.code || st->lockstep ? cb_sched_next(sched) : -1;
+            if (local.code)
+                k = -1;
             if (st->lockstep) {
                 /* Collective I/O: all ranks call together; stop when nobody
                  * has a task left or anybody failed. */
@@ -177,10 +184,10 @@ int cb_phase_run(const cb_config *cfg, const cb_backend *be, const cb_task *task
             cb_progress_tick(progress);
         }
     }
-    cb_progress_end(progress);
 close:
+    cb_sched_end(sched); /* first: the others may still wait for a p2p counter's answer */
+    cb_progress_end(progress);
     free(buf);
-    cb_sched_end(sched);
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;

@@ -2,13 +2,14 @@
 
 #include <stdlib.h>
 
+#include "engine/counter.h"
+
 struct cb_sched {
     cb_sched_kind kind;
     int64_t ntasks, max_tasks, taken;
     int rank, nranks;
     int64_t next, end; /* static schedules: next index to hand out, and bound */
-    MPI_Win win;       /* dynamic: the shared counter lives on rank 0 */
-    int64_t *counter;
+    cb_counter *counter; /* dynamic */
 };
 
 int64_t cb_sched_block_first(int64_t ntasks, int nranks, int rank)
@@ -38,18 +39,12 @@ int cb_sched_start(cb_sched_kind kind, int64_t ntasks, int64_t max_tasks, MPI_Co
         s->next = s->rank;
         s->end = ntasks;
         break;
-    case CB_SCHED_DYNAMIC: {
-        MPI_Aint size = s->rank == 0 ? (MPI_Aint)sizeof(int64_t) : 0;
-        if (MPI_Win_allocate(size, sizeof(int64_t), MPI_INFO_NULL, comm, &s->counter, &s->win) != MPI_SUCCESS) {
+    case CB_SCHED_DYNAMIC:
+        if (cb_counter_start(ntasks, comm, &s->counter, err) < 0) {
             free(s);
-            return cb_fail(err, CB_EIO, "MPI_Win_allocate failed for the dynamic schedule's counter");
+            return -1;
         }
-        if (s->rank == 0)
-            *s->counter = 0;
-        MPI_Barrier(comm); /* the counter is zero before anyone takes from it */
-        MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win);
         break;
-    }
     default:
         free(s);
         return cb_fail(err, CB_EUSAGE, "schedule %s is not handed out by MPI", cb_sched_name(kind));
@@ -58,18 +53,25 @@ int cb_sched_start(cb_sched_kind kind, int64_t ntasks, int64_t max_tasks, MPI_Co
     return 0;
 }
 
+void cb_sched_lockstep(cb_sched *s)
+{
+    if (s->counter)
+        cb_counter_lockstep(s->counter);
+}
+
+const char *cb_sched_counter(const cb_sched *s)
+{
+    return s && s->counter ? cb_counter_kind(s->counter) : NULL;
+}
+
 int64_t cb_sched_next(cb_sched *s)
 {
-    if (s->max_tasks > 0 && s->taken >= s->max_tasks)
-        return -1;
+    int want = s->max_tasks <= 0 || s->taken < s->max_tasks;
     int64_t idx = -1;
     if (s->kind == CB_SCHED_DYNAMIC) {
-        const int64_t one = 1;
-        MPI_Fetch_and_op(&one, &idx, MPI_INT64_T, 0, 0, MPI_SUM, s->win);
-        MPI_Win_flush(0, s->win);
-        if (idx >= s->ntasks)
-            idx = -1;
-    } else if (s->next < s->end) {
+        /* Asked even when this rank wants none: rank 0 may be serving others. */
+        idx = cb_counter_take(s->counter, want, s->max_tasks <= 0 || s->taken + 1 < s->max_tasks);
+    } else if (want && s->next < s->end) {
         idx = s->next;
         s->next += s->kind == CB_SCHED_CYCLIC ? s->nranks : 1;
     }
@@ -82,9 +84,6 @@ void cb_sched_end(cb_sched *s)
 {
     if (!s)
         return;
-    if (s->kind == CB_SCHED_DYNAMIC) {
-        MPI_Win_unlock_all(s->win);
-        MPI_Win_free(&s->win);
-    }
+    cb_counter_end(s->counter);
     free(s);
 }

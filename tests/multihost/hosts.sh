@@ -78,7 +78,9 @@ mh__up() {
         command -v "$tool" >/dev/null || { mh__say "$tool is missing (Debian: iproute2, util-linux)"; return 1; }
     done
     if [ -n "$(mh__ours)" ]; then
-        if mh__owner_alive; then
+        if [ "$(mh__ident "$owner")" = "$(cat "$MH_OWNER_FILE" 2>/dev/null)" ]; then
+            mh_down # this shell's own hosts: made anew
+        elif mh__owner_alive; then
             mh__say "hosts $(mh__ours | tr '\n' ' ')exist and belong to the running process $(cut -d' ' -f1 "$MH_OWNER_FILE"); refusing (run one multi-host test at a time)"
             return 1
         elif [ -r "$MH_OWNER_FILE" ]; then
@@ -149,9 +151,9 @@ mh_mpirun() {
 mh__on_exit() { local rc=$?; set +e; mh_down; eval "${MH_PREV_EXIT:-}"; exit $rc; }
 mh__trap() {
     local prev; prev=$(trap -p EXIT)
+    [ "$prev" = "trap -- 'mh__on_exit' EXIT" ] && return 0 # set by an earlier mh_up
     MH_PREV_EXIT=
     if [ -n "$prev" ]; then eval "set -- $prev"; MH_PREV_EXIT=$3; fi
-    [ "$MH_PREV_EXIT" = mh__on_exit ] && MH_PREV_EXIT=
     trap mh__on_exit EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
