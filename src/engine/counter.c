@@ -25,7 +25,7 @@ struct cb_counter {
     /* p2p other ranks */
     int asked, done;   /* a claim is out (its answer lands in `ahead`); stopped */
     int64_t ahead;
-    MPI_Request req[2];
+    MPI_Request req;   /* rank 0: the receive for the next message; others: for the answer */
 };
 
 static int mode_from_env(void)
@@ -50,11 +50,19 @@ static void retire(cb_counter *c, int r)
     c->active--;
 }
 
+/* Rank 0: always one receive posted for the next message from anybody.
+ * (MPI_Test on it sees a message that has just arrived; OpenMPI's
+ * MPI_Iprobe only moves it in, and finds it on the next call.) */
+static void listen_next(cb_counter *c)
+{
+    MPI_Irecv(NULL, 0, MPI_BYTE, MPI_ANY_SOURCE, MPI_ANY_TAG, c->comm, &c->req);
+}
+
 /* Rank 0: one message from another rank, a claim or its last word. */
 static void serve_one(cb_counter *c, const MPI_Status *st)
 {
     int r = st->MPI_SOURCE;
-    MPI_Recv(NULL, 0, MPI_BYTE, r, st->MPI_TAG, c->comm, MPI_STATUS_IGNORE);
+    listen_next(c);
     if (c->stopped[r])
         return;
     if (st->MPI_TAG == TAG_STOP) {
@@ -80,31 +88,31 @@ static void serve(cb_counter *c, int until_caught_up, int until_all_stopped)
 {
     for (;;) {
         int wait = (until_caught_up && c->behind > 0) || (until_all_stopped && c->active > 0);
-        int flag = 0;
+        int flag = 1;
         MPI_Status st;
-        if (wait) {
-            MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, c->comm, &st);
-            flag = 1;
-        } else {
-            MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, c->comm, &flag, &st);
-        }
+        if (wait)
+            MPI_Wait(&c->req, &st);
+        else
+            MPI_Test(&c->req, &flag, &st);
         if (!flag)
             return;
         serve_one(c, &st);
     }
 }
 
-/* Other ranks: claim the next index; the answer lands in c->ahead. */
+/* Other ranks: claim the next index; the answer lands in c->ahead. The claim
+ * is a blocking (eager, empty) send: an MPI_Isend may sit in this rank's queue
+ * until its next MPI call, after the task the claim was to travel during. */
 static void ask(cb_counter *c)
 {
-    MPI_Irecv(&c->ahead, 1, MPI_INT64_T, 0, TAG_ANSWER, c->comm, &c->req[0]);
-    MPI_Isend(NULL, 0, MPI_BYTE, 0, TAG_CLAIM, c->comm, &c->req[1]);
+    MPI_Irecv(&c->ahead, 1, MPI_INT64_T, 0, TAG_ANSWER, c->comm, &c->req);
+    MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_CLAIM, c->comm);
     c->asked = 1;
 }
 
 static int64_t take_answer(cb_counter *c)
 {
-    MPI_Waitall(2, c->req, MPI_STATUSES_IGNORE);
+    MPI_Wait(&c->req, MPI_STATUS_IGNORE);
     c->asked = 0;
     if (c->ahead < 0)
         c->done = 1; /* rank 0 counted this rank out when it answered */
@@ -178,6 +186,8 @@ int cb_counter_start(int64_t limit, MPI_Comm comm, cb_counter **out, cb_err *err
         c->stopped = calloc((size_t)c->size, 1);
         ok = c->answered && c->stopped;
         c->active = c->size - 1;
+        if (ok)
+            listen_next(c);
     }
     MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
     if (!all) {
@@ -246,9 +256,12 @@ void cb_counter_end(cb_counter *c)
         MPI_Win_unlock_all(c->win);
         MPI_Win_free(&c->win);
     } else {
-        if (c->rank == 0)
+        if (c->rank == 0) {
             serve(c, 0, 1);
-        else
+            /* Nobody sends any more: the receive posted for a next message goes. */
+            MPI_Cancel(&c->req);
+            MPI_Wait(&c->req, MPI_STATUS_IGNORE);
+        } else
             stop_asking(c);
         MPI_Comm_free(&c->comm);
         free(c->answered);
