@@ -12,7 +12,8 @@
  *   OpenMPI 4.1's osc/pt2pt asks for)
  * Prints one CSV line (rank 0):
  *   counter,mode,ranks,hosts,work_us,tasks,claims_rank0,us_per_claim_rank0,us_per_claim_others_mean,
- *   us_per_claim_others_p50,us_per_claim_others_p90,elapsed_s */
+ *   us_per_claim_others_p50,us_per_claim_others_p90,us_per_claim_other_hosts_p50,
+ *   us_per_claim_other_hosts_p90,elapsed_s   (others: ranks but 0; other hosts: ranks not on rank 0's host) */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,11 @@ int main(int argc, char **argv)
     MPI_Get_processor_name(name, &len);
     char *names = rank == 0 ? calloc((size_t)size, MPI_MAX_PROCESSOR_NAME) : NULL;
     MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, names, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0, MPI_COMM_WORLD);
+    /* Which ranks share rank 0's host: their claims stay on the machine. */
+    char name0[MPI_MAX_PROCESSOR_NAME];
+    memcpy(name0, name, sizeof name0);
+    MPI_Bcast(name0, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0, MPI_COMM_WORLD);
+    int remote = strcmp(name, name0) != 0;
     int hosts = 0;
     for (int i = 0; rank == 0 && i < size; i++) {
         int seen = 0;
@@ -112,8 +118,10 @@ int main(int argc, char **argv)
     MPI_Reduce(&cnt, &total, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
     MPI_Reduce(&s, &stot, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
     int *counts = rank == 0 ? calloc((size_t)size, sizeof *counts) : NULL, *displs = NULL;
+    int *remotes = rank == 0 ? calloc((size_t)size, sizeof *remotes) : NULL;
     int mine = (int)cnt;
     MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Gather(&remote, 1, MPI_INT, remotes, 1, MPI_INT, 0, MPI_COMM_WORLD);
     double *all = NULL;
     if (rank == 0) {
         displs = calloc((size_t)size, sizeof *displs);
@@ -123,13 +131,22 @@ int main(int argc, char **argv)
     }
     MPI_Gatherv(lat, mine, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, 0, MPI_COMM_WORLD);
     if (rank == 0) {
-        printf("%s,%s,%d,%d,%ld,%ld,%ld,%.2f,%.2f,%.2f,%.2f,%.4f\n", kind, argv[3], size, hosts, work_us, ntasks, n0,
+        /* The claims of ranks on other hosts than rank 0's, on their own. */
+        double *far = malloc((size_t)(total + 1) * sizeof *far);
+        long nfar = 0;
+        for (int i = 1; i < size; i++)
+            for (int k = 0; remotes[i] && k < counts[i]; k++)
+                far[nfar++] = all[displs[i] + k];
+        double far50 = quantile(far, nfar, 0.5), far90 = quantile(far, nfar, 0.9);
+        free(far);
+        printf("%s,%s,%d,%d,%ld,%ld,%ld,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.4f\n", kind, argv[3], size, hosts, work_us, ntasks, n0,
                n0 ? s0 / (double)n0 * 1e6 : 0, total ? stot / (double)total * 1e6 : 0,
-               quantile(all, total, 0.5) * 1e6, quantile(all, total, 0.9) * 1e6, elapsed);
+               quantile(all, total, 0.5) * 1e6, quantile(all, total, 0.9) * 1e6, far50 * 1e6, far90 * 1e6, elapsed);
         fflush(stdout);
     }
     free(all);
     free(counts);
+    free(remotes);
     free(displs);
     free(names);
     free(lat);

@@ -13,8 +13,8 @@ pkgs=(build-essential cmake pkg-config openmpi-bin libopenmpi-dev libhdf5-openmp
       libcjson-dev libcurl4-openssl-dev)
 # What the tests use: h5py/numpy cross-checks, the HSDS server's venv, the
 # ROS3 reads from a loopback nginx, the job and browser tests (those scripts
-# install Slurm and Chromium themselves).
-[ "$mode" = test ] && pkgs+=(python3 python3-h5py python3-numpy python3-venv python3-yaml curl procps nginx-light strace)
+# install Slurm and Chromium themselves), the multi-host test's namespaces (ip).
+[ "$mode" = test ] && pkgs+=(python3 python3-h5py python3-numpy python3-venv python3-yaml curl procps nginx-light strace iproute2)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
