@@ -49,6 +49,7 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_pass pass;
     cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = &prov};
     cb_gather_pass(&o, comm, &pass, &local);
+    res.counter = o.counter;
     cb_gather_result(&o, pod, comm, &res, &local);
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code) {

@@ -71,6 +71,7 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     /* A failed pass still leaves the tasks that were written: record those
      * (and keep the figures of the passes that finished). */
     cb_err gerr = {0};
+    res.counter = out.counter;
     cb_gather_result(&out, pod, comm, &res, &gerr);
 
     if (rank == 0 && !gerr.code) {

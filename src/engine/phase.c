@@ -109,6 +109,11 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
     cb_sched_opts sched_opts = {.kind = o->sched, .max_tasks = o->max_tasks, .tasks = tasks, .rows = index,
                                 .ntasks = ntasks, .store = st, .pod = o->pod, .lease_s = o->lease_s};
     cb_sched_start(&sched_opts, comm, &sched, &local);
+    if (!local.code) {
+        if (st->lockstep)
+            cb_sched_lockstep(sched);
+        out->counter = cb_sched_counter(sched);
+    }
     int64_t bufbytes = max_task_bytes(&st->layout, tasks, ntasks, o->sched);
     if (!local.code && !(buf = malloc(bufbytes ? (size_t)bufbytes : 1)))
         cb_fail(&local, CB_EIO, "out of memory for a %lld-byte task buffer", (long long)bufbytes);
@@ -128,7 +133,12 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
     for (;;) {
         cb_task t;
         int64_t row = -1;
-        int got = local.code ? 0 : cb_sched_next(sched, &t, &row, &local);
+        /* Collective I/O asks every round, failed or not: rank 0 of a p2p
+         * counter answers the others' claims as it asks. */
+        cb_err ignored = {0};
+        int got = !local.code || st->lockstep ? cb_sched_next(sched, &t, &row, local.code ? &ignored : &local) : 0;
+        if (local.code)
+            got = 0;
         if (st->lockstep) {
             /* Collective I/O: all ranks call together; stop when nobody
              * has a task left or anybody failed. */
@@ -159,10 +169,10 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         cb_progress_add(progress, cb_task_bytes(&t, st->layout.elem_size));
         cb_progress_tick(progress);
     }
-    cb_progress_end(progress);
 close:
+    cb_sched_end(sched, &local); /* first: the others may still wait for a p2p counter's answer */
+    cb_progress_end(progress);
     free(buf);
-    cb_sched_end(sched, &local);
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;

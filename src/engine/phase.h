@@ -33,6 +33,7 @@ typedef struct cb_phase_out {
     int64_t nbad, capbad;
     cb_net_stats net;             /* copied from the store before it closes */
     cb_iolog *iolog;              /* the store's request log (NULL: not logged), taken over */
+    const char *counter;          /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */
 } cb_phase_out;
 
 /* Collective. The store is opened with `so`, writable when o->writing.

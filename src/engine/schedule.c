@@ -3,14 +3,14 @@
 #include <stdlib.h>
 
 #include "core/mpi_err.h"
-#include "engine/counters.h"
+#include "engine/counter.h"
 
 struct cb_sched {
     cb_sched_opts o;
     int64_t taken;
     int rank, nranks;
     int64_t next, end; /* static schedules: next index to hand out, and bound */
-    MPI_Win win;       /* dynamic: the shared counter lives on rank 0 */
+    cb_counter *counter; /* dynamic */
 };
 
 int64_t cb_sched_block_first(int64_t ntasks, int nranks, int rank)
@@ -27,7 +27,6 @@ int cb_sched_start(const cb_sched_opts *o, MPI_Comm comm, cb_sched **out, cb_err
     if (!s)
         return cb_fail(err, CB_EIO, "out of memory");
     s->o = *o;
-    s->win = MPI_WIN_NULL;
     if (cb_mpi(err, MPI_Comm_rank(comm, &s->rank), "MPI_Comm_rank") < 0 ||
         cb_mpi(err, MPI_Comm_size(comm, &s->nranks), "MPI_Comm_size") < 0) {
         free(s);
@@ -43,8 +42,8 @@ int cb_sched_start(const cb_sched_opts *o, MPI_Comm comm, cb_sched **out, cb_err
         s->end = o->ntasks;
         break;
     case CB_SCHED_DYNAMIC:
-        /* Fails on every rank together: no rank is left holding a window. */
-        if (cb_counters_open(comm, 1, "the dynamic schedule's counter", &s->win, err) < 0) {
+        /* Fails on every rank together. */
+        if (cb_counter_start(o->ntasks, comm, &s->counter, err) < 0) {
             free(s);
             return -1;
         }
@@ -71,26 +70,33 @@ static int claim_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err)
     return *row >= 0;
 }
 
+void cb_sched_lockstep(cb_sched *s)
+{
+    if (s && s->counter)
+        cb_counter_lockstep(s->counter);
+}
+
+const char *cb_sched_counter(const cb_sched *s)
+{
+    return s && s->counter ? cb_counter_kind(s->counter) : NULL;
+}
+
 int cb_sched_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err)
 {
-    if (s->o.max_tasks > 0 && s->taken >= s->o.max_tasks)
-        return 0;
+    int want = s->o.max_tasks <= 0 || s->taken < s->o.max_tasks;
     int64_t idx = -1;
     if (s->o.kind == CB_SCHED_SERVER) {
+        if (!want)
+            return 0;
         int got = claim_next(s, t, row, err);
         if (got > 0)
             s->taken++;
         return got;
     }
     if (s->o.kind == CB_SCHED_DYNAMIC) {
-        const int64_t one = 1;
-        if (cb_mpi(err, MPI_Fetch_and_op(&one, &idx, MPI_INT64_T, 0, 0, MPI_SUM, s->win),
-                   "MPI_Fetch_and_op on the dynamic schedule's counter") < 0 ||
-            cb_mpi(err, MPI_Win_flush(0, s->win), "MPI_Win_flush of the dynamic schedule's counter") < 0)
-            return -1;
-        if (idx >= s->o.ntasks)
-            idx = -1;
-    } else if (s->next < s->end) {
+        /* Asked even when this rank wants none: rank 0 may be serving others. */
+        idx = cb_counter_take(s->counter, want, s->o.max_tasks <= 0 || s->taken + 1 < s->o.max_tasks);
+    } else if (want && s->next < s->end) {
         idx = s->next;
         s->next += s->o.kind == CB_SCHED_CYCLIC ? s->nranks : 1;
     }
@@ -111,9 +117,10 @@ int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err)
 
 int cb_sched_end(cb_sched *s, cb_err *err)
 {
+    (void)err;
     if (!s)
         return 0;
-    int rc = cb_counters_close(&s->win, err);
+    cb_counter_end(s->counter);
     free(s);
-    return rc;
+    return 0;
 }

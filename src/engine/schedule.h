@@ -1,5 +1,5 @@
 /* Who writes which task: static block/cyclic partitions, a dynamic shared
- * counter (MPI one-sided), or claims on the server's task table. The phase
+ * counter (engine/counter.h), or claims on the server's task table. The phase
  * asks every kind the same way: the next task and its row, then "done". */
 #ifndef CHUNKBENCH_SCHEDULE_H
 #define CHUNKBENCH_SCHEDULE_H
@@ -40,6 +40,13 @@ int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err);
 
 /* Collective. */
 int cb_sched_end(cb_sched *s, cb_err *err);
+
+/* Every rank calls cb_sched_next once per round (collective I/O), also
+ * after a failure; needed by the dynamic schedule's p2p counter. */
+void cb_sched_lockstep(cb_sched *s);
+
+/* The dynamic schedule's counter, "rma" or "p2p"; NULL for the others. */
+const char *cb_sched_counter(const cb_sched *s);
 
 /* Pure helpers (unit-tested): the static partitions. */
 int64_t cb_sched_block_first(int64_t ntasks, int nranks, int rank);

@@ -148,6 +148,8 @@ static void write_text(const cb_result *res)
     if (last->io_max_s > 0)
         printf("I/O only:     %.1f MB/s (bytes / the busiest writer's time inside I/O calls)\n",
                (double)last->bytes / last->io_max_s / 1e6);
+    if (res->counter)
+        printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
     if (res->npasses > 1) {
         cb_quantiles bw;
         pass_bandwidths(res, &bw);
@@ -166,6 +168,8 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
 {
     cJSON *extra = cJSON_CreateObject();
     cJSON_AddItemToObject(extra, "passes", passes_json(res));
+    if (res->counter)
+        cJSON_AddStringToObject(extra, "counter", res->counter);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
     if (server)
@@ -193,6 +197,8 @@ static cJSON *verify_json(const cb_output_opts *o, const char *backend, int64_t 
     cJSON_AddNumberToObject(doc, "elapsed_s", span);
     cJSON_AddNumberToObject(doc, "read_MBps", mbps(p->bytes, span));
     cJSON_AddNumberToObject(doc, "check_s", p->gen_s);
+    if (res->counter)
+        cJSON_AddStringToObject(doc, "counter", res->counter);
     cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(res->bad, res->nbad));
     if (res->http)
         cJSON_AddItemToObject(doc, "http", cb_net_json(&res->net));
@@ -211,6 +217,8 @@ int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_tabl
         double span = p->close_end - p->open_start;
         printf("verified %lld complete tasks of %lld (%.1f MB) in %.3f s, %.1f MB/s read\n", (long long)nverified,
                (long long)tab->ntasks, (double)p->bytes / 1e6, span, mbps(p->bytes, span));
+        if (res->counter)
+            printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
         cb_mismatches_text(stdout, tab->tasks, res->bad, res->nbad);
         printf("%s: %lld tasks with mismatches\n", res->nbad ? "FAILED" : "OK", (long long)res->nbad);
         fflush(stdout);

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Across hosts over TCP (tests/multihost/hosts.sh): 2 and 3 hosts, 2 ranks
+# each, x every schedule x io mode x block/row tasks: the write succeeds,
+# every task is written exactly once (cbcheck.py: each row complete once, the
+# tasks cover the dataset once, the values are the generator's), verify
+# passes, every pod names the host its rank ran on, and the static schedules'
+# pods carry every host name. The dynamic schedule's counter is named in the
+# JSON; on one host the counter forced to p2p (CHUNKBENCH_COUNTER=p2p) does
+# the same, and unforced it is rma.
+# Multi-host runs use -q: the progress line's one-sided counters fail over
+# TCP between hosts until progress.c falls back.
+source "$(dirname "$0")/../hdf5/lib.sh"
+source "$CB_SRC/tests/multihost/hosts.sh"
+SLOTS=$MH_SLOTS
+
+# check_pods FILE NHOSTS ALL: each pod rK@H has H = the host of rank K (by
+# slot: K / SLOTS + 1); ALL=1: every host wrote.
+check_pods() {
+    "$PY" - "$1" "$2" "$3" "$SLOTS" <<'EOF' || fail "pods of $1"
+import sys, h5py
+path, nhosts, want_all, slots = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", int(sys.argv[4])
+with h5py.File(path, "r") as f:
+    pods = {p.decode() for p in f["task_list"]["pod"]}
+seen, bad = set(), []
+for p in pods:
+    rank, _, host = p.partition("@")
+    want = f"cbhost{int(rank[1:]) // slots + 1}"
+    if host != want:
+        bad.append(f"{p} (rank there: {want})")
+    seen.add(host)
+if bad:
+    sys.exit(f"pods on the wrong host: {bad}")
+hosts = {f"cbhost{i}" for i in range(1, nhosts + 1)}
+if want_all and seen != hosts:
+    sys.exit(f"hosts in pods {sorted(seen)}, want {sorted(hosts)}")
+EOF
+}
+
+# json_counter FILE: the "counter" field, or "none".
+json_counter() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("counter", "none"))' "$1"; }
+
+args=()
+for nh in 2 3; do
+    mh_up "$nh" || exit $?
+    np=$((nh * SLOTS))
+    for iter in block row; do
+        for sched in block cyclic dynamic; do
+            for io in independent collective direct; do
+                [ "$io" = direct ] && [ "$iter" != block ] && continue
+                what="hosts=$nh np=$np iter=$iter sched=$sched io=$io"
+                f=$WORK/h${nh}_${iter}_${sched}_${io}.h5
+                "$CHUNKBENCH" create "$f" 40 60 "$iter" --chunk 10,15 -q --seed $((nh * 5))
+                if ! mh_mpirun -n "$np" "$CHUNKBENCH" write "$f" --schedule "$sched" --io "$io" -q --json "$f.json"; then
+                    fail "write $what"; continue
+                fi
+                if ! out=$(mh_mpirun -n "$np" "$CHUNKBENCH" verify "$f" --schedule "$sched" --io "$io" -q --json "$f.v.json" 2>&1); then
+                    fail "verify $what: $out"; continue
+                fi
+                "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["mismatches"] != [] or d["tasks_verified"] < 16)' "$f.v.json" ||
+                    fail "verify $what: $(cat "$f.v.json")"
+                check_pods "$f" "$nh" "$([ "$sched" = dynamic ] && echo 0 || echo 1)"
+                c=$(json_counter "$f.json")
+                if [ "$sched" = dynamic ]; then
+                    case "$c" in rma | p2p) ;; *) fail "$what: counter '$c' in the JSON" ;; esac
+                    [ "$(json_counter "$f.v.json")" = "$c" ] || fail "$what: verify's counter differs from write's ($c)"
+                else
+                    [ "$c" = none ] || fail "$what: counter '$c' for a static schedule"
+                fi
+                args+=("$f:$f.json")
+            done
+        done
+    done
+    echo "$nh hosts: done"
+done
+mh_down
+
+# One host, the counter forced to p2p (and the progress line on): the same
+# exactly-once checks; unforced, the window is there and the counter is rma.
+for iter in block row; do
+    for io in independent collective direct; do
+        [ "$io" = direct ] && [ "$iter" != block ] && continue
+        for counter in p2p auto; do
+            what="one host, counter=$counter iter=$iter io=$io"
+            f=$WORK/one_${counter}_${iter}_${io}.h5
+            "$CHUNKBENCH" create "$f" 40 60 "$iter" --chunk 10,15 -q --seed 3
+            if ! out=$(CHUNKBENCH_COUNTER=$counter mpi 4 "$CHUNKBENCH" write "$f" --schedule dynamic --io "$io" --json "$f.json" 2>&1); then
+                fail "write $what: $out"; continue
+            fi
+            if ! vout=$(CHUNKBENCH_COUNTER=$counter mpi 4 "$CHUNKBENCH" verify "$f" --schedule dynamic --io "$io" 2>&1); then
+                fail "verify $what: $vout"; continue
+            fi
+            want=$counter; [ "$counter" = auto ] && want=rma
+            grep -q "^counter: *$want " <<<"$out" || fail "$what: write does not say 'counter: $want'"
+            [ "$(json_counter "$f.json")" = "$want" ] || fail "$what: JSON counter $(json_counter "$f.json"), want $want"
+            grep -q "^counter: *$want " <<<"$vout" || fail "$what: verify does not say 'counter: $want': $vout"
+            grep -q "^OK: 0 tasks" <<<"$vout" || fail "$what: $vout"
+            args+=("$f:$f.json")
+        done
+    done
+done
+# A bad setting is refused on every rank at once.
+if out=$(CHUNKBENCH_COUNTER=shm mpi 2 "$CHUNKBENCH" verify "$WORK/one_p2p_block_independent.h5" --schedule dynamic -q 2>&1) ||
+    ! grep -q "CHUNKBENCH_COUNTER must be auto, rma or p2p" <<<"$out"; then
+    fail "CHUNKBENCH_COUNTER=shm: $out"
+fi
+
+echo "${#args[@]} runs written and verified; checking with h5py"
+$CHECK "${args[@]}" || fail "h5py cross-check"
+finish
