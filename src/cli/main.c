@@ -22,7 +22,7 @@ int main(int argc, char **argv)
     cb_err err = {0};
     /* MPI failures come back as codes so every rank can stop together. Files
      * (HDF5's MPI-IO) return codes by default; said here so it stays so.
-     * Windows get theirs where they are made (engine/counters.c). */
+     * Windows get theirs where they are made (engine/rma_counters.c). */
     int rc = cb_mpi(&err, MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
     if (rc == 0)
         rc = cb_mpi(&err, MPI_File_set_errhandler(MPI_FILE_NULL, MPI_ERRORS_RETURN), "MPI_File_set_errhandler");

@@ -7,7 +7,7 @@
 
 #include "core/clock.h"
 #include "core/mpi_err.h"
-#include "engine/counters.h"
+#include "engine/rma_counters.h"
 #include "core/units.h"
 
 enum { C_TASKS, C_BYTES, C_N };

@@ -8,7 +8,7 @@
 
 #include "core/mpi_err.h"
 #include "engine/agree.h"
-#include "engine/counters.h"
+#include "engine/rma_counters.h"
 
 #include "check.h"
 

@@ -1,4 +1,4 @@
-#include "engine/counters.h"
+#include "engine/rma_counters.h"
 
 #include <stdint.h>
 
