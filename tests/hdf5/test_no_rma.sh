@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Without MPI one-sided windows (as OpenMPI over TCP between hosts): the
 # progress line is turned off, said once, and the run goes on; the dynamic
-# schedule, which needs its window, fails with one line on every rank, no hang.
+# schedule's counter falls back to point-to-point messages (counter: p2p), and
+# a counter forced to rma fails with one line on every rank, no hang.
 # The window fails for real: OpenMPI is told to exclude every osc component.
 source "$(dirname "$0")/lib.sh"
 if ! command -v ompi_info >/dev/null; then
@@ -37,9 +38,16 @@ no_rma mpi 3 "$CHUNKBENCH" verify "$f" > "$WORK/v.txt" 2> "$WORK/v.err" || fail 
 [ "$(grep -cE "$OFF" "$WORK/v.err")" = 1 ] || fail "verify: progress off said: $(cat "$WORK/v.err")"
 grep -q "^OK: 0 tasks with mismatches" "$WORK/v.txt" || fail "verify report: $(tail -3 "$WORK/v.txt")"
 
-# --schedule dynamic needs its window: one error line, exit 3 on every rank.
-# Each rank's exit status is kept by a wrapper that itself exits 0, so mpirun
-# does not kill the others: a rank that hung would show as a timeout.
+# --schedule dynamic without windows: the counter is served over p2p, every
+# task is written once and verifies, and the run says which counter it used.
+no_rma mpi 3 "$CHUNKBENCH" write "$f" --rewrite --schedule dynamic --json "$WORK/d.json" > "$WORK/p.txt" 2> "$WORK/p.err" ||
+    fail "dynamic without windows: $(cat "$WORK/p.err")"
+grep -q "^counter:      p2p " "$WORK/p.txt" || fail "dynamic without windows: no 'counter: p2p' line: $(cat "$WORK/p.txt")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d.get("counter") != "p2p")' "$WORK/d.json" ||
+    fail "dynamic without windows: JSON counter is not p2p"
+$CHECK "$f" || fail "file written by dynamic over p2p"
+# A counter forced to rma needs its window: one error line, exit 3 on every rank.
+export CHUNKBENCH_COUNTER=rma
 rm -f "$WORK"/rc.*
 rc=0
 no_rma timeout 120 mpirun -n 3 sh -c '"$0" write "$1" --rewrite --schedule dynamic; echo $? > "$2.$OMPI_COMM_WORLD_RANK"' \
@@ -49,12 +57,13 @@ for r in 0 1 2; do
     [ "$(cat "$WORK/rc.$r" 2>/dev/null)" = 3 ] || fail "dynamic without windows: rank $r exit '$(cat "$WORK/rc.$r" 2>/dev/null)', wanted 3"
 done
 [ "$(wc -l < "$WORK/d.err")" = 1 ] || fail "dynamic: not one line on stderr: $(cat "$WORK/d.err")"
-grep -q "^chunkbench: error: MPI_Win_allocate failed for the dynamic schedule's counter: " "$WORK/d.err" ||
+grep -q "^chunkbench: error: MPI_Win_allocate failed for the dynamic schedule's counter (CHUNKBENCH_COUNTER=rma)" "$WORK/d.err" ||
     fail "dynamic error line: $(cat "$WORK/d.err")"
 # As a user runs it: a non-zero exit from mpirun too, within the bound.
 rc=0
 no_rma mpi 3 "$CHUNKBENCH" write "$f" --rewrite --schedule dynamic > /dev/null 2>&1 || rc=$?
 [ "$rc" != 0 ] && [ "$rc" != 124 ] || fail "dynamic without windows through mpirun: exit $rc"
+unset CHUNKBENCH_COUNTER
 # The file is untouched by the failed runs.
 $CHECK "$f" || fail "file after the failed dynamic runs"
 finish
