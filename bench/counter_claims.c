@@ -105,7 +105,8 @@ int main(int argc, char **argv)
             nanosleep(&(struct timespec){work_us / 1000000, (work_us % 1000000) * 1000}, NULL);
     }
     const char *kind = cb_counter_kind(c);
-    cb_counter_end(c);
+    if (cb_counter_end(c, &err) < 0 && rank == 0)
+        fprintf(stderr, "bench_counter: %s\n", err.msg);
     MPI_Barrier(MPI_COMM_WORLD);
     double elapsed = cb_now() - t0;
 

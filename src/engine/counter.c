@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mpi_err.h"
+
 enum { TAG_CLAIM = 1, TAG_STOP, TAG_ANSWER };
 enum { MODE_AUTO, MODE_RMA, MODE_P2P, MODE_BAD };
 
@@ -26,7 +28,14 @@ struct cb_counter {
     int asked, done;   /* a claim is out (its answer lands in `ahead`); stopped */
     int64_t ahead;
     MPI_Request req;   /* rank 0: the receive for the next message; others: for the answer */
+    cb_err err;        /* the first failed MPI call: this rank takes no more */
 };
+
+/* Records a failed MPI call (the first one counts); 0 when rc is success. */
+static int chk(cb_counter *c, int rc, const char *what)
+{
+    return cb_mpi(&c->err, rc, "%s (the dynamic schedule's counter)", what);
+}
 
 static int mode_from_env(void)
 {
@@ -55,7 +64,7 @@ static void retire(cb_counter *c, int r)
  * MPI_Iprobe only moves it in, and finds it on the next call.) */
 static void listen_next(cb_counter *c)
 {
-    MPI_Irecv(NULL, 0, MPI_BYTE, MPI_ANY_SOURCE, MPI_ANY_TAG, c->comm, &c->req);
+    chk(c, MPI_Irecv(NULL, 0, MPI_BYTE, MPI_ANY_SOURCE, MPI_ANY_TAG, c->comm, &c->req), "MPI_Irecv");
 }
 
 /* Rank 0: one message from another rank, a claim or its last word. */
@@ -71,7 +80,7 @@ static void serve_one(cb_counter *c, const MPI_Status *st)
     }
     int64_t idx = c->next < c->limit ? c->next++ : -1;
     /* The claimant posted its receive before claiming: this send cannot wait. */
-    MPI_Send(&idx, 1, MPI_INT64_T, r, TAG_ANSWER, c->comm);
+    chk(c, MPI_Send(&idx, 1, MPI_INT64_T, r, TAG_ANSWER, c->comm), "MPI_Send of an answer");
     if (c->lockstep && owes_round(c, r) && c->answered[r] + 1 >= c->round)
         c->behind--;
     c->answered[r]++;
@@ -86,15 +95,11 @@ static void serve_one(cb_counter *c, const MPI_Status *st)
  * rank asks any more. */
 static void serve(cb_counter *c, int until_caught_up, int until_all_stopped)
 {
-    for (;;) {
+    while (!c->err.code) {
         int wait = (until_caught_up && c->behind > 0) || (until_all_stopped && c->active > 0);
         int flag = 1;
         MPI_Status st;
-        if (wait)
-            MPI_Wait(&c->req, &st);
-        else
-            MPI_Test(&c->req, &flag, &st);
-        if (!flag)
+        if (chk(c, wait ? MPI_Wait(&c->req, &st) : MPI_Test(&c->req, &flag, &st), "MPI_Wait for a claim") < 0 || !flag)
             return;
         serve_one(c, &st);
     }
@@ -105,15 +110,17 @@ static void serve(cb_counter *c, int until_caught_up, int until_all_stopped)
  * until its next MPI call, after the task the claim was to travel during. */
 static void ask(cb_counter *c)
 {
-    MPI_Irecv(&c->ahead, 1, MPI_INT64_T, 0, TAG_ANSWER, c->comm, &c->req);
-    MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_CLAIM, c->comm);
+    if (chk(c, MPI_Irecv(&c->ahead, 1, MPI_INT64_T, 0, TAG_ANSWER, c->comm, &c->req), "MPI_Irecv") < 0)
+        return;
     c->asked = 1;
+    chk(c, MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_CLAIM, c->comm), "MPI_Send of a claim");
 }
 
 static int64_t take_answer(cb_counter *c)
 {
-    MPI_Wait(&c->req, MPI_STATUS_IGNORE);
     c->asked = 0;
+    if (chk(c, MPI_Wait(&c->req, MPI_STATUS_IGNORE), "MPI_Wait for an answer") < 0)
+        c->ahead = -1;
     if (c->ahead < 0)
         c->done = 1; /* rank 0 counted this rank out when it answered */
     return c->ahead;
@@ -127,7 +134,7 @@ static void stop_asking(cb_counter *c)
         return;
     /* (An index claimed ahead and left unused here is an error path's loss:
      * that run fails, and its task stays pending for the next write.) */
-    MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_STOP, c->comm);
+    chk(c, MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_STOP, c->comm), "MPI_Send of the last word");
     c->done = 1;
 }
 
@@ -144,8 +151,10 @@ static int start_rma(cb_counter *c, MPI_Comm comm)
     }
     if (c->rank == 0)
         *c->count = 0;
-    MPI_Barrier(comm); /* the count is zero before anyone takes from it */
-    MPI_Win_lock_all(MPI_MODE_NOCHECK, c->win);
+    /* Windows abort on error unless told otherwise (MPI_ERRORS_ARE_FATAL). */
+    chk(c, MPI_Win_set_errhandler(c->win, MPI_ERRORS_RETURN), "MPI_Win_set_errhandler");
+    chk(c, MPI_Barrier(comm), "MPI_Barrier"); /* the count is zero before anyone takes from it */
+    chk(c, MPI_Win_lock_all(MPI_MODE_NOCHECK, c->win), "MPI_Win_lock_all");
     return 0;
 }
 
@@ -153,18 +162,24 @@ int cb_counter_start(int64_t limit, MPI_Comm comm, cb_counter **out, cb_err *err
 {
     *out = NULL;
     cb_counter *c = calloc(1, sizeof *c);
-    int ok = c != NULL, all;
-    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
-    if (!all) {
+    int ok = c != NULL, all = 0;
+    if (cb_mpi(err, MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm), "MPI_Allreduce (the dynamic schedule's counter)") < 0 ||
+        !all) {
         free(c);
-        return cb_fail(err, CB_EIO, "out of memory for the dynamic schedule's counter");
+        return err->code ? -1 : cb_fail(err, CB_EIO, "out of memory for the dynamic schedule's counter");
     }
-    MPI_Comm_rank(comm, &c->rank);
-    MPI_Comm_size(comm, &c->size);
+    if (cb_mpi(err, MPI_Comm_rank(comm, &c->rank), "MPI_Comm_rank") < 0 ||
+        cb_mpi(err, MPI_Comm_size(comm, &c->size), "MPI_Comm_size") < 0) {
+        free(c);
+        return -1;
+    }
     c->limit = limit;
     /* Rank 0's setting for all: launchers need not pass the environment on. */
     int mode = c->rank == 0 ? mode_from_env() : MODE_AUTO;
-    MPI_Bcast(&mode, 1, MPI_INT, 0, comm);
+    if (cb_mpi(err, MPI_Bcast(&mode, 1, MPI_INT, 0, comm), "MPI_Bcast of CHUNKBENCH_COUNTER") < 0) {
+        free(c);
+        return -1;
+    }
     if (mode == MODE_BAD) {
         free(c);
         return cb_fail(err, CB_EUSAGE, "CHUNKBENCH_COUNTER must be auto, rma or p2p");
@@ -189,7 +204,8 @@ int cb_counter_start(int64_t limit, MPI_Comm comm, cb_counter **out, cb_err *err
         if (ok)
             listen_next(c);
     }
-    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
+    if (MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
+        all = 0;
     if (!all) {
         if (c->comm != MPI_COMM_NULL && c->comm)
             MPI_Comm_free(&c->comm);
@@ -219,8 +235,9 @@ int64_t cb_counter_take(cb_counter *c, int want, int again)
             return -1;
         const int64_t one = 1;
         int64_t idx = -1;
-        MPI_Fetch_and_op(&one, &idx, MPI_INT64_T, 0, 0, MPI_SUM, c->win);
-        MPI_Win_flush(0, c->win);
+        if (c->err.code || chk(c, MPI_Fetch_and_op(&one, &idx, MPI_INT64_T, 0, 0, MPI_SUM, c->win), "MPI_Fetch_and_op") < 0 ||
+            chk(c, MPI_Win_flush(0, c->win), "MPI_Win_flush") < 0)
+            return -1;
         return idx < c->limit ? idx : -1;
     }
     if (c->rank == 0) {
@@ -230,9 +247,9 @@ int64_t cb_counter_take(cb_counter *c, int want, int again)
             for (int r = 1; r < c->size; r++)
                 c->behind += owes_round(c, r);
         }
-        int64_t idx = want && c->next < c->limit ? c->next++ : -1;
+        int64_t idx = want && !c->err.code && c->next < c->limit ? c->next++ : -1;
         serve(c, c->lockstep, 0);
-        return idx;
+        return c->err.code ? -1 : idx;
     }
     if (c->done)
         return -1;
@@ -242,30 +259,43 @@ int64_t cb_counter_take(cb_counter *c, int want, int again)
     }
     if (!c->asked)
         ask(c);
-    int64_t idx = take_answer(c);
+    int64_t idx = c->err.code ? -1 : take_answer(c);
     if (idx >= 0 && again)
         ask(c); /* the answer travels while this rank works on idx */
-    return idx;
+    return c->err.code ? -1 : idx;
 }
 
-void cb_counter_end(cb_counter *c)
+int cb_counter_error(const cb_counter *c, cb_err *err)
+{
+    if (!c || !c->err.code)
+        return 0;
+    if (!err->code)
+        *err = c->err;
+    return -1;
+}
+
+int cb_counter_end(cb_counter *c, cb_err *err)
 {
     if (!c)
-        return;
+        return 0;
     if (!c->p2p) {
-        MPI_Win_unlock_all(c->win);
-        MPI_Win_free(&c->win);
+        chk(c, MPI_Win_unlock_all(c->win), "MPI_Win_unlock_all");
+        chk(c, MPI_Win_free(&c->win), "MPI_Win_free");
     } else {
         if (c->rank == 0) {
             serve(c, 0, 1);
             /* Nobody sends any more: the receive posted for a next message goes. */
-            MPI_Cancel(&c->req);
-            MPI_Wait(&c->req, MPI_STATUS_IGNORE);
+            if (!c->err.code) {
+                chk(c, MPI_Cancel(&c->req), "MPI_Cancel");
+                chk(c, MPI_Wait(&c->req, MPI_STATUS_IGNORE), "MPI_Wait");
+            }
         } else
             stop_asking(c);
-        MPI_Comm_free(&c->comm);
+        chk(c, MPI_Comm_free(&c->comm), "MPI_Comm_free");
         free(c->answered);
         free(c->stopped);
     }
+    int rc = cb_counter_error(c, err);
     free(c);
+    return rc;
 }

@@ -35,10 +35,14 @@ int64_t cb_counter_take(cb_counter *c, int want, int again);
  * (the others wait for it, then meet it in the round's collective call). */
 void cb_counter_lockstep(cb_counter *c);
 
+/* 0, or -1 with the first failed MPI call of this rank's counter in err
+ * (cb_counter_take then returns -1: this rank takes no more). */
+int cb_counter_error(const cb_counter *c, cb_err *err);
+
 /* "rma" or "p2p". */
 const char *cb_counter_kind(const cb_counter *c);
 
 /* Collective. p2p rank 0 answers "none left" until every rank has stopped. */
-void cb_counter_end(cb_counter *c);
+int cb_counter_end(cb_counter *c, cb_err *err);
 
 #endif

@@ -96,6 +96,8 @@ int cb_sched_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err)
     if (s->o.kind == CB_SCHED_DYNAMIC) {
         /* Asked even when this rank wants none: rank 0 may be serving others. */
         idx = cb_counter_take(s->counter, want, s->o.max_tasks <= 0 || s->taken + 1 < s->o.max_tasks);
+        if (idx < 0 && cb_counter_error(s->counter, err) < 0)
+            return -1;
     } else if (want && s->next < s->end) {
         idx = s->next;
         s->next += s->o.kind == CB_SCHED_CYCLIC ? s->nranks : 1;
@@ -117,10 +119,9 @@ int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err)
 
 int cb_sched_end(cb_sched *s, cb_err *err)
 {
-    (void)err;
     if (!s)
         return 0;
-    cb_counter_end(s->counter);
+    int rc = cb_counter_end(s->counter, err);
     free(s);
-    return 0;
+    return rc;
 }

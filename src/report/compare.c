@@ -21,6 +21,8 @@ typedef struct run_row {
     double wtasks_min, wtasks_max, busy_min, busy_max, busy_ratio;
     double npasses, pass_min, pass_med, pass_max; /* NAN when the report has no passes */
     double http_req, http_retries;                /* NAN when the report has no http */
+    const char *hdf5, *mpi, *fs_type;             /* the run's stack; NULL when not recorded */
+    double hosts;
 } run_row;
 
 /* Tasks per writer and busy time: the spread columns. */
@@ -105,6 +107,10 @@ static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *er
     r->p90 = d.lat.p90;
     r->p99 = d.lat.p99;
     r->ranks = d.run_writers;
+    r->hdf5 = d.hdf5;
+    r->mpi = d.mpi;
+    r->fs_type = d.fs_type;
+    r->hosts = d.hosts;
     return read_writers(root, label, r, err) < 0 || read_optional(root, label, r, err) < 0 ? -1 : 0;
 }
 
@@ -382,12 +388,38 @@ static int ratio_table(FILE *out, const run_row *rows, int n, const columns *k)
     return table_print_free(out, &t);
 }
 
+/* Both runs recorded it, and differently (a run without a stack says nothing). */
+static int differ(const char *a, const char *b) { return a && b && strcmp(a, b); }
+static const char *or_unknown(const char *s) { return *s ? s : "none"; }
+
+/* A run measured on another stack than the first one: which parts differ. */
+static int stack_note(FILE *out, const run_row *r, const run_row *b, int i, const columns *k, int first_note)
+{
+    int hosts = !isnan(r->hosts) && !isnan(b->hosts) && r->hosts != b->hosts;
+    if (!differ(r->hdf5, b->hdf5) && !differ(r->mpi, b->mpi) && !differ(r->fs_type, b->fs_type) && !hosts)
+        return 0;
+    fprintf(out, "%snote: run %d (%s) used another stack than run 1:", first_note ? "\n" : "", i + 1,
+            r->label + k->strip);
+    if (differ(r->hdf5, b->hdf5))
+        fprintf(out, " HDF5 %s (run 1: %s);", or_unknown(r->hdf5), or_unknown(b->hdf5));
+    if (differ(r->mpi, b->mpi))
+        fprintf(out, " MPI %s (run 1: %s);", or_unknown(r->mpi), or_unknown(b->mpi));
+    if (differ(r->fs_type, b->fs_type))
+        fprintf(out, " file system %s (run 1: %s);", or_unknown(r->fs_type), or_unknown(b->fs_type));
+    if (hosts)
+        fprintf(out, " %.0f hosts (run 1: %.0f);", r->hosts, b->hosts);
+    fputc('\n', out);
+    return 1;
+}
+
 /* Things a reader of the figures should know. */
 static void print_notes(FILE *out, const run_row *rows, int n, const columns *k)
 {
     int first_note = 1;
     for (int i = 0; i < n; i++) {
         const run_row *r = &rows[i];
+        if (i > 0 && stack_note(out, r, &rows[0], i, k, first_note))
+            first_note = 0;
         if (r->tasks_complete != r->tasks_total) {
             fprintf(out, "%snote: run %d (%s) is incomplete: %.0f of %.0f tasks\n", first_note ? "\n" : "", i + 1,
                     r->label + k->strip, r->tasks_complete, r->tasks_total);

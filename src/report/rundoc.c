@@ -112,6 +112,11 @@ int cb_rundoc_read(const cJSON *d, cb_rundoc *r)
     r->phase_MBps = cb_hj_num(bw, "write_phase");
     r->ior_MBps = cb_hj_num(bw, "ior");
     r->run_writers = cb_hj_num(lr, "writers");
+    const cJSON *st = cb_hj_item(d, "stack");
+    r->hdf5 = cb_hj_str(st, "hdf5");
+    r->mpi = cb_hj_str(st, "mpi");
+    r->fs_type = cb_hj_str(st, "fs_type");
+    r->hosts = cJSON_IsObject(st) ? cb_hj_num(st, "hosts") : NAN;
     cb_hj_quantiles(cb_hj_item(d, "latency_s"), &r->lat);
     return 0;
 }

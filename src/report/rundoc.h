@@ -40,6 +40,9 @@ typedef struct cb_rundoc {
     double total, pending, complete, in_progress, bytes;
     double elapsed_s, phase_MBps, ior_MBps, run_writers;
     cb_quantiles lat;
+    /* "stack" (what the run was measured with); NULL / NAN when the run has none. */
+    const char *hdf5, *mpi, *fs_type;
+    double hosts;
 } cb_rundoc;
 
 /* 0, or -1 when doc is not an object with a "tasks" object. */

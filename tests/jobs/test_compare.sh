@@ -160,5 +160,23 @@ else
   echo "no files rejected (exit 2): $(cat none.err)"
 fi
 
+# Two runs on different stacks: compare says which parts differ (the stack
+# recorded by the runs themselves; c.json is b.json with another HDF5 and
+# file system, as a run on another machine would record them).
+/usr/bin/python3 - b.json c.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["stack"]["hdf5"] and d["stack"]["fs_type"] is not None, d.get("stack")
+d["stack"]["hdf5"] = "9.9.9"
+d["stack"]["fs_type"] = "lustre"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$CHUNKBENCH" compare a.json c.json >stack.out 2>stack.err || fail "compare across stacks: $(cat stack.err)"
+hdf5_a=$(/usr/bin/python3 -c 'import json; print(json.load(open("a.json"))["stack"]["hdf5"])')
+fs_a=$(/usr/bin/python3 -c 'import json; print(json.load(open("a.json"))["stack"]["fs_type"])')
+grep -qF "note: run 2 (c.json) used another stack than run 1: HDF5 9.9.9 (run 1: $hdf5_a); file system lustre (run 1: $fs_a);" stack.out ||
+  fail "compare across stacks: no stack note: $(grep note stack.out)"
+grep -q "another stack" text.out && fail "compare of runs on one stack has a stack note: $(grep note text.out)"
+
 if [ "$FAILS" -ne 0 ]; then echo "$FAILS failures"; exit 1; fi
 echo "all passed"

@@ -181,7 +181,8 @@ case_mpirun() {
   if ! job_ok cb-mpirun "$id"; then fail "run.sbatch (mpirun, 2 ranks)"; return; fi
   dir=$T/results/$id
   if check_run "$dir/run.json" 2 block && grep -qE '"io":[[:space:]]*"collective"' "$dir/run.json" && [ -f "$dir/data.h5" ] &&
-    grep -q "launcher:   mpirun" "$dir/settings.txt"; then
+    grep -q "launcher:   mpirun" "$dir/settings.txt" && grep -q "^  stack:    HDF5 [0-9]" "$dir/settings.txt" &&
+    grep -q "^  stack:    MPI: " "$dir/settings.txt"; then
     pass "run.sbatch (LAUNCHER=mpirun, 2 ranks, collective, data kept)"
   else
     fail "run.sbatch with mpirun: results in $dir not as expected"
