@@ -1,5 +1,6 @@
 #include "engine/rma_counters.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/mpi_err.h"
