@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/units.h"
 #include "report/report_html.h"
 
 int cb_stdout_taken(const char *path) { return path && !strcmp(path, "-"); }
@@ -72,7 +73,7 @@ int cb_output_status(const cb_output_opts *o, const char *backend, const cb_tabl
 
 /* ---- write ---- */
 
-static double mbps(int64_t bytes, double s) { return s > 0 ? (double)bytes / s / 1e6 : 0; }
+static double mbps(int64_t bytes, double s) { return s > 0 ? (double)bytes / s / CB_BYTES_PER_MB : 0; }
 
 void cb_output_pass(const cb_output_opts *o, const cb_pass *p, int k, int n)
 {
@@ -80,7 +81,7 @@ void cb_output_pass(const cb_output_opts *o, const cb_pass *p, int k, int n)
         return;
     double span = p->close_end - p->open_start;
     printf("pass %d/%d: %lld tasks, %.1f MB in %.3f s, %.1f MB/s (first open to last close)\n", k + 1, n,
-           (long long)p->tasks, (double)p->bytes / 1e6, span, mbps(p->bytes, span));
+           (long long)p->tasks, (double)p->bytes / CB_BYTES_PER_MB, span, mbps(p->bytes, span));
     fflush(stdout);
 }
 
@@ -114,7 +115,7 @@ static cJSON *pass_json(const cb_pass *p, int k)
     cJSON_AddNumberToObject(x, "io_s", p->io_s);
     /* Storage speed without value generation: bytes / the busiest rank's I/O time. */
     cJSON_AddNumberToObject(x, "io_max_s", p->io_max_s);
-    cJSON_AddNumberToObject(x, "io_only_MBps", p->io_max_s > 0 ? (double)p->bytes / p->io_max_s / 1e6 : 0);
+    cJSON_AddNumberToObject(x, "io_only_MBps", p->io_max_s > 0 ? (double)p->bytes / p->io_max_s / CB_BYTES_PER_MB : 0);
     return x;
 }
 
@@ -147,7 +148,7 @@ static void write_text(const cb_result *res)
            last->io_s, res->ranks);
     if (last->io_max_s > 0)
         printf("I/O only:     %.1f MB/s (bytes / the busiest writer's time inside I/O calls)\n",
-               (double)last->bytes / last->io_max_s / 1e6);
+               (double)last->bytes / last->io_max_s / CB_BYTES_PER_MB);
     if (res->counter)
         printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
     if (res->npasses > 1) {
@@ -216,7 +217,7 @@ int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_tabl
     if (cb_output_prints(o)) {
         double span = p->close_end - p->open_start;
         printf("verified %lld complete tasks of %lld (%.1f MB) in %.3f s, %.1f MB/s read\n", (long long)nverified,
-               (long long)tab->ntasks, (double)p->bytes / 1e6, span, mbps(p->bytes, span));
+               (long long)tab->ntasks, (double)p->bytes / CB_BYTES_PER_MB, span, mbps(p->bytes, span));
         if (res->counter)
             printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
         cb_mismatches_text(stdout, tab->tasks, res->bad, res->nbad);
