@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/mpi_err.h"
+#include "core/terminal.h"
 #include "engine/rma_counters.h"
 #include "core/units.h"
 
@@ -33,24 +34,6 @@ void cb_progress_format(char *buf, size_t cap, const char *what, int64_t done, i
                      (long long)total, 100 * frac, rate, elapsed_s);
     if (n > 0 && (size_t)n < cap && done > 0 && done < total)
         snprintf(buf + n, cap - (size_t)n, "  left %.1f s", elapsed_s * (double)(total - done) / (double)done);
-}
-
-/* Is the user looking at a terminal? Under mpirun a rank's stdout is always a
- * pty, even when mpirun writes into a file (a Slurm output file), so ask what
- * the launcher's own stdout is (rank 0's parent is mpirun on the launch node). */
-static int on_terminal(FILE *out)
-{
-    if (!isatty(fileno(out)))
-        return 0;
-    if (!getenv("OMPI_COMM_WORLD_SIZE"))
-        return 1;
-    char link[64], target[256];
-    snprintf(link, sizeof link, "/proc/%d/fd/1", (int)getppid());
-    ssize_t n = readlink(link, target, sizeof target - 1);
-    if (n <= 0)
-        return 0;
-    target[n] = 0;
-    return !strncmp(target, "/dev/pts/", 9) || !strncmp(target, "/dev/tty", 8);
 }
 
 /* Rank 0: the progress line is a nicety, so a failure only turns it off. Once
@@ -92,7 +75,7 @@ cb_progress *cb_progress_start(MPI_Comm comm, const char *what, int64_t total_ta
     p->total = total_tasks;
     p->what = what;
     p->out = out;
-    p->tty = p->rank == 0 && on_terminal(out);
+    p->tty = p->rank == 0 && cb_fd_reaches_terminal(fileno(out));
     p->interval = interval_s > 0 ? interval_s : p->tty ? 0.25 : 5.0;
     p->t0 = cb_now();
     p->next = p->t0 + p->interval;

@@ -2,9 +2,9 @@
 # chunkbench on MPICH: built in a second build tree against Debian's
 # libhdf5-mpich-dev (installed beside OpenMPI; the host's default MPI stays),
 # then create / write / verify / read for every schedule x io mode at 1-3
-# ranks under mpiexec.mpich, and the request log's tests (read_log) with
-# that build, so MPICH's ROMIO reads are taken through the profiling
-# interface as OpenMPI's are.
+# ranks under mpiexec.mpich, the request log's tests (read_log) with that
+# build, so MPICH's ROMIO reads are taken through the profiling interface as
+# OpenMPI's are, and the progress line's terminal test under Hydra.
 set -euo pipefail
 : "${CB_SRC:?set CB_SRC to the source tree}"
 : "${CB_BUILD:?set CB_BUILD to the build tree}"
@@ -61,6 +61,8 @@ t_matrix=$(date +%s)
 # The request log under MPICH (sec2 through the logging driver, mpio through
 # MPI_File_read_at & co.): the read_log test, run with this build.
 if ! bash "$CB_SRC/tests/read/test_log.sh"; then fail "read_log under MPICH"; fi
+# The progress line's terminal test under Hydra (pipes, not OpenMPI's ptys).
+if ! bash "$CB_SRC/tests/hdf5/test_progress.sh"; then fail "progress_terminal under MPICH"; fi
 t_end=$(date +%s)
-echo "mpich: install $((t_build - t0)) s incl. build, matrix $((t_matrix - t_build)) s, read_log $((t_end - t_matrix)) s"
+echo "mpich: install $((t_build - t0)) s incl. build, matrix $((t_matrix - t_build)) s, read_log + progress $((t_end - t_matrix)) s"
 finish
