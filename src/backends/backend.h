@@ -69,6 +69,7 @@ typedef struct cb_store_opts {
     int64_t chunk_cache;   /* dataset chunk cache bytes; -1: the library's default */
     int64_t chunk_cache_slots; /* -1: the library's default */
     int64_t page_buffer;   /* bytes of whole file pages kept (reads); <= 0: none */
+    cb_page_buffer_by page_buffer_by; /* whose buffer; resolved (never AUTO) when page_buffer > 0 */
     int64_t file_page_size; /* the target's own page size, as load_table or describe
                                found it (meta.page_size); 0: not paged or unknown */
     /* create */

@@ -11,6 +11,7 @@
 #include "engine/gather.h"
 #include "engine/share.h"
 #include "cli/commands.h"
+#include "core/h5features.h"
 #include "core/mpi_err.h"
 
 /* The seed's optimised h5py settings (page_buf_size, rdcc_nbytes). */
@@ -37,6 +38,8 @@ static int resolve_tuning(cb_config *cfg, const cb_meta *meta, const cb_backend 
         if (cfg->page_buffer < meta->page_size)
             return cb_fail(err, CB_EUSAGE, "--page-buffer must be at least the file's page size (%lld bytes), got %lld",
                            (long long)meta->page_size, (long long)cfg->page_buffer);
+        if (cfg->page_buffer_by == CB_PB_AUTO)
+            cfg->page_buffer_by = cb_h5_at_least(CB_H5_PAGE_BUFFER_SOLO) ? CB_PB_HDF5 : CB_PB_CHUNKBENCH;
     }
     return 0;
 }
@@ -90,7 +93,9 @@ static int report_read(const cb_config *cfg, const cb_backend *be, const cb_tabl
                        .label = files ? io_label(cfg, be, iob, sizeof iob) : be->name,
                        .schedule = cb_sched_name(cfg->sched), .tuned = cfg->preset == CB_PRESET_TUNED,
                        .chunk_cache = cfg->chunk_cache, .chunk_cache_slots = cfg->chunk_cache_slots,
-                       .page_buffer = cfg->page_buffer, .verify = cfg->verify, .k = k, .n = n};
+                       .page_buffer = cfg->page_buffer,
+                       .page_buffer_by = cfg->page_buffer > 0 ? cb_page_buffer_by_name(cfg->page_buffer_by) : "none",
+                       .verify = cfg->verify, .k = k, .n = n};
     cb_output_opts oo = cb_output_of(cfg);
     return cb_output_read(&oo, be->name, tab, res, &ri, err);
 }
@@ -170,6 +175,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
      * size (the page buffer's unit). */
     sa.o.chunk_cache = cfg.chunk_cache;
     sa.o.page_buffer = cfg.page_buffer;
+    sa.o.page_buffer_by = cfg.page_buffer_by;
     sa.o.file_page_size = src.meta.page_size;
 
     /* The tasks: the file's own grid, or --iter's; named datasets by row blocks. */

@@ -32,6 +32,9 @@ static const cb_choice drivers[] = {
 static const cb_choice iters[] = {
     {"block", CB_ITER_BLOCK, 0, 0}, {"row", CB_ITER_ROW, 0, 0}, {"col", CB_ITER_COL, 0, 0}, {0, 0, 0, 0},
 };
+static const cb_choice page_buffer_bys[] = {
+    {"hdf5", CB_PB_HDF5, 0, 0}, {"chunkbench", CB_PB_CHUNKBENCH, 0, 0}, {0, 0, 0, 0},
+};
 static const cb_choice presets[] = {
     {"default", CB_PRESET_DEFAULT, 0, 0}, {"tuned", CB_PRESET_TUNED, 0, 0}, {0, 0, 0, 0},
 };
@@ -99,6 +102,8 @@ static const cb_option table[] = {
      .lo = 1, .hi = INT32_MAX, .help = "chunk cache hash slots (rdcc_nslots)"},
     {.name = "page-buffer", .kind = CB_ARG_SIZE, .cmds = CB_IN_READ, CB_FIELD(page_buffer), .arg = "BYTES", .lo = 0,
      .hi = TIB, .help = "HDF5 page buffer (paged files; sec2/ros3 only)"},
+    {.name = "page-buffer-by", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(page_buffer_by),
+     .choices = page_buffer_bys, .help = "whose page buffer: hdf5 (HDF5 1.14.5+) or chunkbench (default: hdf5 where it can)"},
     {.name = "log", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(log_path), .arg = "FILE",
      .help = "every storage request as CSV"},
     {.name = "s3-region", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_region), .arg = "R",

@@ -17,3 +17,9 @@ const char *cb_driver_name(cb_driver d)
     static const char *n[] = {"default", "mpio", "sec2", "ros3"};
     return n[d];
 }
+
+const char *cb_page_buffer_by_name(cb_page_buffer_by b)
+{
+    static const char *n[] = {"auto", "hdf5", "chunkbench"};
+    return n[b];
+}

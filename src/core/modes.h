@@ -11,9 +11,14 @@ typedef enum { CB_IO_INDEPENDENT = 0, CB_IO_COLLECTIVE, CB_IO_DIRECT } cb_io_mod
  * rank on its own, read-only (where 1.10's page buffer works); ros3: a URL.
  * DEFAULT: not chosen (data phases other than read use one parallel open). */
 typedef enum { CB_DRIVER_DEFAULT = 0, CB_DRIVER_MPIO, CB_DRIVER_SEC2, CB_DRIVER_ROS3 } cb_driver;
+/* read: whose page buffer keeps the pages. HDF5's own where the library has
+ * it for files a rank opens alone (1.14.5+ in parallel builds), else
+ * chunkbench's in its driver layer (AUTO picks). */
+typedef enum { CB_PB_AUTO = 0, CB_PB_HDF5, CB_PB_CHUNKBENCH } cb_page_buffer_by;
 
 const char *cb_sched_name(cb_sched_kind k);
 const char *cb_io_name(cb_io_mode m);
 const char *cb_driver_name(cb_driver d);
+const char *cb_page_buffer_by_name(cb_page_buffer_by b);
 
 #endif

@@ -254,6 +254,7 @@ static cJSON *cache_json(const cb_read_info *ri, const cb_table *tab)
     cJSON_AddNumberToObject(c, "chunk_cache_bytes", (double)ri->chunk_cache);
     cJSON_AddNumberToObject(c, "chunk_cache_slots", (double)ri->chunk_cache_slots);
     cJSON_AddNumberToObject(c, "page_buffer_bytes", (double)(ri->page_buffer > 0 ? ri->page_buffer : 0));
+    cJSON_AddStringToObject(c, "page_buffer_by", ri->page_buffer_by ? ri->page_buffer_by : "none");
     cJSON_AddNumberToObject(c, "file_page_size", (double)tab->meta.page_size);
     return c;
 }
@@ -294,7 +295,8 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
     if (ri->chunk_cache >= 0)
         snprintf(cc, sizeof cc, "%lld bytes", (long long)ri->chunk_cache);
     if (ri->page_buffer > 0)
-        snprintf(pb, sizeof pb, "%lld bytes", (long long)ri->page_buffer);
+        snprintf(pb, sizeof pb, "%lld bytes (%s's)", (long long)ri->page_buffer,
+                 ri->page_buffer_by && !strcmp(ri->page_buffer_by, "hdf5") ? "HDF5" : "chunkbench");
     printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
            ri->label, ri->schedule, ri->tuned ? "tuned" : "default", cc, pb, (long long)tab->meta.page_size);
     if (res->stack)

@@ -55,6 +55,7 @@ typedef struct cb_read_info {
     const char *schedule;
     int tuned;                /* preset tuned (else default) */
     int64_t chunk_cache, chunk_cache_slots, page_buffer; /* < 0 / <= 0: HDF5 default, off */
+    const char *page_buffer_by; /* whose page buffer: hdf5, chunkbench, none */
     int verify;               /* values were compared */
     int k, n;                 /* dataset k (0-based) of n: output files numbered when n > 1 */
 } cb_read_info;

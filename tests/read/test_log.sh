@@ -142,7 +142,26 @@ mpi 2 "$CHUNKBENCH" write "$p" -q || fail "write paged"
 mpi 1 "$CHUNKBENCH" read "$p" --driver sec2 --verify --log "$WORK/p0.csv" --json "$WORK/p0.json" -q || fail "paged, no buffer"
 mpi 1 "$CHUNKBENCH" read "$p" --driver sec2 --verify --page-buffer 1M --log "$WORK/p1.csv" --json "$WORK/p1.json" -q || fail "paged, buffer"
 mpi 1 "$CHUNKBENCH" read "$p" --driver sec2 --verify --preset tuned --json "$WORK/pt.json" -q || fail "paged, tuned"
-$PY - "$WORK" <<'PYEOF' || fail "page buffer in the log"
+# Whose page buffer: chunkbench's anywhere; HDF5's own where the parallel
+# library has it for files opened alone (1.14.5 on), else a usage error
+# naming that version.
+mpi 1 "$CHUNKBENCH" read "$p" --driver sec2 --verify --page-buffer 1M --page-buffer-by chunkbench \
+    --log "$WORK/pc.csv" --json "$WORK/pc.json" -q || fail "paged, chunkbench's buffer"
+h5v=$("$CHUNKBENCH" --version | sed -n 's/.*HDF5 \([0-9.]*\).*/\1/p' | head -1)
+if [ "$(printf '%s\n' 1.14.5 "$h5v" | sort -V | head -1)" = 1.14.5 ]; then
+    lib_pb=hdf5
+    mpi 1 "$CHUNKBENCH" read "$p" --driver sec2 --verify --page-buffer 1M --page-buffer-by hdf5 \
+        --log "$WORK/ph.csv" --json "$WORK/ph.json" -q || fail "paged, HDF5's buffer"
+else
+    lib_pb=chunkbench
+    set +e
+    out=$(mpi 1 "$CHUNKBENCH" read "$p" --driver sec2 --page-buffer 1M --page-buffer-by hdf5 2>&1)
+    rc=$?
+    set -e
+    [ "$rc" -eq 2 ] && grep -q "needs HDF5 1.14.5 or newer; this chunkbench runs with HDF5 $h5v" <<<"$out" ||
+        fail "--page-buffer-by hdf5 on HDF5 $h5v: exit $rc: $out"
+fi
+$PY - "$WORK" "$lib_pb" <<'PYEOF' || fail "page buffer in the log"
 import csv, json, sys
 w = sys.argv[1]
 r0, r1 = (list(csv.DictReader(open(f"{w}/{n}.csv"))) for n in ("p0", "p1"))
@@ -154,10 +173,20 @@ assert sum(int(r["kind"] == "raw") for r in r0) == 400        # one read per 320
 # page read again while HDF5 finds the superblock (its end of file grows: 8, 16, 48 bytes).
 assert all(int(r["offset"]) % 65536 == 0 for r in r1), r1[:3]
 assert sum(int(r["size"]) != 65536 for r in r1) <= 3, [r["size"] for r in r1]
+lib_pb = sys.argv[2]
 t = json.load(open(f"{w}/pt.json"))
 assert t["cache"] == {"preset": "tuned", "chunk_cache_bytes": 4194304, "chunk_cache_slots": -1,
-                      "page_buffer_bytes": 16777216, "file_page_size": 65536}, t["cache"]
+                      "page_buffer_bytes": 16777216, "page_buffer_by": lib_pb, "file_page_size": 65536}, t["cache"]
 assert t["requests"]["count"] == json.load(open(f"{w}/p1.json"))["requests"]["count"]
+assert json.load(open(f"{w}/p0.json"))["cache"]["page_buffer_by"] == "none"
+assert json.load(open(f"{w}/p1.json"))["cache"]["page_buffer_by"] == lib_pb
+# Either buffer: fewer requests, of whole pages, on page boundaries.
+for n in ["pc"] + (["ph"] if lib_pb == "hdf5" else []):
+    rs = list(csv.DictReader(open(f"{w}/{n}.csv")))
+    assert json.load(open(f"{w}/{n}.json"))["cache"]["page_buffer_by"] == {"pc": "chunkbench", "ph": "hdf5"}[n]
+    assert len(rs) * 5 < n0, (n, len(rs), n0)
+    assert all(int(r["offset"]) % 65536 == 0 for r in rs), (n, rs[:3])
+    assert sum(int(r["size"]) != 65536 for r in rs) <= 3, (n, [r["size"] for r in rs])
 PYEOF
 # tuned on a file that is not paged: chunk cache only, no error.
 mpi 1 "$CHUNKBENCH" read "$f" --driver sec2 --preset tuned --json "$WORK/t.json" -q || fail "tuned, not paged"

@@ -15,6 +15,7 @@
 #include "backends/hdf5/mpiio_log.h"
 #include "backends/hdf5/url.h"
 #include "backends/hdf5/vfd_log.h"
+#include "core/h5features.h"
 #include "core/mpi_err.h"
 
 #define DSET_NAME "dset"
@@ -238,7 +239,10 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--io %s needs --driver mpio; with %s every rank reads on its own",
                        cb_io_name(o->io), cb_driver_name(o->driver));
     if (o->driver == CB_DRIVER_MPIO && o->page_buffer > 0)
-        return cb_fail(err, CB_EUSAGE, "--page-buffer needs --driver sec2 or ros3: HDF5 1.10 disables the page buffer for parallel (MPI-IO) access");
+        return cb_fail(err, CB_EUSAGE, "--page-buffer needs --driver sec2 or ros3: HDF5 has no page buffer for parallel (MPI-IO) access");
+    if (o->page_buffer_by == CB_PB_HDF5 &&
+        cb_h5_need(err, "--page-buffer-by hdf5 (HDF5's own page buffer in a parallel build)", CB_H5_PAGE_BUFFER_SOLO) < 0)
+        return -1;
     if ((h->s3_key_id != NULL) != (h->s3_secret != NULL))
         return cb_fail(err, CB_EUSAGE, "give both --s3-key-id and --s3-secret, or neither (anonymous)");
     if ((h->s3_key_id || h->s3_region) && o->driver != CB_DRIVER_ROS3)
@@ -381,17 +385,25 @@ static hid_t solo_fapl(const cb_store_opts *opt, cb_driver driver, cb_iolog *log
         H5Pset_fapl_sec2(inner);
     }
     hid_t fapl = inner;
-    /* The page buffer is ours (see vfd_log.h): HDF5's is off in parallel builds. */
+    /* HDF5's own page buffer where the library has it for files opened
+     * alone (1.14.5+ in parallel builds), above the request log; else ours,
+     * in the log driver (see vfd_log.h). */
     int64_t page_size = tuning ? opt->file_page_size : 0;
     size_t pb = tuning && opt->page_buffer > 0 && page_size > 0 ? (size_t)opt->page_buffer : 0;
-    if (log || pb) {
+    int library_pb = pb && opt->page_buffer_by == CB_PB_HDF5;
+    if (log || (pb && !library_pb)) {
         fapl = H5Pcreate(H5P_FILE_ACCESS);
-        int rc = cb_vfd_log_set(fapl, inner, log, pb, (size_t)page_size, err);
+        int rc = cb_vfd_log_set(fapl, inner, log, library_pb ? 0 : pb, (size_t)page_size, err);
         H5Pclose(inner);
         if (rc < 0) {
             H5Pclose(fapl);
             return H5I_INVALID_HID;
         }
+    }
+    if (library_pb && H5Pset_page_buffer_size(fapl, pb, 0, 0) < 0) {
+        H5Pclose(fapl);
+        h5_fail(err, "cannot set HDF5's page buffer");
+        return H5I_INVALID_HID;
     }
     return fapl;
 }

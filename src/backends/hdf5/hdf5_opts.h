@@ -5,7 +5,9 @@
  * Rules on the common options (cb_store_opts) it enforces:
  *   - a URL (http://, https://, s3://) is read with driver ros3, a path never;
  *   - sec2/ros3 open the file on every rank alone: independent transfers only;
- *   - the page buffer needs sec2 or ros3 (1.10 disables it under MPI-IO);
+ *   - the page buffer needs sec2 or ros3 (HDF5 has none under MPI-IO), and
+ *     --page-buffer-by hdf5 a library that has its own in a parallel build
+ *     (core/h5features.h);
  *   - io direct (H5Dwrite_chunk) moves whole chunks: block tasks only. */
 #ifndef CHUNKBENCH_HDF5_OPTS_H
 #define CHUNKBENCH_HDF5_OPTS_H

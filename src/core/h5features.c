@@ -1,0 +1,30 @@
+#include "core/h5features.h"
+
+#include <hdf5.h>
+
+static void running(unsigned v[3])
+{
+    if (H5get_libversion(&v[0], &v[1], &v[2]) < 0)
+        v[0] = v[1] = v[2] = 0;
+}
+
+int cb_h5_at_least(unsigned maj, unsigned min, unsigned rel)
+{
+    unsigned v[3];
+    running(v);
+    if (v[0] != maj)
+        return v[0] > maj;
+    if (v[1] != min)
+        return v[1] > min;
+    return v[2] >= rel;
+}
+
+int cb_h5_need(cb_err *err, const char *what, unsigned maj, unsigned min, unsigned rel)
+{
+    if (cb_h5_at_least(maj, min, rel))
+        return 0;
+    unsigned v[3];
+    running(v);
+    return cb_fail(err, CB_EUSAGE, "%s needs HDF5 %u.%u.%u or newer; this chunkbench runs with HDF5 %u.%u.%u", what, maj,
+                   min, rel, v[0], v[1], v[2]);
+}

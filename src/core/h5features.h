@@ -1,0 +1,19 @@
+/* What the HDF5 library chunkbench runs with can do, and the version each
+ * feature needs: one place, so an error names the version to upgrade to. */
+#ifndef CHUNKBENCH_H5FEATURES_H
+#define CHUNKBENCH_H5FEATURES_H
+
+#include "core/error.h"
+
+/* HDF5's own page buffer for files a rank opens alone (sec2, ros3) in a
+ * parallel build: compiled out of parallel builds before 1.14.5. */
+#define CB_H5_PAGE_BUFFER_SOLO 1, 14, 5
+
+/* 1 when the running library is at least maj.min.rel. */
+int cb_h5_at_least(unsigned maj, unsigned min, unsigned rel);
+
+/* 0 when the running library is at least maj.min.rel; else -1 with
+ * "WHAT needs HDF5 maj.min.rel or newer; this is x.y.z" (usage error). */
+int cb_h5_need(cb_err *err, const char *what, unsigned maj, unsigned min, unsigned rel);
+
+#endif
