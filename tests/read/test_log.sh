@@ -169,10 +169,14 @@ n0, n1 = len(r0), len(r1)
 m0, m1 = (sum(int(r["size"]) for r in rs) / len(rs) for rs in (r0, r1))
 assert n1 * 5 < n0 and m1 > 5 * m0, (n0, n1, m0, m1)
 assert sum(int(r["kind"] == "raw") for r in r0) == 400        # one read per 3200-byte chunk
-# With the buffer, reads are whole 64 KiB pages, page-aligned, but for the first
-# page read again while HDF5 finds the superblock (its end of file grows: 8, 16, 48 bytes).
-assert all(int(r["offset"]) % 65536 == 0 for r in r1), r1[:3]
-assert sum(int(r["size"]) != 65536 for r in r1) <= 3, [r["size"] for r in r1]
+# With a buffer, reads are whole 64 KiB pages, page-aligned, but for the few
+# while HDF5 finds the superblock (chunkbench's: the first page read again as
+# HDF5's end of file grows, 8, 16, 48 bytes; HDF5's own: the superblock's
+# small reads, before it knows the page size).
+def paged(n, rs):
+    odd = [i for i, r in enumerate(rs) if int(r["offset"]) % 65536 or int(r["size"]) != 65536]
+    assert len(odd) <= 4 and all(i < 6 for i in odd), (n, [(rs[i]["offset"], rs[i]["size"]) for i in odd])
+paged("p1", r1)
 lib_pb = sys.argv[2]
 t = json.load(open(f"{w}/pt.json"))
 assert t["cache"] == {"preset": "tuned", "chunk_cache_bytes": 4194304, "chunk_cache_slots": -1,
@@ -185,8 +189,7 @@ for n in ["pc"] + (["ph"] if lib_pb == "hdf5" else []):
     rs = list(csv.DictReader(open(f"{w}/{n}.csv")))
     assert json.load(open(f"{w}/{n}.json"))["cache"]["page_buffer_by"] == {"pc": "chunkbench", "ph": "hdf5"}[n]
     assert len(rs) * 5 < n0, (n, len(rs), n0)
-    assert all(int(r["offset"]) % 65536 == 0 for r in rs), (n, rs[:3])
-    assert sum(int(r["size"]) != 65536 for r in rs) <= 3, (n, [r["size"] for r in rs])
+    paged(n, rs)
 PYEOF
 # tuned on a file that is not paged: chunk cache only, no error.
 mpi 1 "$CHUNKBENCH" read "$f" --driver sec2 --preset tuned --json "$WORK/t.json" -q || fail "tuned, not paged"

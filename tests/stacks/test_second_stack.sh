@@ -41,6 +41,7 @@ mnt() { # type source dir
 mnt proc proc "$root/proc"
 mnt sysfs sys "$root/sys"
 mnt tmpfs shm "$root/dev/shm"
+mnt devpts devpts "$root/dev/pts" # ptys for the progress line's terminal test
 
 # This source tree, copied (timestamps kept, so the root's build stays
 # incremental); the build tree, which may sit inside it, is left out.
