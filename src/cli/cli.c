@@ -185,6 +185,9 @@ static int check_rules(cb_config *cfg, const cb_opt_seen *seen, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--schedule server claims tasks from an HSDS task table: it needs an hdf5:// target; use dynamic for files");
     if (cfg->lease_s > 0 && cfg->sched != CB_SCHED_SERVER)
         return cb_fail(err, CB_EUSAGE, "--lease applies to --schedule server only");
+    if (cfg->shift_hosts && cfg->sched != CB_SCHED_BLOCK)
+        return cb_fail(err, CB_EUSAGE, "--shift-hosts hands each rank the tasks of another host in blocks: leave --schedule %s out",
+                       cb_sched_name(cfg->sched));
     if (cb_option_given(seen, "claim-batch") && cfg->sched != CB_SCHED_SERVER)
         return cb_fail(err, CB_EUSAGE, "--claim-batch applies to --schedule server only");
     if (cfg->iterations > 1)

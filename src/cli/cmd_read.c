@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/agree.h"
+#include "engine/host_shift.h"
 #include "engine/hosts.h"
 #include "core/clock.h"
 #include "engine/gather.h"
@@ -184,17 +185,31 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
         tl.iter = cfg.iter;
     if (cfg.dataset && tl.iter == CB_ITER_BLOCK)
         tl.chunk[1] = tl.shape[1];
-    int64_t ntasks = local.code ? 0 : cb_task_count(&tl);
-    if (ntasks < 0)
-        cb_fail(&local, CB_EUSAGE, "too many tasks for this layout; use --iter block");
-    cb_task *tasks = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *tasks);
-    int64_t *index = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *index);
-    if (!tasks || !index)
-        cb_fail(&local, CB_EIO, "out of memory for %lld tasks", (long long)ntasks);
-    else if (!local.code) {
-        cb_tasks_make(&tl, tasks);
-        for (int64_t i = 0; i < ntasks; i++)
-            index[i] = i;
+    int64_t ntasks = 0, *index = NULL, *bounds = NULL;
+    cb_task *tasks = NULL;
+    if (cfg.shift_hosts) {
+        /* The file's own tasks, with their writers: every complete one, read
+         * on the host K hosts before the one that wrote it. */
+        cb_table written;
+        if (!local.code && cb_share_tasks(&sa.o, be, CB_COMPLETE, comm, &written, &tasks, &index, &ntasks, &local) == 0) {
+            cb_table_free(&written);
+            if (cb_host_shift(tasks, index, ntasks, cfg.shift_hosts, comm, &bounds, &local) == 0)
+                for (int64_t i = 0; i < ntasks; i++)
+                    index[i] = i; /* records name positions in this list, as below */
+        }
+    } else {
+        ntasks = local.code ? 0 : cb_task_count(&tl);
+        if (ntasks < 0)
+            cb_fail(&local, CB_EUSAGE, "too many tasks for this layout; use --iter block");
+        tasks = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *tasks);
+        index = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *index);
+        if (!tasks || !index)
+            cb_fail(&local, CB_EIO, "out of memory for %lld tasks", (long long)ntasks);
+        else if (!local.code) {
+            cb_tasks_make(&tl, tasks);
+            for (int64_t i = 0; i < ntasks; i++)
+                index[i] = i;
+        }
     }
     double offset = 0;
     cb_clock_offset(comm, &offset, &local);
@@ -204,7 +219,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, 0, pod);
     cb_phase_opts po = {.writing = 0, .verify = cfg.verify, .seed = (uint64_t)src.meta.seed, .sched = cfg.sched,
-                        .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,
+                        .bounds = bounds, .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(&cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
     if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
@@ -234,6 +249,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
 out:
     free(tasks);
     free(index);
+    free(bounds);
     cb_table_free(&src);
     if (local.code) {
         *err = local;

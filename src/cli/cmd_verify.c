@@ -7,6 +7,7 @@
 #include "engine/agree.h"
 #include "core/clock.h"
 #include "engine/gather.h"
+#include "engine/host_shift.h"
 #include "engine/hosts.h"
 #include "core/mpi_err.h"
 #include "engine/share.h"
@@ -34,17 +35,22 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto out;
+    int64_t *bounds = NULL;
+    if (cfg->shift_hosts && cb_host_shift(tasks, index, ntasks, cfg->shift_hosts, comm, &bounds, &local) < 0)
+        goto out;
     cb_provenance prov;
     if (cb_provenance_gather(comm, cfg->target, &prov, &local) < 0)
         goto out;
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, 0, pod);
-    cb_phase_opts po = {.writing = 0, .verify = 1, .seed = (uint64_t)tab.meta.seed, .sched = cfg->sched,
+    cb_phase_opts po = {.writing = 0, .verify = 1, .seed = (uint64_t)tab.meta.seed, .sched = cfg->sched, .bounds = bounds,
                         .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
-    if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
+    int ran = cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local);
+    free(bounds);
+    if (ran < 0)
         goto out;
     cb_pass pass;
     cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = &prov};

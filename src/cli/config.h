@@ -51,6 +51,7 @@ typedef struct cb_config {
     int64_t chunk_cache;     /* --chunk-cache BYTES (rdcc_nbytes); -1: HDF5's default */
     int64_t chunk_cache_slots; /* --chunk-cache-slots N; -1: HDF5's default */
     int64_t page_buffer;     /* --page-buffer BYTES; -1: unset, 0: none */
+    int shift_hosts;         /* --shift-hosts K: read what was written K hosts away; 0: off */
     cb_page_buffer_by page_buffer_by; /* --page-buffer-by; AUTO: HDF5's where the library has it */
     const char *log_path;    /* --log FILE: the raw request log as CSV */
     const char *s3_region, *s3_key_id, *s3_secret;

@@ -102,6 +102,8 @@ static const cb_option table[] = {
      .lo = 1, .hi = INT32_MAX, .help = "chunk cache hash slots (rdcc_nslots)"},
     {.name = "page-buffer", .kind = CB_ARG_SIZE, .cmds = CB_IN_READ, CB_FIELD(page_buffer), .arg = "BYTES", .lo = 0,
      .hi = TIB, .help = "HDF5 page buffer (paged files; sec2/ros3 only)"},
+    {.name = "shift-hosts", .kind = CB_ARG_INT, .cmds = CB_IN_READ | CB_IN_VERIFY, CB_FIELD(shift_hosts), .arg = "K",
+     .lo = 1, .hi = 1 << 20, .help = "each rank reads the tasks written K hosts away (defeats the writer's page cache)"},
     {.name = "page-buffer-by", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(page_buffer_by),
      .choices = page_buffer_bys, .help = "whose page buffer: hdf5 (HDF5 1.14.5+) or chunkbench (default: hdf5 where it can)"},
     {.name = "log", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(log_path), .arg = "FILE",

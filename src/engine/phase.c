@@ -107,7 +107,7 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         return -1;
     }
     cb_sched_opts sched_opts = {.kind = o->sched, .max_tasks = o->max_tasks, .tasks = tasks, .rows = index,
-                                .ntasks = ntasks, .store = st, .pod = o->pod, .lease_s = o->lease_s};
+                                .ntasks = ntasks, .bounds = o->bounds, .store = st, .pod = o->pod, .lease_s = o->lease_s};
     cb_sched_start(&sched_opts, comm, &sched, &local);
     if (!local.code) {
         if (st->lockstep)

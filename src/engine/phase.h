@@ -14,6 +14,7 @@ typedef struct cb_phase_opts {
     int verify;           /* reading: compare with the generator */
     uint64_t seed;
     cb_sched_kind sched;
+    const int64_t *bounds; /* block: rank r takes tasks [bounds[r], bounds[r+1]); NULL: even blocks */
     int64_t max_tasks;    /* per writer, 0: no limit */
     double lease_s;       /* server schedule */
     const char *pod;      /* this writer's name */

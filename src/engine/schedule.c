@@ -34,8 +34,8 @@ int cb_sched_start(const cb_sched_opts *o, MPI_Comm comm, cb_sched **out, cb_err
     }
     switch (o->kind) {
     case CB_SCHED_BLOCK:
-        s->next = cb_sched_block_first(o->ntasks, s->nranks, s->rank);
-        s->end = cb_sched_block_first(o->ntasks, s->nranks, s->rank + 1);
+        s->next = o->bounds ? o->bounds[s->rank] : cb_sched_block_first(o->ntasks, s->nranks, s->rank);
+        s->end = o->bounds ? o->bounds[s->rank + 1] : cb_sched_block_first(o->ntasks, s->nranks, s->rank + 1);
         break;
     case CB_SCHED_CYCLIC:
         s->next = s->rank;

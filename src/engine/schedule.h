@@ -20,6 +20,9 @@ typedef struct cb_sched_opts {
     const cb_task *tasks;
     const int64_t *rows;
     int64_t ntasks;
+    /* block: rank r takes [bounds[r], bounds[r+1]) (engine/host_shift.h);
+     * NULL: even blocks */
+    const int64_t *bounds;
     /* server: claims from the open store (CB_CAP_CLAIMS) as `pod`, retaking
      * tasks left in progress for longer than lease_s (> 0) */
     cb_store *store;

@@ -6,7 +6,8 @@
 # passes, every pod names the host its rank ran on, and the static schedules'
 # pods carry every host name. The dynamic schedule's counter is named in the
 # JSON; on one host the counter forced to p2p (CHUNKBENCH_COUNTER=p2p) does
-# the same, and unforced it is rma.
+# the same, and unforced it is rma. read/verify --shift-hosts K: each task is
+# read on the host K before its writer's.
 # Multi-host writes show the progress line: OpenMPI 4.1 has no one-sided
 # window over TCP between hosts, so its counts travel as messages.
 source "$(dirname "$0")/../hdf5/lib.sh"
@@ -75,9 +76,43 @@ for nh in 2 3; do
             done
         done
     done
+    # Read-back from another host (--shift-hosts K): every task read by a
+    # rank of the host K before its writer's, none by its own host.
+    f=$WORK/h${nh}_block_block_independent.h5
+    for k in 1 $((nh - 1)); do
+        out=$(mh_mpirun -n "$np" "$CHUNKBENCH" verify "$f" --shift-hosts "$k" -q 2>&1) || fail "verify --shift-hosts $k on $nh hosts: $out"
+        mh_mpirun -n "$np" "$CHUNKBENCH" read "$f" --shift-hosts "$k" --verify -q --json "$f.shift$k.json" ||
+            fail "read --shift-hosts $k on $nh hosts"
+        "$PY" - "$f" "$f.shift$k.json" "$nh" "$k" <<'EOF' || fail "read --shift-hosts $k on $nh hosts: who read what"
+import json, sys, h5py
+path, doc, nh, k = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+with h5py.File(path, "r") as f:
+    t = f["task_list"][:]
+writer = {(int(r["x"]), int(r["y"])): r["pod"].decode().split("@")[1] for r in t}
+tl = json.load(open(doc))["task_list"]
+reads = {(x, y): p.split("@")[1] for x, y, p, s in zip(tl["x"], tl["y"], tl["pod"], tl["status"]) if s == 1}
+assert len(reads) == len(writer), (len(reads), len(writer))
+num = lambda h: int(h[len("cbhost"):]) - 1
+for xy, w in writer.items():
+    want = f"cbhost{(num(w) - k) % nh + 1}"
+    assert reads[xy] == want, (xy, "written on", w, "read on", reads[xy], "want", want)
+EOF
+    done
+    out=$(mh_mpirun -n "$np" "$CHUNKBENCH" verify "$f" --shift-hosts "$nh" 2>&1) && fail "--shift-hosts $nh on $nh hosts succeeded"
+    grep -q "is a multiple of this run's $nh hosts" <<<"$out" || fail "--shift-hosts $nh on $nh hosts: $out"
+    # A table without writer names has nothing to shift by.
+    cp "$f" "$WORK/nopods.h5"
+    "$PY" -c 'import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    a = f["task_list"][:]; a["pod"] = b""; f["task_list"][...] = a' "$WORK/nopods.h5"
+    out=$(mh_mpirun -n "$np" "$CHUNKBENCH" read "$WORK/nopods.h5" --shift-hosts 1 2>&1) && fail "--shift-hosts without pods succeeded"
+    grep -q "needs the writer of every task, and task_list row 0 has none" <<<"$out" || fail "--shift-hosts without pods: $out"
     echo "$nh hosts: done"
 done
 mh_down
+# On one host there is no other host to read from.
+out=$(mpi 2 "$CHUNKBENCH" read "$WORK/h2_block_block_independent.h5" --shift-hosts 1 2>&1) && fail "--shift-hosts on one host succeeded"
+grep -q "this run has 1 host" <<<"$out" || fail "--shift-hosts on one host: $out"
 
 # One host, the counter forced to p2p (and the progress line on): the same
 # exactly-once checks; unforced, the window is there and the counter is rma.
