@@ -50,6 +50,59 @@ static int cmp_pod(const void *a, const void *b)
     return strcmp(g_sort_tasks[*(const int64_t *)a].pod, g_sort_tasks[*(const int64_t *)b].pod);
 }
 
+/* Writers are sorted by name, not by host: "r10@a" < "r1@b" < "r2@a". */
+static int host_of(const cb_host_stats *hosts, int n, const char *name)
+{
+    for (int h = 0; h < n; h++)
+        if (!strcmp(hosts[h].name, name))
+            return h;
+    return -1;
+}
+
+static int cmp_host_name(const void *a, const void *b)
+{
+    return strcmp(((const cb_host_stats *)a)->name, ((const cb_host_stats *)b)->name);
+}
+
+/* Per host, from the per-writer figures (few: one per rank). */
+static int summarize_hosts(cb_summary *out)
+{
+    out->slowest_host = -1;
+    out->hosts = calloc(out->nwriters > 0 ? (size_t)out->nwriters : 1, sizeof *out->hosts);
+    if (!out->hosts)
+        return -1;
+    for (int i = 0; i < out->nwriters; i++) {
+        const cb_writer_stats *w = &out->writers[i];
+        const char *at = strchr(w->name, '@');
+        if (!at || !at[1])
+            continue;
+        int h = host_of(out->hosts, out->nhosts, at + 1);
+        if (h < 0) {
+            h = out->nhosts++;
+            snprintf(out->hosts[h].name, sizeof out->hosts[h].name, "%s", at + 1);
+        }
+        cb_host_stats *hs = &out->hosts[h];
+        hs->writers++;
+        hs->tasks += w->tasks;
+        hs->bytes += w->bytes;
+        hs->busy_s += w->busy_s;
+        if (w->tasks && (hs->first_start == 0 || w->first_start < hs->first_start))
+            hs->first_start = w->first_start;
+        if (w->last_done > hs->last_done)
+            hs->last_done = w->last_done;
+    }
+    qsort(out->hosts, (size_t)out->nhosts, sizeof *out->hosts, cmp_host_name);
+    for (int h = 0; h < out->nhosts; h++) {
+        cb_host_stats *hs = &out->hosts[h];
+        hs->mean_s = hs->tasks ? hs->busy_s / (double)hs->tasks : 0;
+        double span = hs->last_done - hs->first_start;
+        hs->MBps = span > 0 ? (double)hs->bytes / span / CB_BYTES_PER_MB : 0;
+        if (hs->tasks && out->nhosts > 1 && (out->slowest_host < 0 || hs->mean_s > out->hosts[out->slowest_host].mean_s))
+            out->slowest_host = h;
+    }
+    return 0;
+}
+
 int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -125,6 +178,8 @@ int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err)
         cb_writer_stats *w = &out->writers[i];
         w->mean_s = w->tasks ? w->busy_s / (double)w->tasks : 0;
     }
+    if (summarize_hosts(out) < 0)
+        return cb_fail(err, CB_EIO, "out of memory");
     /* The slowest writers: highest mean task latency, three scans. */
     for (int k = 0; k < 3 && out->nwriters > 1; k++) {
         int best = -1;
@@ -147,4 +202,6 @@ void cb_summary_free(cb_summary *s)
 {
     free(s->writers);
     s->writers = NULL;
+    free(s->hosts);
+    s->hosts = NULL;
 }

@@ -24,6 +24,16 @@ typedef struct cb_writer_stats {
     double busy_s, first_start, last_done, mean_s;
 } cb_writer_stats;
 
+/* The writers of one host (the part of their names after '@'). */
+typedef struct cb_host_stats {
+    char name[CB_POD_LEN + 1];
+    int writers;              /* writer names on this host: ranks, or writer processes */
+    int64_t tasks, bytes;     /* complete tasks */
+    double busy_s, first_start, last_done;
+    double mean_s;            /* busy_s / tasks */
+    double MBps;              /* bytes / (last_done - first_start) */
+} cb_host_stats;
+
 typedef struct cb_summary {
     int64_t ntasks, pending, complete, in_progress;
     int64_t bytes;            /* of complete tasks */
@@ -37,6 +47,9 @@ typedef struct cb_summary {
     int nwriters;
     int slowest[3];           /* indices into writers, highest mean latency first */
     int nslowest;
+    cb_host_stats *hosts;     /* sorted by name; writers without '@host' are in none */
+    int nhosts;
+    int slowest_host;         /* index into hosts: highest mean task time; -1 when none */
 } cb_summary;
 
 int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err);

@@ -51,6 +51,17 @@ static void writers_text(FILE *f, const cb_summary *s)
         }
         fprintf(f, "\n");
     }
+    if (s->nhosts < 2)
+        return;
+    fprintf(f, "hosts:        %-24s %7s %8s %10s %9s %9s %9s\n", "name", "writers", "tasks", "MB", "busy s", "mean s",
+            "MB/s");
+    for (int h = 0; h < s->nhosts; h++) {
+        const cb_host_stats *x = &s->hosts[h];
+        fprintf(f, "              %-24s %7d %8lld %10.1f %9.3f %9.4f %9.1f\n", x->name, x->writers, (long long)x->tasks,
+                (double)x->bytes / 1e6, x->busy_s, x->mean_s, x->MBps);
+    }
+    if (s->slowest_host >= 0)
+        fprintf(f, "slowest host: %s (mean %.4f s)\n", s->hosts[s->slowest_host].name, s->hosts[s->slowest_host].mean_s);
 }
 
 void cb_report_text(FILE *f, const char *target, const char *backend, const cb_table *tab, const cb_summary *s,
@@ -195,6 +206,26 @@ static cJSON *writers_json(const cb_summary *s)
     return ws;
 }
 
+static cJSON *hosts_json(const cb_summary *s)
+{
+    cJSON *hs = cJSON_CreateArray();
+    for (int h = 0; h < s->nhosts; h++) {
+        const cb_host_stats *x = &s->hosts[h];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", x->name);
+        cJSON_AddNumberToObject(o, "writers", x->writers);
+        cJSON_AddNumberToObject(o, "tasks", (double)x->tasks);
+        cJSON_AddNumberToObject(o, "bytes", (double)x->bytes);
+        cJSON_AddNumberToObject(o, "busy_s", x->busy_s);
+        cJSON_AddNumberToObject(o, "mean_s", x->mean_s);
+        cJSON_AddNumberToObject(o, "MBps", x->MBps);
+        cJSON_AddNumberToObject(o, "first_start", x->first_start);
+        cJSON_AddNumberToObject(o, "last_done", x->last_done);
+        cJSON_AddItemToArray(hs, o);
+    }
+    return hs;
+}
+
 /* Per task, column by column (compact, and enough to draw timelines). */
 static cJSON *task_list_json(const cb_table *tab, const cb_summary *s)
 {
@@ -241,10 +272,15 @@ cJSON *cb_report_json(const char *target, const char *backend, const cb_table *t
     cJSON_AddItemToObject(o, "last_run", last_run_json(&tab->meta, s));
     cJSON_AddItemToObject(o, "latency_s", cb_quantiles_json(&s->latency));
     cJSON_AddItemToObject(o, "writers", writers_json(s));
+    cJSON_AddItemToObject(o, "hosts", hosts_json(s));
     cJSON_AddItemToObject(o, "task_list", task_list_json(tab, s));
     cJSON *sl = cJSON_AddArrayToObject(o, "slowest");
     for (int k = 0; k < s->nslowest; k++)
         cJSON_AddItemToArray(sl, cJSON_CreateString(s->writers[s->slowest[k]].name));
+    if (s->slowest_host >= 0)
+        cJSON_AddStringToObject(o, "slowest_host", s->hosts[s->slowest_host].name);
+    else
+        cJSON_AddNullToObject(o, "slowest_host");
     return o;
 }
 

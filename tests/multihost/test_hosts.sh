@@ -65,6 +65,19 @@ for nh in 2 3; do
                 "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["mismatches"] != [] or d["tasks_verified"] < 16)' "$f.v.json" ||
                     fail "verify $what: $(cat "$f.v.json")"
                 check_pods "$f" "$nh" "$([ "$sched" = dynamic ] && echo 0 || echo 1)"
+                # Per-host figures: every host that wrote, summing to the totals.
+                "$PY" - "$f.json" "$nh" "$np" "$sched" <<'EOF' || fail "per-host figures $what"
+import json, sys
+d, nh, np, sched = json.load(open(sys.argv[1])), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+hs = d["hosts"]
+assert sum(h["tasks"] for h in hs) == d["tasks"]["complete"], hs
+assert sum(h["bytes"] for h in hs) == sum(w["bytes"] for w in d["writers"]), hs
+assert all(h["name"].startswith("cbhost") for h in hs), hs
+if sched != "dynamic":
+    assert sorted(h["name"] for h in hs) == [f"cbhost{i}" for i in range(1, nh + 1)], hs
+    assert sum(h["writers"] for h in hs) == np, hs
+    assert d["slowest_host"] in [h["name"] for h in hs], d["slowest_host"]
+EOF
                 c=$(json_counter "$f.json")
                 if [ "$sched" = dynamic ]; then
                     case "$c" in rma | p2p) ;; *) fail "$what: counter '$c' in the JSON" ;; esac
@@ -89,8 +102,9 @@ path, doc, nh, k = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 with h5py.File(path, "r") as f:
     t = f["task_list"][:]
 writer = {(int(r["x"]), int(r["y"])): r["pod"].decode().split("@")[1] for r in t}
-tl = json.load(open(doc))["task_list"]
-reads = {(x, y): p.split("@")[1] for x, y, p, s in zip(tl["x"], tl["y"], tl["pod"], tl["status"]) if s == 1}
+d = json.load(open(doc))
+tl, names = d["task_list"], [w["name"] for w in d["writers"]]
+reads = {(x, y): names[i].split("@")[1] for x, y, i, s in zip(tl["x"], tl["y"], tl["writer"], tl["status"]) if s == 1}
 assert len(reads) == len(writer), (len(reads), len(writer))
 num = lambda h: int(h[len("cbhost"):]) - 1
 for xy, w in writer.items():
