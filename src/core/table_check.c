@@ -63,7 +63,7 @@ int cb_table_check_size(const cb_layout *lay, int64_t nrows, const char *target,
         return cb_fail(err, CB_EUSAGE, "%s: the task grid of dset has %lld tasks, a table of %.0f bytes, more than this host's memory (%.0f); use fewer, larger tasks (--chunk)",
                        target, (long long)count, table_bytes, mem);
     }
-    if (nrows > 2 * count) {
+    if (nrows - count > count) { /* no product: count may be near 2^62 */
         cb_table_fix(lay, target, fix, sizeof fix);
         return cb_fail(err, CB_EUSAGE,
                        "%s: %s has %lld rows, but the task grid of dset (%lld x %lld, chunk %lld x %lld, %s tasks) has %lld; recreate the table with: %s (the data is written again)",
