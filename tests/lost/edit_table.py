@@ -42,6 +42,8 @@ def shuffle(f, name, t):
 
 EDITS = {
     "huge": set_field(3, "nrow", 2147483647),
+    "huge_both": lambda f, name, t: (set_field(3, "nrow", 2147483647)(f, name, t),
+                                     set_field(3, "ncol", 2147483647)(f, name, t)),
     "missing": lambda f, name, t: replace(f, name, np.delete(t, 5)),
     "extra": lambda f, name, t: replace(f, name, np.concatenate([t, t[2:3]])),
     "duplicate": duplicate,

@@ -43,6 +43,7 @@ check_case() { # CASE EXPECT...
     rm -f "$f"
 }
 RANKS2=1 check_case huge      "task_list row 3 (x=0, y=60, nrow=2147483647" "lies outside dset (100 x 80)" "$fix"
+check_case huge_both "task_list row 3 (x=0, y=60, nrow=2147483647, ncol=2147483647" "lies outside dset"
 check_case outside   "task_list row 5 (x=95, y=20, nrow=10" "lies outside dset" "$fix"
 check_case overlap   "task_list row 5 (x=5, y=20" "is not a task of the grid" "the task there is x=0, y=20, nrow=10, ncol=20"
 RANKS2=1 check_case duplicate "task_list row 5 (x=10, y=0" "is the same task as row 4"
