@@ -44,6 +44,15 @@ if [ "$mode" = demo ]; then
   mpirun -n "${CB_RANKS:-4}" "$build/chunkbench" run "$out" 4000 8000 --schedule dynamic --force
   mpirun -n "${CB_RANKS:-4}" "$build/chunkbench" verify "$out"
 else
-  cd "$build"
-  ctest --output-on-failure --timeout 900
+  (cd "$build" && ctest --output-on-failure --timeout 900)
+  # The tests labelled sanitize again under ASan and UBSan (a second tree; no
+  # leak check, which costs 3-6 s a process: CHUNKBENCH_SANITIZE_LEAKS=ON for it).
+  # CB_SANITIZE=0 leaves this out.
+  if [ "${CB_SANITIZE:-1}" != 0 ]; then
+    sbuild=${CB_SANITIZE_BUILD:-$src/build-sanitize}
+    cmake -S "$src" -B "$sbuild" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHUNKBENCH_WERROR=ON -DCHUNKBENCH_SANITIZE=ON \
+      -DCHUNKBENCH_SANITIZE_LEAKS=OFF >/dev/null
+    cmake --build "$sbuild" -j "$(nproc)"
+    (cd "$sbuild" && ctest -L sanitize --output-on-failure --timeout 900)
+  fi
 fi

@@ -13,6 +13,7 @@
 #include "engine/progress.h"
 #include "engine/schedule.h"
 #include "core/stats.h"
+#include "core/table_check.h"
 #include "core/tasks.h"
 
 #include "check.h"
@@ -71,6 +72,80 @@ static void test_grid_row_col(void)
     CHECK(cb_task_count(&l) == 3);
     cb_tasks_make(&l, t);
     CHECK(t[2].x == 0 && t[2].y == 2 && t[2].nrow == 7 && t[2].ncol == 1);
+}
+
+/* The table check: made tables pass in any order, each kind of bad row is
+ * named, sizes past int32 are refused before any product overflows. */
+static int table_refused(cb_table *t, const char *want)
+{
+    cb_err e = {0};
+    int rc = cb_table_check(t, "F", "task_list", &e);
+    if (rc == 0 || e.code != CB_EUSAGE || !strstr(e.msg, want)) {
+        printf("table check: wanted '%s', got rc %d: %s\n", want, rc, e.msg);
+        return 0;
+    }
+    return 1;
+}
+
+static void test_table_check(void)
+{
+    cb_layout lays[] = {{.shape = {37, 53}, .chunk = {10, 16}, .elem_size = 8, .iter = CB_ITER_BLOCK},
+                        {.shape = {37, 53}, .chunk = {10, 16}, .elem_size = 4, .iter = CB_ITER_ROW},
+                        {.shape = {37, 53}, .chunk = {40, 60}, .elem_size = 8, .iter = CB_ITER_COL}};
+    for (int k = 0; k < 3; k++) {
+        cb_table t = {.layout = lays[k], .ntasks = cb_task_count(&lays[k])};
+        t.tasks = calloc((size_t)t.ntasks + 1, sizeof *t.tasks);
+        cb_tasks_make(&t.layout, t.tasks);
+        cb_err e = {0};
+        CHECK(cb_table_check(&t, "F", "task_list", &e) == 0);
+        for (int64_t i = t.ntasks - 1; i > 0; i--) { /* any order */
+            int64_t j = (i * 7919) % (i + 1);
+            cb_task tmp = t.tasks[i];
+            t.tasks[i] = t.tasks[j];
+            t.tasks[j] = tmp;
+        }
+        CHECK(cb_table_check(&t, "F", "task_list", &e) == 0);
+        cb_task keep = t.tasks[1];
+        t.tasks[1].nrow = INT32_MAX;
+        CHECK(table_refused(&t, "row 1 (") && table_refused(&t, "lies outside dset (37 x 53)"));
+        t.tasks[1] = keep;
+        t.tasks[1].ncol = 0;
+        CHECK(table_refused(&t, "is empty"));
+        t.tasks[1] = t.tasks[0];
+        CHECK(table_refused(&t, "row 1 (") && table_refused(&t, "is the same task as row 0"));
+        t.tasks[1] = keep;
+        t.tasks[1].status = 2;
+        CHECK(table_refused(&t, "has a status that is not"));
+        t.tasks[1] = keep;
+        t.tasks[t.ntasks] = keep; /* one row too many */
+        t.ntasks++;
+        CHECK(table_refused(&t, "is the same task as row 1"));
+        t.ntasks -= 2;              /* one too few */
+        CHECK(table_refused(&t, "no row holds the task"));
+        t.ntasks++;
+        CHECK(cb_table_check(&t, "F", "task_list", &e) == 0);
+        free(t.tasks);
+    }
+    /* Half a chunk down: on no cell of the grid, across two tasks. */
+    cb_table t = {.layout = lays[0], .ntasks = cb_task_count(&lays[0])};
+    t.tasks = calloc((size_t)t.ntasks, sizeof *t.tasks);
+    cb_tasks_make(&t.layout, t.tasks);
+    t.tasks[3].x = 5;
+    CHECK(table_refused(&t, "is not a task of the grid") && table_refused(&t, "the task there is x=0"));
+    free(t.tasks);
+    /* Beyond the i4 fields, and grids too big for memory, refused up front. */
+    cb_err e = {0};
+    cb_layout big = {.shape = {(int64_t)INT32_MAX + 1, 10}, .chunk = {1, 1}, .elem_size = 8};
+    CHECK(cb_table_check_size(&big, 0, "F", "task_list", &e) < 0 && strstr(e.msg, "at most 2147483647"));
+    cb_layout many = {.shape = {INT32_MAX, INT32_MAX}, .chunk = {1, 1}, .elem_size = 8};
+    memset(&e, 0, sizeof e);
+    CHECK(cb_table_check_size(&many, 0, "F", "task_list", &e) < 0 && strstr(e.msg, "more than this host's memory"));
+    cb_layout wide = {.shape = {2, INT32_MAX}, .chunk = {1, 1}, .elem_size = 8, .iter = CB_ITER_ROW};
+    memset(&e, 0, sizeof e);
+    CHECK(cb_table_check_size(&wide, 2, "F", "task_list", &e) == 0 || strstr(e.msg, "more than this host's memory"));
+    cb_layout ok = {.shape = {10, 10}, .chunk = {5, 5}, .elem_size = 8};
+    memset(&e, 0, sizeof e);
+    CHECK(cb_table_check_size(&ok, 9, "F", "task_list", &e) < 0 && strstr(e.msg, "has 9 rows"));
 }
 
 static void test_pack(void)
@@ -341,6 +416,7 @@ int main(void)
     test_progress_line();
     test_grid_block();
     test_grid_row_col();
+    test_table_check();
     test_pack();
     test_values();
     test_percentiles();

@@ -6,6 +6,7 @@
 
 #include <hdf5.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "backends/hdf5/vfd_log.h"
 #include "core/h5features.h"
 #include "core/mpi_err.h"
+#include "core/table_check.h"
 
 #define DSET_NAME "dset"
 #define TABLE_NAME "task_list"
@@ -33,7 +35,9 @@ typedef struct h5_store {
     int mpiio_log;  /* MPI-IO reads go to s->iolog until close */
 } h5_store;
 
-/* The innermost message of HDF5's error stack: the most specific reason. */
+/* The innermost message of HDF5's error stack: the most specific reason
+ * (for MPI-IO, "MPI_File_open failed: MPI error string is '...'"). Walking
+ * downward ends at the innermost entry. */
 static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
 {
     (void)n;
@@ -42,11 +46,37 @@ static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
     return 0;
 }
 
-static int h5_fail(cb_err *err, const char *what)
+/* What to do about a reason HDF5 or MPI gave, where one is known. */
+static const char *fix_for(const char *why)
 {
-    char why[512] = "";
+    if (strstr(why, "unable to lock file"))
+        return "another process holds the file open (h5py, chunkbench read --driver sec2...): close it and run again";
+    if (strstr(why, "READ_ONLY") || strstr(why, "read only") || strstr(why, "Read-only"))
+        return "the file or its file system is read-only: make it writable or use a path on a writable file system";
+    if (strstr(why, "ERR_ACCESS") || strstr(why, "ermission denied"))
+        return "check the permissions of the file and its directory";
+    if (strstr(why, "Is a directory") || strstr(why, "ERR_BAD_FILE") || strstr(why, "ERR_IO"))
+        return "check that the path names a regular file (not a directory) on a working file system";
+    if (strstr(why, "ERR_NO_SPACE") || strstr(why, "No space"))
+        return "the file system is full: free space or use another path";
+    return NULL;
+}
+
+/* Call right after the failing HDF5 call: any other API call (even
+ * H5Pclose) clears the error stack, and the reason with it. */
+static int h5_fail(cb_err *err, const char *what_fmt, ...) __attribute__((format(printf, 2, 3)));
+static int h5_fail(cb_err *err, const char *what_fmt, ...)
+{
+    char what[1024], why[512] = "";
+    va_list ap;
+    va_start(ap, what_fmt);
+    vsnprintf(what, sizeof what, what_fmt, ap);
+    va_end(ap);
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk_cb, why);
     H5Eclear2(H5E_DEFAULT);
+    const char *fix = fix_for(why);
+    if (*why && fix)
+        return cb_fail(err, CB_EIO, "%s: %s; %s", what, why, fix);
     if (*why)
         return cb_fail(err, CB_EIO, "%s: %s", what, why);
     return cb_fail(err, CB_EIO, "%s", what);
@@ -279,10 +309,12 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
         /* Align objects of 64 KiB and more (the chunks), not small metadata. */
         H5Pset_alignment(fapl, 65536, (hsize_t)opt->align);
     hid_t file = H5Fcreate(opt->target, H5F_ACC_TRUNC, fcpl, fapl);
+    if (file < 0)
+        h5_fail(err, "cannot create the HDF5 file %s", opt->target);
     H5Pclose(fcpl);
     H5Pclose(fapl);
     if (file < 0)
-        return h5_fail(err, "cannot create the HDF5 file");
+        return -1;
 
     int rc = 0;
     hsize_t dims[2] = {(hsize_t)lay->shape[0], (hsize_t)lay->shape[1]};
@@ -295,11 +327,11 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
     H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
     H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
     hid_t dset = H5Dcreate2(file, DSET_NAME, value_type(lay->elem_size), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dset < 0)
+        rc = h5_fail(err, "cannot create dataset dset in %s", opt->target);
     H5Pclose(dcpl);
     H5Sclose(space);
-    if (dset < 0)
-        rc = h5_fail(err, "cannot create dataset dset");
-    else
+    if (dset >= 0)
         H5Dclose(dset);
 
     if (rc == 0) {
@@ -310,10 +342,10 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
         hid_t tdcpl = H5Pcreate(H5P_DATASET_CREATE);
         H5Pset_chunk(tdcpl, 1, &tchunk);
         hid_t table = H5Dcreate2(file, TABLE_NAME, rt, tspace, H5P_DEFAULT, tdcpl, H5P_DEFAULT);
+        if (table < 0)
+            rc = h5_fail(err, "cannot create dataset task_list in %s", opt->target);
         H5Pclose(tdcpl);
-        if (table < 0) {
-            rc = h5_fail(err, "cannot create dataset task_list");
-        } else {
+        if (table >= 0) {
             /* Rank 0 writes all rows, the others take part with nothing. */
             unsigned char *rows = NULL;
             hid_t mspace;
@@ -377,8 +409,8 @@ static hid_t solo_fapl(const cb_store_opts *opt, cb_driver driver, cb_iolog *log
         herr_t rc = H5Pset_fapl_ros3(inner, &fa);
         memset(&fa, 0, sizeof fa); /* no copy of the secret left behind */
         if (rc < 0) {
-            H5Pclose(inner);
             h5_fail(err, "cannot set up the ros3 driver");
+            H5Pclose(inner);
             return H5I_INVALID_HID;
         }
     } else {
@@ -442,10 +474,10 @@ static hid_t open_lookup(const cb_store_opts *opt, cb_err *err)
         }
     }
     hid_t file = H5Fopen(name, H5F_ACC_RDONLY, fapl);
+    if (file < 0)
+        h5_fail(err, "cannot open %s", opt->target);
     if (fapl != H5P_DEFAULT)
         H5Pclose(fapl);
-    if (file < 0)
-        h5_fail(err, "cannot open the file");
     return file;
 }
 
@@ -672,9 +704,9 @@ static int h5_raw_extents(const cb_store_opts *opt, cb_extent **out, int64_t *n,
     int rc = cb_vfd_log_set_dry(fapl, inner, &probe, err);
     H5Pclose(inner);
     hid_t file = rc < 0 ? H5I_INVALID_HID : H5Fopen(opt->target, H5F_ACC_RDONLY, fapl);
-    H5Pclose(fapl);
     if (rc == 0 && file < 0)
-        rc = h5_fail(err, "cannot open the file to find the dataset's storage");
+        rc = h5_fail(err, "cannot open %s to find the dataset's storage", opt->target);
+    H5Pclose(fapl);
     const char *name = opt->dataset ? opt->dataset : DSET_NAME;
     hid_t dset = rc < 0 ? H5I_INVALID_HID : H5Dopen2(file, name, H5P_DEFAULT);
     if (rc == 0 && dset < 0)
@@ -767,13 +799,12 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
         }
     }
     h->file = H5Fopen(name, writable && !solo ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
+    if (h->file < 0)
+        rc = h5_fail(err, "cannot open %s with %s", opt->target,
+                     solo ? (opt->driver == CB_DRIVER_ROS3 ? "ros3" : "sec2") : "MPI-IO");
     H5Pclose(fapl);
-    if (h->file < 0) {
-        rc = h5_fail(err, solo ? (opt->driver == CB_DRIVER_ROS3 ? "cannot open the file with ros3"
-                                                                 : "cannot open the file with sec2")
-                               : "cannot open the file with MPI-IO");
+    if (h->file < 0)
         goto done;
-    }
     hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
     if (opt->chunk_cache >= 0 || opt->chunk_cache_slots >= 0)
         /* The *_DEFAULT values mean "as the file access list says". */
@@ -781,11 +812,10 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
                            opt->chunk_cache >= 0 ? (size_t)opt->chunk_cache : H5D_CHUNK_CACHE_NBYTES_DEFAULT,
                            H5D_CHUNK_CACHE_W0_DEFAULT);
     h->dset = H5Dopen2(h->file, dname, dapl);
+    if (h->dset < 0)
+        rc = h5_fail(err, "cannot open dataset %s", dname);
     H5Pclose(dapl);
     if (h->dset < 0) {
-        char what[1100];
-        snprintf(what, sizeof what, "cannot open dataset %s", dname);
-        rc = h5_fail(err, what);
         goto done;
     }
     h->fspace = H5Dget_space(h->dset);
@@ -892,9 +922,12 @@ static int h5_write_task(cb_store *s, const cb_task *t, const void *buf, cb_err 
     }
     hid_t mspace = select_task(h, t);
     herr_t rc = H5Dwrite(h->dset, mt, mspace, h->fspace, h->dxpl, buf);
+    if (rc < 0)
+        h5_fail(err, "H5Dwrite of the task at x=%d, y=%d (%d x %d) failed", t ? t->x : 0, t ? t->y : 0,
+                t ? t->nrow : 0, t ? t->ncol : 0);
     H5Sclose(mspace);
     if (rc < 0)
-        return h5_fail(err, "H5Dwrite failed");
+        return -1;
     return 0;
 }
 
@@ -920,9 +953,12 @@ static int h5_read_task(cb_store *s, const cb_task *t, void *buf, cb_err *err)
     }
     hid_t mspace = select_task(h, t);
     herr_t rc = H5Dread(h->dset, mt, mspace, h->fspace, h->dxpl, buf);
+    if (rc < 0)
+        h5_fail(err, "H5Dread of the task at x=%d, y=%d (%d x %d) failed", t ? t->x : 0, t ? t->y : 0,
+                t ? t->nrow : 0, t ? t->ncol : 0);
     H5Sclose(mspace);
     if (rc < 0)
-        return h5_fail(err, "H5Dread failed");
+        return -1;
     return 0;
 }
 
@@ -960,6 +996,42 @@ static int h5_close(cb_store *s, cb_net_stats *net, cb_err *err)
 }
 
 /* ---- bookkeeping, one process, sec2 driver ---- */
+
+/* The table's stored type has every field of row_type, each of its class
+ * (HDF5 converts by name and leaves a field it cannot find unset). */
+static int check_table_type(hid_t table, const cb_layout *lay, const char *target, const char *name, cb_err *err)
+{
+    hid_t ft = H5Dget_type(table), rt = row_type();
+    char fix[1024];
+    cb_table_fix(lay, target, fix, sizeof fix);
+    int rc = 0;
+    if (H5Tget_class(ft) != H5T_COMPOUND) {
+        rc = cb_fail(err, CB_EUSAGE, "%s: %s is not a table of records (start, done, status, x, y, nrow, ncol, pod); recreate it with: %s (the data is written again)",
+                     target, name, fix);
+    } else {
+        for (int i = 0; i < H5Tget_nmembers(rt) && rc == 0; i++) {
+            char *field = H5Tget_member_name(rt, (unsigned)i);
+            H5T_class_t want = H5Tget_member_class(rt, (unsigned)i);
+            int k = H5Tget_member_index(ft, field);
+            const char *kind = want == H5T_FLOAT ? "a float (f8)" : want == H5T_INTEGER ? "an integer (i4)" : "a fixed-length string (S40)";
+            if (k < 0) {
+                rc = cb_fail(err, CB_EUSAGE, "%s: %s has no field '%s' (chunkbench and the seed make start, done, status, x, y, nrow, ncol, pod); add it as %s, or recreate the table with: %s (the data is written again)",
+                             target, name, field, kind, fix);
+            } else {
+                hid_t mt = H5Tget_member_type(ft, (unsigned)k);
+                int ok = H5Tget_class(mt) == want && !(want == H5T_STRING && H5Tis_variable_str(mt) > 0);
+                H5Tclose(mt);
+                if (!ok)
+                    rc = cb_fail(err, CB_EUSAGE, "%s: %s field '%s' is not %s; store it as %s, or recreate the table with: %s (the data is written again)",
+                                 target, name, field, kind, kind, fix);
+            }
+            H5free_memory(field);
+        }
+    }
+    H5Tclose(rt);
+    H5Tclose(ft);
+    return rc;
+}
 
 static int h5_load_table(const cb_store_opts *opt, cb_table *out, cb_err *err)
 {
@@ -1010,14 +1082,34 @@ static int h5_load_table(const cb_store_opts *opt, cb_table *out, cb_err *err)
     out->layout.elem_size = (int)esize;
     get_meta(file, &out->layout, &out->meta);
 
-    table = H5Dopen2(file, H5Lexists(file, TABLE_NAME, H5P_DEFAULT) > 0 ? TABLE_NAME : SEED_TABLE_NAME, H5P_DEFAULT);
+    const char *tname = H5Lexists(file, TABLE_NAME, H5P_DEFAULT) > 0 ? TABLE_NAME : SEED_TABLE_NAME;
+    if ((table = H5Dopen2(file, tname, H5P_DEFAULT)) < 0) {
+        rc = h5_fail(err, "cannot open the task table");
+        goto done;
+    }
+    /* Checked before anything trusts it (core/table_check.h): shape and type
+     * here, before the rows are read; the rows after. */
     hid_t tspace = H5Dget_space(table);
-    hsize_t n = 0;
-    if (H5Sget_simple_extent_ndims(tspace) == 1)
-        H5Sget_simple_extent_dims(tspace, &n, NULL);
+    int tdims = H5Sget_simple_extent_ndims(tspace);
+    hsize_t n = 0, tshape[H5S_MAX_RANK];
+    if (tdims >= 1)
+        H5Sget_simple_extent_dims(tspace, tshape, NULL);
     H5Sclose(tspace);
+    if (tdims != 1) {
+        char fix[1024];
+        cb_table_fix(&out->layout, opt->target, fix, sizeof fix);
+        rc = cb_fail(err, CB_EUSAGE, "%s: %s has %d dimensions; it must be 1-D, one row per task; recreate the table with: %s (the data is written again)",
+                     opt->target, tname, tdims, fix);
+        goto done;
+    }
+    n = tshape[0];
+    if (check_table_type(table, &out->layout, opt->target, tname, err) < 0 ||
+        cb_table_check_size(&out->layout, n > (hsize_t)INT64_MAX ? INT64_MAX : (int64_t)n, opt->target, tname, err) < 0) {
+        rc = -1;
+        goto done;
+    }
     rt = row_type();
-    rows = malloc(n ? (size_t)n * CB_ROW_BYTES : 1);
+    rows = calloc(n ? (size_t)n : 1, CB_ROW_BYTES);
     out->tasks = calloc(n ? n : 1, sizeof *out->tasks);
     if (!rows || !out->tasks) {
         rc = cb_fail(err, CB_EIO, "out of memory for %llu task rows", (unsigned long long)n);
@@ -1032,6 +1124,7 @@ static int h5_load_table(const cb_store_opts *opt, cb_table *out, cb_err *err)
     for (hsize_t i = 0; i < n; i++)
         cb_task_unpack(rows + i * CB_ROW_BYTES, &out->tasks[i]);
     out->ntasks = (int64_t)n;
+    rc = cb_table_check(out, opt->target, tname, err);
 done:
     free(rows);
     if (rt >= 0) H5Tclose(rt);

@@ -15,6 +15,7 @@
 #include "core/datagen.h"
 #include "core/iolog.h"
 #include "core/mpi_err.h"
+#include "core/table_check.h"
 
 static const cb_hsds_opts *own_opts(const cb_store_opts *o)
 {
@@ -401,7 +402,7 @@ static int h_load_table(const cb_store_opts *opt, cb_table *out, cb_err *err)
             cb_task_unpack(buf + k * CB_ROW_BYTES, &out->tasks[a + k]);
     }
     out->ntasks = n;
-    rc = 0;
+    rc = cb_table_check(out, opt->target, "task_list", err);
 out:
     if (rc)
         cb_table_free(out);
