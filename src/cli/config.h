@@ -52,7 +52,8 @@ typedef struct cb_config {
     int64_t chunk_cache_slots; /* --chunk-cache-slots N; -1: HDF5's default */
     int64_t page_buffer;     /* --page-buffer BYTES; -1: unset, 0: none */
     const char *log_path;    /* --log FILE: the raw request log as CSV */
-    const char *s3_region, *s3_key_id, *s3_secret;
+    const char *s3_region, *s3_profile;
+    const char *s3_key_id, *s3_secret; /* refused: secrets stay off the command line */
     const char *dataset;     /* the dataset a read opens (NULL: dset); set by cmd_read */
     char **datasets;         /* read TARGET DATASET...: the names given */
     int ndatasets;
@@ -69,6 +70,7 @@ typedef struct cb_config {
 
     /* HSDS */
     const char *endpoint, *bucket;
+    const char *ca_file;     /* --ca-file: the CA bundle HSDS and ros3 trust */
 
     int show_help, show_version; /* answered without doing anything else */
     int show_options;            /* with show_help: the option table (CB_SHOW_OPTIONS_*) */
