@@ -2,6 +2,8 @@
 # Start a private HSDS for tests: POSIX storage under DIR/data, log DIR/hsds.log,
 # clients use http://127.0.0.1:PORT. Writes DIR/env.sh (source it for
 # HS_ENDPOINT, HS_USERNAME, HS_PASSWORD, HS_BUCKET) and DIR/hsds.pid.
+# The password is on no command line (ps shows those to every user): the
+# server reads it from DIR/passwd.txt, and it and env.sh are mode 0600.
 # Usage: scripts/hsds_up.sh DIR [PORT]       (stop with scripts/hsds_down.sh DIR)
 # Env: CB_VENV (default <repo>/.venv), CB_HSDS_PINS (package versions),
 #      CB_HS_USER / CB_HS_PASSWORD (default test_user1 / test).
@@ -72,15 +74,20 @@ EOF
 
 mkdir -p "$DIR/data/$BUCKET"
 rm -f "$DIR/env.sh"   # the log is appended to: a restart keeps the earlier lines
+# Files holding the password: the owner's alone, from their first byte.
+umask 077
+# HSDS's own password file (user:password lines); the start-up user is its
+# admin (ADMIN_USER), as --hs_username would make it.
+printf '%s:%s\n' "$HS_USER" "$HS_PASS" > "$DIR/passwd.txt"
 
 # 3. Start it in its own session (so hsds_down can signal the whole group),
 #    from DIR (hsds reads ./config.yml and ./.hscfg) and with a clean
 #    environment (hsds takes any upper-cased config key from the environment).
 (
   cd "$DIR"
-  exec setsid env -i PATH="$VENV/bin:/usr/bin:/bin" HOME="$DIR" LANG=C.UTF-8 \
+  exec setsid env -i PATH="$VENV/bin:/usr/bin:/bin" HOME="$DIR" LANG=C.UTF-8 ADMIN_USER="$HS_USER" \
     "$VENV/bin/hsds" --root_dir "$DIR/data" --bucket_name "$BUCKET" \
-      --hs_username "$HS_USER" --hs_password "$HS_PASS" --port "$PORT" \
+      --password_file "$DIR/passwd.txt" --port "$PORT" \
       --count "$COUNT" --logfile "$DIR/hsds.log" >"$DIR/hsds.out" 2>&1 </dev/null
 ) &
 PID=$!
@@ -89,9 +96,11 @@ echo "$PID" > "$DIR/hsds.pid"
 # 4. Ready when a domain lookup answers 200 or 404 (not 500/503, not refused);
 #    /about says READY before the data nodes are.
 ENDPOINT=http://127.0.0.1:$PORT
-if ! "$PY" - "$ENDPOINT" "$HS_USER" "$HS_PASS" "$PID" <<'EOF'
+# The password reaches the check through the environment, not its arguments.
+if ! CB_HS_PW="$HS_PASS" "$PY" - "$ENDPOINT" "$HS_USER" "$PID" <<'EOF'
 import base64, os, sys, time, urllib.request, urllib.error
-ep, user, pw, pid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+ep, user, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+pw = os.environ["CB_HS_PW"]
 auth = "Basic " + base64.b64encode(f"{user}:{pw}".encode()).decode()
 
 def req(method, domain, body=None):

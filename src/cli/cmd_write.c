@@ -100,6 +100,10 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         }
         if (!gerr.code)
             gerr = lerr;
+        /* Tasks other writers (or dead ones) hold: not this run's failure,
+         * so no error code (README, "Exit status"), but said. */
+        if (cfg->sched == CB_SCHED_SERVER && !lerr.code && (!gerr.code || gerr.code == CB_EPENDING))
+            res.left_in_progress = cb_warn_in_progress(cfg, &tab);
         free(changed);
         if (!gerr.code && res.net.given_back > 0)
             cb_fail(&gerr, CB_EPENDING,

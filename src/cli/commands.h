@@ -26,4 +26,9 @@ int cb_progress_wanted(const cb_config *cfg);
 /* CHUNKBENCH_PROGRESS_INTERVAL (seconds) if set, else 0 (the default). */
 double cb_progress_interval(void);
 
+/* Server schedule: when tab has tasks in progress (claimed by other writers,
+ * live or dead), one warning line on stderr: how many, since when, by which
+ * writers, and the --lease command that retakes them. Returns their count. */
+int64_t cb_warn_in_progress(const cb_config *cfg, const cb_table *tab);
+
 #endif

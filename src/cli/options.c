@@ -109,11 +109,15 @@ static const cb_option table[] = {
     {.name = "log", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(log_path), .arg = "FILE",
      .help = "every storage request as CSV"},
     {.name = "s3-region", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_region), .arg = "R",
-     .help = "ros3: the S3 region (else anonymous)"},
+     .help = "ros3: the S3 region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)"},
+    {.name = "s3-profile", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_profile), .arg = "NAME",
+     .help = "ros3: sign with this profile of ~/.aws/credentials (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+             "AWS_PROFILE, default)"},
+    /* Kept so that they are refused with the fix, not as unknown options. */
     {.name = "s3-key-id", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_key_id), .arg = "ID",
-     .help = "ros3: the S3 access key id (with --s3-secret)"},
+     .help = "refused: set AWS_ACCESS_KEY_ID or use --s3-profile"},
     {.name = "s3-secret", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_secret), .arg = "KEY",
-     .help = "ros3: the S3 secret key (with --s3-key-id)"},
+     .help = "refused (every user sees it in ps): set AWS_SECRET_ACCESS_KEY or use --s3-profile"},
     /* output */
     {.name = "json", .kind = CB_ARG_TEXT, .cmds = CB_IN_WRITERS | CB_IN_STATUS | CB_IN_VERIFY | CB_IN_READ,
      CB_FIELD(json_path), .arg = "FILE|-", .help = "the report as JSON (- for stdout)"},
@@ -132,6 +136,9 @@ static const cb_option table[] = {
      .help = "HSDS server (else HS_ENDPOINT, .hscfg)"},
     {.name = "bucket", .kind = CB_ARG_TEXT, .cmds = CB_IN_TARGETS, CB_FIELD(bucket), .arg = "NAME",
      .help = "HSDS bucket (else HS_BUCKET, .hscfg)"},
+    {.name = "ca-file", .kind = CB_ARG_TEXT, .cmds = CB_IN_TARGETS, CB_FIELD(ca_file), .arg = "PATH",
+     .help = "HSDS and ros3 over https: trust this CA bundle (else REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, "
+             "SSL_CERT_FILE, the system's)"},
     /* every command */
     {.name = "quiet", .short_name = 'q', .kind = CB_ARG_FLAG, .cmds = CB_IN_ALL, CB_FIELD(quiet),
      .help = "print errors only (and no progress line)"},

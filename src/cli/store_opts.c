@@ -25,10 +25,10 @@ const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb
     o->page_size = cfg->page_size;
     o->create_layout = cfg->cmd == CB_CMD_CREATE || cfg->cmd == CB_CMD_RUN ? &cfg->layout : NULL;
     if (be == &cb_backend_hsds) {
-        a->hs = (cb_hsds_opts){cfg->endpoint, cfg->bucket, cfg->claim_batch};
+        a->hs = (cb_hsds_opts){cfg->endpoint, cfg->bucket, cfg->claim_batch, cfg->ca_file};
         o->backend = &a->hs;
     } else {
-        a->h5 = (cb_hdf5_opts){cfg->s3_region, cfg->s3_key_id, cfg->s3_secret};
+        a->h5 = (cb_hdf5_opts){cfg->s3_region, cfg->s3_profile, cfg->ca_file};
         o->backend = &a->h5;
     }
     return be;
@@ -36,6 +36,18 @@ const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb
 
 int cb_store_check(const cb_config *cfg, cb_err *err)
 {
+    /* A secret on the command line is in every user's ps: refused, whatever
+     * the target. */
+    if (cfg->s3_secret)
+        return cb_fail(err, CB_EUSAGE,
+                       "--s3-secret puts the secret key in every user's process list (ps): set AWS_SECRET_ACCESS_KEY "
+                       "and AWS_ACCESS_KEY_ID in the environment, or use a profile in ~/.aws/credentials "
+                       "(--s3-profile NAME or AWS_PROFILE)");
+    if (cfg->s3_key_id)
+        return cb_fail(err, CB_EUSAGE,
+                       "--s3-key-id is no longer taken (its secret would have to follow on the command line): set "
+                       "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, or use a profile in "
+                       "~/.aws/credentials (--s3-profile NAME or AWS_PROFILE)");
     cb_store_args a;
     const cb_backend *be = cb_store_args_for(cfg, NULL, &a);
     return be->check ? be->check(&a.o, err) : 0;

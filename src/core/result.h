@@ -55,6 +55,7 @@ typedef struct cb_result {
     cb_mismatch *bad;
     int64_t nbad;
     cb_net_summary net;
+    int64_t left_in_progress; /* server schedule: tasks still in progress (others' claims) at the end */
     cb_ioreq *reqs;         /* the request log, every rank's */
     int64_t nreqs, lost;    /* lost: requests that could not be stored */
     int logged;             /* any rank's store kept a log */

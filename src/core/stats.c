@@ -135,6 +135,10 @@ int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err)
                 out->run_bytes += b;
         } else if (t->status == CB_IN_PROGRESS) {
             out->in_progress++;
+            if (t->start > 0 && (out->in_progress_oldest == 0 || t->start < out->in_progress_oldest))
+                out->in_progress_oldest = t->start;
+            if (t->start > out->in_progress_newest)
+                out->in_progress_newest = t->start;
         } else {
             out->pending++;
         }
@@ -165,6 +169,7 @@ int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err)
         if (out->nwriters == 0 || strcmp(out->writers[out->nwriters - 1].name, t->pod) != 0)
             snprintf(out->writers[out->nwriters++].name, CB_POD_LEN + 1, "%s", t->pod);
         cb_writer_stats *w = &out->writers[out->nwriters - 1];
+        w->in_progress += t->status == CB_IN_PROGRESS;
         if (t->status != CB_COMPLETE)
             continue;
         w->tasks++;

@@ -21,6 +21,7 @@ void cb_quantiles_of(double *v, int64_t n, cb_quantiles *q);
 typedef struct cb_writer_stats {
     char name[CB_POD_LEN + 1];
     int64_t tasks, bytes;
+    int64_t in_progress; /* rows this writer claimed and has not finished */
     double busy_s, first_start, last_done, mean_s;
 } cb_writer_stats;
 
@@ -39,6 +40,9 @@ typedef struct cb_summary {
     int64_t bytes;            /* of complete tasks */
     double first_start, last_done, elapsed_s; /* the seed's elapsed: first start to last done */
     double phase_MBps;        /* bytes / (last done - first start), complete tasks */
+    /* Tasks in progress: the start stamps of the oldest and newest claim
+     * among them (0 when none has a stamp). */
+    double in_progress_oldest, in_progress_newest;
     int64_t run_bytes;        /* complete tasks of the last run (started after open_start) */
     double run_span_s;        /* last run: close_end - open_start; 0 when unknown */
     double ior_MBps;          /* run_bytes / run_span_s; 0 when unknown */

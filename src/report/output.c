@@ -173,8 +173,10 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
         cJSON_AddStringToObject(extra, "counter", res->counter);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
-    if (server)
+    if (server) {
         cJSON_AddNumberToObject(extra, "given_back", (double)res->net.given_back);
+        cJSON_AddNumberToObject(extra, "left_in_progress", (double)res->left_in_progress);
+    }
     if (res->http)
         cJSON_AddItemToObject(extra, "http", cb_net_json(&res->net));
     int rc = cb_emit_report(o, backend, tab, extra, !o->quiet, err);

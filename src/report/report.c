@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *dtype_name(int elem_size) { return elem_size == 4 ? "float32" : "float64"; }
 
@@ -33,6 +34,27 @@ static void seed_text(FILE *f, const char *target, const cb_table *tab, const cb
     fprintf(f, "in progress: %lld\n", (long long)s->in_progress);
     if (s->first_start > 0 && s->last_done > 0)
         fprintf(f, "elapsed time: %.2f s\n", s->elapsed_s);
+}
+
+/* Tasks still in progress: since when, and whose (a writer that stops with
+ * these in the table is told so; --lease retakes them). */
+static void in_progress_text(FILE *f, const cb_summary *s)
+{
+    if (s->in_progress == 0 || s->in_progress_oldest <= 0)
+        return;
+    char when[32];
+    time_t t0 = (time_t)s->in_progress_oldest;
+    struct tm tm;
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&t0, &tm));
+    fprintf(f, "claims:       %lld tasks in progress since %s (%.0f s ago) by", (long long)s->in_progress, when,
+            (double)time(NULL) - s->in_progress_oldest);
+    const char *sep = " ";
+    for (int i = 0; i < s->nwriters; i++)
+        if (s->writers[i].in_progress > 0) {
+            fprintf(f, "%s%s (%lld)", sep, s->writers[i].name, (long long)s->writers[i].in_progress);
+            sep = ", ";
+        }
+    fprintf(f, "%s\n", *sep == ' ' ? " no named writer" : "");
 }
 
 static void writers_text(FILE *f, const cb_summary *s)
@@ -76,6 +98,7 @@ void cb_report_text(FILE *f, const char *target, const char *backend, const cb_t
             (long long)l->shape[1], dtype_name(l->elem_size), (long long)l->chunk[0], (long long)l->chunk[1],
             (long long)tab->ntasks, cb_iter_name(l->iter));
     fprintf(f, "bytes:        %.1f MB in complete tasks\n", (double)s->bytes / CB_BYTES_PER_MB);
+    in_progress_text(f, s);
     if (s->complete == 0)
         return;
     fprintf(f, "bandwidth:    %.1f MB/s %s phase (bytes / first start to last done)\n", s->phase_MBps,
@@ -158,6 +181,15 @@ static cJSON *tasks_json(const cb_summary *s)
     cJSON_AddNumberToObject(t, "pending", (double)s->pending);
     cJSON_AddNumberToObject(t, "complete", (double)s->complete);
     cJSON_AddNumberToObject(t, "in_progress", (double)s->in_progress);
+    if (s->in_progress > 0 && s->in_progress_oldest > 0) {
+        /* Whose and since when, so a script can tell dead claims from live ones. */
+        cJSON_AddNumberToObject(t, "in_progress_since", s->in_progress_oldest);
+        cJSON_AddNumberToObject(t, "in_progress_age_s", (double)time(NULL) - s->in_progress_oldest);
+        cJSON *by = cJSON_AddObjectToObject(t, "in_progress_by");
+        for (int i = 0; i < s->nwriters; i++)
+            if (s->writers[i].in_progress > 0)
+                cJSON_AddNumberToObject(by, s->writers[i].name, (double)s->writers[i].in_progress);
+    }
     return t;
 }
 

@@ -285,9 +285,12 @@ static void test_cli(void)
           c.preset == CB_PRESET_TUNED && c.chunk_cache == 1 << 20 && c.chunk_cache_slots == 7 &&
           c.page_buffer == 2 << 20 && !strcmp(c.log_path, "l.csv") && !strcmp(c.json_path, "j") &&
           !strcmp(c.csv_path, "c") && !strcmp(c.report_path, "r") && c.max_tasks == 5 && c.quiet);
-    CHECK(parse("read http://h/f.h5 --s3-region R --s3-key-id I --s3-secret S", &c, &e) == 0 &&
-          c.driver == CB_DRIVER_ROS3 && !strcmp(c.s3_region, "R") && !strcmp(c.s3_key_id, "I") &&
-          !strcmp(c.s3_secret, "S"));
+    CHECK(parse("read http://h/f.h5 --s3-region R --s3-profile P --ca-file C", &c, &e) == 0 &&
+          c.driver == CB_DRIVER_ROS3 && !strcmp(c.s3_region, "R") && !strcmp(c.s3_profile, "P") &&
+          !strcmp(c.ca_file, "C"));
+    /* A secret on the command line is refused, with the fix (issue 12). */
+    CHECK(parse("read http://h/f.h5 --s3-key-id I --s3-secret S", &c, &e) < 0 && e.code == CB_EUSAGE &&
+          strstr(e.msg, "set AWS_SECRET_ACCESS_KEY"));
     CHECK(parse("write hdf5://d/f.h5 --schedule server --lease 2.5 --claim-batch 3 --endpoint E --bucket B", &c, &e) == 0 &&
           c.sched == CB_SCHED_SERVER && c.lease_s == 2.5 && c.claim_batch == 3 && !strcmp(c.endpoint, "E") &&
           !strcmp(c.bucket, "B"));

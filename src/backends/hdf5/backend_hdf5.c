@@ -273,10 +273,8 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
     if (o->page_buffer_by == CB_PB_HDF5 &&
         cb_h5_need(err, "--page-buffer-by hdf5 (HDF5's own page buffer in a parallel build)", CB_H5_PAGE_BUFFER_SOLO) < 0)
         return -1;
-    if ((h->s3_key_id != NULL) != (h->s3_secret != NULL))
-        return cb_fail(err, CB_EUSAGE, "give both --s3-key-id and --s3-secret, or neither (anonymous)");
-    if ((h->s3_key_id || h->s3_region) && o->driver != CB_DRIVER_ROS3)
-        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-key-id and --s3-secret apply to --driver ros3");
+    if ((h->s3_profile || h->s3_region || h->ca_file) && !url && o->driver != CB_DRIVER_ROS3)
+        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-profile and --ca-file apply to URLs (--driver ros3) and HSDS");
     if (o->io == CB_IO_DIRECT && o->create_layout && o->create_layout->iter != CB_ITER_BLOCK)
         return cb_fail(err, CB_EUSAGE, "--io direct writes whole chunks: use block tasks, not %s",
                        cb_iter_name(o->create_layout->iter));
@@ -396,20 +394,11 @@ static hid_t solo_fapl(const cb_store_opts *opt, cb_driver driver, cb_iolog *log
     const cb_hdf5_opts *own = own_opts(opt);
     hid_t inner = H5Pcreate(H5P_FILE_ACCESS);
     if (driver == CB_DRIVER_ROS3) {
-        H5FD_ros3_fapl_t fa;
-        memset(&fa, 0, sizeof fa);
-        fa.version = H5FD_CURR_ROS3_FAPL_T_VERSION;
-        /* authenticate = 0: plain (anonymous) HTTP range requests. */
-        fa.authenticate = own->s3_key_id != NULL;
-        snprintf(fa.aws_region, sizeof fa.aws_region, "%s", own->s3_region ? own->s3_region : "");
-        snprintf(fa.secret_id, sizeof fa.secret_id, "%s", own->s3_key_id ? own->s3_key_id : "");
-        snprintf(fa.secret_key, sizeof fa.secret_key, "%s", own->s3_secret ? own->s3_secret : "");
-        if (fa.authenticate && !fa.aws_region[0])
-            snprintf(fa.aws_region, sizeof fa.aws_region, "us-east-1");
-        herr_t rc = H5Pset_fapl_ros3(inner, &fa);
-        memset(&fa, 0, sizeof fa); /* no copy of the secret left behind */
+        /* Keys from the AWS variables or a profile, never the command line. */
+        cb_s3_creds c;
+        int rc = cb_s3_find(own->s3_region, own->s3_profile, &c, err) == 0 ? cb_ros3_fapl(inner, &c, err) : -1;
+        memset(&c, 0, sizeof c); /* no copy of the secret left behind */
         if (rc < 0) {
-            h5_fail(err, "cannot set up the ros3 driver");
             H5Pclose(inner);
             return H5I_INVALID_HID;
         }
@@ -440,11 +429,21 @@ static hid_t solo_fapl(const cb_store_opts *opt, cb_driver driver, cb_iolog *log
     return fapl;
 }
 
-/* The name HDF5 opens: the path, or the http(s) address of a URL. */
+/* The name HDF5 opens: the path, or the http(s) address of a URL. Returns 1
+ * when ros3 will sign its requests (keys found), 0 when not, -1 on error. */
 static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_err *err)
 {
-    if (is_url(opt->target))
-        return cb_url_resolve(opt->target, own_opts(opt)->s3_region, name, cap, err);
+    if (is_url(opt->target)) {
+        /* The region places s3:// URLs; the CA bundle is set before any request. */
+        cb_s3_creds c;
+        const cb_hdf5_opts *own = own_opts(opt);
+        int rc = cb_s3_find(own->s3_region, own->s3_profile, &c, err) || cb_ros3_tls(own->ca_file, err) ||
+                         cb_url_resolve(opt->target, c.region[0] ? c.region : NULL, name, cap, err)
+                     ? -1
+                     : c.key_id[0] != '\0';
+        memset(&c, 0, sizeof c);
+        return rc;
+    }
     snprintf(name, cap, "%s", opt->target);
     return 0;
 }
@@ -454,11 +453,12 @@ static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_err *e
 static hid_t open_lookup(const cb_store_opts *opt, cb_err *err)
 {
     char name[4096];
-    if (open_name(opt, name, sizeof name, err) < 0)
+    int signed_reads = open_name(opt, name, sizeof name, err);
+    if (signed_reads < 0)
         return H5I_INVALID_HID;
     hid_t fapl = H5P_DEFAULT;
     if (is_url(opt->target)) {
-        if (cb_url_probe(name, err) < 0)
+        if (cb_url_probe(name, signed_reads, err) < 0)
             return H5I_INVALID_HID;
         if ((fapl = solo_fapl(opt, CB_DRIVER_ROS3, NULL, 0, err)) < 0)
             return H5I_INVALID_HID;

@@ -1,7 +1,9 @@
 /* The HDF5 backend's own options, declared, checked (cb_backend_hdf5.check)
  * and documented here:
- *   s3_region, s3_key_id, s3_secret   ros3 only: signed S3 requests (both key
- *       and secret, or neither: anonymous); the region also places s3:// URLs
+ *   s3_region, s3_profile   ros3 only: the region (also places s3:// URLs) and
+ *       the AWS profile; the keys come from the AWS variables or the profile
+ *       (url.h cb_s3_find), never from the command line
+ *   ca_file   ros3: the CA bundle to trust (core/secrets.h cb_ca_bundle)
  * Rules on the common options (cb_store_opts) it enforces:
  *   - a URL (http://, https://, s3://) is read with driver ros3, a path never;
  *   - sec2/ros3 open the file on every rank alone: independent transfers only;
@@ -13,7 +15,7 @@
 #define CHUNKBENCH_HDF5_OPTS_H
 
 typedef struct cb_hdf5_opts {
-    const char *s3_region, *s3_key_id, *s3_secret;
+    const char *s3_region, *s3_profile, *ca_file;
 } cb_hdf5_opts;
 
 #endif

@@ -1,11 +1,213 @@
+#define _GNU_SOURCE /* RTLD_NEXT */
 #include "backends/hdf5/url.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/secrets.h"
+
+/* ---- credentials, as the AWS CLI finds them ---- */
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static int put(char *dst, size_t cap, const char *v, const char *what, const char *where, cb_err *err)
+{
+    if (strlen(v) >= cap)
+        return cb_fail(err, CB_EUSAGE, "%s in %s is longer than ros3 takes (%zu characters)", what, where, cap - 1);
+    snprintf(dst, cap, "%s", v);
+    return 0;
+}
+
+/* Section `section` of an AWS ini file (credentials: [NAME]; config:
+ * [profile NAME], or [default]). *found: the section exists. */
+static int read_profile(const char *path, const char *section, cb_s3_creds *c, int want_keys, int *found,
+                        cb_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[8192];
+    int in = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        char *s = trim(line);
+        if (!*s || *s == '#' || *s == ';')
+            continue;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (e)
+                *e = '\0';
+            in = !strcmp(trim(s + 1), section);
+            *found |= in;
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!in || !eq)
+            continue;
+        *eq = '\0';
+        const char *k = trim(s), *v = trim(eq + 1);
+        if (!strcmp(k, "region") && !c->region[0])
+            rc = put(c->region, sizeof c->region, v, "region", path, err);
+        else if (want_keys && !strcmp(k, "aws_access_key_id"))
+            rc = put(c->key_id, sizeof c->key_id, v, "aws_access_key_id", path, err);
+        else if (want_keys && !strcmp(k, "aws_secret_access_key"))
+            rc = put(c->secret, sizeof c->secret, v, "aws_secret_access_key", path, err);
+        else if (want_keys && !strcmp(k, "aws_session_token"))
+            rc = put(c->token, sizeof c->token, v, "aws_session_token", path, err);
+    }
+    fclose(f);
+    return rc;
+}
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* $VAR, else ~/.aws/NAME. */
+static void aws_file(const char *var, const char *name, char *out, size_t cap)
+{
+    const char *v = env(var), *home = env("HOME");
+    if (v)
+        snprintf(out, cap, "%s", v);
+    else
+        snprintf(out, cap, "%s/.aws/%s", home ? home : ".", name);
+}
+
+int cb_s3_find(const char *region, const char *profile, cb_s3_creds *c, cb_err *err)
+{
+    memset(c, 0, sizeof *c);
+    const char *id = env("AWS_ACCESS_KEY_ID"), *key = env("AWS_SECRET_ACCESS_KEY");
+    char creds[4096], config[4096], section[300];
+    aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials", creds, sizeof creds);
+    aws_file("AWS_CONFIG_FILE", "config", config, sizeof config);
+    const char *name = profile ? profile : env("AWS_PROFILE") ? env("AWS_PROFILE") : "default";
+    /* As the AWS CLI: keys in the environment win over a profile, unless the
+     * profile is named on the command line. */
+    if (!profile && (id || key)) {
+        if (!id || !key)
+            return cb_fail(err, CB_EUSAGE, "%s is set but %s is not: set both, or neither (to use a profile in %s)",
+                           id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+                           id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID", creds);
+        if (put(c->key_id, sizeof c->key_id, id, "AWS_ACCESS_KEY_ID", "the environment", err) ||
+            put(c->secret, sizeof c->secret, key, "AWS_SECRET_ACCESS_KEY", "the environment", err) ||
+            (env("AWS_SESSION_TOKEN") &&
+             put(c->token, sizeof c->token, env("AWS_SESSION_TOKEN"), "AWS_SESSION_TOKEN", "the environment", err)))
+            return -1;
+        snprintf(c->from, sizeof c->from, "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+    } else {
+        int found = 0;
+        if (cb_secret_file_check(creds, "AWS keys", err) || read_profile(creds, name, c, 1, &found, err))
+            return -1;
+        snprintf(section, sizeof section, strcmp(name, "default") ? "profile %s" : "%s", name);
+        if (read_profile(config, section, c, !c->key_id[0], &found, err))
+            return -1;
+        if (!found && (profile || env("AWS_PROFILE")))
+            return cb_fail(err, CB_EUSAGE, "AWS profile '%s' (%s) is in neither %s nor %s", name,
+                           profile ? "--s3-profile" : "AWS_PROFILE", creds, config);
+        if (!c->key_id[0] != !c->secret[0])
+            return cb_fail(err, CB_EUSAGE, "AWS profile '%s' has %s but no %s", name,
+                           c->key_id[0] ? "aws_access_key_id" : "aws_secret_access_key",
+                           c->key_id[0] ? "aws_secret_access_key" : "aws_access_key_id");
+        if (c->key_id[0])
+            snprintf(c->from, sizeof c->from, "profile '%s'", name);
+        else
+            c->token[0] = '\0';
+    }
+    /* The region: the command line, the environment, then the profile. */
+    const char *r = region ? region : env("AWS_REGION") ? env("AWS_REGION") : env("AWS_DEFAULT_REGION");
+    if (r && put(c->region, sizeof c->region, r, "the region", region ? "--s3-region" : "the environment", err))
+        return -1;
+    return 0;
+}
+
+int cb_ros3_fapl(hid_t fapl, const cb_s3_creds *c, cb_err *err)
+{
+    H5FD_ros3_fapl_t fa;
+    memset(&fa, 0, sizeof fa);
+    fa.version = H5FD_CURR_ROS3_FAPL_T_VERSION;
+    /* authenticate = 0: plain (anonymous) HTTP range requests. */
+    fa.authenticate = c->key_id[0] != '\0';
+    snprintf(fa.aws_region, sizeof fa.aws_region, "%s", c->region[0] || !fa.authenticate ? c->region : "us-east-1");
+    snprintf(fa.secret_id, sizeof fa.secret_id, "%s", c->key_id);
+    snprintf(fa.secret_key, sizeof fa.secret_key, "%s", c->secret);
+    herr_t rc = H5Pset_fapl_ros3(fapl, &fa);
+    memset(&fa, 0, sizeof fa); /* no copy of the secret left behind */
+    if (rc < 0)
+        return cb_fail(err, CB_EIO, "cannot set up the ros3 driver (H5Pset_fapl_ros3 failed)");
+    if (c->token[0]) {
+#if H5_VERSION_GE(1, 14, 2)
+        if (H5Pset_fapl_ros3_token(fapl, c->token) < 0)
+            return cb_fail(err, CB_EIO, "cannot give ros3 the session token (H5Pset_fapl_ros3_token failed)");
+#else
+        return cb_fail(err, CB_EUSAGE,
+                       "%s has a session token (temporary credentials), but this chunkbench is built with HDF5 "
+                       "%d.%d.%d, whose ros3 driver cannot send one (H5Pset_fapl_ros3_token needs HDF5 1.14.2 or "
+                       "newer): use long-term keys, or build chunkbench against HDF5 1.14.2 or newer",
+                       c->from, H5_VERS_MAJOR, H5_VERS_MINOR, H5_VERS_RELEASE);
+#endif
+    }
+    return 0;
+}
+
+/* ---- the CA bundle, also for HDF5's own libcurl handles ---- */
+
+/* HDF5's ros3 makes its curl handles itself and sets no CA option on them,
+ * so libcurl would use its built-in bundle only (it reads neither
+ * CURL_CA_BUNDLE nor, with a built-in bundle, OpenSSL's SSL_CERT_FILE).
+ * chunkbench defines curl_easy_init: libhdf5's calls bind to this one (the
+ * executable comes first in the lookup), which makes the handle with
+ * libcurl's own and adds the CA bundle chosen here. */
+static char g_cainfo[4096];
+
+CURL *curl_easy_init(void)
+{
+    static CURL *(*real)(void);
+    if (!real) {
+        void *p = dlsym(RTLD_NEXT, "curl_easy_init");
+        if (!p)
+            return NULL;
+        memcpy(&real, &p, sizeof p); /* object to function pointer, as POSIX allows */
+    }
+    CURL *c = real();
+    if (c && g_cainfo[0])
+        curl_easy_setopt(c, CURLOPT_CAINFO, g_cainfo);
+    return c;
+}
+
+int cb_ros3_tls(const char *ca_file, cb_err *err)
+{
+    const char *path, *from;
+    if (cb_ca_bundle(ca_file, &path, &from, err))
+        return -1;
+    if (path && strlen(path) >= sizeof g_cainfo)
+        return cb_fail(err, CB_EUSAGE, "the CA bundle path (%s) is too long", from);
+    snprintf(g_cainfo, sizeof g_cainfo, "%s", path ? path : "");
+    return 0;
+}
 
 int cb_url_resolve(const char *target, const char *region, char *out, size_t cap, cb_err *err)
 {
+    if (cb_url_has_userinfo(target)) {
+        char safe[4096];
+        cb_url_safe(target, safe, sizeof safe);
+        return cb_fail(err, CB_EUSAGE,
+                       "the URL carries user:password@: give it as %s, and S3 keys as AWS_ACCESS_KEY_ID and "
+                       "AWS_SECRET_ACCESS_KEY or a profile in ~/.aws/credentials (--s3-profile NAME)",
+                       safe);
+    }
     if (strncmp(target, "s3://", 5) != 0) {
         if ((size_t)snprintf(out, cap, "%s", target) >= cap)
             return cb_fail(err, CB_EUSAGE, "URL too long: %s", target);
@@ -36,7 +238,7 @@ static size_t take(char *p, size_t size, size_t nmemb, void *user)
     return b->n >= sizeof b->head ? (k == len ? len : 0) : len;
 }
 
-int cb_url_probe(const char *url, cb_err *err)
+int cb_url_probe(const char *url, int signed_reads, cb_err *err)
 {
     static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     CURL *c = curl_easy_init();
@@ -56,8 +258,16 @@ int cb_url_probe(const char *url, cb_err *err)
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(c);
-    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && b.n == sizeof b.head))
-        return cb_fail(err, CB_EIO, "cannot read %s: %s", url, *why ? why : curl_easy_strerror(rc));
+    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && b.n == sizeof b.head)) {
+        int cert = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE;
+        return cb_fail(err, CB_EIO, "cannot read %s: %s%s", url, *why ? why : curl_easy_strerror(rc),
+                       !cert ? "" : g_cainfo[0] ? " (the CA bundle in use does not vouch for this server)"
+                                                : " (a private CA? give its certificate with --ca-file PATH or CURL_CA_BUNDLE)");
+    }
+    /* This probe is not signed: a private object answers 403 to it, and ros3's
+     * signed requests are the ones that count. */
+    if (status == 403 && signed_reads)
+        return 0;
     if (status == 404 || status == 403)
         return cb_fail(err, CB_EUSAGE, "%s: the server answered %ld (%s); check the URL", url, status,
                        status == 404 ? "not found" : "forbidden");

@@ -19,7 +19,7 @@
 
 static const cb_hsds_opts *own_opts(const cb_store_opts *o)
 {
-    static const cb_hsds_opts none = {NULL, NULL, CB_CLAIM_BATCH_DEFAULT};
+    static const cb_hsds_opts none = {NULL, NULL, CB_CLAIM_BATCH_DEFAULT, NULL};
     return o->backend ? o->backend : &none;
 }
 
@@ -27,7 +27,7 @@ static const cb_hsds_opts *own_opts(const cb_store_opts *o)
 static int server_cfg(const cb_store_opts *o, cb_hs_cfg *hc, cb_err *err)
 {
     const cb_hsds_opts *own = own_opts(o);
-    return cb_hs_config(o->target, own->endpoint, own->bucket, hc, err);
+    return cb_hs_config(o->target, own->endpoint, own->bucket, own->ca_file, hc, err);
 }
 
 static int connect_opts(const cb_store_opts *o, cb_net_stats *stats, cb_http **h, cb_err *err)

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/secrets.h"
+
 enum { K_ENDPOINT, K_USERNAME, K_PASSWORD, K_BUCKET, K_API_KEY, NKEYS };
 static const char *const file_keys[NKEYS] = {"hs_endpoint", "hs_username", "hs_password",
                                              "hs_bucket", "hs_api_key"};
@@ -90,12 +92,13 @@ static int domain_of(const char *target, char *out, cb_err *err)
 }
 
 int cb_hs_config_file(const char *path, const char *target, const char *endpoint,
-                      const char *bucket, cb_hs_cfg *out, cb_err *err)
+                      const char *bucket, const char *ca_file, cb_hs_cfg *out, cb_err *err)
 {
     memset(out, 0, sizeof *out);
     if (domain_of(target, out->domain, err))
         return -1;
-    if (path && read_file(path, out, err))
+    if (path && (cb_secret_file_check(path, "HSDS settings (hs_password, hs_endpoint)", err) ||
+                 read_file(path, out, err)))
         return -1;
     for (int i = 0; i < NKEYS; i++) {
         const char *v = getenv(env_keys[i]);
@@ -117,11 +120,41 @@ int cb_hs_config_file(const char *path, const char *target, const char *endpoint
         cb_hs_safe_url(out->endpoint, safe, sizeof safe);
         return cb_fail(err, CB_EUSAGE, "HSDS endpoint %s must start with http:// or https://", safe);
     }
+    if (cb_url_has_userinfo(out->endpoint)) {
+        /* A password in a URL shows in ps, shell history and logs. */
+        char safe[CB_HS_STR];
+        cb_hs_safe_url(out->endpoint, safe, sizeof safe);
+        const char *from = endpoint ? "--endpoint" : getenv("HS_ENDPOINT") ? "HS_ENDPOINT" : path;
+        return cb_fail(err, CB_EUSAGE,
+                       "the HSDS endpoint (%s) carries user:password@: give it as %s and the credentials as "
+                       "HS_USERNAME and HS_PASSWORD, or hs_username and hs_password in a .hscfg only you can read "
+                       "(chmod 600)",
+                       from, safe);
+    }
+    if (out->username[0] && !out->password[0] && !out->api_key[0]) {
+        /* HSDS would answer "400 Malformed authorization header". */
+        const char *u = getenv("HS_USERNAME");
+        if (u && *u)
+            return cb_fail(err, CB_EUSAGE,
+                           "HS_USERNAME is set (%s) but HS_PASSWORD is empty%s: set HS_PASSWORD to the password of "
+                           "%s, or unset HS_USERNAME",
+                           out->username, getenv("HS_PASSWORD") ? "" : " (and no hs_password in .hscfg)",
+                           out->username);
+        return cb_fail(err, CB_EUSAGE,
+                       "%s sets hs_username (%s) but HS_PASSWORD and hs_password are empty: set hs_password in "
+                       "%s or HS_PASSWORD",
+                       path ? path : "the settings", out->username, path ? path : ".hscfg");
+    }
+    const char *ca, *ca_from;
+    if (cb_ca_bundle(ca_file, &ca, &ca_from, err))
+        return -1;
+    if (ca && set_value(out->ca_file, ca, ca_from, err))
+        return -1;
     return 0;
 }
 
-int cb_hs_config(const char *target, const char *endpoint, const char *bucket, cb_hs_cfg *out,
-                 cb_err *err)
+int cb_hs_config(const char *target, const char *endpoint, const char *bucket, const char *ca_file,
+                 cb_hs_cfg *out, cb_err *err)
 {
     /* h5pyd reads ./.hscfg if it exists, otherwise ~/.hscfg: never both. */
     char home_cfg[4096];
@@ -135,17 +168,10 @@ int cb_hs_config(const char *target, const char *endpoint, const char *bucket, c
         if (home && snprintf(home_cfg, sizeof home_cfg, "%s/.hscfg", home) < (int)sizeof home_cfg)
             path = home_cfg;
     }
-    return cb_hs_config_file(path, target, endpoint, bucket, out, err);
+    return cb_hs_config_file(path, target, endpoint, bucket, ca_file, out, err);
 }
 
 void cb_hs_safe_url(const char *url, char *buf, int cap)
 {
-    const char *scheme_end = strstr(url, "://");
-    const char *host = scheme_end ? scheme_end + 3 : url;
-    const char *slash = strchr(host, '/');
-    const char *at = strchr(host, '@');
-    if (at && (!slash || at < slash))
-        snprintf(buf, (size_t)cap, "%.*s%s", (int)(host - url), url, at + 1);
-    else
-        snprintf(buf, (size_t)cap, "%s", url);
+    cb_url_safe(url, buf, (size_t)cap);
 }

@@ -3,6 +3,8 @@
  *   endpoint     server URL (--endpoint); NULL: HS_ENDPOINT, then .hscfg
  *   bucket       bucket (--bucket); NULL: HS_BUCKET, .hscfg, the server's default
  *   claim_batch  --schedule server: tasks one claim request takes (1..16)
+ *   ca_file      the CA bundle to trust (--ca-file); NULL: REQUESTS_CA_BUNDLE,
+ *                CURL_CA_BUNDLE, SSL_CERT_FILE, else libcurl's own
  * Of the common options (cb_store_opts), HSDS takes none of driver, chunk
  * cache, page buffer, align, page size or an HDF5 transfer mode: it refuses
  * them, naming them. */
@@ -19,6 +21,7 @@
 typedef struct cb_hsds_opts {
     const char *endpoint, *bucket;
     int claim_batch;
+    const char *ca_file;
 } cb_hsds_opts;
 
 #endif

@@ -249,6 +249,8 @@ int cb_http_open(const cb_hs_cfg *cfg, cb_net_stats *stats, cb_http **out, cb_er
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 120L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "chunkbench/" CB_VERSION_STRING);
+    if (cfg->ca_file[0])
+        curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
     if (!cfg->api_key[0] && cfg->username[0]) {
         /* Basic only: libcurl then sends it with the first request instead of
          * waiting for a 401 challenge. */
@@ -427,8 +429,12 @@ static int evaluate(cb_http *h, const cb_http_req *r, CURLcode rc, long *status,
                     h->curl_err[0] ? h->curl_err : curl_easy_strerror(rc));
             return CB_HTTP_FAIL;
         }
-        cb_fail(err, CB_EIO, "%s %s at %s failed: %s", r->method, r->path, h->where,
-                h->curl_err[0] ? h->curl_err : curl_easy_strerror(rc));
+        /* A private CA is the usual reason; say how to trust it. */
+        int cert = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE;
+        cb_fail(err, CB_EIO, "%s %s at %s failed: %s%s", r->method, r->path, h->where,
+                h->curl_err[0] ? h->curl_err : curl_easy_strerror(rc),
+                !cert ? "" : h->cfg.ca_file[0] ? " (the CA bundle in use does not vouch for this server)"
+                                               : " (a private CA? give its certificate with --ca-file PATH or CURL_CA_BUNDLE)");
         return retryable_curl(rc) ? CB_HTTP_RETRYABLE : CB_HTTP_FAIL;
     }
     g_reached = 1;
