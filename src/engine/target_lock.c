@@ -379,11 +379,15 @@ static int take_write(const cb_lock_req *rq, const holder *me, const char *dir, 
             lk->held = 1;
             return check_readers(rq, me, dir, lk, err);
         }
+        if (errno == ENOENT || errno == ENOTDIR)
+            return cb_fail(err, CB_EUSAGE, "directory %s does not exist; create it first or choose another path", dir);
+        if (errno == EACCES || errno == EPERM || errno == EROFS)
+            return cb_fail(err, CB_EUSAGE,
+                           "directory %s is not writable (%s): chunkbench %s keeps its lock file there while it "
+                           "writes; choose another path",
+                           dir, strerror(errno), rq->command);
         if (errno != EEXIST)
-            return cb_fail(err, CB_EIO,
-                           "cannot make the lock file %s (%s): chunkbench %s keeps it beside the target while it "
-                           "writes; make the directory writable",
-                           lk->path, strerror(errno), rq->command);
+            return cb_fail(err, CB_EIO, "cannot make the lock file %s (%s)", lk->path, strerror(errno));
         holder h;
         char raw[2048], why[320], who[512];
         verdict v = inspect(lk->path, me, &h, raw, sizeof raw, why, sizeof why);
