@@ -368,7 +368,8 @@ static int take_write(const cb_lock_req *rq, const holder *me, const char *dir, 
     for (int attempt = 0; attempt < 8; attempt++) {
         int fd = open(lk->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd >= 0) {
-            int bad = write_all(fd, lk->record) < 0;
+            /* Readable by every user whatever the umask: others must see who holds it (as ps shows). */
+            int bad = fchmod(fd, 0644) < 0 || write_all(fd, lk->record) < 0;
             int e = errno;
             if (close(fd) < 0 && !bad)
                 bad = 1, e = errno;
@@ -463,7 +464,7 @@ static int take_read(const cb_lock_req *rq, const holder *me, size_t base_len, l
         fd = open(lk->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     }
     if (fd >= 0) {
-        int bad = write_all(fd, lk->record) < 0;
+        int bad = fchmod(fd, 0644) < 0 || write_all(fd, lk->record) < 0;
         if (close(fd) < 0 || bad) {
             unlink(lk->path);
             return cb_fail(err, CB_EIO, "cannot write the reader mark %s: %s", lk->path, strerror(errno));
