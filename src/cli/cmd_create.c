@@ -3,11 +3,12 @@
 #include <string.h>
 
 #include "engine/agree.h"
+#include "engine/target_lock.h"
 #include "backends/backend.h"
 #include "cli/commands.h"
 #include "core/mpi_err.h"
 
-int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err)
+static int create_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
@@ -55,4 +56,17 @@ int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         return -1;
     }
     return 0;
+}
+
+int cmd_create(const cb_config *cfg, MPI_Comm comm, cb_err *err)
+{
+    cb_lock_req rq = {.target = cfg->target, .kind = CB_LOCK_WRITE, .break_lock = cfg->break_lock, .quiet = cfg->quiet,
+                      .command = cfg->cmd == CB_CMD_RUN ? "run" : cfg->force ? "create --force" : "create"};
+    cb_target_lock lk;
+    if (cb_target_lock_take(&rq, comm, &lk, err) < 0)
+        return -1;
+    int rc = create_locked(cfg, comm, err);
+    if (rc < 0 || cfg->cmd != CB_CMD_RUN) /* run: write goes on under this lock (it names this process) */
+        cb_target_lock_release(&lk);
+    return rc;
 }

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "engine/gather.h"
 #include "engine/share.h"
+#include "engine/target_lock.h"
 #include "cli/commands.h"
 #include "core/h5features.h"
 #include "core/mpi_err.h"
@@ -266,13 +267,19 @@ int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_provenance prov;
     if (cb_provenance_gather(comm, cfg->target, &prov, err) < 0)
         return -1;
-    for (int k = 0; k < n; k++) {
+    cb_lock_req rq = {.target = cfg->target, .kind = CB_LOCK_READ, .command = "read",
+                      .ignore_lock = cfg->ignore_lock, .quiet = cfg->quiet};
+    cb_target_lock lk;
+    if (cb_target_lock_take(&rq, comm, &lk, err) < 0)
+        return -1;
+    int rc = 0;
+    for (int k = 0; k < n && rc == 0; k++) {
         const char *name = cfg->ndatasets ? cfg->datasets[k] : NULL;
         /* Naming chunkbench's own dataset reads it as a chunkbench file (its
          * tasks, seed and --verify), when the file is one. */
         c.dataset = name && strcmp(name, "dset") && strcmp(name, "/dset") ? name : NULL;
-        if (read_one(&c, be, k, n, &prov, comm, err) < 0)
-            return -1;
+        rc = read_one(&c, be, k, n, &prov, comm, err);
     }
-    return 0;
+    cb_target_lock_release(&lk);
+    return rc;
 }

@@ -11,10 +11,11 @@
 #include "engine/hosts.h"
 #include "core/mpi_err.h"
 #include "engine/share.h"
+#include "engine/target_lock.h"
 #include "cli/commands.h"
 #include "core/units.h"
 
-int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
+static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
@@ -77,4 +78,16 @@ out:
         return -1;
     }
     return 0;
+}
+
+int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
+{
+    cb_lock_req rq = {.target = cfg->target, .kind = CB_LOCK_READ, .command = "verify",
+                      .ignore_lock = cfg->ignore_lock, .quiet = cfg->quiet};
+    cb_target_lock lk;
+    if (cb_target_lock_take(&rq, comm, &lk, err) < 0)
+        return -1;
+    int rc = verify_locked(cfg, comm, err);
+    cb_target_lock_release(&lk);
+    return rc;
 }

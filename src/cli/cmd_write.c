@@ -10,10 +10,11 @@
 #include "engine/gather.h"
 #include "core/mpi_err.h"
 #include "engine/share.h"
+#include "engine/target_lock.h"
 #include "cli/commands.h"
 #include "core/units.h"
 
-int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
+static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm comm, cb_err *err)
 {
     int rank, size;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0 ||
@@ -90,7 +91,8 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         int64_t nchanged = cfg->sched == CB_SCHED_SERVER ? 0 : res.nrecs;
         cb_err lerr = {0};
         sa.o.server_id = out.net.server_id; /* the server as the last pass opened it */
-        be->save_table(&sa.o, &tab, changed, nchanged, &gerr);
+        if (cb_target_lock_same_file(lk, &gerr) == 0) /* not into a file made anew meanwhile */
+            be->save_table(&sa.o, &tab, changed, nchanged, &gerr);
         /* Report the server's table as it is now: other writers add to it,
          * and a restart may have sent tasks back to pending (the run still
          * gets its report, then the error). */
@@ -132,4 +134,16 @@ fail:
     free(index);
     cb_table_free(&tab);
     return -1;
+}
+
+int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
+{
+    cb_lock_req rq = {.target = cfg->target, .kind = CB_LOCK_WRITE, .command = cb_cmd_name(cfg->cmd),
+                      .break_lock = cfg->break_lock, .quiet = cfg->quiet};
+    cb_target_lock lk;
+    if (cb_target_lock_take(&rq, comm, &lk, err) < 0)
+        return -1;
+    int rc = write_locked(cfg, &lk, comm, err);
+    cb_target_lock_release(&lk);
+    return rc;
 }

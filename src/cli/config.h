@@ -29,6 +29,8 @@ typedef struct cb_config {
     int64_t align;       /* --align BYTES (0: HDF5 default) */
     int64_t page_size;   /* --page-size BYTES (0: not paged) */
     int force;
+    int break_lock;      /* create/write/run --break-lock: take a lock whose holder is on another host */
+    int ignore_lock;     /* verify/read --ignore-lock: read while a writer holds the lock */
 
     /* write / verify */
     uint64_t seed;

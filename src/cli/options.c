@@ -61,6 +61,12 @@ static const cb_option table[] = {
      .given_at = offsetof(cb_config, seed_given), .arg = "S", .lo = 0, .hi = INT64_MAX,
      .help = "seed of the values (create: default 1; write: default the one stored at create)"},
     {.name = "force", .kind = CB_ARG_FLAG, .cmds = CB_IN_MAKERS, CB_FIELD(force), .help = "replace an existing TARGET"},
+    /* the lock beside a file target (engine/target_lock.h) */
+    {.name = "break-lock", .kind = CB_ARG_FLAG, .cmds = CB_IN_MAKERS | CB_IN_WRITE, CB_FIELD(break_lock),
+     .help = "take over the lock of a file target (or pass a reader's mark) held on another host by a run that "
+             "has ended; a holder on this host is checked without it"},
+    {.name = "ignore-lock", .kind = CB_ARG_FLAG, .cmds = CB_IN_VERIFY | CB_IN_READ, CB_FIELD(ignore_lock),
+     .help = "read a file target even while a writer holds its lock (the lock stays)"},
     /* write, verify, read */
     {.name = "schedule", .kind = CB_ARG_CHOICE, .cmds = CB_IN_WRITERS | CB_IN_VERIFY | CB_IN_READ, CB_FIELD(sched),
      .choices = schedules,

@@ -13,6 +13,8 @@ enum {
     CB_EEXIST = 5,   /* target exists and --force was not given */
     CB_EPENDING = 6, /* the run ended, but the server lost data it had acknowledged
                         (it restarted): those tasks are pending again; write again */
+    CB_ELOCKED = 7,  /* the target is in use: another chunkbench holds its lock (or reads it),
+                        or it was replaced while this write ran (engine/target_lock.h) */
 };
 
 typedef struct cb_err {
