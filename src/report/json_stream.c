@@ -188,7 +188,12 @@ int cb_json_number(char *buf, double d)
         strcpy(buf, "null");
         return 4;
     }
-    /* cJSON's valueint, and its test for printing it. */
+    if (d == 0 && signbit(d)) { /* "-0" or "0" by cJSON's version: ask it */
+        cJSON n = {.type = cJSON_Number, .valuedouble = d, .valueint = 0};
+        cJSON_PrintPreallocated(&n, buf, 32, 0);
+        return (int)strlen(buf);
+    }
+    /* An int prints as its digits ("%1.15g" and newer cJSON's "%d" agree). */
     int vi = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
     if (d == (double)vi)
         return print_int(buf, vi);

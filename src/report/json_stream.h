@@ -12,10 +12,11 @@
 #include "core/tasks.h"
 
 /* A number as cJSON 1.7 prints it (print_number: "null" for NaN and
- * infinities, "%d" for an int, else "%1.15g" if it reads back within
- * DBL_EPSILON, else "%1.17g"), into buf (at least 32 bytes); its length. The
- * digits come from exact integer arithmetic where the double allows it (the
- * C library's %g takes a microsecond), else from snprintf. */
+ * infinities, else "%1.15g" if that reads back within DBL_EPSILON, else
+ * "%1.17g"; an int prints as its digits), into buf (at least 32 bytes); its
+ * length. The digits come from exact integer arithmetic where the double
+ * allows it (the C library's %g takes a microsecond), else from snprintf.
+ * tests/unit/test_json_stream.c holds it to the installed cJSON. */
 int cb_json_number(char *buf, double d);
 
 /* Print doc (formatted, as cJSON_Print) to f, where doc's "task_list" came
