@@ -34,6 +34,8 @@ mkfifo fifo
 expect 2 "is a FIFO" $CB status fifo
 expect 2 "is a FIFO" $CB verify fifo
 expect 2 "is a FIFO" $CB create fifo 10 10 --force
+mkfifo run.json
+expect 2 "is a FIFO" $CB report run.json -o r.html
 [ -p fifo ] || fail "the FIFO target is gone"
 mknod null c 1 3
 before=$(id_of null)
