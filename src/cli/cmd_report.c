@@ -45,7 +45,7 @@ static int report_or_compare(const cb_config *cfg, cb_err *err)
     if (rc == 0 && cfg->cmd == CB_CMD_COMPARE) {
         rc = cb_compare(stdout, runs, labels, cfg->ninputs, cfg->csv_flag, err);
     } else if (rc == 0) {
-        rc = cb_render_html(cfg->report_path, runs, labels, cfg->ninputs, err);
+        rc = cb_render_html("-o", cfg->report_path, runs, labels, cfg->ninputs, err);
         if (rc == 0 && !cfg->quiet)
             printf("wrote %s (%d run%s)\n", cfg->report_path, cfg->ninputs, cfg->ninputs > 1 ? "s" : "");
     }

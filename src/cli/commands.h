@@ -18,6 +18,11 @@ int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 /* report and compare (cfg->cmd tells which). */
 int cmd_report(const cb_config *cfg, MPI_Comm comm, cb_err *err);
 
+/* Collective: the files this command writes at its end (--json, --csv,
+ * --report, --log, report -o) can be written, checked on rank 0 before any
+ * work (cli/outputs.c). */
+int cb_check_outputs(const cb_config *cfg, MPI_Comm comm, cb_err *err);
+
 /* Where this command's report goes (report/output.h), from the command line. */
 cb_output_opts cb_output_of(const cb_config *cfg);
 

@@ -8,10 +8,18 @@
 #include "cli/config.h"
 #include "cli/commands.h"
 #include "core/mpi_err.h"
+#include "core/outfile.h"
 #include "engine/hosts.h"
 
 int main(int argc, char **argv)
 {
+    /* Open MPI's OMPIO opens a shared-file-pointer component with every file:
+     * sharedfp/lockedfile overflows a buffer on paths of 245+ characters
+     * (abort, exit 134) and sharedfp/sm fails MPI_File_open on a bare name
+     * ("F", not "./F"). chunkbench and HDF5 never use shared file pointers, so
+     * keep both out; "individual" remains. A user's own setting wins, and
+     * other MPIs never read the variable. */
+    setenv("OMPI_MCA_sharedfp", "^lockedfile,sm", 0);
     /* Until the handler below is set, a failed MPI call aborts the job. */
     if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
         fputs("chunkbench: error: MPI_Init failed\n", stderr);
@@ -40,7 +48,7 @@ int main(int argc, char **argv)
             cb_provenance_mpi_version(&p);
             cb_provenance_version(stdout, &p);
         }
-    } else if (rc == 0) {
+    } else if (rc == 0 && (rc = cb_check_outputs(&cfg, MPI_COMM_WORLD, &err)) == 0) {
         switch (cfg.cmd) {
         case CB_CMD_CREATE: rc = cmd_create(&cfg, MPI_COMM_WORLD, &err); break;
         case CB_CMD_WRITE: rc = cmd_write(&cfg, MPI_COMM_WORLD, &err); break;
@@ -57,6 +65,9 @@ int main(int argc, char **argv)
         default: break;
         }
     }
+    /* Output lost on a full disk or a closed pipe is a failure (rank 0 prints). */
+    if (rc == 0 && rank == 0)
+        rc = cb_stdout_check(&err);
     if (rc != 0 && rank == 0)
         fprintf(stderr, "chunkbench: error: %s\n", err.msg);
     free(cfg.inputs);

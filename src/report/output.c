@@ -5,39 +5,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/outfile.h"
 #include "core/units.h"
+#include "report/json_stream.h"
 #include "report/report_html.h"
+
+/* A failed flush is kept (cb_stdout_check) and reported when the command
+ * ends, with the reason it had. */
+static void flush_stdout(void)
+{
+    cb_err later = {0};
+    cb_stdout_check(&later);
+}
 
 int cb_stdout_taken(const char *path) { return path && !strcmp(path, "-"); }
 
 int cb_output_prints(const cb_output_opts *o) { return !o->quiet && !cb_stdout_taken(o->json_path); }
 
-int cb_render_html(const char *path, cJSON *const *runs, const char *const *labels, int n, cb_err *err)
+int cb_render_html(const char *what, const char *path, cJSON *const *runs, const char *const *labels, int n,
+                   cb_err *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return cb_fail(err, CB_EUSAGE, "cannot write %s: %s", path, strerror(errno));
-    int rc = cb_html_report(f, runs, labels, n, err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
-    if (rc < 0)
-        remove(path); /* no half-written report left behind */
-    return rc;
+    cb_outfile out;
+    if (cb_outfile_open(&out, what, path, err) < 0)
+        return -1;
+    if (cb_html_report(out.f, runs, labels, n, err) < 0) {
+        cb_outfile_abort(&out); /* no half-written report; an old one stays */
+        return -1;
+    }
+    return cb_outfile_commit(&out, err);
 }
 
-/* The JSON document (status keys, then extra's) to its file and the HTML page. */
+/* The JSON document (status keys, then extra's) to its file, its task
+ * columns streamed (a cJSON item per number took ~0.6 KB a task), and the
+ * HTML page. */
 static int save_doc(const cb_output_opts *o, const char *backend, const cb_table *tab, const cb_summary *s,
                     cJSON *extra, int print, cb_err *err)
 {
-    cJSON *doc = cb_report_json(o->target, backend, tab, s);
+    cJSON *doc = cb_report_json_lazy(o->target, backend, tab, s);
     for (cJSON *it = extra ? extra->child : NULL; it;) {
         cJSON *next = it->next;
         cJSON_AddItemToObject(doc, it->string, cJSON_DetachItemViaPointer(extra, it));
         it = next;
     }
-    int rc = o->json_path ? cb_json_save(o->json_path, doc, err) : 0;
+    int rc = 0;
+    if (o->json_path) {
+        cb_outfile out;
+        rc = cb_outfile_open(&out, "--json", o->json_path, err);
+        if (rc == 0 && cb_json_stream(out.f, doc, tab, s) < 0) {
+            cb_outfile_abort(&out);
+            rc = cb_fail(err, CB_EIO, "out of memory printing JSON");
+        } else if (rc == 0) {
+            rc = cb_outfile_commit(&out, err); /* checks every write */
+        }
+    }
     if (rc == 0 && o->report_path) {
-        rc = cb_render_html(o->report_path, &doc, &o->target, 1, err);
+        /* The page draws from the tree: put the real columns in. */
+        cJSON_ReplaceItemInObject(doc, "task_list", cb_report_task_list_json(tab, s));
+        rc = cb_render_html("--report", o->report_path, &doc, &o->target, 1, err);
         if (rc == 0 && print && !cb_stdout_taken(o->json_path))
             printf("report:       %s\n", o->report_path);
     }
@@ -62,7 +86,8 @@ int cb_emit_report(const cb_output_opts *o, const char *backend, const cb_table 
     if (rc == 0 && o->csv_path)
         rc = cb_report_csv(o->csv_path, tab, err);
     cb_summary_free(&s);
-    fflush(stdout);
+    if (cb_stdout_check(err) < 0) /* the text, or the JSON on stdout */
+        rc = -1;
     return rc;
 }
 
@@ -82,7 +107,7 @@ void cb_output_pass(const cb_output_opts *o, const cb_pass *p, int k, int n)
     double span = p->close_end - p->open_start;
     printf("pass %d/%d: %lld tasks, %.1f MB in %.3f s, %.1f MB/s (first open to last close)\n", k + 1, n,
            (long long)p->tasks, (double)p->bytes / CB_BYTES_PER_MB, span, mbps(p->bytes, span));
-    fflush(stdout);
+    flush_stdout();
 }
 
 /* IOR-style bandwidth of each pass, and their quantiles. */
@@ -161,7 +186,7 @@ static void write_text(const cb_result *res)
         http_text(&res->net);
     if (res->clock_skew_s > 1e-3)
         printf("clocks:       largest offset to rank 0 was %.4f s (corrected)\n", res->clock_skew_s);
-    fflush(stdout);
+    flush_stdout();
 }
 
 int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table *tab, const cb_result *res,
@@ -182,6 +207,8 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
     int rc = cb_emit_report(o, backend, tab, extra, !o->quiet, err);
     if (cb_output_prints(o))
         write_text(res);
+    if (cb_stdout_check(err) < 0)
+        rc = -1;
     return rc;
 }
 
@@ -224,20 +251,21 @@ int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_tabl
             printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
         cb_mismatches_text(stdout, tab->tasks, res->bad, res->nbad);
         printf("%s: %lld tasks with mismatches\n", res->nbad ? "FAILED" : "OK", (long long)res->nbad);
-        fflush(stdout);
+        flush_stdout();
     }
     if (!o->json_path)
-        return 0;
+        return cb_stdout_check(err);
     cJSON *doc = verify_json(o, backend, nverified, res);
     int rc = cb_json_save(o->json_path, doc, err);
     cJSON_Delete(doc);
+    if (cb_stdout_check(err) < 0)
+        rc = -1;
     return rc;
 }
 
 /* ---- read ---- */
 
-/* "out.json" -> "out-2.json" when several datasets are read, one file each. */
-static const char *numbered(const char *path, int k, int n, char *buf, size_t cap)
+const char *cb_output_numbered(const char *path, int k, int n, char *buf, size_t cap)
 {
     if (!path || n == 1 || !strcmp(path, "-"))
         return path;
@@ -313,7 +341,7 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
         cb_mismatches_text(stdout, tab->tasks, res->bad, res->nbad);
         printf("verify:       %s: %lld tasks with mismatches\n", res->nbad ? "FAILED" : "OK", (long long)res->nbad);
     }
-    fflush(stdout);
+    flush_stdout();
 }
 
 int cb_output_read(const cb_output_opts *o0, const char *backend, const cb_table *tab, const cb_result *res,
@@ -328,10 +356,10 @@ int cb_output_read(const cb_output_opts *o0, const char *backend, const cb_table
         return cb_fail(err, CB_EIO, "out of memory for the request list");
     char jb[4096], cb[4096], rb[4096], lb[4096];
     cb_output_opts o = *o0;
-    o.json_path = numbered(o0->json_path, ri->k, ri->n, jb, sizeof jb);
-    o.csv_path = numbered(o0->csv_path, ri->k, ri->n, cb, sizeof cb);
-    o.report_path = numbered(o0->report_path, ri->k, ri->n, rb, sizeof rb);
-    o.log_path = numbered(o0->log_path, ri->k, ri->n, lb, sizeof lb);
+    o.json_path = cb_output_numbered(o0->json_path, ri->k, ri->n, jb, sizeof jb);
+    o.csv_path = cb_output_numbered(o0->csv_path, ri->k, ri->n, cb, sizeof cb);
+    o.report_path = cb_output_numbered(o0->report_path, ri->k, ri->n, rb, sizeof rb);
+    o.log_path = cb_output_numbered(o0->log_path, ri->k, ri->n, lb, sizeof lb);
     int print = cb_output_prints(o0);
     if (print && ri->n > 1)
         printf("== dataset %d of %d: %s ==\n", ri->k + 1, ri->n, ri->dataset);
@@ -340,5 +368,7 @@ int cb_output_read(const cb_output_opts *o0, const char *backend, const cb_table
         read_text(tab, res, ri, &sum);
     if (rc == 0 && o.log_path)
         rc = cb_iolog_csv(o.log_path, res->reqs, res->nreqs, err);
+    if (cb_stdout_check(err) < 0)
+        rc = -1;
     return rc;
 }

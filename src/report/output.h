@@ -29,8 +29,10 @@ int cb_output_prints(const cb_output_opts *o);
 int cb_emit_report(const cb_output_opts *o, const char *backend, const cb_table *tab, cJSON *extra, int print,
                    cb_err *err);
 
-/* Write the HTML report of runs to path (removed again if it fails). */
-int cb_render_html(const char *path, cJSON *const *runs, const char *const *labels, int n, cb_err *err);
+/* Write the HTML report of runs to path (core/outfile.h: replaced whole, or
+ * left as it was if anything fails); `what` names the option for messages. */
+int cb_render_html(const char *what, const char *path, cJSON *const *runs, const char *const *labels, int n,
+                   cb_err *err);
 
 /* status: the table as it is. */
 int cb_output_status(const cb_output_opts *o, const char *backend, const cb_table *tab, cb_err *err);
@@ -59,6 +61,10 @@ typedef struct cb_read_info {
     int verify;               /* values were compared */
     int k, n;                 /* dataset k (0-based) of n: output files numbered when n > 1 */
 } cb_read_info;
+
+/* The output path of dataset k (0-based) of n read: "out.json" ->
+ * "out-2.json" when n > 1, one file each (buf holds it); else path. */
+const char *cb_output_numbered(const char *path, int k, int n, char *buf, size_t cap);
 
 /* read: the tasks read (tab, phase "read"), the request log, the caches, the
  * values checked; the --log CSV of requests. */

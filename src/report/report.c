@@ -1,5 +1,6 @@
 #include "report/report.h"
 
+#include "core/outfile.h"
 #include "core/version.h"
 #include "core/units.h"
 
@@ -174,6 +175,14 @@ static int cmp_writer_name(const void *key, const void *w)
     return strcmp(key, ((const cb_writer_stats *)w)->name);
 }
 
+int cb_report_writer_index(const cb_summary *s, const char *pod)
+{
+    /* cb_summarize sorts writers by name, so a binary search finds it. */
+    const cb_writer_stats *w =
+        pod[0] ? bsearch(pod, s->writers, (size_t)s->nwriters, sizeof *s->writers, cmp_writer_name) : NULL;
+    return w ? (int)(w - s->writers) : -1;
+}
+
 static cJSON *tasks_json(const cb_summary *s)
 {
     cJSON *t = cJSON_CreateObject();
@@ -258,8 +267,9 @@ static cJSON *hosts_json(const cb_summary *s)
     return hs;
 }
 
-/* Per task, column by column (compact, and enough to draw timelines). */
-static cJSON *task_list_json(const cb_table *tab, const cb_summary *s)
+/* Per task, column by column (compact, and enough to draw timelines). With
+ * `lazy`, each column holds one marker for json_stream.c to fill. */
+static cJSON *task_list_json(const cb_table *tab, const cb_summary *s, int lazy)
 {
     cJSON *cols = cJSON_CreateObject();
     const char *names[] = {"start", "done", "status", "x", "y", "nrow", "ncol"};
@@ -267,21 +277,26 @@ static cJSON *task_list_json(const cb_table *tab, const cb_summary *s)
     for (int k = 0; k < 7; k++)
         c[k] = cJSON_AddArrayToObject(cols, names[k]);
     cJSON *pods = cJSON_AddArrayToObject(cols, "writer");
+    if (lazy && tab->ntasks > 0) {
+        for (int k = 0; k < 7; k++)
+            cJSON_AddItemToArray(c[k], cJSON_CreateRaw(CB_JSON_COLUMN_MARK));
+        cJSON_AddItemToArray(pods, cJSON_CreateRaw(CB_JSON_COLUMN_MARK));
+        return cols;
+    }
     for (int64_t i = 0; i < tab->ntasks; i++) {
         const cb_task *t = &tab->tasks[i];
         double v[7] = {t->start, t->done, t->status, t->x, t->y, t->nrow, t->ncol};
         for (int k = 0; k < 7; k++)
             cJSON_AddItemToArray(c[k], cJSON_CreateNumber(v[k]));
-        /* The writer as an index into "writers" (-1: none), not its name again;
-         * cb_summarize sorts writers by name, so a binary search finds it. */
-        const cb_writer_stats *w = t->pod[0] ? bsearch(t->pod, s->writers, (size_t)s->nwriters,
-                                                       sizeof *s->writers, cmp_writer_name) : NULL;
-        cJSON_AddItemToArray(pods, cJSON_CreateNumber(w ? (double)(w - s->writers) : -1));
+        /* The writer as an index into "writers" (-1: none), not its name again. */
+        cJSON_AddItemToArray(pods, cJSON_CreateNumber(cb_report_writer_index(s, t->pod)));
     }
     return cols;
 }
 
-cJSON *cb_report_json(const char *target, const char *backend, const cb_table *tab, const cb_summary *s)
+cJSON *cb_report_task_list_json(const cb_table *tab, const cb_summary *s) { return task_list_json(tab, s, 0); }
+
+static cJSON *report_json(const char *target, const char *backend, const cb_table *tab, const cb_summary *s, int lazy)
 {
     const cb_layout *l = &tab->layout;
     cJSON *o = cJSON_CreateObject();
@@ -305,7 +320,7 @@ cJSON *cb_report_json(const char *target, const char *backend, const cb_table *t
     cJSON_AddItemToObject(o, "latency_s", cb_quantiles_json(&s->latency));
     cJSON_AddItemToObject(o, "writers", writers_json(s));
     cJSON_AddItemToObject(o, "hosts", hosts_json(s));
-    cJSON_AddItemToObject(o, "task_list", task_list_json(tab, s));
+    cJSON_AddItemToObject(o, "task_list", task_list_json(tab, s, lazy));
     cJSON *sl = cJSON_AddArrayToObject(o, "slowest");
     for (int k = 0; k < s->nslowest; k++)
         cJSON_AddItemToArray(sl, cJSON_CreateString(s->writers[s->slowest[k]].name));
@@ -316,22 +331,27 @@ cJSON *cb_report_json(const char *target, const char *backend, const cb_table *t
     return o;
 }
 
+cJSON *cb_report_json(const char *target, const char *backend, const cb_table *tab, const cb_summary *s)
+{
+    return report_json(target, backend, tab, s, 0);
+}
+
+cJSON *cb_report_json_lazy(const char *target, const char *backend, const cb_table *tab, const cb_summary *s)
+{
+    return report_json(target, backend, tab, s, 1);
+}
+
 int cb_json_save(const char *path, const cJSON *doc, cb_err *err)
 {
     char *text = cJSON_Print(doc);
     if (!text)
         return cb_fail(err, CB_EIO, "out of memory printing JSON");
-    int rc = 0;
-    if (!strcmp(path, "-")) {
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        fflush(stdout);
-    } else {
-        FILE *f = fopen(path, "w");
-        if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0)
-            rc = cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
-        if (f && fclose(f) != 0 && rc == 0)
-            rc = cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
+    cb_outfile out;
+    int rc = cb_outfile_open(&out, "--json", path, err);
+    if (rc == 0) {
+        fputs(text, out.f);
+        fputc('\n', out.f);
+        rc = cb_outfile_commit(&out, err); /* checks every write above */
     }
     cJSON_free(text);
     return rc;
@@ -339,9 +359,10 @@ int cb_json_save(const char *path, const cJSON *doc, cb_err *err)
 
 int cb_report_csv(const char *path, const cb_table *tab, cb_err *err)
 {
-    FILE *f = !strcmp(path, "-") ? stdout : fopen(path, "w");
-    if (!f)
-        return cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
+    cb_outfile out;
+    if (cb_outfile_open(&out, "--csv", path, err) < 0)
+        return -1;
+    FILE *f = out.f;
     fprintf(f, "index,start,done,status,x,y,nrow,ncol,pod,latency_s,bytes\n");
     for (int64_t i = 0; i < tab->ntasks; i++) {
         const cb_task *t = &tab->tasks[i];
@@ -356,10 +377,5 @@ int cb_report_csv(const char *path, const cb_table *tab, cb_err *err)
         }
         fprintf(f, "\",%.6f,%lld\n", lat, (long long)cb_task_bytes(t, tab->layout.elem_size));
     }
-    int bad = ferror(f);
-    if (f != stdout)
-        bad |= fclose(f) != 0;
-    else
-        fflush(f);
-    return bad ? cb_fail(err, CB_EIO, "cannot write %s", path) : 0;
+    return cb_outfile_commit(&out, err); /* a failed write above left the stream's error flag */
 }

@@ -21,6 +21,18 @@ void cb_report_text(FILE *f, const char *target, const char *backend, const cb_t
 /* The status object; callers may add keys (run passes, http). */
 cJSON *cb_report_json(const char *target, const char *backend, const cb_table *tab, const cb_summary *s);
 
+/* The same with "task_list" left to the writer (report/json_stream.h): its
+ * columns each hold one raw CB_JSON_COLUMN_MARK instead of a number per
+ * task. Print it with cb_json_stream only. */
+cJSON *cb_report_json_lazy(const char *target, const char *backend, const cb_table *tab, const cb_summary *s);
+#define CB_JSON_COLUMN_MARK "\x01"
+
+/* The "task_list" object in full (to put in place of the lazy one). */
+cJSON *cb_report_task_list_json(const cb_table *tab, const cb_summary *s);
+
+/* A task's writer (its pod name) as an index into s->writers; -1: none. */
+int cb_report_writer_index(const cb_summary *s, const char *pod);
+
 cJSON *cb_quantiles_json(const cb_quantiles *q);
 
 /* {requests, retries, latency_s}: the "http" object of HSDS runs. */

@@ -2,6 +2,8 @@
  * ranges behind the read-pattern picture), its text lines, its CSV. */
 #include "report/report_iolog.h"
 
+#include "core/outfile.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,17 +122,12 @@ void cb_iolog_text(FILE *f, const cb_iolog_summary *s, int64_t data_bytes)
 
 int cb_iolog_csv(const char *path, const cb_ioreq *v, int64_t n, cb_err *err)
 {
-    FILE *f = !strcmp(path, "-") ? stdout : fopen(path, "w");
-    if (!f)
-        return cb_fail(err, CB_EIO, "cannot write %s: %s", path, strerror(errno));
-    fprintf(f, "rank,kind,offset,size,start,end\n");
+    cb_outfile out;
+    if (cb_outfile_open(&out, "--log", path, err) < 0)
+        return -1;
+    fprintf(out.f, "rank,kind,offset,size,start,end\n");
     for (int64_t i = 0; i < n; i++)
-        fprintf(f, "%d,%s,%lld,%lld,%.6f,%.6f\n", v[i].rank, v[i].kind == CB_REQ_DRAW ? "raw" : "meta",
+        fprintf(out.f, "%d,%s,%lld,%lld,%.6f,%.6f\n", v[i].rank, v[i].kind == CB_REQ_DRAW ? "raw" : "meta",
                 (long long)v[i].offset, (long long)v[i].size, v[i].start, v[i].end);
-    int bad = ferror(f);
-    if (f != stdout)
-        bad |= fclose(f) != 0;
-    else
-        fflush(f);
-    return bad ? cb_fail(err, CB_EIO, "cannot write %s", path) : 0;
+    return cb_outfile_commit(&out, err); /* a failed write above left the stream's error flag */
 }

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "core/outfile.h"
 
 const cJSON *cb_hj_item(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 
@@ -175,6 +178,11 @@ int cb_rundoc_opt_num(const cJSON *doc, const char *path, const char *label, dou
 
 static int read_text(const char *path, char **out, cb_err *err)
 {
+    /* stat before open: a FIFO would block, a directory reads as nothing. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return cb_fail(err, CB_EUSAGE, "%s is %s, not a regular file; give a JSON file written by --json", path,
+                       cb_file_kind(st.st_mode));
     FILE *f = fopen(path, "rb");
     if (!f)
         return cb_fail(err, CB_EUSAGE, "cannot read %s: %s", path, strerror(errno));

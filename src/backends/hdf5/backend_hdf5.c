@@ -10,6 +10,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backends/hdf5/hdf5_opts.h"
@@ -19,6 +20,7 @@
 #include "core/h5features.h"
 #include "core/mpi_err.h"
 #include "core/table_check.h"
+#include "core/outfile.h"
 
 #define DSET_NAME "dset"
 #define TABLE_NAME "task_list"
@@ -223,8 +225,21 @@ static void get_meta(hid_t file, cb_layout *lay, cb_meta *m)
 /* Plain checks before HDF5 sees the path, so the user gets a reason, not a stack. */
 static int check_new_path(const char *path, int force, cb_err *err)
 {
-    if (access(path, F_OK) == 0 && !force)
-        return cb_fail(err, CB_EEXIST, "%s already exists; use --force to replace it", path);
+    /* stat, never open: a FIFO would block, a device would be truncated. A
+     * symbolic link to a regular file is that file (--force recreates it,
+     * through the link; the link stays); a dangling one is refused. */
+    struct stat st, lst;
+    if (stat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            return cb_fail(err, CB_EUSAGE, "%s is %s, not a regular file: create replaces only regular files (with --force); choose another path",
+                           path, cb_file_kind(st.st_mode));
+        if (!force)
+            return cb_fail(err, CB_EEXIST, "%s already exists; use --force to replace it", path);
+    } else if (errno != ENOENT) {
+        return cb_fail(err, CB_EUSAGE, "%s: %s; choose another path", path, strerror(errno));
+    } else if (lstat(path, &lst) == 0) {
+        return cb_fail(err, CB_EUSAGE, "%s is a symbolic link to a missing file; remove the link or create the file it names", path);
+    }
     char *copy = strdup(path);
     if (!copy)
         return cb_fail(err, CB_EIO, "out of memory");
@@ -463,9 +478,19 @@ static hid_t open_lookup(const cb_store_opts *opt, cb_err *err)
         if ((fapl = solo_fapl(opt, CB_DRIVER_ROS3, NULL, 0, err)) < 0)
             return H5I_INVALID_HID;
     } else {
-        if (access(opt->target, F_OK) != 0) {
-            cb_fail(err, CB_EUSAGE, "%s does not exist; create it first with: chunkbench create %s NROWS NCOLS",
-                    opt->target, opt->target);
+        /* stat, never open: opening a FIFO blocks, a device may act. */
+        struct stat st;
+        if (stat(opt->target, &st) != 0) {
+            if (errno == ENOENT)
+                cb_fail(err, CB_EUSAGE, "%s does not exist; create it first with: chunkbench create %s NROWS NCOLS",
+                        opt->target, opt->target);
+            else
+                cb_fail(err, CB_EUSAGE, "%s: %s", opt->target, strerror(errno));
+            return H5I_INVALID_HID;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            cb_fail(err, CB_EUSAGE, "%s is %s, not a regular file; give the path of an HDF5 file", opt->target,
+                    cb_file_kind(st.st_mode));
             return H5I_INVALID_HID;
         }
         if (H5Fis_hdf5(opt->target) <= 0) {
