@@ -9,9 +9,19 @@
 #include "engine/gather.h"
 #include "engine/hosts.h"
 #include "core/mpi_err.h"
+#include "engine/journal.h"
 #include "engine/share.h"
 #include "cli/commands.h"
 #include "core/units.h"
+
+/* Tasks recorded in journals (a killed run's, not merged yet) are checked too. */
+static int with_journals(cb_table *tab, void *ctx, cb_err *err)
+{
+    cb_journal_found f;
+    int rc = cb_journal_merge(ctx, tab, 1, 0, &f, err);
+    cb_journal_found_free(&f);
+    return rc;
+}
 
 int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
@@ -24,7 +34,8 @@ int cmd_verify(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_task *tasks = NULL;
     int64_t *index = NULL, ntasks = 0;
     cb_err local = {0};
-    if (cb_share_tasks(&sa.o, be, CB_COMPLETE, comm, &tab, &tasks, &index, &ntasks, err) < 0)
+    if (cb_share_tasks_hooked(&sa.o, be, CB_COMPLETE, with_journals, (void *)cfg->target, comm, &tab, &tasks, &index,
+                              &ntasks, err) < 0)
         return -1;
     if (tab.meta.seed < 0)
         cb_fail(&local, CB_EUSAGE,

@@ -13,6 +13,11 @@ enum {
     CB_EEXIST = 5,   /* target exists and --force was not given */
     CB_EPENDING = 6, /* the run ended, but the server lost data it had acknowledged
                         (it restarted): those tasks are pending again; write again */
+    /* A write stopped early by SIGTERM/SIGINT (Slurm's walltime signal): what
+     * was written is recorded, the rest is pending. Not 128+signal, which
+     * says a signal killed the process with nothing recorded; 10 leaves room
+     * below it for other new codes. */
+    CB_ESTOPPED = 10,
 };
 
 typedef struct cb_err {
