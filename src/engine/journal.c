@@ -98,7 +98,8 @@ static void read_line(const char *path, char *buf, size_t cap)
 }
 
 /* Field 22 of /proc/<pid>/stat: when the process started (ticks since boot),
- * which tells a live process from a later one with the same pid. */
+ * which tells a live process from a later one with the same pid; -1 for a
+ * process that has ended (a zombie), 0 when unknown. */
 static int64_t proc_start(long long pid)
 {
     char path[64], line[1024];
@@ -107,6 +108,8 @@ static int64_t proc_start(long long pid)
     char *p = strrchr(line, ')');
     if (!p)
         return 0;
+    if (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+        return -1;
     int field = 2;
     for (; *p && field < 22; p++)
         if (*p == ' ')
@@ -363,7 +366,7 @@ static int file_live(const jfile *jf, const char *host, const char *boot)
     if (kill((pid_t)jf->h.pid, 0) != 0 && errno != EPERM)
         return 0;
     int64_t now_start = proc_start(jf->h.pid);
-    return !jf->h.proc_start || !now_start || now_start == jf->h.proc_start;
+    return now_start >= 0 && (!jf->h.proc_start || !now_start || now_start == jf->h.proc_start);
 }
 
 static int foreign(const hdr *h, const cb_table *tab)

@@ -6,25 +6,39 @@
 source "$CB_SRC/tests/hdf5/lib.sh"
 JCHECK="$PY $CB_SRC/tests/lost/journal_check.py"
 cd "$WORK"
-NR=5000 NC=4000 # chunk 20 x 20: 50,000 tasks, 160 MB
-NT=50000
-# The documented window is CHUNKBENCH_JOURNAL_FLUSH_MS (200 ms) plus one task;
-# 0.8 s leaves room for a loaded, oversubscribed machine.
-WINDOW=0.8
+NR=4000 NC=3000 # chunk 20 x 20: 30,000 tasks, 96 MB
+NT=30000
+# The documented window is CHUNKBENCH_JOURNAL_FLUSH_MS (default 200 ms) plus
+# one task. A run here lasts about a second, so records are written every
+# 50 ms to see (and kill at) ~20% of it; 0.6 s leaves room for a loaded,
+# oversubscribed machine.
+export CHUNKBENCH_JOURNAL_FLUSH_MS=50
+WINDOW=0.6
 
-journal_bytes() { cat ./F.chunkbench-journal/*.cbj 2>/dev/null | wc -c; }
+journal_bytes() {
+    local n=0 s
+    for s in $(stat -c %s ./F.chunkbench-journal/*.cbj 2>/dev/null); do n=$((n + s)); done
+    echo $n
+}
 
-# Start `mpirun -n 2 chunkbench write ./F ARGS` in the background (MP: its pid)
-# and wait until the journals hold about FRACTION of the tasks.
+# Start `mpirun -n 2 chunkbench write ./F ARGS` in the background (MP: its
+# pid, RANKS: the ranks' pids) and wait until the journals hold about FRACTION
+# of the tasks.
 start_write_until() {
     local fraction=$1; shift
     mpirun -n 2 "$CHUNKBENCH" write ./F "$@" >write.out 2>&1 &
     MP=$!
     local want=$((512 * 2 + NT * 32 * fraction / 100)) i
-    for i in $(seq 1 1500); do
+    RANKS=
+    for i in $(seq 1 500); do
+        RANKS=$(pgrep -P $MP | xargs)
+        [ "$(echo $RANKS | wc -w)" -eq 2 ] && break
+        sleep 0.01
+    done
+    for i in $(seq 1 3000); do
         [ "$(journal_bytes)" -ge "$want" ] && return 0
         kill -0 $MP 2>/dev/null || break
-        sleep 0.02
+        sleep 0.005
     done
     fail "the journals never reached $fraction% of the tasks (the write ended or records are not journaled)"
     return 1
@@ -65,10 +79,11 @@ fresh() { "$CHUNKBENCH" create ./F $NR $NC --chunk 20,20 --force >/dev/null; }
 fresh
 if start_write_until 20 --quiet; then
     tkill=$(date +%s.%N)
-    kill -KILL "$(pgrep -P $MP | tail -1)"
+    kill -KILL ${RANKS##* }
     wait $MP || true
     [ -d ./F.chunkbench-journal ] || fail "sigkill: no journal directory after the kill"
-    "$CHUNKBENCH" status ./F 2>&1 | grep -q "task records of an ended run sit in ./F.chunkbench-journal" ||
+    "$CHUNKBENCH" status ./F >status.out 2>&1
+    grep -q "task records of an ended run sit in ./F.chunkbench-journal" status.out ||
         fail "sigkill: status does not say the journal holds records of an ended run"
     check_after_kill sigkill "$tkill"
     rerun_writes_rest sigkill
@@ -88,7 +103,7 @@ fi
 fresh
 if start_write_until 30 --io direct; then
     tkill=$(date +%s.%N)
-    kill -INT $(pgrep -P $MP)
+    kill -INT $RANKS
     rc=0
     wait $MP || rc=$?
     [ "$rc" -eq 10 ] || fail "sigint: exit code $rc, expected 10 (CB_ESTOPPED): $(tail -3 write.out)"
