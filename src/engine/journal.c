@@ -135,6 +135,16 @@ static int sys_fail(cb_err *err, const char *what, const char *path)
                    what, path, strerror(errno));
 }
 
+static int write_buffered(cb_journal *j, cb_err *err);
+
+/* A journal that cannot be made is not worth stopping a benchmark for: the
+ * run goes on without one, and says what it loses. */
+static void warn_no_journal(const char *what, const char *path)
+{
+    fprintf(stderr, "chunkbench: warning: %s %s: %s; this run keeps no task records until it ends (a killed run loses them)\n",
+            what, path, strerror(errno));
+}
+
 int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, uint64_t seed, const char *pod,
                      MPI_Comm comm, cb_journal **out, cb_err *err)
 {
@@ -146,7 +156,7 @@ int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, u
     char dir[4096], host[64];
     cb_journal_dir_of(target, dir, sizeof dir);
     host_name(host, sizeof host);
-    uint64_t run = 0;
+    uint64_t run = 0; /* 0: no journal for this run */
     if (rank == 0) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -154,8 +164,10 @@ int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, u
               (uint64_t)crc32(0, (const Bytef *)host, (uInt)strlen(host));
         if (!run)
             run = 1;
-        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-            sys_fail(&local, "cannot make the task journal directory", dir);
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+            warn_no_journal("cannot make the task journal directory", dir);
+            run = 0;
+        }
     }
     cb_mpi(&local, MPI_Bcast(&run, 1, MPI_UINT64_T, 0, comm), "MPI_Bcast of the journal's run id");
     cb_mpi(&local, MPI_Bcast(&ntasks, 1, MPI_INT64_T, 0, comm), "MPI_Bcast of the table's task count");
@@ -163,10 +175,11 @@ int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, u
         *err = local;
         return -1;
     }
+    if (!run)
+        return 0;
     cb_journal *j = calloc(1, sizeof *j);
-    if (!j) {
-        cb_fail(&local, CB_EIO, "out of memory");
-    } else {
+    int ok = j != NULL;
+    if (j) {
         j->run = run;
         j->fd = -1;
         j->flush_s = env_num("CHUNKBENCH_JOURNAL_FLUSH_MS", 200) / 1000;
@@ -186,22 +199,37 @@ int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, u
         uint32_t c = (uint32_t)crc32(0, raw, HDR_BYTES - 4);
         memcpy(raw + HDR_BYTES - 4, &c, 4);
         j->fd = open(j->path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0666);
-        if (j->fd < 0 || write(j->fd, raw, HDR_BYTES) != HDR_BYTES)
-            sys_fail(&local, "cannot write the task journal", j->path);
+        if (j->fd < 0 || write(j->fd, raw, HDR_BYTES) != HDR_BYTES) {
+            warn_no_journal("cannot write the task journal", j->path);
+            ok = 0;
+        }
         j->last_write = j->last_sync = cb_now();
     }
-    if (cb_agree(comm, &local) < 0) {
+    /* All ranks or none: a run half journaled would merge half its records. */
+    int all = 0;
+    if (cb_mpi(err, MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm), "MPI_Allreduce of the journals' opening") < 0)
+        all = 0;
+    if (!all) {
         if (j && j->fd >= 0) {
             close(j->fd);
             unlink(j->path);
         }
         free(j);
-        *err = local;
-        return -1;
+        return err->code ? -1 : 0;
     }
     g_len = g_flushed = 0;
     g_fd = j->fd;
     *out = j;
+    return 0;
+}
+
+int cb_journal_flush(cb_journal *j, cb_err *err)
+{
+    if (!j || g_len <= g_flushed)
+        return 0;
+    if (write_buffered(j, err) < 0)
+        return -1;
+    j->last_write = cb_now();
     return 0;
 }
 

@@ -37,13 +37,20 @@ void cb_journal_dir_of(const char *target, char *buf, size_t cap);
 
 /* Collective: every rank opens its own file of a new run (rank 0 makes the
  * directory; rank 0's layout and table task count `ntasks` are the ones
- * recorded). `pod` names the writer in the records it gives back. */
+ * recorded). `pod` names the writer in the records it gives back. When a
+ * file cannot be made (a read-only directory...) the run goes without a
+ * journal: *out stays NULL, a warning goes to stderr, and 0 is returned;
+ * -1 only when MPI fails. */
 int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, uint64_t seed, const char *pod,
                      MPI_Comm comm, cb_journal **out, cb_err *err);
 
 /* Task `row`'s data has reached the OS (or the server): buffer its record;
  * written when due. */
 int cb_journal_add(cb_journal *j, int64_t row, double start, double done, cb_err *err);
+
+/* Write what is buffered now (no sync): a rank that ran out of tasks and
+ * waits for the others. */
+int cb_journal_flush(cb_journal *j, cb_err *err);
 
 /* A task boundary without a record: write or sync what is due. */
 int cb_journal_tick(cb_journal *j, cb_err *err);

@@ -211,6 +211,9 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         cb_progress_add(progress, cb_task_bytes(&t, st->layout.elem_size));
         cb_progress_tick(progress);
     }
+    /* Out of tasks, this rank may wait long for the others: its records go now. */
+    if (cb_journal_flush(jr, &local) < 0)
+        cb_wrap(&local, "at the end of the phase");
 close:
     stop_armed = 0;
     cb_sched_end(sched, &local); /* first: the others may still wait for a p2p counter's answer */
