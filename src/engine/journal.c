@@ -43,6 +43,7 @@ _Static_assert(sizeof(hdr) + 4 <= HDR_BYTES, "journal header fits its 512 bytes"
 
 struct cb_journal {
     int fd;
+    int data_fd; /* the target, for syncing its data before the records (-1: none) */
     char path[4200];
     uint64_t run;
     double last_write, last_sync, flush_s, sync_s;
@@ -183,7 +184,10 @@ int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, u
         j->run = run;
         j->fd = -1;
         j->flush_s = env_num("CHUNKBENCH_JOURNAL_FLUSH_MS", 200) / 1000;
-        j->sync_s = env_num("CHUNKBENCH_JOURNAL_SYNC_S", 5);
+        /* 0: never. Records synced before their data would outlive it in a
+         * node crash, so a sync syncs the target's data first. */
+        j->sync_s = env_num("CHUNKBENCH_JOURNAL_SYNC_S", 0);
+        j->data_fd = j->sync_s > 0 && cb_target_kind_of(target) == CB_TARGET_PATH ? open(target, O_RDONLY | O_CLOEXEC) : -1;
         snprintf(j->path, sizeof j->path, "%s/%016llx.r%d" SUFFIX, dir, (unsigned long long)run, rank);
         unsigned char raw[HDR_BYTES] = {0};
         hdr h = {.version = 1, .header_bytes = HDR_BYTES, .run = run, .pid = getpid(), .rank = rank,
@@ -214,6 +218,8 @@ int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, u
             close(j->fd);
             unlink(j->path);
         }
+        if (j && j->data_fd >= 0)
+            close(j->data_fd);
         free(j);
         return err->code ? -1 : 0;
     }
@@ -284,7 +290,9 @@ static int due(cb_journal *j, cb_err *err)
         futimens(j->fd, NULL);
         j->last_write = now;
     }
-    if (j->dirty && now - j->last_sync >= j->sync_s) {
+    if (j->sync_s > 0 && j->dirty && now - j->last_sync >= j->sync_s) {
+        if (j->data_fd >= 0 && fdatasync(j->data_fd) != 0)
+            return sys_fail(err, "cannot sync the target's data before the task journal", j->path);
         if (fdatasync(j->fd) != 0)
             return sys_fail(err, "cannot sync the task journal", j->path);
         j->dirty = 0;
@@ -320,9 +328,11 @@ int cb_journal_close(cb_journal *j, cb_err *err)
     if (!j)
         return 0;
     int rc = write_buffered(j, err);
-    if (rc == 0 && fdatasync(j->fd) != 0)
+    if (rc == 0 && j->sync_s > 0 && ((j->data_fd >= 0 && fdatasync(j->data_fd) != 0) || fdatasync(j->fd) != 0))
         rc = sys_fail(err, "cannot sync the task journal", j->path);
     g_fd = -1;
+    if (j->data_fd >= 0)
+        close(j->data_fd);
     if (close(j->fd) != 0 && rc == 0)
         rc = sys_fail(err, "cannot close the task journal", j->path);
     free(j);

@@ -13,9 +13,10 @@
  * When records reach the file: buffered in memory, written (write(2)) when
  * CHUNKBENCH_JOURNAL_FLUSH_MS (default 200) have passed since the last write
  * or the buffer holds 2048 records, checked at every task boundary, and also
- * from the SIGTERM/SIGINT handler; fdatasync'ed every CHUNKBENCH_JOURNAL_SYNC_S
- * seconds (default 5) and at the end. CHUNKBENCH_JOURNAL=off: no journal (a
- * bench knob: crash safety is lost). */
+ * from the SIGTERM/SIGINT handler: they survive the process. With
+ * CHUNKBENCH_JOURNAL_SYNC_S > 0 (default 0: never) the target's data and then
+ * the journal are fdatasync'ed that often and at the end, for node crashes.
+ * CHUNKBENCH_JOURNAL=off: no journal (a bench knob: crash safety is lost). */
 #ifndef CHUNKBENCH_JOURNAL_H
 #define CHUNKBENCH_JOURNAL_H
 
@@ -55,7 +56,7 @@ int cb_journal_flush(cb_journal *j, cb_err *err);
 /* A task boundary without a record: write or sync what is due. */
 int cb_journal_tick(cb_journal *j, cb_err *err);
 
-/* Write what is buffered and fdatasync; the file stays. Frees j (NULL: no-op). */
+/* Write what is buffered (and sync, when asked); the file stays. Frees j (NULL: no-op). */
 int cb_journal_close(cb_journal *j, cb_err *err);
 
 uint64_t cb_journal_run(const cb_journal *j);
