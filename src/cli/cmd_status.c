@@ -34,8 +34,8 @@ static void journal_note(const char *target, const cb_journal_found *f)
         fprintf(stderr, "chunkbench: %lld task records of a running write (pid %lld on %s) and %lld of ended runs sit in %s, shown as complete; the write saves them when it ends, or the next chunkbench write %s merges them\n",
                 (long long)f->live_recs, f->live_pid, f->live_host, (long long)f->ended_recs, dir, target);
     else
-        fprintf(stderr, "chunkbench: %lld task records of an ended run sit in %s, shown as complete; the next chunkbench write %s merges them into the file\n",
-                (long long)f->ended_recs, dir, target);
+        fprintf(stderr, "chunkbench: %lld task records of %s sit in %s, shown as complete; the next chunkbench write %s merges them into the file\n",
+                (long long)f->ended_recs, f->ended_runs > 1 ? "ended runs" : "an ended run", dir, target);
 }
 
 int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err)
