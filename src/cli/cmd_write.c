@@ -138,8 +138,10 @@ int cmd_write(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         cb_err lerr = {0};
         sa.o.server_id = out.net.server_id; /* the server as the last pass opened it */
         be->save_table(&sa.o, &tab, changed, nchanged, &gerr);
-        /* The journals go only once the table holds their records. */
-        if (journaled && !gerr.code)
+        /* The journals go only once the table holds their records; also when
+         * the server lost some (CB_EPENDING): the save set those pending, and a
+         * kept record would call them complete again. */
+        if (journaled && (!gerr.code || gerr.code == CB_EPENDING))
             cb_journal_remove(cfg->target, &jm.found, run, &gerr);
         else if (run || jm.found.nfiles)
             keep_journal_hint(cfg->target, &gerr);
