@@ -7,6 +7,7 @@
 #include "backends/backend.h"
 #include "cli/commands.h"
 #include "core/mpi_err.h"
+#include "engine/journal.h"
 
 static int create_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
@@ -35,6 +36,9 @@ static int create_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_table_free(&tab);
     if (rc < 0)
         return -1;
+    /* Records of the file this one replaced must never reach it. */
+    if (rank == 0)
+        cb_journal_discard(cfg->target, &local);
 
     /* HSDS may pick another chunk shape: tell the user what was made. */
     cb_table made = {0};

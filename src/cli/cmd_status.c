@@ -6,6 +6,7 @@
 #include "engine/agree.h"
 #include "cli/commands.h"
 #include "core/mpi_err.h"
+#include "engine/journal.h"
 
 cb_output_opts cb_output_of(const cb_config *cfg)
 {
@@ -67,6 +68,19 @@ int64_t cb_warn_in_progress(const cb_config *cfg, const cb_table *tab)
     return n;
 }
 
+/* One line on stderr (stdout may be JSON): where the shown records lie. */
+static void journal_note(const char *target, const cb_journal_found *f)
+{
+    char dir[4096];
+    cb_journal_dir_of(target, dir, sizeof dir);
+    if (f->live_recs > 0)
+        fprintf(stderr, "chunkbench: %lld task records of a running write (pid %lld on %s) and %lld of ended runs sit in %s, shown as complete; the write saves them when it ends, or the next chunkbench write %s merges them\n",
+                (long long)f->live_recs, f->live_pid, f->live_host, (long long)f->ended_recs, dir, target);
+    else
+        fprintf(stderr, "chunkbench: %lld task records of %s sit in %s, shown as complete; the next chunkbench write %s merges them into the file\n",
+                (long long)f->ended_recs, f->ended_runs > 1 ? "ended runs" : "an ended run", dir, target);
+}
+
 int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     int rank;
@@ -76,15 +90,20 @@ int cmd_status(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     if (rank == 0) {
         cb_store_args sa;
         const cb_backend *be = cb_store_args_for(cfg, NULL, &sa);
-        cb_table tab;
-        if (be->load_table(&sa.o, &tab, &local) == 0) {
+        cb_table tab = {0};
+        cb_journal_found jf = {0};
+        /* Read only (status runs beside writes): journaled tasks show as complete. */
+        if (be->load_table(&sa.o, &tab, &local) == 0 && cb_journal_merge(cfg->target, &tab, 1, 0, &jf, &local) == 0) {
             cb_output_opts o = cb_output_of(cfg);
             cb_output_status(&o, be->name, &tab, &local);
             /* Claimed tasks belong to writers that may be gone: say how to retake them. */
             if (!local.code && (be->caps & CB_CAP_CLAIMS))
                 cb_warn_in_progress(cfg, &tab);
-            cb_table_free(&tab);
+            if (jf.ended_recs + jf.live_recs > 0)
+                journal_note(cfg->target, &jf);
         }
+        cb_journal_found_free(&jf);
+        cb_table_free(&tab);
     }
     if (cb_agree(comm, &local) < 0) {
         *err = local;

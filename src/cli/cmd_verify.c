@@ -10,10 +10,20 @@
 #include "engine/host_shift.h"
 #include "engine/hosts.h"
 #include "core/mpi_err.h"
+#include "engine/journal.h"
 #include "engine/share.h"
 #include "engine/target_lock.h"
 #include "cli/commands.h"
 #include "core/units.h"
+
+/* Tasks recorded in journals (a killed run's, not merged yet) are checked too. */
+static int with_journals(cb_table *tab, void *ctx, cb_err *err)
+{
+    cb_journal_found f;
+    int rc = cb_journal_merge(ctx, tab, 1, 0, &f, err);
+    cb_journal_found_free(&f);
+    return rc;
+}
 
 static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
@@ -26,7 +36,9 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_task *tasks = NULL;
     int64_t *index = NULL, ntasks = 0;
     cb_err local = {0};
-    if (cb_share_tasks(&sa.o, be, CB_COMPLETE, comm, &tab, &tasks, &index, &ntasks, err) < 0)
+    int64_t *bounds = NULL;
+    if (cb_share_tasks_hooked(&sa.o, be, CB_COMPLETE, with_journals, (void *)cfg->target, comm, &tab, &tasks, &index,
+                              &ntasks, err) < 0)
         return -1;
     if (tab.meta.seed < 0)
         cb_fail(&local, CB_EUSAGE,
@@ -36,7 +48,6 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
         goto out;
-    int64_t *bounds = NULL;
     if (cfg->shift_hosts && cb_host_shift(tasks, index, ntasks, cfg->shift_hosts, comm, &bounds, &local) < 0)
         goto out;
     cb_provenance prov;
@@ -49,9 +60,7 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                         .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
-    int ran = cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local);
-    free(bounds);
-    if (ran < 0)
+    if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
     cb_pass pass;
     cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = &prov};
@@ -70,6 +79,7 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_result_free(&res);
     cb_agree(comm, &local);
 out:
+    free(bounds);
     free(tasks);
     free(index);
     cb_table_free(&tab);

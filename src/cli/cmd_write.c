@@ -1,5 +1,6 @@
 /* write: every pending task exactly once (or every task, N passes over), then
  * the task table and the report. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,35 @@
 #include "core/clock.h"
 #include "engine/gather.h"
 #include "core/mpi_err.h"
+#include "engine/journal.h"
 #include "engine/share.h"
 #include "engine/target_lock.h"
 #include "cli/commands.h"
 #include "core/units.h"
+
+/* Rank 0, the table just loaded: records of ended runs count as written. */
+typedef struct merged {
+    const char *target;
+    cb_journal_found found;
+} merged;
+
+static int merge_journals(cb_table *tab, void *ctx, cb_err *err)
+{
+    merged *m = ctx;
+    return cb_journal_merge(m->target, tab, 0, 1, &m->found, err);
+}
+
+/* The save failed: the journals keep the records; say how they get in. */
+static void keep_journal_hint(const char *target, cb_err *err)
+{
+    char dir[4096], msg[sizeof err->msg + 2 * sizeof dir + 128];
+    cb_journal_dir_of(target, dir, sizeof dir);
+    snprintf(msg, sizeof msg, "%s; task records kept in %s: run chunkbench write %s %s", err->msg, dir, target,
+             strstr(err->msg, "unable to lock file") ? "when the reader has closed the file" : "again to merge them");
+    size_t n = strlen(msg) < sizeof err->msg ? strlen(msg) : sizeof err->msg - 1;
+    memcpy(err->msg, msg, n);
+    err->msg[n] = 0;
+}
 
 static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm comm, cb_err *err)
 {
@@ -26,8 +52,15 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
     cb_task *tasks = NULL;
     int64_t *index = NULL, ntasks = 0;
     cb_err local = {0};
-    if (cb_share_tasks(&sa.o, be, cfg->rewrite ? CB_SHARE_ALL : CB_PENDING, comm, &tab, &tasks, &index, &ntasks, err) < 0)
+    /* A server's table records each task as it goes: no journal there. */
+    int journaled = cfg->sched != CB_SCHED_SERVER;
+    merged jm = {.target = cfg->target};
+    cb_journal *jr = NULL;
+    if (cb_share_tasks_hooked(&sa.o, be, cfg->rewrite ? CB_SHARE_ALL : CB_PENDING, journaled ? merge_journals : NULL,
+                              &jm, comm, &tab, &tasks, &index, &ntasks, err) < 0) {
+        cb_journal_found_free(&jm.found);
         return -1;
+    }
 
     /* The values must stay verifiable: one seed per dataset. */
     uint64_t seed = cfg->seed_given ? cfg->seed : tab.meta.seed >= 0 ? (uint64_t)tab.meta.seed : 1;
@@ -54,7 +87,10 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
     double skew = 0, abs_off = offset < 0 ? -offset : offset;
     /* A failure here is agreed on at the end, with the passes' outcome. */
     cb_mpi(&local, MPI_Reduce(&abs_off, &skew, 1, MPI_DOUBLE, MPI_MAX, 0, comm), "MPI_Reduce of clock offsets");
-    cb_phase_opts po = {.writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
+    if (journaled && cb_journal_enabled() && !local.code &&
+        cb_journal_start(cfg->target, &tab.layout, tab.ntasks, seed, pod, comm, &jr, &local) < 0)
+        goto fail;
+    cb_phase_opts po = {.journal = jr, .writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
                         .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_result res = {.passes = calloc((size_t)cfg->iterations, sizeof *res.passes),
@@ -68,7 +104,13 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         cb_gather_pass(&out, comm, &res.passes[res.npasses++], &local);
         if (rank == 0)
             cb_output_pass(&oo, &res.passes[p], p, cfg->iterations);
+        if (out.stopped)
+            break;
     }
+    /* Written and synced: from here a kill loses no record. */
+    uint64_t run = cb_journal_run(jr);
+    cb_journal_close(jr, &local);
+    jr = NULL;
     /* A failed pass still leaves the tasks that were written: record those
      * (and keep the figures of the passes that finished). */
     cb_err gerr = {0};
@@ -79,6 +121,11 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         int64_t *changed = malloc((res.nrecs ? (size_t)res.nrecs : 1) * sizeof *changed);
         for (int64_t k = 0; k < res.nrecs; k++)
             changed[k] = res.recs[k].index;
+        int64_t *more = realloc(changed, (size_t)(res.nrecs + jm.found.nrows + 1) * sizeof *changed);
+        if (more) { /* rows the journals of ended runs changed are saved too */
+            changed = more;
+            memcpy(changed + res.nrecs, jm.found.rows, (size_t)jm.found.nrows * sizeof *changed);
+        }
         if (cfg->sched != CB_SCHED_SERVER) /* the server's table already holds these rows */
             cb_result_apply(&res, tab.tasks);
         tab.meta.seed = (int64_t)seed;
@@ -88,11 +135,18 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         snprintf(tab.meta.io, sizeof tab.meta.io, "%s", cb_io_name(cfg->io));
         if (!tab.meta.version[0])
             snprintf(tab.meta.version, sizeof tab.meta.version, "%s", CB_VERSION_STRING);
-        int64_t nchanged = cfg->sched == CB_SCHED_SERVER ? 0 : res.nrecs;
+        int64_t nchanged = cfg->sched == CB_SCHED_SERVER ? 0 : more ? res.nrecs + jm.found.nrows : res.nrecs;
         cb_err lerr = {0};
         sa.o.server_id = out.net.server_id; /* the server as the last pass opened it */
         if (cb_target_lock_same_file(lk, &gerr) == 0) /* not into a file made anew meanwhile */
             be->save_table(&sa.o, &tab, changed, nchanged, &gerr);
+        /* The journals go only once the table holds their records; also when
+         * the server lost some (CB_EPENDING): the save set those pending, and a
+         * kept record would call them complete again. */
+        if (journaled && (!gerr.code || gerr.code == CB_EPENDING))
+            cb_journal_remove(cfg->target, &jm.found, run, &gerr);
+        else if (run || jm.found.nfiles)
+            keep_journal_hint(cfg->target, &gerr);
         /* Report the server's table as it is now: other writers add to it,
          * and a restart may have sent tasks back to pending (the run still
          * gets its report, then the error). */
@@ -117,9 +171,19 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
             if (cb_output_write(&oo, be->name, &tab, &res, cfg->sched == CB_SCHED_SERVER, &rerr) < 0)
                 gerr = rerr;
         }
+        if (out.stopped && !gerr.code && !local.code) {
+            int64_t pending = 0;
+            for (int64_t i = 0; i < tab.ntasks; i++)
+                pending += tab.tasks[i].status != CB_COMPLETE;
+            cb_fail(&gerr, CB_ESTOPPED,
+                    "stopped by %s: %lld tasks of this run written and recorded, %lld pending; run chunkbench write %s to write the rest",
+                    out.stopped == SIGINT ? "SIGINT" : out.stopped == SIGTERM ? "SIGTERM" : "a signal",
+                    (long long)res.nrecs, (long long)pending, cfg->target);
+        }
     }
     cb_result_free(&res);
     cb_phase_out_free(&out);
+    cb_journal_found_free(&jm.found);
     if (!local.code)
         local = gerr;
     if (cb_agree(comm, &local) < 0)
@@ -130,6 +194,7 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
     return 0;
 fail:
     *err = local;
+    cb_journal_found_free(&jm.found);
     free(tasks);
     free(index);
     cb_table_free(&tab);

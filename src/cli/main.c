@@ -1,6 +1,7 @@
 /* chunkbench: entry point. Parses the command line on every rank, runs the
  * subcommand collectively, and reports an error once, on rank 0. */
 #include <mpi.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,29 @@
 #include "core/mpi_err.h"
 #include "core/outfile.h"
 #include "engine/hosts.h"
+#include "engine/phase.h"
+
+/* SIGTERM/SIGINT (Slurm's walltime signal, mpirun's, Ctrl-C): a write stops
+ * at the next task boundary and records what it did. Anywhere else, or on a
+ * second signal, the signal ends the process as it would without us. */
+static void on_stop_signal(int sig)
+{
+    if (cb_phase_request_stop(sig) == 0)
+        return;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART; /* MPI and HDF5 calls go on; the phase looks at the flag */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
 
 int main(int argc, char **argv)
 {
@@ -25,6 +49,7 @@ int main(int argc, char **argv)
         fputs("chunkbench: error: MPI_Init failed\n", stderr);
         return CB_EIO;
     }
+    catch_stop_signals();
     int rank = 0;
     cb_config cfg = {0};
     cb_err err = {0};

@@ -15,6 +15,11 @@ enum {
                         (it restarted): those tasks are pending again; write again */
     CB_ELOCKED = 7,  /* the target is in use: another chunkbench holds its lock (or reads it),
                         or it was replaced while this write ran (engine/target_lock.h) */
+    /* A write stopped early by SIGTERM/SIGINT (Slurm's walltime signal): what
+     * was written is recorded, the rest is pending. Not 128+signal, which
+     * says a signal killed the process with nothing recorded; 10 leaves room
+     * below it for other new codes. */
+    CB_ESTOPPED = 10,
 };
 
 typedef struct cb_err {

@@ -1,5 +1,6 @@
 #include "engine/phase.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,18 @@
 #include "core/mpi_err.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
+
+/* Set by the signal handler; the phase looks at task boundaries. */
+static volatile sig_atomic_t stop_armed, stop_sig;
+
+int cb_phase_request_stop(int sig)
+{
+    cb_journal_flush_from_signal(); /* SIGKILL may follow soon (mpirun, srun's KillWait) */
+    if (!stop_armed || stop_sig)
+        return -1;
+    stop_sig = sig;
+    return 0;
+}
 
 static int push_rec(cb_phase_out *o, int64_t index, double start, double done)
 {
@@ -129,10 +142,21 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
     }
     progress = cb_progress_start(comm, o->writing ? "write" : o->verify ? "verify" : "read", total, o->progress,
                                  stdout, o->progress_interval);
+    cb_journal *jr = o->writing ? o->journal : NULL;
+    stop_armed = o->writing;
+    /* Collective I/O: a task's record waits for the next round's agreement,
+     * which every rank reaches only after its part of the last transfer
+     * (an aggregator may write another rank's data) has returned. */
+    int held = 0;
+    cb_rec held_rec = {0};
 
     for (;;) {
         cb_task t;
         int64_t row = -1;
+        if (!st->lockstep && stop_sig && !out->stopped) {
+            out->stopped = stop_sig;
+            cb_sched_stop(sched); /* this rank takes no more; the others follow their own signal */
+        }
         /* Collective I/O asks every round, failed or not: rank 0 of a p2p
          * counter answers the others' claims as it asks. */
         cb_err ignored = {0};
@@ -141,15 +165,24 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
             got = 0;
         if (st->lockstep) {
             /* Collective I/O: all ranks call together; stop when nobody
-             * has a task left or anybody failed. */
-            int flags[2] = {got > 0, local.code != 0}, any[2];
-            if (cb_mpi(&local, MPI_Allreduce(flags, any, 2, MPI_INT, MPI_MAX, comm),
-                       "MPI_Allreduce before a collective transfer") < 0 || any[1] || !any[0])
+             * has a task left, anybody failed or any rank was signalled. */
+            int flags[3] = {got > 0, local.code != 0, (int)stop_sig}, any[3];
+            if (cb_mpi(&local, MPI_Allreduce(flags, any, 3, MPI_INT, MPI_MAX, comm),
+                       "MPI_Allreduce before a collective transfer") < 0)
+                break;
+            if (held && !local.code && cb_journal_add(jr, held_rec.index, held_rec.start, held_rec.done, &local) < 0)
+                cb_wrap(&local, "recording task %lld", (long long)held_rec.index);
+            held = 0;
+            if (any[2])
+                out->stopped = any[2];
+            if (any[1] || !any[0] || any[2])
                 break;
             if (got <= 0) {
                 if (o->writing ? st->ops->write_task(st, NULL, buf, &local) : st->ops->read_task(st, NULL, buf, &local))
                     cb_wrap(&local, "collective I/O with an empty selection");
                 cb_progress_tick(progress);
+                if (cb_journal_tick(jr, &local) < 0)
+                    cb_wrap(&local, "between collective transfers");
                 continue;
             }
         } else if (got <= 0) {
@@ -166,12 +199,31 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
             continue;
         if (push_rec(out, row, s0, s1) < 0)
             cb_fail(&local, CB_EIO, "out of memory for task records");
+        /* Independent I/O and HTTP: the data left this rank inside the call
+         * (parallel HDF5 bypasses the chunk cache for writes), so it is
+         * recorded now. */
+        if (jr && st->lockstep) {
+            held = 1;
+            held_rec = (cb_rec){row, s0, s1};
+        } else if (jr && !local.code && cb_journal_add(jr, row, s0, s1, &local) < 0) {
+            cb_wrap(&local, "recording task %lld", (long long)row);
+        }
         cb_progress_add(progress, cb_task_bytes(&t, st->layout.elem_size));
         cb_progress_tick(progress);
     }
+    /* Out of tasks, this rank may wait long for the others: its records go now. */
+    if (cb_journal_flush(jr, &local) < 0)
+        cb_wrap(&local, "at the end of the phase");
 close:
+    stop_armed = 0;
     cb_sched_end(sched, &local); /* first: the others may still wait for a p2p counter's answer */
     cb_progress_end(progress);
+    if (o->writing) {
+        /* Every rank reports the stop, also one no signal reached. */
+        int mine = out->stopped, any = 0;
+        if (cb_mpi(&local, MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm), "MPI_Allreduce of the stop signal") == 0)
+            out->stopped = any;
+    }
     free(buf);
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;

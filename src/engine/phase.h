@@ -8,6 +8,7 @@
 
 #include "backends/backend.h"
 #include "core/result.h" /* cb_rec, cb_mismatch */
+#include "engine/journal.h"
 
 typedef struct cb_phase_opts {
     int writing;          /* 1: generate + write; 0: read (+ verify) */
@@ -21,6 +22,7 @@ typedef struct cb_phase_opts {
     double clock_offset;  /* subtracted from local timestamps */
     int progress;         /* print a progress line on rank 0 */
     double progress_interval; /* seconds between lines; 0: 0.25 on a terminal, 5 otherwise */
+    cb_journal *journal;  /* writing: each finished task's record goes here (NULL: none) */
 } cb_phase_opts;
 
 /* This rank's share of a phase. */
@@ -35,6 +37,7 @@ typedef struct cb_phase_out {
     cb_net_stats net;             /* copied from the store before it closes */
     cb_iolog *iolog;              /* the store's request log (NULL: not logged), taken over */
     const char *counter;          /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */
+    int stopped;                  /* the signal (SIGTERM, SIGINT) that stopped the phase early, on every rank; 0: none */
 } cb_phase_out;
 
 /* Collective. The store is opened with `so`, writable when o->writing.
@@ -45,5 +48,12 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
                  int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err);
 
 void cb_phase_out_free(cb_phase_out *o);
+
+/* For a SIGTERM/SIGINT handler (async-signal-safe): writes the journal's
+ * buffered records, and while a writing phase runs asks it to stop at the
+ * next task boundary (returns 0). Returns -1 when nothing can stop cleanly
+ * (no writing phase, or a second signal): the caller then lets the signal
+ * end the process. */
+int cb_phase_request_stop(int sig);
 
 #endif

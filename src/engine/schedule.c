@@ -8,6 +8,7 @@
 struct cb_sched {
     cb_sched_opts o;
     int64_t taken;
+    int stopped;
     int rank, nranks;
     int64_t next, end; /* static schedules: next index to hand out, and bound */
     cb_counter *counter; /* dynamic */
@@ -83,7 +84,7 @@ const char *cb_sched_counter(const cb_sched *s)
 
 int cb_sched_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err)
 {
-    int want = s->o.max_tasks <= 0 || s->taken < s->o.max_tasks;
+    int want = !s->stopped && (s->o.max_tasks <= 0 || s->taken < s->o.max_tasks);
     int64_t idx = -1;
     if (s->o.kind == CB_SCHED_SERVER) {
         if (!want)
@@ -115,6 +116,12 @@ int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err)
     if (s->o.kind != CB_SCHED_SERVER)
         return 0; /* the caller records the table once the phase is over */
     return s->o.store->ops->finish(s->o.store, row, t, err);
+}
+
+void cb_sched_stop(cb_sched *s)
+{
+    if (s)
+        s->stopped = 1;
 }
 
 int cb_sched_end(cb_sched *s, cb_err *err)

@@ -41,6 +41,10 @@ int cb_sched_next(cb_sched *s, cb_task *t, int64_t *row, cb_err *err);
  * records it with the store; the others have nothing to do. */
 int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err);
 
+/* Take no more tasks from now on (a stop signal): cb_sched_next returns 0,
+ * as when max_tasks is reached. */
+void cb_sched_stop(cb_sched *s);
+
 /* Collective. */
 int cb_sched_end(cb_sched *s, cb_err *err);
 

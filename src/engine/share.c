@@ -28,6 +28,12 @@ static void bcast_big(void *buf, int64_t bytes, MPI_Comm comm, cb_err *err)
 int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_Comm comm, cb_table *tab,
                    cb_task **tasks, int64_t **index, int64_t *n, cb_err *err)
 {
+    return cb_share_tasks_hooked(so, be, want, NULL, NULL, comm, tab, tasks, index, n, err);
+}
+
+int cb_share_tasks_hooked(const cb_store_opts *so, const cb_backend *be, int want, cb_table_hook loaded, void *ctx,
+                          MPI_Comm comm, cb_table *tab, cb_task **tasks, int64_t **index, int64_t *n, cb_err *err)
+{
     int rank;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
         return -1;
@@ -37,7 +43,7 @@ int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_
     *index = NULL;
     *n = 0;
     int64_t count = 0;
-    if (rank == 0 && be->load_table(so, tab, &local) == 0) {
+    if (rank == 0 && be->load_table(so, tab, &local) == 0 && (!loaded || loaded(tab, ctx, &local) == 0)) {
         for (int64_t i = 0; i < tab->ntasks; i++)
             count += cb_task_wanted(tab->tasks[i].status, want);
     }

@@ -9,8 +9,10 @@
 #include <stdarg.h>
 #include <libgen.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backends/hdf5/hdf5_opts.h"
@@ -1161,6 +1163,62 @@ done:
     return rc;
 }
 
+/* HDF5's file lock refused the open: a reader (h5py, chunkbench read
+ * --driver sec2) holds the file. */
+static herr_t lock_walk(unsigned n, const H5E_error2_t *e, void *data)
+{
+    (void)n;
+    if (e->desc && strstr(e->desc, "unable to lock file"))
+        *(int *)data = 1;
+    return 0;
+}
+
+static int lock_refused(void)
+{
+    int found = 0;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, lock_walk, &found);
+    return found;
+}
+
+/* How long a table save waits for readers to close the file:
+ * CHUNKBENCH_SAVE_RETRY_S seconds (default 60; 0: no wait). */
+static double save_retry_s(void)
+{
+    const char *s = getenv("CHUNKBENCH_SAVE_RETRY_S");
+    char *end;
+    double v = s ? strtod(s, &end) : 60;
+    return s && (end == s || v < 0) ? 60 : v;
+}
+
+/* Open for writing the table, waiting (backoff 50 ms doubling to 1 s) while
+ * a reader's lock refuses it. The lock itself stays on: it is what keeps a
+ * reader from seeing a half-written table. */
+static hid_t open_for_table(const char *path, cb_err *err)
+{
+    double limit = save_retry_s(), waited = 0, pause = 0.05;
+    hid_t file;
+    while ((file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT)) < 0 && lock_refused() && waited < limit) {
+        if (waited == 0)
+            fprintf(stderr, "chunkbench: %s is held open by a reader; retrying the task table save for up to %g s (CHUNKBENCH_SAVE_RETRY_S)\n",
+                    path, limit);
+        H5Eclear2(H5E_DEFAULT);
+        double p = pause < limit - waited ? pause : limit - waited;
+        struct timespec ts = {(time_t)p, (long)((p - (double)(time_t)p) * 1e9)};
+        nanosleep(&ts, NULL);
+        waited += p;
+        pause = pause * 2 < 1 ? pause * 2 : 1;
+    }
+    if (file < 0) {
+        char what[160];
+        if (waited > 0)
+            snprintf(what, sizeof what, "cannot open the file to record the task table (waited %g s for the reader)", waited);
+        else
+            snprintf(what, sizeof what, "cannot open the file to record the task table");
+        h5_fail(err, what);
+    }
+    return file;
+}
+
 static int h5_save_table(const cb_store_opts *opt, const cb_table *tab, const int64_t *rows_changed, int64_t nchanged,
                          cb_err *err)
 {
@@ -1168,9 +1226,9 @@ static int h5_save_table(const cb_store_opts *opt, const cb_table *tab, const in
     (void)rows_changed;
     (void)nchanged;
     quiet_hdf5();
-    hid_t file = H5Fopen(opt->target, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t file = open_for_table(opt->target, err);
     if (file < 0)
-        return h5_fail(err, "cannot open the file to record the task table");
+        return -1;
     int rc = 0;
     const char *name = H5Lexists(file, TABLE_NAME, H5P_DEFAULT) > 0 ? TABLE_NAME : SEED_TABLE_NAME;
     hid_t table = H5Dopen2(file, name, H5P_DEFAULT);
