@@ -93,6 +93,12 @@ enum {
     CB_CAP_RAW_EXTENTS = 1 << 2,  /* raw_extents: where the values lie in the file */
     CB_CAP_FILE_DRIVERS = 1 << 3, /* HDF5 file drivers, transfer modes, chunk cache, page buffer */
     CB_CAP_NET_STATS = 1 << 4,    /* counts requests, retries and their latency (cb_net_stats) */
+    /* A write that returned stays written if the writer dies (in the file
+     * system's cache), so a journal record of it may outlive the run. Not
+     * HSDS: it acknowledges a chunk before storing it, and a restart loses
+     * it (found at the table save by the server's identity, which a merged
+     * journal would skip). */
+    CB_CAP_JOURNAL = 1 << 5,
 };
 
 typedef struct cb_backend {

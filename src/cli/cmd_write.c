@@ -52,8 +52,9 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
     cb_task *tasks = NULL;
     int64_t *index = NULL, ntasks = 0;
     cb_err local = {0};
-    /* A server's table records each task as it goes: no journal there. */
-    int journaled = cfg->sched != CB_SCHED_SERVER;
+    /* A server's table records each task as it goes: no journal there; nor
+     * where an acknowledged write can still be lost (CB_CAP_JOURNAL). */
+    int journaled = cfg->sched != CB_SCHED_SERVER && (be->caps & CB_CAP_JOURNAL);
     merged jm = {.target = cfg->target};
     cb_journal *jr = NULL;
     if (cb_share_tasks_hooked(&sa.o, be, cfg->rewrite ? CB_SHARE_ALL : CB_PENDING, journaled ? merge_journals : NULL,

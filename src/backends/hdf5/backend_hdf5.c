@@ -1254,7 +1254,7 @@ static int h5_save_table(const cb_store_opts *opt, const cb_table *tab, const in
 
 const cb_backend cb_backend_hdf5 = {
     .name = "hdf5",
-    .caps = CB_CAP_DATASETS | CB_CAP_RAW_EXTENTS | CB_CAP_FILE_DRIVERS,
+    .caps = CB_CAP_DATASETS | CB_CAP_RAW_EXTENTS | CB_CAP_FILE_DRIVERS | CB_CAP_JOURNAL,
     .transport = NULL,
     .check = h5_check,
     .create = h5_create,
