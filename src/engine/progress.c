@@ -283,6 +283,7 @@ static int wait_for_all(cb_progress *p, int *first, int64_t *sent, cb_err *e)
     int mine = p->broken ? p->rank : p->size, done = 0;
     int64_t nsent = p->sent;
     MPI_Request req[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
+    MPI_Status st[2]; /* not MPI_STATUSES_IGNORE: gcc reads MPICH's (MPI_Status *)1 as an empty array */
     if (cb_mpi(e, MPI_Ireduce(&mine, first, 1, MPI_INT, MPI_MIN, 0, p->comm, &req[0]),
                "MPI_Ireduce at the end of the progress line") < 0)
         return -1;
@@ -290,11 +291,11 @@ static int wait_for_all(cb_progress *p, int *first, int64_t *sent, cb_err *e)
                           "MPI_Ireduce of the progress messages sent") < 0)
         return -1;
     if (p->rank != 0)
-        return cb_mpi(e, MPI_Waitall(2, req, MPI_STATUSES_IGNORE), "MPI_Wait at the end of the progress line");
+        return cb_mpi(e, MPI_Waitall(2, req, st), "MPI_Wait at the end of the progress line");
     /* A few quick polls first: when rank 0 is the last to finish, the
      * reduction completes in a round or two, and a sleep would be timed. */
     for (int polls = 0;; polls++) {
-        if (cb_mpi(e, MPI_Testall(2, req, &done, MPI_STATUSES_IGNORE), "MPI_Test at the end of the progress line") < 0)
+        if (cb_mpi(e, MPI_Testall(2, req, &done, st), "MPI_Test at the end of the progress line") < 0)
             return -1;
         if (done)
             break;
