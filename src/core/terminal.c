@@ -10,6 +10,8 @@
  * Linux only; elsewhere (no /proc) the answer is isatty(). */
 #include "core/terminal.h"
 
+#include "core/procstat.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,20 +36,8 @@ static int is_terminal_name(const char *target)
 
 static long parent_of(long pid)
 {
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    /* "pid (comm) state ppid ...": comm may hold spaces and parentheses. */
-    char *close = strrchr(buf, ')');
-    long ppid = -1;
-    if (!close || sscanf(close + 1, " %*c %ld", &ppid) != 1)
-        return -1;
-    return ppid;
+    cb_procstat ps;
+    return cb_procstat_of(pid, &ps) == 0 ? (long)ps.ppid : -1;
 }
 
 /* Does pid hold an open descriptor on this pipe or socket (its other end)? */

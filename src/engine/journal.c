@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/grow.h"
 #include "core/mpi_err.h"
+#include "core/procstat.h"
 #include "engine/agree.h"
 
 enum { HDR_BYTES = 512, REC_BYTES = 32, BUF_RECS = 2048 };
@@ -87,35 +88,15 @@ void cb_journal_dir_of(const char *target, char *buf, size_t cap)
     snprintf(buf, cap, "%s.chunkbench-journal", target);
 }
 
-static void read_line(const char *path, char *buf, size_t cap)
-{
-    buf[0] = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    if (fgets(buf, (int)cap, f))
-        buf[strcspn(buf, "\n")] = 0;
-    fclose(f);
-}
-
-/* Field 22 of /proc/<pid>/stat: when the process started (ticks since boot),
- * which tells a live process from a later one with the same pid; -1 for a
- * process that has ended (a zombie), 0 when unknown. */
+/* When the process started (ticks since boot), which tells a live process
+ * from a later one with the same pid; -1 for one that has ended (a zombie),
+ * 0 when unknown. */
 static int64_t proc_start(long long pid)
 {
-    char path[64], line[1024];
-    snprintf(path, sizeof path, "/proc/%lld/stat", pid);
-    read_line(path, line, sizeof line);
-    char *p = strrchr(line, ')');
-    if (!p)
+    cb_procstat ps;
+    if (cb_procstat_of(pid, &ps) < 0)
         return 0;
-    if (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
-        return -1;
-    int field = 2;
-    for (; *p && field < 22; p++)
-        if (*p == ' ')
-            field++;
-    return field == 22 ? strtoll(p, NULL, 10) : 0;
+    return ps.state == 'Z' || ps.state == 'X' ? -1 : (int64_t)ps.start;
 }
 
 static void host_name(char *buf, size_t cap)
@@ -197,7 +178,7 @@ int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, u
         memcpy(h.magic, MAGIC, sizeof MAGIC);
         h.proc_start = proc_start((long long)h.pid);
         snprintf(h.host, sizeof h.host, "%s", host);
-        read_line("/proc/sys/kernel/random/boot_id", h.boot_id, sizeof h.boot_id);
+        cb_boot_id(h.boot_id, sizeof h.boot_id);
         snprintf(h.pod, sizeof h.pod, "%s", pod ? pod : "");
         memcpy(raw, &h, sizeof h);
         uint32_t c = (uint32_t)crc32(0, raw, HDR_BYTES - 4);
@@ -475,7 +456,7 @@ int cb_journal_merge(const char *target, cb_table *tab, int with_live, int remov
     if (!d)
         return 0; /* no journal: nothing recorded outside the table */
     host_name(host, sizeof host);
-    read_line("/proc/sys/kernel/random/boot_id", boot, sizeof boot);
+    cb_boot_id(boot, sizeof boot);
     jfile *files = NULL;
     int64_t nf = 0, capf = 0, nruns = 0, capr = 0;
     run_info *runs = NULL;

@@ -17,6 +17,7 @@
 
 #include "backends/backend.h"
 #include "core/mpi_err.h"
+#include "core/procstat.h"
 
 #define LOCK_SUFFIX ".chunkbench-lock"
 #define MARK_INFIX ".read."
@@ -84,26 +85,6 @@ static void remove_if_same(const char *path, const char *raw)
 
 /* ---- who we are, who they are ---- */
 
-/* Field 22 (starttime) and field 3 (state) of /proc/PID/stat; 0 when unknown. */
-static unsigned long long proc_start_of(long long pid, char *state)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%lld/stat", pid);
-    if (state)
-        *state = 0;
-    if (read_text(path, buf, sizeof buf) != 1)
-        return 0;
-    char *p = strrchr(buf, ')'); /* the command may hold spaces and parentheses */
-    if (!p || !p[1])
-        return 0;
-    if (state)
-        *state = p[2];
-    p++;
-    for (int field = 3; field < 22 && p; field++)
-        p = strchr(p + 1, ' ');
-    return p ? strtoull(p + 1, NULL, 10) : 0;
-}
-
 static void fill_me(const char *command, holder *me)
 {
     memset(me, 0, sizeof *me);
@@ -122,12 +103,10 @@ static void fill_me(const char *command, holder *me)
     struct tm tm;
     if (gmtime_r(&t, &tm))
         strftime(me->since, sizeof me->since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    me->proc_start = proc_start_of(me->pid, NULL);
+    cb_procstat ps;
+    me->proc_start = cb_procstat_of(me->pid, &ps) == 0 ? ps.start : 0;
     /* A host that restarted since a lock was taken runs none of its holders. */
-    if (read_text("/proc/sys/kernel/random/boot_id", me->boot_id, sizeof me->boot_id) == 1)
-        me->boot_id[strcspn(me->boot_id, "\n")] = 0;
-    else
-        me->boot_id[0] = 0;
+    cb_boot_id(me->boot_id, sizeof me->boot_id);
 }
 
 static int format_record(const holder *h, const char *what, char *buf, size_t cap)
@@ -211,8 +190,10 @@ static verdict inspect(const char *path, const holder *me, holder *h, char *raw,
         snprintf(why, wcap, "pid %lld has ended", h->pid);
         return H_GONE;
     }
-    char state = 0;
-    unsigned long long start = proc_start_of(h->pid, &state);
+    cb_procstat ps;
+    int known = cb_procstat_of(h->pid, &ps) == 0;
+    char state = known ? ps.state : 0;
+    unsigned long long start = known ? ps.start : 0;
     if (h->proc_start && start && start != h->proc_start) {
         snprintf(why, wcap, "pid %lld is now another process", h->pid);
         return H_GONE;
