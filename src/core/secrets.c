@@ -1,5 +1,6 @@
 #include "core/secrets.h"
 
+#include <ctype.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,4 +96,14 @@ int cb_ca_bundle(const char *given, const char **path, const char **from, cb_err
         return cb_fail(err, CB_EUSAGE, "the CA bundle %s (%s) cannot be read: give a PEM file of the CA's certificate",
                        *path, *from);
     return 0;
+}
+
+char *cb_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
 }

@@ -16,6 +16,10 @@
  * once per path), both with the fix (chmod 600). */
 int cb_secret_file_check(const char *path, const char *holds, cb_err *err);
 
+/* s without its leading and trailing white space, in place: for the
+ * `key = value` lines of the settings files above (.hscfg, AWS files). */
+char *cb_trim(char *s);
+
 /* Does url (scheme://[userinfo@]host...) carry a userinfo part? */
 int cb_url_has_userinfo(const char *url);
 

@@ -1,7 +1,6 @@
 #define _GNU_SOURCE /* RTLD_NEXT */
 #include "backends/hdf5/url.h"
 
-#include <ctype.h>
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <stdio.h>
@@ -11,16 +10,6 @@
 #include "core/secrets.h"
 
 /* ---- credentials, as the AWS CLI finds them ---- */
-
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
 
 static int put(char *dst, size_t cap, const char *v, const char *what, const char *where, cb_err *err)
 {
@@ -41,14 +30,14 @@ static int read_profile(const char *path, const char *section, cb_s3_creds *c, i
     char line[8192];
     int in = 0, rc = 0;
     while (rc == 0 && fgets(line, sizeof line, f)) {
-        char *s = trim(line);
+        char *s = cb_trim(line);
         if (!*s || *s == '#' || *s == ';')
             continue;
         if (*s == '[') {
             char *e = strchr(s, ']');
             if (e)
                 *e = '\0';
-            in = !strcmp(trim(s + 1), section);
+            in = !strcmp(cb_trim(s + 1), section);
             *found |= in;
             continue;
         }
@@ -56,7 +45,7 @@ static int read_profile(const char *path, const char *section, cb_s3_creds *c, i
         if (!in || !eq)
             continue;
         *eq = '\0';
-        const char *k = trim(s), *v = trim(eq + 1);
+        const char *k = cb_trim(s), *v = cb_trim(eq + 1);
         if (!strcmp(k, "region") && !c->region[0])
             rc = put(c->region, sizeof c->region, v, "region", path, err);
         else if (want_keys && !strcmp(k, "aws_access_key_id"))

@@ -1,6 +1,5 @@
 #include "backends/hsds/hsds_config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,16 +24,6 @@ static char *field(cb_hs_cfg *c, int k)
     }
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
-
 /* Store v in dst; "None" (any case, as h5pyd) and "" mean unset. Values too
  * long for the buffer are an error rather than silently cut. */
 static int set_value(char *dst, const char *v, const char *what, cb_err *err)
@@ -55,14 +44,14 @@ static int read_file(const char *path, cb_hs_cfg *c, cb_err *err)
     char line[4096];
     int rc = 0;
     while (rc == 0 && fgets(line, sizeof line, f)) {
-        char *s = trim(line);
+        char *s = cb_trim(line);
         if (!*s || *s == '#')
             continue;
         char *eq = strchr(s, '=');
         if (!eq)
             continue; /* h5pyd skips such lines too */
         *eq = '\0';
-        const char *k = trim(s), *v = trim(eq + 1);
+        const char *k = cb_trim(s), *v = cb_trim(eq + 1);
         for (int i = 0; i < NKEYS; i++)
             if (!strcmp(k, file_keys[i]))
                 rc = set_value(field(c, i), v, file_keys[i], err);
