@@ -158,17 +158,12 @@ int cb_host_shift(cb_task *tasks, int64_t *rows, int64_t n, int k, MPI_Comm comm
     cb_err local = {0};
     if (!names || !b)
         cb_fail(&local, CB_EIO, "out of memory planning --shift-hosts");
-    if (cb_agree(comm, &local) < 0 ||
+    /* The plan fails alike everywhere (same tasks, same names); one
+     * agreement at the end covers memory and MPI failures too. */
+    if (cb_agree(comm, &local) == 0 &&
         cb_mpi(&local, MPI_Allgather(mine, HOST_LEN, MPI_CHAR, names, HOST_LEN, MPI_CHAR, comm),
-               "MPI_Allgather of host names for --shift-hosts") < 0 ||
-        plan(tasks, rows, n, k, names, size, b, &local) < 0) {
-        /* The plan fails alike everywhere; an MPI failure is agreed on. */
-        cb_agree(comm, &local);
-        free(names);
-        free(b);
-        *err = local;
-        return -1;
-    }
+               "MPI_Allgather of host names for --shift-hosts") == 0)
+        plan(tasks, rows, n, k, names, size, b, &local);
     free(names);
     if (cb_agree(comm, &local) < 0) {
         free(b);

@@ -199,8 +199,8 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
             continue;
         if (push_rec(out, row, s0, s1) < 0)
             cb_fail(&local, CB_EIO, "out of memory for task records");
-        /* Independent I/O and HTTP: the data left this rank inside the call
-         * (parallel HDF5 bypasses the chunk cache for writes), so it is
+        /* Independent and direct I/O: the data left this rank inside the
+         * call (parallel HDF5 bypasses the chunk cache for writes), so it is
          * recorded now. */
         if (jr && st->lockstep) {
             held = 1;
