@@ -125,7 +125,8 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         int64_t *more = realloc(changed, (size_t)(res.nrecs + jm.found.nrows + 1) * sizeof *changed);
         if (more) { /* rows the journals of ended runs changed are saved too */
             changed = more;
-            memcpy(changed + res.nrecs, jm.found.rows, (size_t)jm.found.nrows * sizeof *changed);
+            if (jm.found.nrows > 0) /* rows is NULL when none were found */
+                memcpy(changed + res.nrecs, jm.found.rows, (size_t)jm.found.nrows * sizeof *changed);
         }
         if (cfg->sched != CB_SCHED_SERVER) /* the server's table already holds these rows */
             cb_result_apply(&res, tab.tasks);
