@@ -1,6 +1,7 @@
 #include "core/stats.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,11 +44,69 @@ void cb_quantiles_of(double *v, int64_t n, cb_quantiles *q)
     q->p99 = cb_percentile_sorted(v, n, 99);
 }
 
-static const cb_task *g_sort_tasks; /* qsort has no context argument in C11 */
-
-static int cmp_pod(const void *a, const void *b)
+static int cmp_writer_name(const void *a, const void *b)
 {
-    return strcmp(g_sort_tasks[*(const int64_t *)a].pod, g_sort_tasks[*(const int64_t *)b].pod);
+    return strcmp(((const cb_writer_stats *)a)->name, ((const cb_writer_stats *)b)->name);
+}
+
+/* Writer names to indices into cb_summary.writers: open addressing, FNV-1a. */
+typedef struct cb_pod_index {
+    int *slot;     /* writer index + 1; 0 is empty */
+    size_t cap;    /* a power of two, at least twice the writers */
+    int last;      /* the writer of the previous row: rows come in runs */
+    int cap_writers;
+} cb_pod_index;
+
+static size_t pod_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)h;
+}
+
+static void pod_slot_put(int *slot, size_t cap, const cb_writer_stats *w, int wi)
+{
+    size_t i = pod_hash(w[wi].name) & (cap - 1);
+    while (slot[i])
+        i = (i + 1) & (cap - 1);
+    slot[i] = wi + 1;
+}
+
+/* The writer named pod, added when new; -1 when out of memory. */
+static int pod_index_of(cb_pod_index *x, cb_summary *out, const char *pod)
+{
+    if (out->nwriters && !strcmp(out->writers[x->last].name, pod))
+        return x->last;
+    if (x->cap) {
+        for (size_t i = pod_hash(pod) & (x->cap - 1); x->slot[i]; i = (i + 1) & (x->cap - 1))
+            if (!strcmp(out->writers[x->slot[i] - 1].name, pod))
+                return x->last = x->slot[i] - 1;
+    }
+    if (out->nwriters == x->cap_writers) {
+        int ncap = x->cap_writers ? 2 * x->cap_writers : 16;
+        cb_writer_stats *w = realloc(out->writers, (size_t)ncap * sizeof *w);
+        if (!w)
+            return -1;
+        out->writers = w;
+        x->cap_writers = ncap;
+    }
+    if ((size_t)(out->nwriters + 1) * 2 > x->cap) {
+        size_t ncap = x->cap ? 2 * x->cap : 64;
+        int *slot = calloc(ncap, sizeof *slot);
+        if (!slot)
+            return -1;
+        for (int i = 0; i < out->nwriters; i++)
+            pod_slot_put(slot, ncap, out->writers, i);
+        free(x->slot);
+        x->slot = slot;
+        x->cap = ncap;
+    }
+    int wi = out->nwriters++;
+    memset(&out->writers[wi], 0, sizeof out->writers[wi]);
+    snprintf(out->writers[wi].name, CB_POD_LEN + 1, "%s", pod);
+    pod_slot_put(x->slot, x->cap, out->writers, wi);
+    return x->last = wi;
 }
 
 /* Writers are sorted by name, not by host: "r10@a" < "r1@b" < "r2@a". */
@@ -109,13 +168,9 @@ int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err)
     int64_t n = tab->ntasks;
     out->ntasks = n;
     double *lat = malloc((n ? (size_t)n : 1) * sizeof *lat);
-    int64_t *order = malloc((n ? (size_t)n : 1) * sizeof *order);
-    if (!lat || !order) {
-        free(lat);
-        free(order);
+    if (!lat)
         return cb_fail(err, CB_EIO, "out of memory summarising %lld tasks", (long long)n);
-    }
-    int64_t nlat = 0, nwith_pod = 0;
+    int64_t nlat = 0;
     double cfirst = 0, clast = 0;
     for (int64_t i = 0; i < n; i++) {
         const cb_task *t = &tab->tasks[i];
@@ -142,8 +197,6 @@ int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err)
         } else {
             out->pending++;
         }
-        if (t->pod[0])
-            order[nwith_pod++] = i;
     }
     if (out->first_start > 0 && out->last_done > 0)
         out->elapsed_s = out->last_done - out->first_start;
@@ -156,19 +209,20 @@ int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err)
     cb_quantiles_of(lat, nlat, &out->latency);
     free(lat);
 
-    /* Per writer: group rows by pod name. */
-    g_sort_tasks = tab->tasks;
-    qsort(order, (size_t)nwith_pod, sizeof *order, cmp_pod);
-    out->writers = calloc(nwith_pod ? (size_t)nwith_pod : 1, sizeof *out->writers);
-    if (!out->writers) {
-        free(order);
-        return cb_fail(err, CB_EIO, "out of memory");
-    }
-    for (int64_t k = 0; k < nwith_pod; k++) {
-        const cb_task *t = &tab->tasks[order[k]];
-        if (out->nwriters == 0 || strcmp(out->writers[out->nwriters - 1].name, t->pod) != 0)
-            snprintf(out->writers[out->nwriters++].name, CB_POD_LEN + 1, "%s", t->pod);
-        cb_writer_stats *w = &out->writers[out->nwriters - 1];
+    /* Per writer: group rows by pod name in one pass (few names, one per
+     * rank, so a hash of names to writers; rows are taken in table order, so
+     * each writer's sums add up in the same order as before). */
+    cb_pod_index idx = {0};
+    for (int64_t i = 0; i < n; i++) {
+        const cb_task *t = &tab->tasks[i];
+        if (!t->pod[0])
+            continue;
+        int wi = pod_index_of(&idx, out, t->pod);
+        if (wi < 0) {
+            free(idx.slot);
+            return cb_fail(err, CB_EIO, "out of memory");
+        }
+        cb_writer_stats *w = &out->writers[wi];
         w->in_progress += t->status == CB_IN_PROGRESS;
         if (t->status != CB_COMPLETE)
             continue;
@@ -178,7 +232,10 @@ int cb_summarize(const cb_table *tab, cb_summary *out, cb_err *err)
         if (w->first_start == 0 || t->start < w->first_start) w->first_start = t->start;
         if (t->done > w->last_done) w->last_done = t->done;
     }
-    free(order);
+    free(idx.slot);
+    if (!out->writers && !(out->writers = calloc(1, sizeof *out->writers)))
+        return cb_fail(err, CB_EIO, "out of memory");
+    qsort(out->writers, (size_t)out->nwriters, sizeof *out->writers, cmp_writer_name);
     for (int i = 0; i < out->nwriters; i++) {
         cb_writer_stats *w = &out->writers[i];
         w->mean_s = w->tasks ? w->busy_s / (double)w->tasks : 0;

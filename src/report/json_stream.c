@@ -83,22 +83,27 @@ static int exact_digits(double d, char dig[48], int *k)
     while (r /= 10);
     while (t)
         dig[n++] = tmp[--t];
+    /* Two digits a step: this loop is most of the time of a streamed status. */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
     for (int l = nl - 2; l >= 0; l--) {
         r = limb[l];
-        for (int i = 18; i >= 0; i--, r /= 10)
-            dig[n + i] = (char)('0' + r % 10);
+        for (int i = 17; i >= 1; i -= 2, r /= 100)
+            memcpy(dig + n + i, pairs + 2 * (r % 100), 2);
+        dig[n] = (char)('0' + r);
         n += 19;
     }
     return n;
 }
 
-/* snprintf(buf, 32, "%1.*g", prec, d) for finite d != 0 from its exact
- * digits (the C library rounds the exact value to nearest, ties to even, as
- * done here). */
-static int exact_g(char *buf, double d, int prec, const char *dig, int D, int k)
+/* d's exact digits (D of them, / 10^k) rounded to prec significant digits
+ * r[0..prec-1] as the C library rounds (to nearest, ties to even); the
+ * decimal exponent of r[0] is returned. */
+static int round_digits(char r[24], int prec, const char *dig, int D, int k)
 {
-    int X = D - 1 - k; /* decimal exponent of the first digit */
-    char r[24];
+    int X = D - 1 - k;
     for (int i = 0; i < prec; i++)
         r[i] = i < D ? dig[i] : '0';
     if (D > prec) {
@@ -125,6 +130,13 @@ static int exact_g(char *buf, double d, int prec, const char *dig, int D, int k)
             X++;
         }
     }
+    return X;
+}
+
+/* snprintf(buf, 32, "%1.*g", prec, d) for finite d != 0, from its digits
+ * rounded by round_digits. */
+static int exact_g(char *buf, double d, int prec, const char *r, int X)
+{
     int last = prec - 1; /* the last significant digit kept: %g drops trailing zeros */
     char *o = buf;
     if (d < 0)
@@ -168,11 +180,33 @@ static int exact_g(char *buf, double d, int prec, const char *dig, int D, int k)
     return (int)(o - buf);
 }
 
-/* "%1.*g" of d at precision prec, from d's exact digits (D of them, / 10^k)
- * or, when D == 0, from snprintf. */
-static int g_format(char *buf, double d, int prec, const char *dig, int D, int k)
+/* The double nearest to the decimal r[0..prec-1] * 10^(X-prec+1), which is
+ * what strtod reads from exact_g's text, when one IEEE operation gives it
+ * correctly rounded (Clinger's fast path: the integer and the power of ten
+ * both exact in a double); 0 otherwise. */
+static int fast_value(const char *r, int prec, int X, int neg, double *v)
 {
-    return D ? exact_g(buf, d, prec, dig, D, k) : snprintf(buf, 32, "%1.*g", prec, d);
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+#if FLT_EVAL_METHOD != 0
+    (void)r, (void)prec, (void)X, (void)neg, (void)v;
+    return 0; /* extended precision in between: not one rounding */
+#else
+    uint64_t R = 0;
+    for (int i = 0; i < prec; i++)
+        R = R * 10 + (uint64_t)(r[i] - '0');
+    if (R > (1ull << 53))
+        return 0;
+    int e = X - prec + 1;
+    if (e > 22 || e < -22)
+        return 0;
+    double m = (double)R;
+    *v = e >= 0 ? m * p10[e] : m / p10[-e];
+    if (neg)
+        *v = -*v;
+    return 1;
+#endif
 }
 
 /* cJSON's compare_double: equal within DBL_EPSILON, relative. */
@@ -197,12 +231,24 @@ int cb_json_number(char *buf, double d)
     int vi = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
     if (d == (double)vi)
         return print_int(buf, vi);
-    char dig[48];
+    char dig[48], r[24];
     int k = 0, D = exact_digits(fabs(d), dig, &k);
-    int n = g_format(buf, d, 15, dig, D, k);
-    if (!near(strtod(buf, NULL), d))
-        n = g_format(buf, d, 17, dig, D, k);
-    return n;
+    if (!D) {
+        int n = snprintf(buf, 32, "%1.15g", d);
+        if (!near(strtod(buf, NULL), d))
+            n = snprintf(buf, 32, "%1.17g", d);
+        return n;
+    }
+    int X = round_digits(r, 15, dig, D, k);
+    double back;
+    int fast = fast_value(r, 15, X, d < 0, &back);
+    if (!fast || near(back, d)) {
+        int n = exact_g(buf, d, 15, r, X);
+        if (fast || near(strtod(buf, NULL), d))
+            return n;
+    }
+    X = round_digits(r, 17, dig, D, k);
+    return exact_g(buf, d, 17, r, X);
 }
 
 /* ---- the document ---- */
