@@ -409,6 +409,59 @@ static void test_meta_fields(void)
     CHECK(found == 4 && cb_meta_nfields == 12 && cb_meta_nfields <= 32);
 }
 
+/* Writers grouped by name: many names in scattered rows (the hash grows),
+ * sorted by strcmp, each writer's figures equal to a plain count. */
+static void test_summary_writers(void)
+{
+    enum { NW = 300 };
+    cb_table t = {.layout = {.shape = {100, 120}, .chunk = {2, 3}, .elem_size = 4, .iter = CB_ITER_BLOCK}};
+    t.ntasks = cb_task_count(&t.layout);
+    t.tasks = calloc((size_t)t.ntasks, sizeof *t.tasks);
+    cb_tasks_make(&t.layout, t.tasks);
+    int64_t want_tasks[NW] = {0}, want_prog[NW] = {0};
+    unsigned x = 12345;
+    for (int64_t i = 0; i < t.ntasks; i++) {
+        x = x * 1103515245u + 12345u;
+        int w = (int)((x >> 8) % NW);
+        if (w == 0)
+            continue; /* no writer: pending */
+        snprintf(t.tasks[i].pod, sizeof t.tasks[i].pod, "r%d@h%d", w, w % 7);
+        t.tasks[i].status = i % 11 ? CB_COMPLETE : CB_IN_PROGRESS;
+        t.tasks[i].start = 100 + (double)i;
+        t.tasks[i].done = t.tasks[i].status == CB_COMPLETE ? t.tasks[i].start + 0.5 : 0;
+        if (t.tasks[i].status == CB_COMPLETE)
+            want_tasks[w]++;
+        else
+            want_prog[w]++;
+    }
+    cb_summary s;
+    cb_err err = {0};
+    CHECK(cb_summarize(&t, &s, &err) == 0);
+    int named = 0;
+    for (int w = 1; w < NW; w++)
+        named += want_tasks[w] + want_prog[w] > 0;
+    CHECK(s.nwriters == named);
+    int ok = 1;
+    for (int i = 0; i < s.nwriters; i++) {
+        int w = 0;
+        ok &= sscanf(s.writers[i].name, "r%d@", &w) == 1 && w > 0 && w < NW;
+        if (!ok)
+            break;
+        ok &= s.writers[i].tasks == want_tasks[w] && s.writers[i].in_progress == want_prog[w];
+        ok &= s.writers[i].bytes == want_tasks[w] * 2 * 3 * 4;
+        ok &= fabs(s.writers[i].mean_s - (want_tasks[w] ? 0.5 : 0)) < 1e-12;
+        ok &= i == 0 || strcmp(s.writers[i - 1].name, s.writers[i].name) < 0;
+    }
+    CHECK(ok);
+    CHECK(s.nhosts == 7);
+    int64_t host_tasks = 0;
+    for (int h = 0; h < s.nhosts; h++)
+        host_tasks += s.hosts[h].tasks;
+    CHECK(host_tasks == s.complete);
+    cb_summary_free(&s);
+    free(t.tasks);
+}
+
 int main(void)
 {
     test_backends();
@@ -423,6 +476,7 @@ int main(void)
     test_pack();
     test_values();
     test_percentiles();
+    test_summary_writers();
     test_partition();
     test_cli();
     return CHECK_DONE();
