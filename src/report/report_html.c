@@ -257,6 +257,8 @@ static const char *page_css =
     "table.grid{width:100%;font-size:.9rem}\n"
     "table.grid th,table.grid td{border-bottom:1px solid var(--rule);padding:4px 8px;text-align:right}\n"
     "table.grid th{border-bottom:2px solid var(--ink);font-weight:600}\n"
+    "table.hosts tr.slowest td{font-weight:600}\n"
+    "table.hosts td:first-child{text-align:left}\n"
     "table.cmp th:nth-child(-n+5),table.cmp td:nth-child(-n+5){text-align:left}\n"
     "table.grid td.path{min-width:9em}\n"
     ".ratio{display:block;color:var(--muted);font-size:.8rem}\n"
@@ -484,6 +486,66 @@ static void card_http(FILE *f, const cb_hrun *r)
     fputs("</table></div>\n", f);
 }
 
+/* What the run was measured with (the JSON "stack"): versions, hosts, file system. */
+static void card_stack(FILE *f, const cb_hrun *r)
+{
+    const cJSON *st = cb_hj_item(r->doc, "stack");
+    if (!cJSON_IsObject(st))
+        return;
+    char b[256];
+    fputs("<div class=\"card\"><h4>Stack</h4>\n<table class=\"kv\">\n", f);
+    const char *ver = cb_hj_str(st, "chunkbench"), *git = cb_hj_str(st, "git");
+    if (ver && git && *git)
+        snprintf(b, sizeof b, "%s (%s)", ver, git);
+    else
+        snprintf(b, sizeof b, "%s", ver ? ver : "n/a");
+    kv_row(f, "chunkbench", b);
+    kv_row(f, "HDF5", cb_hj_str(st, "hdf5"));
+    kv_row(f, "MPI", cb_hj_str(st, "mpi"));
+    kv_row(f, "libcurl", cb_hj_str(st, "libcurl"));
+    kv_row(f, "file system", cb_hj_str(st, "fs_type"));
+    kv_count(f, "ranks", cb_hj_num(st, "ranks"));
+    kv_count(f, "hosts", cb_hj_num(st, "hosts"));
+    kv_row(f, "host names", cb_hj_str(st, "host_names"));
+    const cJSON *rph = cb_hj_item(st, "ranks_per_host");
+    double lo = cb_hj_num(rph, "min"), hi = cb_hj_num(rph, "max");
+    if (isfinite(lo) && isfinite(hi)) {
+        if (lo == hi)
+            snprintf(b, sizeof b, "%.0f", lo);
+        else
+            snprintf(b, sizeof b, "%.0f to %.0f", lo, hi);
+        kv_row(f, "ranks per host", b);
+    }
+    fputs("</table></div>\n", f);
+}
+
+/* Per host, when the writers ran on two or more: the slowest marked. */
+static void hosts_table(FILE *f, const cb_hrun *r)
+{
+    const cJSON *list = cb_hj_item(r->doc, "hosts"), *h;
+    if (cJSON_GetArraySize(list) < 2)
+        return;
+    double slowest = cb_hj_num(r->doc, "slowest_host");
+    fputs("<table class=\"grid hosts\"><tr><th>host</th><th>writers</th><th>tasks</th><th>MB</th>"
+          "<th>MB/s</th><th>mean task</th></tr>\n",
+          f);
+    int i = 0;
+    cJSON_ArrayForEach(h, list)
+    {
+        char a[64], b[64], c[64], d[64];
+        cb_hfmt_count(a, sizeof a, cb_hj_num(h, "tasks"));
+        cb_hfmt_sig(b, sizeof b, cb_hj_num(h, "bytes") / CB_BYTES_PER_MB);
+        cb_hfmt_sig(c, sizeof c, cb_hj_num(h, "MBps"));
+        cb_hfmt_secs(d, sizeof d, cb_hj_num(h, "mean_s"));
+        fputs(i == slowest ? "<tr class=\"slowest\"><td>" : "<tr><td>", f);
+        cb_html_escape(f, cb_hj_str(h, "name") ? cb_hj_str(h, "name") : "n/a");
+        fprintf(f, "%s</td><td>%.0f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+                i == slowest ? " (slowest)" : "", cb_hj_num(h, "writers"), a, b, c, d);
+        i++;
+    }
+    fputs("</table>\n", f);
+}
+
 /* Write --iterations N: one row per pass, when there was more than one. */
 static void passes_table(FILE *f, const cb_hrun *r)
 {
@@ -516,7 +578,9 @@ static void sec_summary(FILE *f, const cb_hrun *r)
     card_dataset(f, r);
     card_run(f, r);
     card_http(f, r);
+    card_stack(f, r);
     fputs("</div>\n", f);
+    hosts_table(f, r);
     passes_table(f, r);
     cb_sec_close(f);
 }

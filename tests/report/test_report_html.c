@@ -464,8 +464,54 @@ static void test_rundoc(void)
     cJSON_Delete(doc);
 }
 
+/* The stack card and, with writers on two hosts, the per-host table. */
+static void test_stack_and_hosts(void)
+{
+    cJSON *doc = make_doc(200, 300, 100, 100, CB_ITER_BLOCK, 6, 4, 0.1, "/tmp/s.h5", "r");
+    page p = render(&doc, NULL, 1);
+    CHECK(p.rc == 0 && !strstr(p.text, "<h4>Stack</h4>") && !strstr(p.text, "class=\"grid hosts\""));
+    free(p.text);
+    cJSON *st = cJSON_AddObjectToObject(doc, "stack");
+    cJSON_AddStringToObject(st, "chunkbench", "0.1.0");
+    cJSON_AddStringToObject(st, "git", "abc123");
+    cJSON_AddStringToObject(st, "hdf5", "1.14.5");
+    cJSON_AddStringToObject(st, "mpi", "MPICH Version: 4.2.1 <&>");
+    cJSON_AddStringToObject(st, "libcurl", "8.14.1");
+    cJSON_AddStringToObject(st, "fs_type", "lustre");
+    cJSON_AddNumberToObject(st, "ranks", 6);
+    cJSON_AddNumberToObject(st, "hosts", 2);
+    cJSON_AddStringToObject(st, "host_names", "n1,n2");
+    cJSON *rph = cJSON_AddObjectToObject(st, "ranks_per_host");
+    cJSON_AddNumberToObject(rph, "min", 2);
+    cJSON_AddNumberToObject(rph, "max", 4);
+    cJSON_DeleteItemFromObject(doc, "hosts");
+    cJSON *hosts = cJSON_AddArrayToObject(doc, "hosts");
+    for (int k = 0; k < 2; k++) {
+        cJSON *h = cJSON_CreateObject();
+        cJSON_AddStringToObject(h, "name", k ? "n2<b>" : "n1");
+        cJSON_AddNumberToObject(h, "writers", k ? 4 : 2);
+        cJSON_AddNumberToObject(h, "tasks", k ? 1500 : 3);
+        cJSON_AddNumberToObject(h, "bytes", 3e6);
+        cJSON_AddNumberToObject(h, "MBps", k ? 250 : 125);
+        cJSON_AddNumberToObject(h, "mean_s", k ? 0.002 : 0.004);
+        cJSON_AddItemToArray(hosts, h);
+    }
+    cJSON_ReplaceItemInObject(doc, "slowest_host", cJSON_CreateNumber(0));
+    p = render(&doc, NULL, 1);
+    CHECK(p.rc == 0);
+    CHECK(strstr(p.text, "<h4>Stack</h4>") && strstr(p.text, "<td>0.1.0 (abc123)</td>"));
+    CHECK(strstr(p.text, "<td>1.14.5</td>") && strstr(p.text, "MPICH Version: 4.2.1 &lt;&amp;&gt;"));
+    CHECK(strstr(p.text, "<td>lustre</td>") && strstr(p.text, "<td>2 to 4</td>") && strstr(p.text, "<td>n1,n2</td>"));
+    CHECK(count(p.text, "<table class=\"grid hosts\">") == 1);
+    CHECK(strstr(p.text, "<tr class=\"slowest\"><td>n1 (slowest)</td><td>2</td><td>3</td>") != NULL);
+    CHECK(strstr(p.text, "<tr><td>n2&lt;b&gt;</td><td>4</td><td>1,500</td>") && strstr(p.text, "2.00 ms"));
+    free(p.text);
+    cJSON_Delete(doc);
+}
+
 int main(void)
 {
+    test_stack_and_hosts();
     test_rundoc();
     test_writer_order();
     test_read_pattern();

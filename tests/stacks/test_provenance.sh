@@ -20,7 +20,8 @@ for dir in "$WORK" "$shm"; do
   mpi 2 "$CHUNKBENCH" read "$f" --driver sec2 --json "$dir/r.json" -q || { fail "read in $dir"; continue; }
   magic=$(stat -f -c %t "$dir")
   line=$(grep '^stack: ' <<<"$out") || fail "no stack: line in $dir"
-  $PY - "$dir/w.json" "$dir/r.json" "$magic" "$h5" "$($PY -c "import socket; print(socket.gethostname())")" "$line" <<'PYEOF' || fail "stack in $dir"
+  "$CHUNKBENCH" report "$dir/w.json" -o "$dir/w.html" || fail "report of $dir/w.json"
+  $PY - "$dir/w.json" "$dir/r.json" "$magic" "$h5" "$($PY -c "import socket; print(socket.gethostname())")" "$line" "$dir/w.html" <<'PYEOF' || fail "stack in $dir"
 import json, sys
 w, r = (json.load(open(p))["stack"] for p in sys.argv[1:3])
 magic, h5, host, line = int(sys.argv[3], 16), sys.argv[4], sys.argv[5], sys.argv[6]
@@ -36,6 +37,16 @@ for s, ranks in ((w, 3), (r, 2)):
     assert s["host_names"] == host, (s["host_names"], host)
     assert s["fs_type"] == want_fs, (s["fs_type"], want_fs)
 assert "HDF5 " + h5 in line and "3 ranks on 1 hosts" in line and line.endswith("fs " + want_fs), line
+# The HTML report's Stack card carries the same figures.
+import html
+page = open(sys.argv[7]).read()
+card = page[page.index("<h4>Stack</h4>"):]
+card = card[:card.index("</table>")]
+for k, v in (("chunkbench", "%s (%s)" % (w["chunkbench"], w["git"])), ("HDF5", h5), ("MPI", w["mpi"]),
+             ("libcurl", w["libcurl"]), ("file system", want_fs), ("ranks", "3"), ("hosts", "1"),
+             ("host names", host), ("ranks per host", "3")):
+    row = "<tr><td>%s</td><td>%s</td></tr>" % (k, html.escape(v, quote=False).replace('"', "&quot;").replace("'", "&#39;"))
+    assert row in card, (row, card)
 PYEOF
 done
 grep -qE '"fs_type":[[:space:]]*"tmpfs"' "$shm/w.json" || fail "/dev/shm not reported as tmpfs"
