@@ -9,9 +9,7 @@
 #ifndef CB_VERSION
 #define CB_VERSION "unknown"
 #endif
-#ifndef CB_GIT_REV
-#define CB_GIT_REV "unknown" /* set by CMake from `git describe` at configure time */
-#endif
+#include "cb_git_rev.h" /* CB_GIT_REV: written by cmake/git_rev.cmake at every build */
 
 const char *cb_fs_type_name(long f_type, char *buf, size_t cap)
 {
