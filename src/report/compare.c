@@ -240,12 +240,12 @@ static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
 /* Which optional columns the runs need. */
 typedef struct columns {
     size_t strip; /* length of the labels' common directory */
-    int same_shape, any_incomplete, any_passes, any_http;
+    int same_shape, any_incomplete, any_passes, any_http, any_hosts;
 } columns;
 
 static columns columns_of(const run_row *rows, int n)
 {
-    columns k = {common_dir(rows, n), 1, 0, 0, 0};
+    columns k = {common_dir(rows, n), 1, 0, 0, 0, 0};
     for (int i = 0; i < n; i++) {
         const run_row *r = &rows[i];
         if (r->shape[0] != rows[0].shape[0] || r->shape[1] != rows[0].shape[1] || r->chunk[0] != rows[0].chunk[0] ||
@@ -254,6 +254,7 @@ static columns columns_of(const run_row *rows, int n)
         k.any_incomplete |= r->tasks_complete != r->tasks_total;
         k.any_passes |= isfinite(r->npasses) && r->npasses > 1;
         k.any_http |= isfinite(r->http_req);
+        k.any_hosts |= isfinite(r->hosts);
     }
     return k;
 }
@@ -282,6 +283,8 @@ static void main_header(table *t, const columns *k)
     if (!k->same_shape)
         hdr[nh++] = "dataset";
     hdr[nh++] = "ranks";
+    if (k->any_hosts)
+        hdr[nh++] = "hosts";
     if (k->any_incomplete)
         hdr[nh++] = "tasks";
     hdr[nh++] = "MB";
@@ -316,6 +319,8 @@ static void main_row(table *t, int row, const run_row *r, const columns *k)
     if (!k->same_shape)
         put(t, row, c++, "%.0fx%.0f/%.0fx%.0f %s", r->shape[0], r->shape[1], r->chunk[0], r->chunk[1], r->dtype);
     put(t, row, c++, "%.0f", r->ranks);
+    if (k->any_hosts)
+        put_num(t, row, c++, "%.0f", r->hosts);
     if (k->any_incomplete)
         put(t, row, c++, "%.0f/%.0f", r->tasks_complete, r->tasks_total);
     put_num(t, row, c++, "%.2f", r->bytes / 1e6);
@@ -482,7 +487,7 @@ static void print_csv(FILE *out, const run_row *rows, int n)
           "tasks_complete,bytes,write_phase_MBps,ior_MBps,latency_p50_s,latency_p90_s,latency_p99_s,writers,"
           "writer_tasks_min,writer_tasks_max,writer_busy_min_s,writer_busy_max_s,busy_max_over_min,passes,"
           "ior_MBps_pass_min,ior_MBps_pass_median,ior_MBps_pass_max,http_requests,http_retries,bytes_ratio,"
-          "write_phase_ratio,ior_ratio,latency_p50_ratio,latency_p90_ratio,latency_p99_ratio,busy_spread_ratio\n",
+          "write_phase_ratio,ior_ratio,latency_p50_ratio,latency_p90_ratio,latency_p99_ratio,busy_spread_ratio,hosts\n",
           out);
     const run_row *b = &rows[0];
     for (int i = 0; i < n; i++) {
@@ -508,7 +513,7 @@ static void print_csv(FILE *out, const run_row *rows, int n)
                       r->npasses, r->pass_min, r->pass_med, r->pass_max, r->http_req, r->http_retries,
                       ratio(r->bytes, b->bytes), ratio(r->phase, b->phase), ratio(r->ior, b->ior),
                       ratio(r->p50, b->p50), ratio(r->p90, b->p90), ratio(r->p99, b->p99),
-                      ratio(r->busy_ratio, b->busy_ratio)};
+                      ratio(r->busy_ratio, b->busy_ratio), r->hosts};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
             csv_num(out, v[k]);
         fputc('\n', out);

@@ -169,6 +169,7 @@ d = json.load(open(sys.argv[1]))
 assert d["stack"]["hdf5"] and d["stack"]["fs_type"] is not None, d.get("stack")
 d["stack"]["hdf5"] = "9.9.9"
 d["stack"]["fs_type"] = "lustre"
+d["stack"]["hosts"] = 4
 json.dump(d, open(sys.argv[2], "w"))
 PY
 "$CHUNKBENCH" compare a.json c.json >stack.out 2>stack.err || fail "compare across stacks: $(cat stack.err)"
@@ -176,6 +177,21 @@ hdf5_a=$(/usr/bin/python3 -c 'import json; print(json.load(open("a.json"))["stac
 fs_a=$(/usr/bin/python3 -c 'import json; print(json.load(open("a.json"))["stack"]["fs_type"])')
 grep -qF "note: run 2 (c.json) used another stack than run 1: HDF5 9.9.9 (run 1: $hdf5_a); file system lustre (run 1: $fs_a);" stack.out ||
   fail "compare across stacks: no stack note: $(grep note stack.out)"
+# The hosts column: each run's host count (as recorded), in text and CSV.
+/usr/bin/python3 - stack.out <<'PY' || fail "compare: hosts column"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+hdr = next(l for l in lines if l.startswith("#  run"))
+col = [c.strip() for c in hdr.split("  ") if c.strip()]
+assert "hosts" in col and col.index("hosts") == col.index("ranks") + 1, col
+rows = [l.split() for l in lines if l[:2] in ("1 ", "2 ")][:2]
+assert [r[col.index("hosts")] for r in rows] == ["1", "4"], rows
+PY
+"$CHUNKBENCH" compare a.json c.json --csv >stack.csv || fail "compare --csv across stacks"
+/usr/bin/python3 -c '
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1])))
+assert [x["hosts"] for x in r] == ["1", "4"], r' stack.csv || fail "compare --csv: hosts column"
 grep -q "another stack" text.out && fail "compare of runs on one stack has a stack note: $(grep note text.out)"
 
 if [ "$FAILS" -ne 0 ]; then echo "$FAILS failures"; exit 1; fi
