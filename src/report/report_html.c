@@ -109,13 +109,17 @@ typedef struct named {
     int old;
 } named;
 
+/* By host (the part after '@'; none first), then naturally (r2 before r10). */
 static int cmp_named(const void *a, const void *b)
 {
-    return cb_natural_cmp(((const named *)a)->name, ((const named *)b)->name);
+    const char *x = ((const named *)a)->name, *y = ((const named *)b)->name;
+    const char *hx = strchr(x, '@'), *hy = strchr(y, '@');
+    int c = cb_natural_cmp(hx ? hx + 1 : "", hy ? hy + 1 : "");
+    return c ? c : cb_natural_cmp(x, y);
 }
 
-/* Writers in natural order (r2 before r10), tasks' writer indices to match:
- * the JSON lists them as text sorts. */
+/* Writers grouped by host, each host's in natural order, tasks' writer
+ * indices to match: the JSON lists them as text sorts. */
 static int order_writers(cb_hrun *r)
 {
     named *v = malloc((size_t)(r->nw > 0 ? r->nw : 1) * sizeof *v);

@@ -433,6 +433,24 @@ static void test_writer_order(void)
     CHECK(r2 && r10 && r2 < r10);
     free(p.text);
     cJSON_Delete(d);
+    /* Writers on two hosts: lanes grouped by host (r0@a, r2@a, ..., then r1@b, ...). */
+    d = make_doc(400, 400, 100, 100, CB_ITER_BLOCK, 16, 4, 0.01, "o.h5", "r");
+    cJSON *ws = cJSON_GetObjectItem(d, "writers"), *w;
+    cJSON_ArrayForEach(w, ws)
+    {
+        const char *nm = cJSON_GetStringValue(cJSON_GetObjectItem(w, "name"));
+        char buf[32];
+        snprintf(buf, sizeof buf, "%s@%s", nm, (nm[1] - '0') % 2 ? "b" : "a");
+        cJSON_ReplaceItemInObject(w, "name", cJSON_CreateString(buf));
+    }
+    p = render(&d, NULL, 1);
+    CHECK(p.rc == 0);
+    tl = strstr(p.text, "id=\"timeline\"");
+    const char *a0 = tl ? strstr(tl, ">r0@a<") : NULL, *a2 = tl ? strstr(tl, ">r2@a<") : NULL;
+    const char *b1 = tl ? strstr(tl, ">r1@b<") : NULL, *b3 = tl ? strstr(tl, ">r3@b<") : NULL;
+    CHECK(a0 && a2 && b1 && b3 && a0 < a2 && a2 < b1 && b1 < b3);
+    free(p.text);
+    cJSON_Delete(d);
 }
 
 /* The one reader of the run document reads back what the writer wrote, and
