@@ -16,9 +16,10 @@ pkgs=(build-essential cmake pkg-config openmpi-bin libopenmpi-dev libhdf5-openmp
 # ROS3 reads from a loopback nginx, the job and browser tests (those scripts
 # install Slurm and Chromium themselves; the MPICH test installs MPICH's HDF5
 # beside OpenMPI's without moving the default MPI), the second-stack test
-# (a debootstrap root of the other Debian release), the multi-host test's namespaces (ip).
+# (a debootstrap root of the other Debian release), the multi-host test's namespaces (ip)
+# and its host with a shifted clock (libfaketime).
 [ "$mode" = test ] && pkgs+=(python3 python3-h5py python3-numpy python3-venv python3-yaml curl procps nginx-light strace
-                            debootstrap iproute2)
+                            debootstrap iproute2 libfaketime)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
