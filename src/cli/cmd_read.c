@@ -191,9 +191,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     if (cfg.shift_hosts) {
         /* The file's own tasks, with their writers: every complete one, read
          * on the host K hosts before the one that wrote it. */
-        cb_table written;
-        if (!local.code && cb_share_tasks(&sa.o, be, CB_COMPLETE, comm, &written, &tasks, &index, &ntasks, &local) == 0) {
-            cb_table_free(&written);
+        if (!local.code && cb_share_loaded(&src, CB_COMPLETE, comm, &tasks, &index, &ntasks, &local) == 0) {
             if (cb_host_shift(tasks, index, ntasks, cfg.shift_hosts, comm, &bounds, &local) == 0)
                 for (int64_t i = 0; i < ntasks; i++)
                     index[i] = i; /* records name positions in this list, as below */

@@ -42,17 +42,35 @@ int cb_share_tasks_hooked(const cb_store_opts *so, const cb_backend *be, int wan
     *tasks = NULL;
     *index = NULL;
     *n = 0;
-    int64_t count = 0;
-    if (rank == 0 && be->load_table(so, tab, &local) == 0 && (!loaded || loaded(tab, ctx, &local) == 0)) {
-        for (int64_t i = 0; i < tab->ntasks; i++)
-            count += cb_task_wanted(tab->tasks[i].status, want);
-    }
+    if (rank == 0 && be->load_table(so, tab, &local) == 0 && loaded)
+        loaded(tab, ctx, &local);
     if (cb_agree(comm, &local) < 0) {
         *err = local;
         return -1;
     }
     cb_mpi(&local, MPI_Bcast(&tab->layout, sizeof tab->layout, MPI_BYTE, 0, comm), "MPI_Bcast of the layout");
     cb_mpi(&local, MPI_Bcast(&tab->meta, sizeof tab->meta, MPI_BYTE, 0, comm), "MPI_Bcast of the metadata");
+    if (cb_agree(comm, &local) < 0) {
+        *err = local;
+        return -1;
+    }
+    return cb_share_loaded(tab, want, comm, tasks, index, n, err);
+}
+
+int cb_share_loaded(const cb_table *tab, int want, MPI_Comm comm, cb_task **tasks, int64_t **index, int64_t *n,
+                    cb_err *err)
+{
+    int rank;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
+    cb_err local = {0};
+    *tasks = NULL;
+    *index = NULL;
+    *n = 0;
+    int64_t count = 0;
+    if (rank == 0)
+        for (int64_t i = 0; i < tab->ntasks; i++)
+            count += cb_task_wanted(tab->tasks[i].status, want);
     if (cb_mpi(&local, MPI_Bcast(&count, 1, MPI_INT64_T, 0, comm), "MPI_Bcast of the task count") < 0)
         count = 0; /* agreed on below, before it is used */
     *tasks = malloc((count ? (size_t)count : 1) * sizeof **tasks);

@@ -21,6 +21,11 @@ typedef int (*cb_table_hook)(cb_table *tab, void *ctx, cb_err *err);
 int cb_share_tasks_hooked(const cb_store_opts *so, const cb_backend *be, int want, cb_table_hook loaded, void *ctx,
                           MPI_Comm comm, cb_table *tab, cb_task **tasks, int64_t **index, int64_t *n, cb_err *err);
 
+/* The second half of the above, for a table rank 0 has already loaded
+ * (the others need not have its tasks): the matching tasks to every rank. */
+int cb_share_loaded(const cb_table *tab, int want, MPI_Comm comm, cb_task **tasks, int64_t **index, int64_t *n,
+                    cb_err *err);
+
 /* The writer name of this rank: r<rank>@<host>, or r<rank>.<pid>@<host> when
  * `unique` (writers that claim from a server need not share one MPI job). */
 void cb_pod_name(int rank, int unique, char pod[CB_POD_LEN + 1]);

@@ -19,6 +19,7 @@ expect() {
 f=$WORK/good.h5
 "$CHUNKBENCH" create "$f" 100 200 --chunk 50,50 -q
 sum_before=$(md5sum "$f")
+expect 2 "--shift-hosts reads dset.s tasks by the writers its task table records: name no datasets" 2 read "$f" dset --shift-hosts 1
 
 expect 2 "no command" 0
 expect 2 "unknown command 'wrte'" 0 wrte "$f"
