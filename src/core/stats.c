@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "core/units.h"
 
 static int cmp_double(const void *a, const void *b)
@@ -54,7 +55,7 @@ typedef struct cb_pod_index {
     int *slot;     /* writer index + 1; 0 is empty */
     size_t cap;    /* a power of two, at least twice the writers */
     int last;      /* the writer of the previous row: rows come in runs */
-    int cap_writers;
+    int64_t cap_writers;
 } cb_pod_index;
 
 static size_t pod_hash(const char *s)
@@ -83,14 +84,10 @@ static int pod_index_of(cb_pod_index *x, cb_summary *out, const char *pod)
             if (!strcmp(out->writers[x->slot[i] - 1].name, pod))
                 return x->last = x->slot[i] - 1;
     }
-    if (out->nwriters == x->cap_writers) {
-        int ncap = x->cap_writers ? 2 * x->cap_writers : 16;
-        cb_writer_stats *w = realloc(out->writers, (size_t)ncap * sizeof *w);
-        if (!w)
-            return -1;
-        out->writers = w;
-        x->cap_writers = ncap;
-    }
+    cb_writer_stats *w = cb_grow(out->writers, &x->cap_writers, out->nwriters + 1, sizeof *w, 16);
+    if (!w)
+        return -1;
+    out->writers = w;
     if ((size_t)(out->nwriters + 1) * 2 > x->cap) {
         size_t ncap = x->cap ? 2 * x->cap : 64;
         int *slot = calloc(ncap, sizeof *slot);
