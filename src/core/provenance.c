@@ -9,7 +9,7 @@
 #ifndef CB_VERSION
 #define CB_VERSION "unknown"
 #endif
-#include "cb_git_rev.h" /* CB_GIT_REV: written by cmake/git_rev.cmake at every build */
+#include "core/git_rev.h" /* CB_GIT_REV: written into the build tree by cmake/git_rev.cmake at every build */
 
 const char *cb_fs_type_name(long f_type, char *buf, size_t cap)
 {

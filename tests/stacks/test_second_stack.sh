@@ -48,7 +48,7 @@ mnt devpts devpts "$root/dev/pts" # ptys for the progress line's terminal test
 dst=$root/chunkbench/src
 rm -rf "$dst"
 mkdir -p "$dst"
-for d in CMakeLists.txt src tests bench scripts; do
+for d in CMakeLists.txt cmake src tests bench scripts; do
     [ -e "$CB_SRC/$d" ] && cp -a "$CB_SRC/$d" "$dst/"
 done
 
