@@ -188,6 +188,8 @@ static int check_rules(cb_config *cfg, const cb_opt_seen *seen, cb_err *err)
     if (cfg->shift_hosts && cfg->sched != CB_SCHED_BLOCK)
         return cb_fail(err, CB_EUSAGE, "--shift-hosts hands each rank the tasks of another host in blocks: leave --schedule %s out",
                        cb_sched_name(cfg->sched));
+    if (cfg->tasks_per_call > 1 && !(be->caps & CB_CAP_BATCH))
+        return cb_fail(err, CB_EUSAGE, "--tasks-per-call: the %s backend writes one task a request; leave it out", be->name);
     if (cfg->shift_hosts && cfg->ndatasets > 0)
         return cb_fail(err, CB_EUSAGE, "--shift-hosts reads dset's tasks by the writers its task table records: name no datasets");
     if (cb_option_given(seen, "claim-batch") && cfg->sched != CB_SCHED_SERVER)

@@ -92,7 +92,7 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         cb_journal_start(cfg->target, &tab.layout, tab.ntasks, seed, pod, comm, &jr, &local) < 0)
         goto fail;
     cb_phase_opts po = {.journal = jr, .writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
-                        .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset,
+                        .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset, .tasks_per_call = cfg->tasks_per_call,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_result res = {.passes = calloc((size_t)cfg->iterations, sizeof *res.passes),
                      .http = (be->caps & CB_CAP_NET_STATS) != 0, .clock_skew_s = skew, .stack = &prov};

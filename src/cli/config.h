@@ -41,6 +41,7 @@ typedef struct cb_config {
     int iterations;
     int rewrite;         /* write complete tasks too (implied by iterations > 1) */
     int fsync;           /* flush written data to storage inside the timed close (IOR -e) */
+    int tasks_per_call;  /* a rank's tasks written with one I/O call; 0: one */
     double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
     int claim_batch;     /* server schedule: tasks taken per claim request */
 

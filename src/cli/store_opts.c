@@ -16,6 +16,7 @@ const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb
     o->driver = cfg->driver;
     o->io = cfg->io;
     o->fsync = cfg->fsync;
+    o->tasks_per_call = cfg->tasks_per_call;
     o->chunk_cache = cfg->chunk_cache;
     o->chunk_cache_slots = cfg->chunk_cache_slots;
     o->page_buffer = cfg->page_buffer;

@@ -37,6 +37,7 @@ typedef struct cb_pass {
     double gen_s, io_s;            /* summed: generating (or checking) values; inside I/O calls */
     double io_max_s;               /* the longest time one rank spent inside I/O calls */
     int64_t bytes, tasks;
+    int64_t io_calls;              /* data calls that moved tasks (fewer than tasks with --tasks-per-call) */
 } cb_pass;
 
 typedef struct cb_result {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/agree.h"
+#include "core/batch.h"
 #include "core/clock.h"
 #include "core/datagen.h"
 #include "core/grow.h"
@@ -90,6 +91,39 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
             return cb_fail(err, CB_EIO, "out of memory");
     }
     out->bytes += cb_task_bytes(t, es);
+    out->io_calls++;
+    *t_start = t0 - o->clock_offset;
+    *t_done = t1 - o->clock_offset;
+    return 0;
+}
+
+/* Several tasks in one write: values in the union's order (core/batch.h),
+ * one call, the same stamps for all. */
+typedef struct batch_buf {
+    cb_segment *seg;
+    int64_t cap;
+    void *buf;
+} batch_buf;
+
+static int do_batch(cb_store *st, const cb_task *t, int n, batch_buf *b, const cb_phase_opts *o, cb_phase_out *out,
+                    double *t_start, double *t_done, cb_err *err)
+{
+    int es = st->layout.elem_size;
+    double g0 = cb_now();
+    int64_t nseg = cb_batch_segments(t, n, &b->seg, &b->cap);
+    if (nseg < 0)
+        return cb_fail(err, CB_EIO, "out of memory laying out %d tasks", n);
+    cb_batch_fill(t, b->seg, nseg, es, o->seed, b->buf);
+    out->gen_s += cb_now() - g0;
+    double t0 = cb_now();
+    int rc = st->ops->write_tasks(st, t, n, b->buf, err);
+    double t1 = cb_now();
+    out->io_s += t1 - t0;
+    if (rc < 0)
+        return cb_wrap(err, "writing %d tasks in one call", n);
+    out->io_calls++;
+    for (int k = 0; k < n; k++)
+        out->bytes += cb_task_bytes(&t[k], es);
     *t_start = t0 - o->clock_offset;
     *t_done = t1 - o->clock_offset;
     return 0;
@@ -128,8 +162,22 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         out->counter = cb_sched_counter(sched);
     }
     int64_t bufbytes = max_task_bytes(&st->layout, tasks, ntasks, o->sched);
-    if (!local.code && !(buf = malloc(bufbytes ? (size_t)bufbytes : 1)))
-        cb_fail(&local, CB_EIO, "out of memory for a %lld-byte task buffer", (long long)bufbytes);
+    /* Several tasks a call: one buffer for all of them (the tasks of one
+     * call are each at most the largest). */
+    int per_call = o->writing && o->tasks_per_call > 1 ? o->tasks_per_call : 1;
+    cb_task *batch = NULL;
+    int64_t *rows = NULL;
+    cb_rec *held = NULL;
+    batch_buf bb = {0};
+    if (!local.code && !(buf = malloc(bufbytes ? (size_t)bufbytes * (size_t)per_call : 1)))
+        cb_fail(&local, CB_EIO, "out of memory for a %lld-byte task buffer", (long long)bufbytes * per_call);
+    if (!local.code && (!(batch = malloc((size_t)per_call * sizeof *batch)) ||
+                        !(rows = malloc((size_t)per_call * sizeof *rows)) ||
+                        !(held = malloc((size_t)per_call * sizeof *held))))
+        cb_fail(&local, CB_EIO, "out of memory for %d tasks a call", per_call);
+    if (!local.code && per_call > 1 && !st->ops->write_tasks)
+        cb_fail(&local, CB_EUSAGE, "the %s backend writes one task a call", be->name);
+    bb.buf = buf;
     if (cb_agree(comm, &local) < 0)
         goto close;
     /* Static and dynamic schedules know the total; claims from a server do not. */
@@ -147,20 +195,31 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
     /* Collective I/O: a task's record waits for the next round's agreement,
      * which every rank reaches only after its part of the last transfer
      * (an aggregator may write another rank's data) has returned. */
-    int held = 0;
-    cb_rec held_rec = {0};
+    int nheld = 0;
 
     for (;;) {
-        cb_task t;
-        int64_t row = -1;
         if (!st->lockstep && stop_sig && !out->stopped) {
             out->stopped = stop_sig;
             cb_sched_stop(sched); /* this rank takes no more; the others follow their own signal */
         }
         /* Collective I/O asks every round, failed or not: rank 0 of a p2p
-         * counter answers the others' claims as it asks. */
+         * counter answers the others' claims as it asks. Each rank asks
+         * per_call times a round, so the counter's rounds stay in step. */
         cb_err ignored = {0};
-        int got = !local.code || st->lockstep ? cb_sched_next(sched, &t, &row, local.code ? &ignored : &local) : 0;
+        int got = 0;
+        for (int k = 0; k < per_call; k++) {
+            if (local.code && !st->lockstep)
+                break;
+            cb_task t;
+            int64_t row = -1;
+            int g = cb_sched_next(sched, &t, &row, local.code ? &ignored : &local);
+            if (g > 0 && !local.code) {
+                batch[got] = t;
+                rows[got++] = row;
+            } else if (!st->lockstep) {
+                break;
+            }
+        }
         if (local.code)
             got = 0;
         if (st->lockstep) {
@@ -170,15 +229,19 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
             if (cb_mpi(&local, MPI_Allreduce(flags, any, 3, MPI_INT, MPI_MAX, comm),
                        "MPI_Allreduce before a collective transfer") < 0)
                 break;
-            if (held && !local.code && cb_journal_add(jr, held_rec.index, held_rec.start, held_rec.done, &local) < 0)
-                cb_wrap(&local, "recording task %lld", (long long)held_rec.index);
-            held = 0;
+            for (int k = 0; k < nheld && !local.code; k++)
+                if (cb_journal_add(jr, held[k].index, held[k].start, held[k].done, &local) < 0)
+                    cb_wrap(&local, "recording task %lld", (long long)held[k].index);
+            nheld = 0;
             if (any[2])
                 out->stopped = any[2];
             if (any[1] || !any[0] || any[2])
                 break;
             if (got <= 0) {
-                if (o->writing ? st->ops->write_task(st, NULL, buf, &local) : st->ops->read_task(st, NULL, buf, &local))
+                int rc = per_call > 1 ? st->ops->write_tasks(st, NULL, 0, buf, &local)
+                         : o->writing ? st->ops->write_task(st, NULL, buf, &local)
+                                      : st->ops->read_task(st, NULL, buf, &local);
+                if (rc)
                     cb_wrap(&local, "collective I/O with an empty selection");
                 cb_progress_tick(progress);
                 if (cb_journal_tick(jr, &local) < 0)
@@ -189,26 +252,29 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
             break;
         }
         double s0 = 0, s1 = 0;
-        if (do_task(st, &t, row, buf, o, out, &s0, &s1, &local) < 0)
+        int rc = per_call > 1 ? do_batch(st, batch, got, &bb, o, out, &s0, &s1, &local)
+                              : do_task(st, &batch[0], rows[0], buf, o, out, &s0, &s1, &local);
+        if (rc < 0)
             continue; /* the next round (or the loop guard) stops this rank */
-        t.start = s0;
-        t.done = s1;
-        t.status = CB_COMPLETE;
-        snprintf(t.pod, sizeof t.pod, "%s", o->pod);
-        if (cb_sched_done(sched, row, &t, &local) < 0)
-            continue;
-        if (push_rec(out, row, s0, s1) < 0)
-            cb_fail(&local, CB_EIO, "out of memory for task records");
-        /* Independent and direct I/O: the data left this rank inside the
-         * call (parallel HDF5 bypasses the chunk cache for writes), so it is
-         * recorded now. */
-        if (jr && st->lockstep) {
-            held = 1;
-            held_rec = (cb_rec){row, s0, s1};
-        } else if (jr && !local.code && cb_journal_add(jr, row, s0, s1, &local) < 0) {
-            cb_wrap(&local, "recording task %lld", (long long)row);
+        for (int k = 0; k < got && !local.code; k++) {
+            cb_task *t = &batch[k];
+            t->start = s0;
+            t->done = s1;
+            t->status = CB_COMPLETE;
+            snprintf(t->pod, sizeof t->pod, "%s", o->pod);
+            if (cb_sched_done(sched, rows[k], t, &local) < 0)
+                break;
+            if (push_rec(out, rows[k], s0, s1) < 0)
+                cb_fail(&local, CB_EIO, "out of memory for task records");
+            /* Independent and direct I/O: the data left this rank inside the
+             * call (parallel HDF5 bypasses the chunk cache for writes), so it
+             * is recorded now. */
+            if (jr && st->lockstep)
+                held[nheld++] = (cb_rec){rows[k], s0, s1};
+            else if (jr && !local.code && cb_journal_add(jr, rows[k], s0, s1, &local) < 0)
+                cb_wrap(&local, "recording task %lld", (long long)rows[k]);
+            cb_progress_add(progress, cb_task_bytes(t, st->layout.elem_size));
         }
-        cb_progress_add(progress, cb_task_bytes(&t, st->layout.elem_size));
         cb_progress_tick(progress);
     }
     /* Out of tasks, this rank may wait long for the others: its records go now. */
@@ -225,6 +291,10 @@ close:
             out->stopped = any;
     }
     free(buf);
+    free(batch);
+    free(rows);
+    free(held);
+    free(bb.seg);
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;

@@ -23,6 +23,7 @@ typedef struct cb_phase_opts {
     int progress;         /* print a progress line on rank 0 */
     double progress_interval; /* seconds between lines; 0: 0.25 on a terminal, 5 otherwise */
     cb_journal *journal;  /* writing: each finished task's record goes here (NULL: none) */
+    int tasks_per_call;   /* writing: up to this many tasks a write_tasks call (<= 1: write_task each) */
 } cb_phase_opts;
 
 /* This rank's share of a phase. */
@@ -32,6 +33,7 @@ typedef struct cb_phase_out {
     double open_start, close_end; /* corrected */
     double gen_s, io_s;           /* generating / checking values; inside I/O calls */
     int64_t bytes;
+    int64_t io_calls;             /* data calls that moved at least one task */
     cb_mismatch *bad;
     int64_t nbad, capbad;
     cb_net_stats net;             /* copied from the store before it closes */

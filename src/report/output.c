@@ -138,6 +138,7 @@ static cJSON *pass_json(const cb_pass *p, int k)
     cJSON_AddNumberToObject(x, "write_phase_MBps", mbps(p->bytes, p->last_done - p->first_start));
     cJSON_AddNumberToObject(x, "gen_s", p->gen_s);
     cJSON_AddNumberToObject(x, "io_s", p->io_s);
+    cJSON_AddNumberToObject(x, "io_calls", (double)p->io_calls);
     /* Storage speed without value generation: bytes / the busiest rank's I/O time. */
     cJSON_AddNumberToObject(x, "io_max_s", p->io_max_s);
     cJSON_AddNumberToObject(x, "io_only_MBps", p->io_max_s > 0 ? (double)p->bytes / p->io_max_s / CB_BYTES_PER_MB : 0);
@@ -176,6 +177,9 @@ static void write_text(const cb_result *res)
                (double)last->bytes / last->io_max_s / CB_BYTES_PER_MB);
     if (res->counter)
         printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
+    if (last->io_calls > 0 && last->io_calls < last->tasks)
+        printf("io calls:     %lld write calls for %lld tasks (%.1f tasks a call)\n", (long long)last->io_calls,
+               (long long)last->tasks, (double)last->tasks / (double)last->io_calls);
     if (res->npasses > 1) {
         cb_quantiles bw;
         pass_bandwidths(res, &bw);

@@ -7,6 +7,7 @@
 
 #include "backends/backend.h"
 #include "cli/config.h"
+#include "core/batch.h"
 #include "core/datagen.h"
 #include "core/grow.h"
 #include "core/iolog.h"
@@ -375,6 +376,7 @@ static void test_backends(void)
         CHECK(!(b->caps & CB_CAP_CLAIMS) == (!b->claim || !b->finish));
         CHECK(!(b->caps & CB_CAP_DATASETS) == !b->describe);
         CHECK(!(b->caps & CB_CAP_RAW_EXTENTS) == !b->raw_extents);
+        CHECK(!(b->caps & CB_CAP_BATCH) == !b->write_tasks);
         CHECK(b->check && b->open && b->close && b->load_table && b->save_table && b->create);
         /* Without file drivers a report needs the transport's name. */
         CHECK((b->caps & CB_CAP_FILE_DRIVERS) || b->transport);
@@ -462,6 +464,29 @@ static void test_summary_writers(void)
     free(t.tasks);
 }
 
+/* A batch's buffer order: rows of side-by-side tasks interleave, tasks in
+ * rows of their own follow one another, gaps between rows are skipped. */
+static void test_batch_segments(void)
+{
+    cb_task t[3] = {{.x = 0, .y = 4, .nrow = 2, .ncol = 3}, {.x = 0, .y = 0, .nrow = 2, .ncol = 4},
+                    {.x = 10, .y = 2, .nrow = 1, .ncol = 5}};
+    cb_segment *seg = NULL;
+    int64_t cap = 0, n = cb_batch_segments(t, 3, &seg, &cap);
+    CHECK(n == 5);
+    /* row 0: task 1 (y 0), task 0 (y 4); row 1 the same; row 10: task 2 */
+    int want_task[] = {1, 0, 1, 0, 2}, want_row[] = {0, 0, 1, 1, 10};
+    int64_t want_off[] = {0, 4, 7, 11, 14};
+    for (int i = 0; i < 5 && n == 5; i++)
+        CHECK(seg[i].task == want_task[i] && seg[i].row == want_row[i] && seg[i].off == want_off[i]);
+    /* The buffer holds each element's value where HDF5 will take it from. */
+    double buf[19], one;
+    cb_batch_fill(t, seg, n, 8, 7, buf);
+    cb_task e = {.x = 1, .y = 5, .nrow = 1, .ncol = 1};
+    cb_fill(&e, 8, 7, &one);
+    CHECK(buf[11 + 1] == one); /* row 1, task 0 (y 4..6): element y 5 */
+    free(seg);
+}
+
 int main(void)
 {
     test_backends();
@@ -477,6 +502,7 @@ int main(void)
     test_values();
     test_percentiles();
     test_summary_writers();
+    test_batch_segments();
     test_partition();
     test_cli();
     return CHECK_DONE();
