@@ -66,7 +66,7 @@ typedef struct cb_store_opts {
     cb_driver driver;      /* how a file is opened to read; DEFAULT: one parallel open */
     cb_io_mode io;         /* HDF5 transfer of each task */
     int fsync;             /* flush written data to storage inside the (timed) close */
-    int tasks_per_call;    /* writing: tasks the engine gives write_tasks at once (<= 1: one a call) */
+    int tasks_per_call;    /* writing: up to this many tasks joined into one write_task (<= 1: one a call) */
     int64_t chunk_cache;   /* dataset chunk cache bytes; -1: the library's default */
     int64_t chunk_cache_slots; /* -1: the library's default */
     int64_t page_buffer;   /* bytes of whole file pages kept (reads); <= 0: none */
@@ -100,7 +100,9 @@ enum {
      * it (found at the table save by the server's identity, which a merged
      * journal would skip). */
     CB_CAP_JOURNAL = 1 << 5,
-    CB_CAP_BATCH = 1 << 6,        /* write_tasks: several tasks in one call (--tasks-per-call) */
+    /* write_task takes any rectangle of the dataset, several tasks at once
+     * (--tasks-per-call): a hyperslab over several chunks in one call. */
+    CB_CAP_BATCH = 1 << 6,
 };
 
 typedef struct cb_backend {
@@ -118,10 +120,6 @@ typedef struct cb_backend {
     int (*open)(const cb_store_opts *o, MPI_Comm comm, cb_store **out, cb_err *err);
     int (*write_task)(cb_store *s, const cb_task *t, const void *buf, cb_err *err);
     int (*read_task)(cb_store *s, const cb_task *t, void *buf, cb_err *err);
-    /* Several tasks in one call (NULL when the backend cannot): buf holds
-     * their values as core/batch.h lays them out; n == 0 as write_task's
-     * t == NULL. */
-    int (*write_tasks)(cb_store *s, const cb_task *t, int n, const void *buf, cb_err *err);
     /* Server-side scheduling (NULL when the backend cannot): atomically take the
      * next pending task (or one in progress for longer than lease_s, if > 0).
      * *index = -1 when none is left. `more`: how many tasks the caller may

@@ -84,8 +84,8 @@ static const cb_option table[] = {
      .help = "write complete tasks too (implied by --iterations > 1)"},
     {.name = "tasks-per-call", .kind = CB_ARG_INT, .cmds = CB_IN_WRITERS, CB_FIELD(tasks_per_call), .arg = "K",
      .lo = 1, .hi = 4096,
-     .help = "write K of a rank's tasks with one H5Dwrite (a union of their hyperslabs; selection I/O on HDF5 "
-             "1.14.1+)"},
+     .help = "take K tasks at a time and write them joined into rectangles, one H5Dwrite each (selection I/O "
+             "on HDF5 1.14.1+)"},
     {.name = "fsync", .kind = CB_ARG_FLAG, .cmds = CB_IN_WRITERS, CB_FIELD(fsync),
      .help = "flush the data to storage before the timed close ends (MPI_File_sync / fsync, like IOR -e; "
              "HSDS: always flushed)"},

@@ -1,79 +1,62 @@
 #include "core/batch.h"
 
 #include <stdlib.h>
-
-#include "core/datagen.h"
-#include "core/grow.h"
+#include <string.h>
 
 static const cb_task *g_batch; /* qsort has no context argument in C11 */
 
-static int by_column(const void *a, const void *b)
+static int by_position(const void *a, const void *b)
 {
-    int32_t x = g_batch[*(const int *)a].y, y = g_batch[*(const int *)b].y;
-    return (x > y) - (x < y);
+    const cb_task *x = &g_batch[*(const int *)a], *y = &g_batch[*(const int *)b];
+    if (x->x != y->x)
+        return (x->x > y->x) - (x->x < y->x);
+    return (x->y > y->y) - (x->y < y->y);
 }
 
-static int by_row(const void *a, const void *b)
-{
-    int32_t x = g_batch[*(const int *)a].x, y = g_batch[*(const int *)b].x;
-    return (x > y) - (x < y);
-}
-
-int64_t cb_batch_segments(const cb_task *t, int n, cb_segment **seg, int64_t *cap)
+int cb_batch_rects(const cb_task *t, int n, cb_task *rect, int *of)
 {
     if (n <= 0)
         return 0;
-    int *col = malloc((size_t)n * sizeof *col), *row = malloc((size_t)n * sizeof *row);
-    if (!col || !row) {
-        free(col);
-        free(row);
+    int *order = malloc((size_t)n * sizeof *order);
+    if (!order)
         return -1;
+    for (int k = 0; k < n; k++)
+        order[k] = k;
+    g_batch = t;
+    qsort(order, (size_t)n, sizeof *order, by_position);
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        const cb_task *a = &t[order[i]];
+        cb_task *r = m ? &rect[m - 1] : NULL;
+        /* Side by side: same rows, starting where the rectangle ends. */
+        if (r && a->x == r->x && a->nrow == r->nrow && a->y == r->y + r->ncol) {
+            r->ncol += a->ncol;
+        } else if (r && a->y == r->y && a->ncol == r->ncol && a->x == r->x + r->nrow) {
+            r->nrow += a->nrow; /* stacked: same columns, starting below it */
+        } else {
+            memset(&rect[m], 0, sizeof rect[m]);
+            rect[m].x = a->x;
+            rect[m].y = a->y;
+            rect[m].nrow = a->nrow;
+            rect[m].ncol = a->ncol;
+            m++;
+        }
+        of[order[i]] = m - 1;
+    }
+    /* Rows of side-by-side tasks as wide as each other, one under the next
+     * (a block of chunks): one rectangle. order[] now maps old to new. */
+    int w = 0;
+    for (int j = 0; j < m; j++) {
+        cb_task *r = w ? &rect[w - 1] : NULL;
+        if (r && rect[j].y == r->y && rect[j].ncol == r->ncol && rect[j].x == r->x + r->nrow) {
+            r->nrow += rect[j].nrow;
+        } else {
+            rect[w++] = rect[j];
+        }
+        order[j] = w - 1;
     }
     for (int k = 0; k < n; k++)
-        col[k] = row[k] = k;
-    g_batch = t;
-    qsort(col, (size_t)n, sizeof *col, by_column);
-    qsort(row, (size_t)n, sizeof *row, by_row);
-    /* Walk the rows any task covers (the union of their row ranges, in
-     * order); in each, the tasks covering it from left to right. */
-    int64_t nseg = 0, off = 0;
-    int32_t r = t[row[0]].x;
-    for (int k = 0; k < n;) {
-        int32_t lo = t[row[k]].x, hi = lo + t[row[k]].nrow;
-        if (r < lo)
-            r = lo;
-        for (k++; k < n && t[row[k]].x <= hi; k++)
-            if (t[row[k]].x + t[row[k]].nrow > hi)
-                hi = t[row[k]].x + t[row[k]].nrow;
-        for (; r < hi; r++) {
-            for (int c = 0; c < n; c++) {
-                const cb_task *a = &t[col[c]];
-                if (r < a->x || r >= a->x + a->nrow)
-                    continue;
-                cb_segment *s = cb_grow(*seg, cap, nseg + 1, sizeof *s, 256);
-                if (!s) {
-                    free(col);
-                    free(row);
-                    return -1;
-                }
-                *seg = s;
-                s[nseg++] = (cb_segment){col[c], r, off};
-                off += a->ncol;
-            }
-        }
-    }
-    free(col);
-    free(row);
-    return nseg;
-}
-
-void cb_batch_fill(const cb_task *t, const cb_segment *seg, int64_t nseg, int elem_size, uint64_t seed, void *buf)
-{
-    for (int64_t i = 0; i < nseg; i++) {
-        const cb_task *a = &t[seg[i].task];
-        cb_task one = *a;
-        one.x = seg[i].row;
-        one.nrow = 1;
-        cb_fill(&one, elem_size, seed, (char *)buf + seg[i].off * elem_size);
-    }
+        of[k] = order[of[k]];
+    free(order);
+    return w;
 }

@@ -63,7 +63,7 @@ static int64_t max_task_bytes(const cb_layout *lay, const cb_task *tasks, int64_
     return m;
 }
 
-/* Do one task: values, I/O, stamps. */
+/* Do one task (or, index < 0, a rectangle of several): values, I/O, stamps. */
 static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, const cb_phase_opts *o,
                    cb_phase_out *out, double *t_start, double *t_done, cb_err *err)
 {
@@ -77,6 +77,8 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
     int rc = o->writing ? st->ops->write_task(st, t, buf, err) : st->ops->read_task(st, t, buf, err);
     double t1 = cb_now();
     out->io_s += t1 - t0;
+    if (rc < 0 && index < 0)
+        return cb_wrap(err, "writing tasks [%d:%d,%d:%d] in one call", t->x, t->x + t->nrow, t->y, t->y + t->ncol);
     if (rc < 0)
         return cb_wrap(err, "%s task %lld [%d:%d,%d:%d]", o->writing ? "writing" : "reading", (long long)index,
                        t->x, t->x + t->nrow, t->y, t->y + t->ncol);
@@ -92,38 +94,6 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
     }
     out->bytes += cb_task_bytes(t, es);
     out->io_calls++;
-    *t_start = t0 - o->clock_offset;
-    *t_done = t1 - o->clock_offset;
-    return 0;
-}
-
-/* Several tasks in one write: values in the union's order (core/batch.h),
- * one call, the same stamps for all. */
-typedef struct batch_buf {
-    cb_segment *seg;
-    int64_t cap;
-    void *buf;
-} batch_buf;
-
-static int do_batch(cb_store *st, const cb_task *t, int n, batch_buf *b, const cb_phase_opts *o, cb_phase_out *out,
-                    double *t_start, double *t_done, cb_err *err)
-{
-    int es = st->layout.elem_size;
-    double g0 = cb_now();
-    int64_t nseg = cb_batch_segments(t, n, &b->seg, &b->cap);
-    if (nseg < 0)
-        return cb_fail(err, CB_EIO, "out of memory laying out %d tasks", n);
-    cb_batch_fill(t, b->seg, nseg, es, o->seed, b->buf);
-    out->gen_s += cb_now() - g0;
-    double t0 = cb_now();
-    int rc = st->ops->write_tasks(st, t, n, b->buf, err);
-    double t1 = cb_now();
-    out->io_s += t1 - t0;
-    if (rc < 0)
-        return cb_wrap(err, "writing %d tasks in one call", n);
-    out->io_calls++;
-    for (int k = 0; k < n; k++)
-        out->bytes += cb_task_bytes(&t[k], es);
     *t_start = t0 - o->clock_offset;
     *t_done = t1 - o->clock_offset;
     return 0;
@@ -162,22 +132,23 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         out->counter = cb_sched_counter(sched);
     }
     int64_t bufbytes = max_task_bytes(&st->layout, tasks, ntasks, o->sched);
-    /* Several tasks a call: one buffer for all of them (the tasks of one
-     * call are each at most the largest). */
+    /* Several tasks a call: the tasks a rank takes at once are joined into
+     * rectangles (core/batch.h), one call each; one buffer holds the largest. */
     int per_call = o->writing && o->tasks_per_call > 1 ? o->tasks_per_call : 1;
-    cb_task *batch = NULL;
+    cb_task *batch = NULL, *rect = NULL;
     int64_t *rows = NULL;
+    int *of = NULL;
+    double *stamp = NULL;
     cb_rec *held = NULL;
-    batch_buf bb = {0};
     if (!local.code && !(buf = malloc(bufbytes ? (size_t)bufbytes * (size_t)per_call : 1)))
         cb_fail(&local, CB_EIO, "out of memory for a %lld-byte task buffer", (long long)bufbytes * per_call);
     if (!local.code && (!(batch = malloc((size_t)per_call * sizeof *batch)) ||
+                        !(rect = malloc((size_t)per_call * sizeof *rect)) ||
                         !(rows = malloc((size_t)per_call * sizeof *rows)) ||
+                        !(of = malloc((size_t)per_call * sizeof *of)) ||
+                        !(stamp = malloc(2 * (size_t)per_call * sizeof *stamp)) ||
                         !(held = malloc((size_t)per_call * sizeof *held))))
         cb_fail(&local, CB_EIO, "out of memory for %d tasks a call", per_call);
-    if (!local.code && per_call > 1 && !st->ops->write_tasks)
-        cb_fail(&local, CB_EUSAGE, "the %s backend writes one task a call", be->name);
-    bb.buf = buf;
     if (cb_agree(comm, &local) < 0)
         goto close;
     /* Static and dynamic schedules know the total; claims from a server do not. */
@@ -222,11 +193,21 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         }
         if (local.code)
             got = 0;
+        int nrect = got;
+        if (per_call > 1 && got > 0 && (nrect = cb_batch_rects(batch, got, rect, of)) < 0) {
+            cb_fail(&local, CB_EIO, "out of memory joining %d tasks", got);
+            got = nrect = 0;
+        } else if (per_call == 1 && got > 0) {
+            rect[0] = batch[0];
+            of[0] = 0;
+        }
+        int calls = nrect;
         if (st->lockstep) {
-            /* Collective I/O: all ranks call together; stop when nobody
-             * has a task left, anybody failed or any rank was signalled. */
-            int flags[3] = {got > 0, local.code != 0, (int)stop_sig}, any[3];
-            if (cb_mpi(&local, MPI_Allreduce(flags, any, 3, MPI_INT, MPI_MAX, comm),
+            /* Collective I/O: all ranks call together, as often as the rank
+             * with the most rectangles; stop when nobody has a task left,
+             * anybody failed or any rank was signalled. */
+            int flags[4] = {got > 0, local.code != 0, (int)stop_sig, nrect}, any[4];
+            if (cb_mpi(&local, MPI_Allreduce(flags, any, 4, MPI_INT, MPI_MAX, comm),
                        "MPI_Allreduce before a collective transfer") < 0)
                 break;
             for (int k = 0; k < nheld && !local.code; k++)
@@ -237,27 +218,32 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
                 out->stopped = any[2];
             if (any[1] || !any[0] || any[2])
                 break;
-            if (got <= 0) {
-                int rc = per_call > 1 ? st->ops->write_tasks(st, NULL, 0, buf, &local)
-                         : o->writing ? st->ops->write_task(st, NULL, buf, &local)
-                                      : st->ops->read_task(st, NULL, buf, &local);
-                if (rc)
-                    cb_wrap(&local, "collective I/O with an empty selection");
-                cb_progress_tick(progress);
-                if (cb_journal_tick(jr, &local) < 0)
-                    cb_wrap(&local, "between collective transfers");
-                continue;
-            }
+            calls = any[3];
         } else if (got <= 0) {
             break;
         }
-        double s0 = 0, s1 = 0;
-        int rc = per_call > 1 ? do_batch(st, batch, got, &bb, o, out, &s0, &s1, &local)
-                              : do_task(st, &batch[0], rows[0], buf, o, out, &s0, &s1, &local);
-        if (rc < 0)
-            continue; /* the next round (or the loop guard) stops this rank */
+        int failed = 0;
+        for (int c = 0; c < calls; c++) {
+            if (c < nrect && !failed) {
+                int64_t index = per_call > 1 ? -1 : rows[0];
+                if (do_task(st, &rect[c], index, buf, o, out, &stamp[2 * c], &stamp[2 * c + 1], &local) < 0)
+                    failed = 1;
+                continue;
+            }
+            /* Collective: nothing (left) to move, but every rank calls. */
+            cb_err *e = failed ? &ignored : &local;
+            if (o->writing ? st->ops->write_task(st, NULL, buf, e) : st->ops->read_task(st, NULL, buf, e))
+                cb_wrap(e, "collective I/O with an empty selection");
+        }
+        if (failed || got <= 0) {
+            cb_progress_tick(progress);
+            if (!failed && cb_journal_tick(jr, &local) < 0)
+                cb_wrap(&local, "between collective transfers");
+            continue; /* failed: the next round (or the loop guard) stops this rank */
+        }
         for (int k = 0; k < got && !local.code; k++) {
             cb_task *t = &batch[k];
+            double s0 = stamp[2 * of[k]], s1 = stamp[2 * of[k] + 1];
             t->start = s0;
             t->done = s1;
             t->status = CB_COMPLETE;
@@ -292,9 +278,11 @@ close:
     }
     free(buf);
     free(batch);
+    free(rect);
     free(rows);
+    free(of);
+    free(stamp);
     free(held);
-    free(bb.seg);
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;

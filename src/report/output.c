@@ -177,9 +177,10 @@ static void write_text(const cb_result *res)
                (double)last->bytes / last->io_max_s / CB_BYTES_PER_MB);
     if (res->counter)
         printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
-    if (last->io_calls > 0 && last->io_calls < last->tasks)
-        printf("io calls:     %lld write calls for %lld tasks (%.1f tasks a call)\n", (long long)last->io_calls,
-               (long long)last->tasks, (double)last->tasks / (double)last->io_calls);
+    if (res->tasks_per_call > 1 && last->io_calls > 0)
+        printf("io calls:     %lld write calls for %lld tasks (%.1f tasks a call; up to %d joined into rectangles)\n",
+               (long long)last->io_calls, (long long)last->tasks, (double)last->tasks / (double)last->io_calls,
+               res->tasks_per_call);
     if (res->npasses > 1) {
         cb_quantiles bw;
         pass_bandwidths(res, &bw);
@@ -200,6 +201,8 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
     cJSON_AddItemToObject(extra, "passes", passes_json(res));
     if (res->counter)
         cJSON_AddStringToObject(extra, "counter", res->counter);
+    if (res->tasks_per_call > 1)
+        cJSON_AddNumberToObject(extra, "tasks_per_call", res->tasks_per_call);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
     if (server) {

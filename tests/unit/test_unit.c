@@ -376,7 +376,6 @@ static void test_backends(void)
         CHECK(!(b->caps & CB_CAP_CLAIMS) == (!b->claim || !b->finish));
         CHECK(!(b->caps & CB_CAP_DATASETS) == !b->describe);
         CHECK(!(b->caps & CB_CAP_RAW_EXTENTS) == !b->raw_extents);
-        CHECK(!(b->caps & CB_CAP_BATCH) == !b->write_tasks);
         CHECK(b->check && b->open && b->close && b->load_table && b->save_table && b->create);
         /* Without file drivers a report needs the transport's name. */
         CHECK((b->caps & CB_CAP_FILE_DRIVERS) || b->transport);
@@ -464,27 +463,28 @@ static void test_summary_writers(void)
     free(t.tasks);
 }
 
-/* A batch's buffer order: rows of side-by-side tasks interleave, tasks in
- * rows of their own follow one another, gaps between rows are skipped. */
-static void test_batch_segments(void)
+/* Tasks joined into rectangles: side by side in one row of chunks, stacked
+ * full-width rows, and a task that joins neither, in any order given. */
+static void test_batch_rects(void)
 {
-    cb_task t[3] = {{.x = 0, .y = 4, .nrow = 2, .ncol = 3}, {.x = 0, .y = 0, .nrow = 2, .ncol = 4},
-                    {.x = 10, .y = 2, .nrow = 1, .ncol = 5}};
-    cb_segment *seg = NULL;
-    int64_t cap = 0, n = cb_batch_segments(t, 3, &seg, &cap);
-    CHECK(n == 5);
-    /* row 0: task 1 (y 0), task 0 (y 4); row 1 the same; row 10: task 2 */
-    int want_task[] = {1, 0, 1, 0, 2}, want_row[] = {0, 0, 1, 1, 10};
-    int64_t want_off[] = {0, 4, 7, 11, 14};
-    for (int i = 0; i < 5 && n == 5; i++)
-        CHECK(seg[i].task == want_task[i] && seg[i].row == want_row[i] && seg[i].off == want_off[i]);
-    /* The buffer holds each element's value where HDF5 will take it from. */
-    double buf[19], one;
-    cb_batch_fill(t, seg, n, 8, 7, buf);
-    cb_task e = {.x = 1, .y = 5, .nrow = 1, .ncol = 1};
-    cb_fill(&e, 8, 7, &one);
-    CHECK(buf[11 + 1] == one); /* row 1, task 0 (y 4..6): element y 5 */
-    free(seg);
+    cb_task t[6] = {{.x = 0, .y = 20, .nrow = 10, .ncol = 10}, {.x = 0, .y = 0, .nrow = 10, .ncol = 10},
+                    {.x = 0, .y = 10, .nrow = 10, .ncol = 10}, {.x = 10, .y = 30, .nrow = 10, .ncol = 10},
+                    {.x = 50, .y = 0, .nrow = 2, .ncol = 40}, {.x = 52, .y = 0, .nrow = 2, .ncol = 40}};
+    cb_task r[6];
+    int of[6];
+    int m = cb_batch_rects(t, 6, r, of);
+    CHECK(m == 3);
+    CHECK(r[0].x == 0 && r[0].y == 0 && r[0].nrow == 10 && r[0].ncol == 30);
+    CHECK(r[1].x == 10 && r[1].y == 30 && r[1].nrow == 10 && r[1].ncol == 10);
+    CHECK(r[2].x == 50 && r[2].y == 0 && r[2].nrow == 4 && r[2].ncol == 40);
+    CHECK(of[0] == 0 && of[1] == 0 && of[2] == 0 && of[3] == 1 && of[4] == 2 && of[5] == 2);
+    /* A 2 x 2 block of chunks, given in any order: one rectangle. */
+    cb_task q[4] = {{.x = 10, .y = 10, .nrow = 10, .ncol = 10}, {.x = 0, .y = 10, .nrow = 10, .ncol = 10},
+                    {.x = 10, .y = 0, .nrow = 10, .ncol = 10}, {.x = 0, .y = 0, .nrow = 10, .ncol = 10}};
+    CHECK(cb_batch_rects(q, 4, r, of) == 1 && r[0].nrow == 20 && r[0].ncol == 20 && of[0] == 0 && of[2] == 0);
+    /* Not adjacent (a gap of one column): two rectangles. */
+    cb_task g[2] = {{.x = 0, .y = 0, .nrow = 5, .ncol = 5}, {.x = 0, .y = 6, .nrow = 5, .ncol = 5}};
+    CHECK(cb_batch_rects(g, 2, r, of) == 2 && of[1] == 1);
 }
 
 int main(void)
@@ -502,7 +502,7 @@ int main(void)
     test_values();
     test_percentiles();
     test_summary_writers();
-    test_batch_segments();
+    test_batch_rects();
     test_partition();
     test_cli();
     return CHECK_DONE();

@@ -869,8 +869,8 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
     H5Pset_dxpl_mpio(h->dxpl, opt->io == CB_IO_COLLECTIVE ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT);
     s->lockstep = opt->io == CB_IO_COLLECTIVE;
 #if H5_VERSION_GE(1, 14, 1)
-    /* Several tasks a call: let 1.14 hand the whole selection to the driver
-     * in one vector request instead of a write per chunk piece. */
+    /* Several tasks a call, a hyperslab over several chunks: let 1.14 hand
+     * all of its chunks to the driver in one vector request. */
     if (opt->tasks_per_call > 1)
         H5Pset_selection_io(h->dxpl, H5D_SELECTION_IO_MODE_ON);
 #endif
@@ -964,31 +964,6 @@ static int h5_write_task(cb_store *s, const cb_task *t, const void *buf, cb_err 
     if (rc < 0)
         return -1;
     return 0;
-}
-
-/* Tasks t[0..n) in one H5Dwrite: the union of their hyperslabs in the file,
- * and buf (core/batch.h's layout: the union's row-major order) as one run of
- * elements in memory. n == 0 takes part in a collective call with nothing. */
-static int h5_write_tasks(cb_store *s, const cb_task *t, int n, const void *buf, cb_err *err)
-{
-    h5_store *h = s->impl;
-    if (n == 0)
-        return h5_write_task(s, NULL, buf, err);
-    hsize_t total = 0;
-    H5Sselect_none(h->fspace);
-    for (int k = 0; k < n; k++) {
-        hsize_t start[2] = {(hsize_t)t[k].x, (hsize_t)t[k].y};
-        hsize_t count[2] = {(hsize_t)t[k].nrow, (hsize_t)t[k].ncol};
-        if (H5Sselect_hyperslab(h->fspace, H5S_SELECT_OR, start, NULL, count, NULL) < 0)
-            return h5_fail(err, "selecting task %d of %d at x=%d, y=%d", k + 1, n, t[k].x, t[k].y);
-        total += count[0] * count[1];
-    }
-    hid_t mspace = H5Screate_simple(1, &total, NULL);
-    herr_t rc = H5Dwrite(h->dset, mem_value_type(s->layout.elem_size), mspace, h->fspace, h->dxpl, buf);
-    if (rc < 0)
-        h5_fail(err, "H5Dwrite of %d tasks (the first at x=%d, y=%d) failed", n, t[0].x, t[0].y);
-    H5Sclose(mspace);
-    return rc < 0 ? -1 : 0;
 }
 
 static int h5_read_task(cb_store *s, const cb_task *t, void *buf, cb_err *err)
@@ -1293,7 +1268,6 @@ const cb_backend cb_backend_hdf5 = {
     .create = h5_create,
     .open = h5_open,
     .write_task = h5_write_task,
-    .write_tasks = h5_write_tasks,
     .read_task = h5_read_task,
     .claim = NULL,
     .finish = NULL,
