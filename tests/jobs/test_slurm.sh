@@ -158,17 +158,33 @@ print(f"{path}: {t['complete']}/{t['total']} tasks, {d['bytes']} bytes, {len(w)}
 EOF
 }
 
+# plain_progress LOG TASKS LAUNCHER: the write's progress line went through
+# the launcher into a file (the job's tee), so it is plain: a final line for
+# every task, and no carriage return of a line updated in place. (The jobs
+# set CHUNKBENCH_PROGRESS_INTERVAL tiny: a file gets a line only when one was
+# due, and these writes take milliseconds.)
+plain_progress() {
+  if ! grep -qE "^write $2/$2 tasks 100\.0%" "$1"; then
+    fail "$3: no final progress line in $(basename "$1"): $(head -c 400 "$1")"
+  elif grep -q $'\r' "$1"; then
+    fail "$3: the progress line was updated in place (carriage returns) in a file"
+  else
+    pass "$3: the progress line is plain in the job's log"
+  fi
+}
+
 # ---- cases -------------------------------------------------------------------
 
 case_run() {
   local id dir
-  id=$(submit cb-run 4 "$JOBS/run.sbatch" "$TINY,SCHEDULE=cyclic,VERIFY=1")
+  id=$(submit cb-run 4 "$JOBS/run.sbatch" "$TINY,SCHEDULE=cyclic,VERIFY=1,CHUNKBENCH_PROGRESS_INTERVAL=0.00001")
   if ! job_ok cb-run "$id"; then fail "run.sbatch (srun, 4 ranks)"; return; fi
   dir=$T/results/$id
   if check_run "$dir/run.json" 4 cyclic && check_run "$dir/status.json" 4 cyclic &&
     grep -q "OK: 0 tasks with mismatches" "$dir/verify.log" &&
     grep -q "complete:    12" "$T/jobs/cb-run-$id.out" && [ ! -e "$dir/data.h5" ]; then
     pass "run.sbatch (srun --mpi=pmix, 4 ranks, cyclic, verified; results in <RESULTS>/$id)"
+    plain_progress "$dir/write.log" 12 "srun"
   else
     fail "run.sbatch: results in $dir not as expected ($(ls "$dir" | tr '\n' ' '))"
     show_job cb-run "$id"
@@ -177,13 +193,14 @@ case_run() {
 
 case_mpirun() {
   local id dir
-  id=$(submit cb-mpirun 2 "$JOBS/run.sbatch" "$TINY,LAUNCHER=mpirun,SCHEDULE=block,IO=collective,KEEP_DATA=1")
+  id=$(submit cb-mpirun 2 "$JOBS/run.sbatch" "$TINY,LAUNCHER=mpirun,SCHEDULE=block,IO=collective,KEEP_DATA=1,CHUNKBENCH_PROGRESS_INTERVAL=0.00001")
   if ! job_ok cb-mpirun "$id"; then fail "run.sbatch (mpirun, 2 ranks)"; return; fi
   dir=$T/results/$id
   if check_run "$dir/run.json" 2 block && grep -qE '"io":[[:space:]]*"collective"' "$dir/run.json" && [ -f "$dir/data.h5" ] &&
     grep -q "launcher:   mpirun" "$dir/settings.txt" && grep -q "^  stack:    HDF5 [0-9]" "$dir/settings.txt" &&
     grep -q "^  stack:    MPI: " "$dir/settings.txt"; then
     pass "run.sbatch (LAUNCHER=mpirun, 2 ranks, collective, data kept)"
+    plain_progress "$dir/write.log" 12 "mpirun in a job"
   else
     fail "run.sbatch with mpirun: results in $dir not as expected"
     show_job cb-mpirun "$id"
