@@ -24,13 +24,18 @@ stop() {
 
 # Cancel leftover jobs while slurmctld still runs: stopping slurmd alone would
 # leave their slurmstepd and task processes behind.
+# A Slurm made with --netns answers only inside its namespaces.
+client() {
+  if [ -s "$1/client_netns" ]; then local ns; ns=$(cat "$1/client_netns"); shift; timeout 10 ip netns exec "$ns" "$@"
+  else shift; timeout 10 "$@"; fi
+}
 if [ -f "$1/slurm.conf" ] && grep -q '^slurmctld ' "$PIDS"; then
   export SLURM_CONF=$1/slurm.conf
-  jobs=$(timeout 10 squeue -h -o %i 2>/dev/null || true)
+  jobs=$(client "$1" squeue -h -o %i 2>/dev/null || true)
   if [ -n "$jobs" ]; then
     echo "slurm_down: cancelling jobs:" $jobs >&2
-    timeout 10 scancel $jobs 2>/dev/null || true
-    for _ in $(seq 20); do [ -z "$(timeout 10 squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.5; done
+    client "$1" scancel $jobs 2>/dev/null || true
+    for _ in $(seq 20); do [ -z "$(client "$1" squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.5; done
   fi
 fi
 

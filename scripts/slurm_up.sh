@@ -1,11 +1,20 @@
 #!/bin/bash
-# Bring up a private single-node Slurm (slurmctld + slurmd, munge auth) whose
-# config, state, spool, logs and pid files all live under DIR.
-# Usage: scripts/slurm_up.sh DIR     (last stdout line: export SLURM_CONF=DIR/slurm.conf)
+# Bring up a private Slurm (slurmctld + slurmd, munge auth) whose config,
+# state, spool, logs and pid files all live under DIR.
+# Usage: scripts/slurm_up.sh DIR [--netns HOST1,HOST2,...]
+#                                    (last stdout line: export SLURM_CONF=DIR/slurm.conf)
 # Everything except that last line goes to stderr so callers can `eval "$(... | tail -1)"`.
+# Without --netns: one node, this machine. With --netns: one node per network
+# namespace host (as tests/multihost/hosts.sh makes them: `ip netns` names
+# that resolve to their address inside themselves), each slurmd with its own
+# NodeName, spool, log and pid file; slurmctld runs on the first. Clients
+# (sbatch, squeue, ...) then work from inside those namespaces only, e.g.
+# `ip netns exec HOST1 sbatch ...`; DIR/client_netns names the one to use.
 set -euo pipefail
 
-[ $# -eq 1 ] && [ -n "$1" ] || { echo "usage: $0 DIR" >&2; exit 2; }
+NETNS=
+if [ $# -eq 3 ] && [ "$2" = --netns ] && [ -n "$3" ]; then NETNS=$3; set -- "$1"; fi
+[ $# -eq 1 ] && [ -n "$1" ] || { echo "usage: $0 DIR [--netns HOST1,HOST2,...]" >&2; exit 2; }
 mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
 [ "$DIR" != / ] || { echo "refusing DIR=/" >&2; exit 2; }
@@ -50,13 +59,53 @@ fi
 
 # 4. slurm.conf. NodeName line comes from `slurmd -C`; RealMemory is lowered
 #    ~10% so the node is never drained for "Low RealMemory".
-HOST=$(hostname -s)
 NODE=$(slurmd -C | head -1)
 MEM=$(sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' <<<"$NODE")
-NODE=$(sed "s/^NodeName=[^ ]*/NodeName=$HOST/; s/RealMemory=[0-9]*/RealMemory=$((MEM * 9 / 10))/" <<<"$NODE")
+NODE=$(sed "s/RealMemory=[0-9]*/RealMemory=$((MEM * 9 / 10))/" <<<"$NODE")
+if [ -z "$NETNS" ]; then
+  HOST=$(hostname -s)
+  HOSTS=("$HOST")
+  NODES="$(sed "s/^NodeName=[^ ]*/NodeName=$HOST/" <<<"$NODE") State=UNKNOWN"
+  CTLD=$HOST
+else
+  IFS=, read -r -a HOSTS <<<"$NETNS"
+  HOST=${HOSTS[0]}
+  NODES=
+  for h in "${HOSTS[@]}"; do
+    ip netns exec "$h" true 2>/dev/null || { log "--netns: no network namespace '$h' (make the hosts first, e.g. tests/multihost/hosts.sh up ${#HOSTS[@]})"; exit 2; }
+    addr=$(ip netns exec "$h" getent ahostsv4 "$h" | awk 'NR == 1 {print $1}')
+    [ -n "$addr" ] || { log "--netns: host '$h' has no address inside its namespace"; exit 2; }
+    [ "$h" = "$HOST" ] && CTLD="$h($addr)"
+    NODES+="$(sed "s/^NodeName=[^ ]*/NodeName=$h NodeAddr=$addr/" <<<"$NODE") State=UNKNOWN"$'\n'
+  done
+  NODES=${NODES%$'\n'}
+  echo "$HOST" > "$DIR/client_netns"
+fi
+# on HOST CMD...: becomes CMD on that node (in its namespace, under its name),
+# in a session of its own; every step execs, so the pid stays the daemon's.
+# Not `ip netns exec`: it mounts a fresh /sys without the cgroup mounts that
+# slurmd needs; only the network is entered, and the host's /etc/netns hosts
+# file is bound over /etc/hosts in a mount namespace of the daemon's own.
+on() {
+  local h=$1; shift
+  if [ -z "$NETNS" ]; then exec setsid "$@"; fi
+  # Each node's TmpFS is its own (DIR/tmp/HOST seen at DIR/node-tmp), as on
+  # a cluster: PMIx makes the same directory names there on every node.
+  exec setsid nsenter --net="/run/netns/$h" unshare --mount --uts sh -c \
+    'h=$0 d=$1; shift
+     [ ! -f "/etc/netns/$h/hosts" ] || mount --bind "/etc/netns/$h/hosts" /etc/hosts || exit 1
+     mount --bind "$d/tmp/$h" "$d/node-tmp" || exit 1
+     hostname "$h"; exec "$@"' "$h" "$DIR" "$@"
+}
+TMPFS=/tmp
+if [ -n "$NETNS" ]; then
+  TMPFS=$DIR/node-tmp
+  mkdir -p "$TMPFS"
+  for h in "${HOSTS[@]}"; do mkdir -p "$DIR/tmp/$h"; done
+fi
 cat > "$DIR/slurm.conf" <<CONF
 ClusterName=test
-SlurmctldHost=$HOST
+SlurmctldHost=$CTLD
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -72,29 +121,38 @@ SchedulerType=sched/backfill
 ReturnToService=2
 MailProg=/bin/true
 SlurmctldPidFile=$DIR/slurmctld.pid
-SlurmdPidFile=$DIR/slurmd.pid
+SlurmdPidFile=$DIR/slurmd-%n.pid
 StateSaveLocation=$DIR/state
-SlurmdSpoolDir=$DIR/spool
+SlurmdSpoolDir=$DIR/spool/%n
 SlurmctldLogFile=$DIR/slurmctld.log
-SlurmdLogFile=$DIR/slurmd.log
-$NODE State=UNKNOWN
+SlurmdLogFile=$DIR/slurmd-%n.log
+TmpFS=$TMPFS
+$NODES
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$DIR/slurm.conf
 
 # 5. Daemons in the foreground (-D) but backgrounded here, each in its own
 #    session/process group; -i ignores any state left over.
-setsid slurmctld -D -i >"$DIR/slurmctld.out" 2>&1 < /dev/null &
+#    With --netns each `on` execs down to the daemon, so $! is its pid.
+(on "$HOST" slurmctld -D -i) >"$DIR/slurmctld.out" 2>&1 < /dev/null &
 echo "slurmctld $!" >> "$DIR/pids"
-setsid slurmd -D >"$DIR/slurmd.out" 2>&1 < /dev/null &
-echo "slurmd $!" >> "$DIR/pids"
+for h in "${HOSTS[@]}"; do
+  mkdir -p "$DIR/spool/$h"
+  if [ -z "$NETNS" ]; then (on "$h" slurmd -D) >"$DIR/slurmd-$h.out" 2>&1 < /dev/null &
+  else (on "$h" slurmd -D -N "$h") >"$DIR/slurmd-$h.out" 2>&1 < /dev/null &
+  fi
+  echo "slurmd $!" >> "$DIR/pids"
+done
 
-# 6. Wait (bounded) for the node to be idle.
+# 6. Wait (bounded) for every node to be idle.
+sinfo_() { if [ -z "$NETNS" ]; then sinfo "$@"; else ip netns exec "$HOST" sinfo "$@"; fi; }
+want=$(printf '%s idle\n' "${HOSTS[@]}" | sort)
 for _ in $(seq 60); do
-  [ "$(sinfo -h -N -n "$HOST" -o %t 2>/dev/null)" = idle ] && { log "up: node $HOST idle"; echo "export SLURM_CONF=$SLURM_CONF"; exit 0; }
+  [ "$(sinfo_ -h -N -o '%N %t' 2>/dev/null | sort -u)" = "$want" ] && { log "up: node(s) ${HOSTS[*]} idle"; echo "export SLURM_CONF=$SLURM_CONF"; exit 0; }
   sleep 1
 done
-log "node $HOST never became idle within 60 s; sinfo says: $(sinfo -h -N -o '%N %t %E' 2>&1 || true)"
-tail -n 5 "$DIR"/slurmctld.log "$DIR"/slurmd.log "$DIR"/*.out >&2 2>/dev/null || true
+log "node(s) ${HOSTS[*]} not all idle within 60 s; sinfo says: $(sinfo_ -h -N -o '%N %t %E' 2>&1 || true)"
+tail -n 5 "$DIR"/slurmctld.log "$DIR"/slurmd-*.log "$DIR"/*.out >&2 2>/dev/null || true
 "$HERE/slurm_down.sh" "$DIR" >&2 || true
 exit 1

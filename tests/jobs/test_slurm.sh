@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # The Slurm batch scripts of jobs/slurm/, submitted for real to a private
-# single-node Slurm (scripts/slurm_up.sh, always brought down on exit) with
-# tiny datasets, each job waited for and its output and JSON checked.
+# Slurm (scripts/slurm_up.sh, always brought down on exit) with tiny
+# datasets, each job waited for and its output and JSON checked.
 #
-# Usage: tests/jobs/test_slurm.sh [CASE...]   (default: run mpirun sweep keepgoing failing refuse)
+# Usage: tests/jobs/test_slurm.sh [--nodes N] [CASE...]
+#                          (default: run mpirun sweep keepgoing failing refuse)
+#   --nodes N  N > 1: N hosts made of network namespaces (tests/multihost/
+#            hosts.sh), one slurmd on each, every job submitted with
+#            --nodes=N; the checks add that every node's host name is among
+#            the writers (skipped, exit 77, where namespaces cannot be made)
 #   run      run.sbatch, srun, 4 ranks, cyclic schedule, VERIFY=1
 #   mpirun   run.sbatch, LAUNCHER=mpirun, 2 ranks, block + collective I/O
 #   sweep    sweep.sbatch, ranks 1 2 4 x block dynamic, compare table + CSV
@@ -26,6 +31,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=${CB_SRC:-$(cd "$HERE/../.." && pwd)}
 JOBS=$SRC/jobs/slurm
 PY=${CB_PYTHON:-/usr/bin/python3}
+NODES=1
+if [ "${1:-}" = --nodes ]; then
+  [[ "${2:-}" =~ ^[1-9]$ ]] || { echo "FAIL: --nodes needs a count 1-9, got '${2:-}'"; exit 2; }
+  NODES=$2
+  shift 2
+fi
 CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=(run mpirun sweep keepgoing failing refuse)
 
@@ -51,13 +62,28 @@ flock -w 1800 9 || { echo "FAIL: another Slurm test held /tmp/chunkbench-slurm.l
 T=$(mktemp -d /tmp/cb-slurm-test.XXXXXX)
 cleanup() {
   "$SRC/scripts/slurm_down.sh" "$T/slurm" >"$T/slurm_down.log" 2>&1 || cat "$T/slurm_down.log"
+  # The hosts go after Slurm: their teardown would SIGKILL the daemons.
+  [ "$NODES" = 1 ] || mh_down
   if [ "${CB_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 mkdir -p "$T/jobs" "$T/results"
 
-echo "bringing up Slurm in $T/slurm"
-if ! up=$("$SRC/scripts/slurm_up.sh" "$T/slurm" 2>"$T/slurm_up.log"); then
+UP_ARGS=()
+if [ "$NODES" -gt 1 ]; then
+  # shellcheck source=../multihost/hosts.sh
+  source "$SRC/tests/multihost/hosts.sh"
+  mh_up "$NODES" || exit $?
+  trap cleanup EXIT # in place of mh_up's, which would remove the hosts first
+  UP_ARGS=(--netns "$(IFS=,; echo "${MH_HOSTS[*]}")")
+  # Slurm's clients reach slurmctld only from inside the hosts' network.
+  for c in sbatch scontrol scancel squeue; do
+    eval "$c() { ip netns exec ${MH_HOSTS[0]} $c \"\$@\"; }"
+  done
+fi
+
+echo "bringing up Slurm ($NODES node(s)) in $T/slurm"
+if ! up=$("$SRC/scripts/slurm_up.sh" "$T/slurm" "${UP_ARGS[@]}" 2>"$T/slurm_up.log"); then
   echo "FAIL: scripts/slurm_up.sh failed:"
   cat "$T/slurm_up.log"
   exit 1
@@ -77,6 +103,7 @@ ROWS=200 COLS=300
 submit() {
   local name=$1 n=$2 script=$3 exports=${4:-}
   shift 4 || shift $#
+  [ "$NODES" = 1 ] || set -- --nodes="$NODES" "$@"
   sbatch --parsable -D "$T/jobs" -J "$name" -o "$T/jobs/%x-%j.out" -e "$T/jobs/%x-%j.err" \
     -n "$n" --overcommit --export="ALL${exports:+,$exports}" "$@" "$script" | cut -d';' -f1
 }
@@ -127,9 +154,10 @@ job_ok() {
 # check_run JSON RANKS SCHEDULE [STRICT_WRITERS]: a complete run of the tiny
 # dataset by RANKS ranks.
 check_run() {
-  "$PY" - "$1" "$ROWS" "$COLS" "$2" "$3" "${4:-1}" <<'EOF'
+  "$PY" - "$1" "$ROWS" "$COLS" "$2" "$3" "${4:-1}" "$NODES" <<'EOF'
 import json, sys
 path, rows, cols, ranks, sched, strict = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6] == "1"
+nodes = int(sys.argv[7])
 d = json.load(open(path))
 bad = []
 def need(ok, what):
@@ -151,6 +179,11 @@ else:  # dynamic: a fast rank may take every task
 need(sum(x["tasks"] for x in w) == t["total"], "writers' tasks do not add up to the total")
 need(sum(x["bytes"] for x in w) == d["bytes"], "writers' bytes do not add up")
 need(d["bandwidth_MBps"]["write_phase"] > 0 and d["bandwidth_MBps"]["ior"] > 0, "a bandwidth is 0")
+if nodes > 1 and strict:  # the ranks ran on every node, and the pods say so
+    names = sorted(h["name"] for h in d["hosts"])
+    need(names == [f"cbhost{i}" for i in range(1, nodes + 1)], f"writer hosts {names}, want cbhost1..{nodes}")
+    need(sum(h["tasks"] for h in d["hosts"]) == t["total"], "hosts' tasks do not add up to the total")
+    need(all(w["name"].split("@")[-1] in names for w in w), "a writer's pod names no host")
 if bad:
     print(f"{path}: " + "; ".join(bad))
     sys.exit(1)
@@ -183,7 +216,7 @@ case_run() {
   if check_run "$dir/run.json" 4 cyclic && check_run "$dir/status.json" 4 cyclic &&
     grep -q "OK: 0 tasks with mismatches" "$dir/verify.log" &&
     grep -q "complete:    12" "$T/jobs/cb-run-$id.out" && [ ! -e "$dir/data.h5" ]; then
-    pass "run.sbatch (srun --mpi=pmix, 4 ranks, cyclic, verified; results in <RESULTS>/$id)"
+    pass "run.sbatch (srun --mpi=pmix, 4 ranks on $NODES node(s), cyclic, verified; results in <RESULTS>/$id)"
     plain_progress "$dir/write.log" 12 "srun"
   else
     fail "run.sbatch: results in $dir not as expected ($(ls "$dir" | tr '\n' ' '))"
@@ -199,7 +232,7 @@ case_mpirun() {
   if check_run "$dir/run.json" 2 block && grep -qE '"io":[[:space:]]*"collective"' "$dir/run.json" && [ -f "$dir/data.h5" ] &&
     grep -q "launcher:   mpirun" "$dir/settings.txt" && grep -q "^  stack:    HDF5 [0-9]" "$dir/settings.txt" &&
     grep -q "^  stack:    MPI: " "$dir/settings.txt"; then
-    pass "run.sbatch (LAUNCHER=mpirun, 2 ranks, collective, data kept)"
+    pass "run.sbatch (LAUNCHER=mpirun, 2 ranks on $NODES node(s), collective, data kept)"
     plain_progress "$dir/write.log" 12 "mpirun in a job"
   else
     fail "run.sbatch with mpirun: results in $dir not as expected"
