@@ -5,16 +5,26 @@
 # The password is on no command line (ps shows those to every user): the
 # server reads it from DIR/passwd.txt, and it and env.sh are mode 0600.
 # Usage: scripts/hsds_up.sh DIR [PORT]       (stop with scripts/hsds_down.sh DIR)
+#        scripts/hsds_up.sh --install-only   (the venv and packages alone: for a
+#                                             server later started where there is no network)
 # Env: CB_VENV (default <repo>/.venv), CB_HSDS_PINS (package versions),
-#      CB_HS_USER / CB_HS_PASSWORD (default test_user1 / test).
+#      CB_HS_USER / CB_HS_PASSWORD (default test_user1 / test),
+#      CB_HS_HOST (default 127.0.0.1): the name clients reach the server by,
+#      for a server run inside a network namespace host that other hosts
+#      reach (`tests/multihost/hosts.sh on cbhost1 env CB_HS_HOST=cbhost1 ...`).
 # Note: hsds also binds its data nodes to ports 6101.. (fixed in hsds), so only
 # one such server can run on a machine at a time.
 set -euo pipefail
 
-[ $# -ge 1 ] && [ $# -le 2 ] && [ -n "$1" ] || { echo "usage: $0 DIR [PORT]" >&2; exit 2; }
-mkdir -p "$1"
-DIR=$(cd "$1" && pwd)
-[ "$DIR" != / ] || { echo "refusing DIR=/" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] && [ -n "$1" ] || { echo "usage: $0 DIR [PORT] | --install-only" >&2; exit 2; }
+INSTALL_ONLY=0
+if [ "$1" = --install-only ]; then
+  INSTALL_ONLY=1
+else
+  mkdir -p "$1"
+  DIR=$(cd "$1" && pwd)
+  [ "$DIR" != / ] || { echo "refusing DIR=/" >&2; exit 2; }
+fi
 PORT=${2:-5101}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -50,6 +60,7 @@ then
   "$PY" -m pip install -q "${PINS[@]}" >&2
 fi
 [ -x "$VENV/bin/hsds" ] || { log "no hsds in $VENV/bin after install"; exit 1; }
+[ $INSTALL_ONLY = 0 ] || exit 0
 
 # 2. A server left from an earlier run in this DIR: stop it first.
 if [ -f "$DIR/hsds.pid" ]; then "$HERE/hsds_down.sh" "$DIR" >&2 || true; fi
@@ -95,7 +106,7 @@ echo "$PID" > "$DIR/hsds.pid"
 
 # 4. Ready when a domain lookup answers 200 or 404 (not 500/503, not refused);
 #    /about says READY before the data nodes are.
-ENDPOINT=http://127.0.0.1:$PORT
+ENDPOINT=http://${CB_HS_HOST:-127.0.0.1}:$PORT
 # The password reaches the check through the environment, not its arguments.
 if ! CB_HS_PW="$HS_PASS" "$PY" - "$ENDPOINT" "$HS_USER" "$PID" <<'EOF'
 import base64, os, sys, time, urllib.request, urllib.error

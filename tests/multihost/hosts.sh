@@ -137,11 +137,13 @@ mh_on() {
 
 # mh_mpirun MPIRUN-ARGS...: mpirun started on the first host, MH_SLOTS slots on
 # each, over TCP on the hosts' subnet only; bounded by MH_TIMEOUT seconds.
+# MH_RUN_HOSTS="cbhost2 cbhost3" runs on those hosts alone.
 mh_mpirun() {
     [ ${#MH_HOSTS[@]} -gt 0 ] || { mh__say "mh_mpirun before mh_up"; return 1; }
-    local hl
-    hl=$(printf "%s:$MH_SLOTS," "${MH_HOSTS[@]}")
-    mh_on "${MH_HOSTS[0]}" timeout "$MH_TIMEOUT" mpirun --mca plm_rsh_agent "$MH_DIR/agent.sh" \
+    local hl hosts
+    read -r -a hosts <<<"${MH_RUN_HOSTS:-${MH_HOSTS[*]}}"
+    hl=$(printf "%s:$MH_SLOTS," "${hosts[@]}")
+    mh_on "${hosts[0]}" timeout "$MH_TIMEOUT" mpirun --mca plm_rsh_agent "$MH_DIR/agent.sh" \
         --mca btl tcp,self,vader --mca btl_tcp_if_include "$MH_SUBNET.0/24" \
         --mca oob_tcp_if_include "$MH_SUBNET.0/24" -H "${hl%,}" "$@"
 }
