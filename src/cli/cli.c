@@ -194,6 +194,10 @@ static int check_rules(cb_config *cfg, const cb_opt_seen *seen, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--shift-hosts reads dset's tasks by the writers its task table records: name no datasets");
     if (cb_option_given(seen, "claim-batch") && cfg->sched != CB_SCHED_SERVER)
         return cb_fail(err, CB_EUSAGE, "--claim-batch applies to --schedule server only");
+    if (cfg->deadline_wearout && cfg->deadline_s <= 0)
+        return cb_fail(err, CB_EUSAGE, "--deadline-wearout evens out the ranks after a deadline: give --deadline SECONDS too");
+    if (cfg->deadline_s > 0 && cfg->iterations > 1)
+        return cb_fail(err, CB_EUSAGE, "--deadline stops one pass and leaves the rest pending: leave --iterations out (or run write again for another timed pass)");
     if (cfg->iterations > 1)
         cfg->rewrite = 1;
     if (cfg->rewrite && cfg->sched == CB_SCHED_SERVER)

@@ -93,6 +93,7 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         goto fail;
     cb_phase_opts po = {.journal = jr, .writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
                         .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset, .tasks_per_call = cfg->tasks_per_call,
+                        .deadline_s = cfg->deadline_s, .wearout = cfg->deadline_wearout,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_result res = {.passes = calloc((size_t)cfg->iterations, sizeof *res.passes),
                      .http = (be->caps & CB_CAP_NET_STATS) != 0, .clock_skew_s = skew, .stack = &prov,
@@ -103,7 +104,9 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         cb_phase_out_free(&out);
         if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &out, &local) < 0)
             break;
-        cb_gather_pass(&out, comm, &res.passes[res.npasses++], &local);
+        cb_gather_pass(&out, comm, &res.passes[res.npasses], &local);
+        res.passes[res.npasses].deadline_s = cfg->deadline_s;
+        res.passes[res.npasses++].deadline_wearout = cfg->deadline_wearout;
         if (rank == 0)
             cb_output_pass(&oo, &res.passes[p], p, cfg->iterations);
         if (out.stopped)

@@ -42,6 +42,8 @@ typedef struct cb_config {
     int rewrite;         /* write complete tasks too (implied by iterations > 1) */
     int fsync;           /* flush written data to storage inside the timed close (IOR -e) */
     int tasks_per_call;  /* a rank's tasks written with one I/O call; 0: one */
+    double deadline_s;   /* --deadline: no task is begun this long after the pass began; 0: none */
+    int deadline_wearout; /* --deadline-wearout: then every rank goes on to the busiest one's count */
     double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
     int claim_batch;     /* server schedule: tasks taken per claim request */
 

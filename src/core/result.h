@@ -38,6 +38,11 @@ typedef struct cb_pass {
     double io_max_s;               /* the longest time one rank spent inside I/O calls */
     int64_t bytes, tasks;
     int64_t io_calls;              /* data calls that moved tasks (fewer than tasks with --tasks-per-call) */
+    /* --deadline: the setting (0: none), its instant (the latest rank's),
+     * whether any rank reached it with tasks left, what was done by then. */
+    double deadline_s, deadline_at;
+    int deadline_hit, deadline_wearout;
+    int64_t deadline_tasks, deadline_bytes;
 } cb_pass;
 
 typedef struct cb_result {

@@ -124,6 +124,12 @@ static void pass_bandwidths(const cb_result *res, cb_quantiles *bw)
     free(v);
 }
 
+/* The straggler tail: how long after the deadline the last task finished. */
+static double deadline_tail(const cb_pass *p)
+{
+    return p->deadline_hit && p->last_done > p->deadline_at ? p->last_done - p->deadline_at : 0;
+}
+
 static cJSON *pass_json(const cb_pass *p, int k)
 {
     cJSON *x = cJSON_CreateObject();
@@ -142,6 +148,17 @@ static cJSON *pass_json(const cb_pass *p, int k)
     /* Storage speed without value generation: bytes / the busiest rank's I/O time. */
     cJSON_AddNumberToObject(x, "io_max_s", p->io_max_s);
     cJSON_AddNumberToObject(x, "io_only_MBps", p->io_max_s > 0 ? (double)p->bytes / p->io_max_s / CB_BYTES_PER_MB : 0);
+    if (p->deadline_s > 0) {
+        cJSON *d = cJSON_AddObjectToObject(x, "deadline");
+        cJSON_AddNumberToObject(d, "s", p->deadline_s);
+        cJSON_AddBoolToObject(d, "wearout", p->deadline_wearout);
+        cJSON_AddBoolToObject(d, "reached", p->deadline_hit);
+        cJSON_AddNumberToObject(d, "at", p->deadline_at);
+        cJSON_AddNumberToObject(d, "tasks_by", (double)p->deadline_tasks);
+        cJSON_AddNumberToObject(d, "bytes_by", (double)p->deadline_bytes);
+        cJSON_AddNumberToObject(d, "MBps_by", mbps(p->deadline_bytes, p->deadline_s));
+        cJSON_AddNumberToObject(d, "tail_s", deadline_tail(p));
+    }
     return x;
 }
 
@@ -181,6 +198,15 @@ static void write_text(const cb_result *res)
         printf("io calls:     %lld write calls for %lld tasks (%.1f tasks a call; up to %d joined into rectangles)\n",
                (long long)last->io_calls, (long long)last->tasks, (double)last->tasks / (double)last->io_calls,
                res->tasks_per_call);
+    if (last->deadline_s > 0 && last->deadline_hit)
+        printf("deadline:     %g s reached: %lld tasks (%.1f MB, %.1f MB/s) done by it, %lld (%.1f MB/s) at the end, "
+               "%.3f s later%s; the rest is pending\n",
+               last->deadline_s, (long long)last->deadline_tasks, (double)last->deadline_bytes / CB_BYTES_PER_MB,
+               mbps(last->deadline_bytes, last->deadline_s), (long long)last->tasks,
+               mbps(last->bytes, last->last_done - last->first_start), deadline_tail(last),
+               last->deadline_wearout ? " (wear-out: every rank to the busiest one's count)" : "");
+    else if (last->deadline_s > 0)
+        printf("deadline:     %g s not reached: every task was done before it\n", last->deadline_s);
     if (res->npasses > 1) {
         cb_quantiles bw;
         pass_bandwidths(res, &bw);
