@@ -78,6 +78,10 @@ typedef struct cb_store_opts {
     int64_t align;         /* align objects of 64 KiB and more to this (0: default) */
     int64_t page_size;     /* paged file-space strategy with this page (0: not paged) */
     const cb_layout *create_layout; /* the layout a create will make, when checking one */
+    int table_only;        /* create: dset gets no storage, its values live elsewhere (mpiio's table) */
+    /* open: the target's layout as its task table has it, on every rank
+     * (a backend whose data file does not hold it, mpiio, needs it). */
+    const cb_layout *layout;
     /* save_table: the server's identity when the data phase opened it
      * (cb_net_stats.server_id); NULL or "": unknown, nothing to compare. */
     const char *server_id;
@@ -150,14 +154,20 @@ typedef struct cb_backend {
 
 extern const cb_backend cb_backend_hdf5;
 extern const cb_backend cb_backend_hsds;
+extern const cb_backend cb_backend_mpiio;
 
 /* What a target names: hdf5://... an HSDS domain, http(s):// or s3:// a
- * remote file (read through ros3), anything else a path. The one place
- * that tells them apart. */
-typedef enum { CB_TARGET_PATH = 0, CB_TARGET_URL, CB_TARGET_HSDS } cb_target_kind;
+ * remote file (read through ros3), mpiio:PATH a plain file written with
+ * MPI-IO (the baseline), anything else a path. The one place that tells
+ * them apart. */
+typedef enum { CB_TARGET_PATH = 0, CB_TARGET_URL, CB_TARGET_HSDS, CB_TARGET_MPIIO } cb_target_kind;
 cb_target_kind cb_target_kind_of(const char *target);
 
-/* The backend of a target: HSDS for a domain, HDF5 for a path or URL. */
+/* The file of a target on this file system: the path itself, or the part
+ * after mpiio:; NULL for domains and URLs. */
+const char *cb_target_file(const char *target);
+
+/* The backend of a target: HSDS for a domain, MPI-IO for mpiio:, HDF5 for a path or URL. */
 const cb_backend *cb_backend_for(const char *target);
 
 #endif

@@ -97,7 +97,7 @@ static int report_read(const cb_config *cfg, const cb_backend *be, const cb_tabl
                        .chunk_cache = cfg->chunk_cache, .chunk_cache_slots = cfg->chunk_cache_slots,
                        .page_buffer = cfg->page_buffer,
                        .page_buffer_by = cfg->page_buffer > 0 ? cb_page_buffer_by_name(cfg->page_buffer_by) : "none",
-                       .verify = cfg->verify, .k = k, .n = n};
+                       .verify = cfg->verify, .k = k, .n = n, .caches = files};
     cb_output_opts oo = cb_output_of(cfg);
     return cb_output_read(&oo, be->name, tab, res, &ri, err);
 }
@@ -179,6 +179,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     sa.o.page_buffer = cfg.page_buffer;
     sa.o.page_buffer_by = cfg.page_buffer_by;
     sa.o.file_page_size = src.meta.page_size;
+    sa.o.layout = &src.layout;
 
     /* The tasks: the file's own grid, or --iter's; named datasets by row blocks. */
     cb_layout tl = src.layout;

@@ -60,6 +60,7 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                         .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
+    sa.o.layout = &tab.layout;
     if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
     cb_pass pass;

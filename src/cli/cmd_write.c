@@ -100,6 +100,7 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
                      .tasks_per_call = cfg->tasks_per_call};
     cb_output_opts oo = cb_output_of(cfg);
     cb_phase_out out = {0};
+    sa.o.layout = &tab.layout;
     for (int p = 0; p < cfg->iterations; p++) {
         cb_phase_out_free(&out);
         if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &out, &local) < 0)

@@ -360,8 +360,11 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
     if (ri->page_buffer > 0)
         snprintf(pb, sizeof pb, "%lld bytes (%s's)", (long long)ri->page_buffer,
                  ri->page_buffer_by && !strcmp(ri->page_buffer_by, "hdf5") ? "HDF5" : "chunkbench");
-    printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
-           ri->label, ri->schedule, ri->tuned ? "tuned" : "default", cc, pb, (long long)tab->meta.page_size);
+    if (ri->caches)
+        printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
+               ri->label, ri->schedule, ri->tuned ? "tuned" : "default", cc, pb, (long long)tab->meta.page_size);
+    else
+        printf("read:         %s, %s schedule\n", ri->label, ri->schedule);
     if (res->stack)
         cb_provenance_text(stdout, res->stack);
     printf("time split:   %.3f s checking values, %.3f s inside I/O calls (summed over %d readers)\n", p->gen_s,

@@ -300,6 +300,8 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
     return 0;
 }
 
+static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, int rank, cb_err *err);
+
 static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, cb_err *err)
 {
     quiet_hdf5();
@@ -314,14 +316,30 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
         *err = local;
         return -1;
     }
+    if (!opt->table_only)
+        return create_file(opt, tab, comm, rank, err);
+    /* A table for values kept elsewhere: rank 0 alone, without MPI-IO, which
+     * would allocate every chunk of dset at creation. */
+    if (rank == 0)
+        create_file(opt, tab, MPI_COMM_NULL, 0, &local);
+    if (cb_bcast_verdict(comm, &local) < 0) {
+        *err = local;
+        return -1;
+    }
+    return 0;
+}
 
+/* comm == MPI_COMM_NULL: this process alone (sec2), dset with no storage. */
+static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, int rank, cb_err *err)
+{
     const cb_layout *lay = &tab->layout;
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (opt->page_size > 0) {
         H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_PAGE, 1, 0);
         H5Pset_file_space_page_size(fcpl, (hsize_t)opt->page_size);
     }
-    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    if (comm != MPI_COMM_NULL)
+        H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
     if (opt->align > 0)
         /* Align objects of 64 KiB and more (the chunks), not small metadata. */
         H5Pset_alignment(fapl, 65536, (hsize_t)opt->align);
@@ -342,7 +360,7 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
     /* Parallel HDF5 allocates every chunk at creation; without this it would
      * also write fill values to all of them, i.e. the whole dataset once. */
     H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
-    H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+    H5Pset_alloc_time(dcpl, comm != MPI_COMM_NULL ? H5D_ALLOC_TIME_EARLY : H5D_ALLOC_TIME_LATE);
     hid_t dset = H5Dcreate2(file, DSET_NAME, value_type(lay->elem_size), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset < 0)
         rc = h5_fail(err, "cannot create dataset dset in %s", opt->target);
@@ -384,7 +402,8 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
                 H5Sselect_none(tspace);
             }
             hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
-            H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+            if (comm != MPI_COMM_NULL)
+                H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
             if (H5Dwrite(table, rt, mspace, tspace, dxpl, rows) < 0 && rc == 0)
                 rc = h5_fail(err, "cannot write task_list");
             H5Pclose(dxpl);
