@@ -85,6 +85,11 @@ PYEOF
   check_record "$WORK/read-$io.json" "$io read"
 done
 
+# The HTML report has the record as a card.
+"$CHUNKBENCH" report "$WORK/run-${IOS%% *}.json" -o "$WORK/r.html" -q || fail "report of a run with hints"
+grep -q '<h4>MPI-IO hints</h4>' "$WORK/r.html" && grep -q '<td>chunkbench_no_such_hint</td><td>1</td>' "$WORK/r.html" ||
+  fail "the HTML report has no MPI-IO hints card"
+
 # A file made with hints is an ordinary file: it verifies without them, h5py reads it.
 mpi 2 "$CHUNKBENCH" verify "$f" -q || fail "verify without hints"
 $PY - "$f" <<'PYEOF' || fail "h5py cannot read the file written with hints"
