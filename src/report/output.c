@@ -44,6 +44,7 @@ static int save_doc(const cb_output_opts *o, const char *backend, const cb_table
     cJSON *doc = cb_report_json_lazy(o->target, backend, tab, s);
     for (cJSON *it = extra ? extra->child : NULL; it;) {
         cJSON *next = it->next;
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, it->string); /* the run's own wins over the stored */
         cJSON_AddItemToObject(doc, it->string, cJSON_DetachItemViaPointer(extra, it));
         it = next;
     }

@@ -34,7 +34,7 @@ EOF
 # not taken, or (Open MPI 4.1, whose MPI_File_get_info returns the info it was
 # given, README) listed as echoed.
 check_record() {
-  $PY - "$1" "$2" <<'PYEOF' || fail "$2: the hints record in $1"
+  $PY - "$1" "$2" "$OPENMPI" <<'PYEOF' || fail "$2: the hints record in $1"
 import json, sys
 doc = json.load(open(sys.argv[1]))
 h = doc["mpi_hints"]
@@ -44,7 +44,8 @@ assert asked == want, asked
 for k in ("romio_cb_write", "cb_buffer_size", "cb_nodes"):  # from the file (both forms) and the command line
     assert eff.get(k) == want[k], (sys.argv[2], k, eff)
     assert k not in nt, (k, nt)
-openmpi = "Open MPI" in doc["stack"]["mpi"]
+openmpi = sys.argv[3] == "1"
+assert "stack" not in doc or openmpi == ("Open MPI" in doc["stack"]["mpi"]), doc["stack"]
 if openmpi:
     assert eff.get("chunkbench_no_such_hint") == "1" and h["echoed"] is True and nt == [], h
 else:
@@ -57,7 +58,8 @@ PYEOF
 f=$WORK/h.h5
 HINTS=(--hints-file "$WORK/hints" --hint cb_nodes=1 --hint chunkbench_no_such_hint=1)
 # Open MPI: its two MPI-IO components in turn; another MPI: its own (ROMIO).
-if ${CB_MPIEXEC:-mpirun} --version 2>&1 | grep -q "Open MPI"; then IOS="ompio romio321"; else IOS=default; fi
+OPENMPI=0
+if ${CB_MPIEXEC:-mpirun} --version 2>&1 | grep -q "Open MPI"; then OPENMPI=1 IOS="ompio romio321"; else IOS=default; fi
 for io in $IOS; do
   rm -f "$f"
   MCA=(); [ "$io" = default ] || MCA=(--mca io "$io")
@@ -85,6 +87,10 @@ PYEOF
   check_record "$WORK/read-$io.json" "$io read"
 done
 
+# status --json has the last write's record, as stored in the file.
+"$CHUNKBENCH" status "$f" --json "$WORK/status.json" -q || fail "status --json"
+check_record "$WORK/status.json" "status"
+
 # The HTML report has the record as a card.
 "$CHUNKBENCH" report "$WORK/run-${IOS%% *}.json" -o "$WORK/r.html" -q || fail "report of a run with hints"
 grep -q '<h4>MPI-IO hints</h4>' "$WORK/r.html" && grep -q '<td>chunkbench_no_such_hint</td><td>1</td>' "$WORK/r.html" ||
@@ -106,6 +112,8 @@ PYEOF
 mpi 2 "$CHUNKBENCH" write "$f" --rewrite --json "$WORK/plain.json" > "$WORK/plain.txt" || fail "write without hints"
 $PY -c 'import json,sys; h=json.load(open(sys.argv[1]))["mpi_hints"]; assert h["asked"]=={} and h["not_taken"]==[], h' \
   "$WORK/plain.json" || fail "record of a run without hints"
+"$CHUNKBENCH" status "$f" --json - | $PY -c 'import json,sys; h=json.load(sys.stdin).get("mpi_hints"); assert h is None or h["asked"]=={}, h' ||
+  fail "status after a write without hints still shows the old hints"
 
 # Bad input: one line, exit 2, before anything is opened (the target is not made).
 n=$WORK/new.h5

@@ -471,7 +471,7 @@ static void test_meta_fields(void)
             found++;
         }
     }
-    CHECK(found == 4 && cb_meta_nfields == 12 && cb_meta_nfields <= 32);
+    CHECK(found == 4 && cb_meta_nfields == 13 && cb_meta_nfields <= 32);
 }
 
 /* Writers grouped by name: many names in scattered rows (the hash grows),
