@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/hints.h"
 #include "core/iolog.h"
 #include "core/modes.h"
 #include "core/table.h"
@@ -50,6 +51,10 @@ typedef struct cb_store {
      * (NULL otherwise). The phase takes it over before close; requests
      * made while closing still land in it. */
     cb_iolog *iolog;
+    /* The MPI-IO hints the MPI library holds for this open (MPI_File_get_info),
+     * when the backend opened an MPI-IO file (NULL otherwise). The phase
+     * takes it over before close, as the iolog. */
+    cb_hints *mpi_hints;
 } cb_store;
 
 /* What a backend is told about the target it opens or makes: this and no
@@ -71,6 +76,7 @@ typedef struct cb_store_opts {
     int64_t chunk_cache_slots; /* -1: the library's default */
     int64_t page_buffer;   /* bytes of whole file pages kept (reads); <= 0: none */
     cb_page_buffer_by page_buffer_by; /* whose buffer; resolved (never AUTO) when page_buffer > 0 */
+    const cb_hints *mpi_hints; /* MPI-IO hints for every MPI-IO open (NULL or empty: none) */
     int64_t file_page_size; /* the target's own page size, as load_table or describe
                                found it (meta.page_size); 0: not paged or unknown */
     /* create */
@@ -82,6 +88,8 @@ typedef struct cb_store_opts {
     /* open: the target's layout as its task table has it, on every rank
      * (a backend whose data file does not hold it, mpiio, needs it). */
     const cb_layout *layout;
+    const cb_hints *create_hints;   /* MPI-IO hints for the open that creates the file (striping too) */
+    cb_hints *created_hints;        /* create: where the hints MPI reports for the new file go (NULL: not wanted) */
     /* save_table: the server's identity when the data phase opened it
      * (cb_net_stats.server_id); NULL or "": unknown, nothing to compare. */
     const char *server_id;

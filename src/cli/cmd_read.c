@@ -233,6 +233,11 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = prov};
     cb_gather_pass(&o, comm, &pass, &local);
     cb_gather_result(&o, pod, comm, &res, &local);
+    /* Kept past the phase's other figures: the report prints them. */
+    cb_hints *effective = o.mpi_hints;
+    o.mpi_hints = NULL;
+    res.hints_asked = sa.o.mpi_hints;
+    res.hints_effective = effective;
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code && res.logged && cfg.driver == CB_DRIVER_MPIO)
         classify(&sa.o, be, res.reqs, res.nreqs, &local);
@@ -245,6 +250,10 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     }
     res.passes = NULL; /* on the stack */
     cb_result_free(&res);
+    if (effective) {
+        cb_hints_free(effective);
+        free(effective);
+    }
     cb_agree(comm, &local);
 out:
     free(tasks);

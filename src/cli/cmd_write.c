@@ -121,6 +121,8 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
      * (and keep the figures of the passes that finished). */
     cb_err gerr = {0};
     res.counter = out.counter;
+    res.hints_asked = sa.o.mpi_hints;
+    res.hints_effective = out.mpi_hints;
     cb_gather_result(&out, pod, comm, &res, &gerr);
 
     if (rank == 0 && !gerr.code) {

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "core/hints.h"
 #include "core/provenance.h"
 #include "core/iolog.h"
 #include "core/stats.h"
@@ -50,6 +51,9 @@ typedef struct cb_result {
     int http;               /* the net figures are HTTP requests (HSDS) */
     double clock_skew_s;    /* largest clock offset to rank 0 that was corrected */
     const cb_provenance *stack; /* what the run was measured with (NULL: not known) */
+    /* The MPI-IO hints asked for and those rank 0's MPI reported for the
+     * open file (hints_effective NULL: no MPI-IO open, nothing to report). */
+    const cb_hints *hints_asked, *hints_effective;
     const char *counter;    /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */
     int tasks_per_call;     /* write --tasks-per-call (<= 1: one task a call) */
     cb_pass *passes;        /* the passes that finished, the last one last */

@@ -193,4 +193,15 @@ void cb_result_meta(const cb_result *res, cb_meta *meta)
     meta->writers = res->ranks;
     meta->requests = res->net.requests;
     meta->retries = res->net.retries;
+    /* status --json shows it later; a record too long to keep is left out
+     * whole rather than cut into invalid JSON. */
+    meta->mpi_hints[0] = 0;
+    if (res->hints_effective) {
+        cJSON *j = cb_hints_json(res->hints_asked, res->hints_effective);
+        char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+        if (text && strlen(text) < sizeof meta->mpi_hints)
+            memcpy(meta->mpi_hints, text, strlen(text) + 1);
+        cJSON_free(text);
+        cJSON_Delete(j);
+    }
 }

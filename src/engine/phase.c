@@ -310,6 +310,8 @@ close:
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;
+    out->mpi_hints = st->mpi_hints;
+    st->mpi_hints = NULL;
     cb_err cerr = {0};
     st->ops->close(st, &out->net, &cerr);
     out->close_end = cb_now() - o->clock_offset;
@@ -330,6 +332,10 @@ void cb_phase_out_free(cb_phase_out *o)
     if (o->iolog) {
         cb_iolog_free(o->iolog);
         free(o->iolog);
+    }
+    if (o->mpi_hints) {
+        cb_hints_free(o->mpi_hints);
+        free(o->mpi_hints);
     }
     memset(o, 0, sizeof *o);
 }

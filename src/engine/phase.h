@@ -40,6 +40,7 @@ typedef struct cb_phase_out {
     int64_t nbad, capbad;
     cb_net_stats net;             /* copied from the store before it closes */
     cb_iolog *iolog;              /* the store's request log (NULL: not logged), taken over */
+    cb_hints *mpi_hints;          /* the hints MPI held for the store's MPI-IO file (NULL: none), taken over */
     const char *counter;          /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */
     int stopped;                  /* the signal (SIGTERM, SIGINT) that stopped the phase early, on every rank; 0: none */
     /* With a deadline: its instant (corrected), whether this rank reached it

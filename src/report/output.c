@@ -44,6 +44,7 @@ static int save_doc(const cb_output_opts *o, const char *backend, const cb_table
     cJSON *doc = cb_report_json_lazy(o->target, backend, tab, s);
     for (cJSON *it = extra ? extra->child : NULL; it;) {
         cJSON *next = it->next;
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, it->string); /* the run's own wins over the stored */
         cJSON_AddItemToObject(doc, it->string, cJSON_DetachItemViaPointer(extra, it));
         it = next;
     }
@@ -174,6 +175,13 @@ static cJSON *passes_json(const cb_result *res)
     return o;
 }
 
+/* Printed when there is something to say: hints asked, or some reported. */
+static void hints_text(const cb_result *res)
+{
+    if (res->hints_effective && (res->hints_effective->n || (res->hints_asked && res->hints_asked->n)))
+        cb_hints_text(stdout, res->hints_asked, res->hints_effective);
+}
+
 static void http_text(const cb_net_summary *net)
 {
     printf("http:         %lld requests, %lld retries, latency p50 %.4f p99 %.4f max %.4f s\n",
@@ -187,6 +195,7 @@ static void write_text(const cb_result *res)
         return;
     if (res->stack)
         cb_provenance_text(stdout, res->stack);
+    hints_text(res);
     printf("time split:   %.3f s generating values, %.3f s inside I/O calls (summed over %d writers)\n", last->gen_s,
            last->io_s, res->ranks);
     if (last->io_max_s > 0)
@@ -231,6 +240,8 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
         cJSON_AddNumberToObject(extra, "tasks_per_call", res->tasks_per_call);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
+    if (res->hints_effective)
+        cJSON_AddItemToObject(extra, "mpi_hints", cb_hints_json(res->hints_asked, res->hints_effective));
     if (server) {
         cJSON_AddNumberToObject(extra, "given_back", (double)res->net.given_back);
         cJSON_AddNumberToObject(extra, "left_in_progress", (double)res->left_in_progress);
@@ -267,6 +278,8 @@ static cJSON *verify_json(const cb_output_opts *o, const char *backend, int64_t 
         cJSON_AddItemToObject(doc, "http", cb_net_json(&res->net));
     if (res->stack)
         cJSON_AddItemToObject(doc, "stack", cb_provenance_json(res->stack));
+    if (res->hints_effective)
+        cJSON_AddItemToObject(doc, "mpi_hints", cb_hints_json(res->hints_asked, res->hints_effective));
     return doc;
 }
 
@@ -282,6 +295,7 @@ int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_tabl
                (long long)tab->ntasks, (double)p->bytes / CB_BYTES_PER_MB, span, mbps(p->bytes, span));
         if (res->counter)
             printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
+        hints_text(res);
         cb_mismatches_text(stdout, tab->tasks, res->bad, res->nbad);
         printf("%s: %lld tasks with mismatches\n", res->nbad ? "FAILED" : "OK", (long long)res->nbad);
         flush_stdout();
@@ -334,6 +348,8 @@ static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read
     cJSON_AddNumberToObject(extra, "read_bytes", (double)p->bytes);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
+    if (res->hints_effective)
+        cJSON_AddItemToObject(extra, "mpi_hints", cb_hints_json(res->hints_asked, res->hints_effective));
     if (res->logged) {
         cJSON *q = cb_iolog_json(sum, p->bytes);
         cJSON_AddItemToObject(extra, "requests", q);
@@ -367,6 +383,7 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
         printf("read:         %s, %s schedule\n", ri->label, ri->schedule);
     if (res->stack)
         cb_provenance_text(stdout, res->stack);
+    hints_text(res);
     printf("time split:   %.3f s checking values, %.3f s inside I/O calls (summed over %d readers)\n", p->gen_s,
            p->io_s, res->ranks);
     if (res->logged)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "core/hints.h"
 #include "core/mpi_err.h"
 
 #define SIDECAR_SUFFIX ".chunkbench-tasks.h5"
@@ -42,6 +43,10 @@ static int sidecar_opts(const cb_store_opts *o, cb_store_opts *side, char *path,
     side->backend = NULL;
     side->io = CB_IO_INDEPENDENT;
     side->table_only = 1;
+    /* The table is HDF5's, opened by one process: the hints are the data file's. */
+    side->mpi_hints = NULL;
+    side->create_hints = NULL;
+    side->created_hints = NULL;
     return 0;
 }
 
@@ -90,6 +95,35 @@ static int mp_io_fail(cb_err *err, int rc, const char *what, const char *path)
     return cb_fail(err, CB_EIO, "%s %s: %s", what, path, msg);
 }
 
+/* MPI_File_open with the hints (as the HDF5 backend hands them to its driver). */
+static int open_with_hints(MPI_Comm comm, const char *path, int amode, const cb_hints *hints, MPI_File *fh,
+                           const char *what, cb_err *err)
+{
+    MPI_Info info;
+    if (cb_hints_to_info(hints, &info, err) < 0)
+        return -1;
+    int rc = MPI_File_open(comm, path, amode, info, fh);
+    if (info != MPI_INFO_NULL)
+        cb_mpi(err, MPI_Info_free(&info), "MPI_Info_free");
+    if (rc != MPI_SUCCESS) {
+        *fh = MPI_FILE_NULL;
+        return mp_io_fail(err, rc, what, path);
+    }
+    return err->code ? -1 : 0;
+}
+
+/* What the library holds for the open file, for the record. */
+static int effective_hints(MPI_File fh, cb_hints *out, cb_err *err)
+{
+    MPI_Info info = MPI_INFO_NULL;
+    if (cb_mpi(err, MPI_File_get_info(fh, &info), "MPI_File_get_info") < 0)
+        return -1;
+    int rc = cb_hints_from_info(info, out, err);
+    if (cb_mpi(err, MPI_Info_free(&info), "MPI_Info_free") < 0)
+        rc = -1;
+    return rc;
+}
+
 /* Rank 0: the data file may be made (it is new, or --force replaces a plain file). */
 static int new_data_path(const char *path, int force, cb_err *err)
 {
@@ -124,12 +158,27 @@ static int mp_create(const cb_store_opts *o, const cb_table *tab, MPI_Comm comm,
         cb_fail(&e, CB_EIO, "cannot replace %s: %s", path, strerror(errno));
     if (cb_bcast_verdict(comm, &e) < 0)
         return cb_fail(err, e.code, "%s", e.msg);
+    /* Striping is chosen here, when the file comes into being. */
     MPI_File fh;
-    int rc = MPI_File_open(comm, path, MPI_MODE_CREATE | MPI_MODE_EXCL | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
-    if (rc != MPI_SUCCESS)
-        return mp_io_fail(err, rc, "cannot create", path);
-    rc = MPI_File_close(&fh);
-    return rc == MPI_SUCCESS ? 0 : mp_io_fail(err, rc, "cannot close", path);
+    if (open_with_hints(comm, path, MPI_MODE_CREATE | MPI_MODE_EXCL | MPI_MODE_WRONLY,
+                        o->create_hints ? o->create_hints : o->mpi_hints, &fh, "cannot create", err) < 0)
+        return -1;
+    int frc = 0;
+    if (o->created_hints) {
+        cb_err herr = {0};
+        effective_hints(fh, o->created_hints, &herr);
+        int bad = herr.code != 0, any = 1;
+        if (cb_mpi(&herr, MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm), "MPI_Allreduce of the hints read") < 0 || any) {
+            frc = -1;
+            *err = herr.code ? herr : (cb_err){0};
+            if (!err->code)
+                cb_fail(err, CB_EIO, "another rank could not read the hints of %s", path);
+        }
+    }
+    int rc = MPI_File_close(&fh);
+    if (rc != MPI_SUCCESS && frc == 0)
+        return mp_io_fail(err, rc, "cannot close", path);
+    return frc;
 }
 
 static int mp_open(const cb_store_opts *o, MPI_Comm comm, cb_store **out, cb_err *err)
@@ -151,14 +200,14 @@ static int mp_open(const cb_store_opts *o, MPI_Comm comm, cb_store **out, cb_err
     m->fsync = o->fsync;
     m->fh = MPI_FILE_NULL;
     *out = s;
-    const char *path = data_path(o->target);
-    int rc = MPI_File_open(comm, path, o->writable ? MPI_MODE_WRONLY : MPI_MODE_RDONLY, MPI_INFO_NULL, &m->fh);
-    if (rc != MPI_SUCCESS) {
-        m->fh = MPI_FILE_NULL;
-        return mp_io_fail(err, rc, o->writable ? "cannot open for writing" : "cannot open", path);
-    }
     s->ops = &cb_backend_mpiio;
-    return 0;
+    const char *path = data_path(o->target);
+    if (open_with_hints(comm, path, o->writable ? MPI_MODE_WRONLY : MPI_MODE_RDONLY, o->mpi_hints, &m->fh,
+                        o->writable ? "cannot open for writing" : "cannot open", err) < 0)
+        return -1;
+    if (!(s->mpi_hints = calloc(1, sizeof *s->mpi_hints)))
+        return cb_fail(err, CB_EIO, "out of memory");
+    return effective_hints(m->fh, s->mpi_hints, err);
 }
 
 /* One task's values at its offset; t == NULL: a collective call with nothing. */
@@ -223,6 +272,10 @@ static int mp_close(cb_store *s, cb_net_stats *net, cb_err *err)
         *net = s->net;
     else
         free(s->net.latency);
+    if (s->mpi_hints) {
+        cb_hints_free(s->mpi_hints);
+        free(s->mpi_hints);
+    }
     free(s);
     return rc;
 }
