@@ -11,8 +11,8 @@ ROWS=6000 COLS=4000 CHUNK=10,20
 TOTAL=$(((ROWS / 10) * (COLS / 20)))
 
 # check JSON WEAROUT: the deadline was reached, tasks were left, the record
-# adds up, no task began after the deadline (+0.5 s), and with WEAROUT=1 (or
-# "round": collective) the writers' counts are equal.
+# adds up; without wear-out no task began after the deadline (+0.5 s); with
+# WEAROUT=1 (or "round": collective) the writers' counts are equal.
 check() {
     "$PY" - "$1" "$2" "$TOTAL" <<'PYEOF'
 import json, sys
@@ -28,7 +28,8 @@ assert p["tasks"] == done and 0 < dl["tasks_by"] <= done, (p["tasks"], dl)
 assert dl["bytes_by"] == dl["tasks_by"] * 10 * 20 * 8, dl
 starts = [s for s, st in zip(d["task_list"]["start"], d["task_list"]["status"]) if st == 1]
 late = max(starts) - dl["at"]
-assert late < 0.5, f"a task began {late:.3f} s after the deadline"
+# Wear-out begins tasks after the deadline on purpose (up to the busiest count).
+assert mode == "1" or late < 0.5, f"a task began {late:.3f} s after the deadline"
 counts = sorted(w["tasks"] for w in d["writers"])
 if mode in ("1", "round"):
     assert counts[-1] - counts[0] <= 1, f"uneven counts {counts}"
