@@ -39,6 +39,14 @@ for it in row col; do
     [ "$(json "$f.read.json" "d['verify']['mismatches']")" = "[]" ] || fail "read --verify $it: $(json "$f.read.json" "d['verify']")"
 done
 
+# MPI-IO hints reach its open, under OMPIO and ROMIO, and are recorded.
+for io in ompio romio321; do
+    mpi 2 --mca io "$io" "$CHUNKBENCH" write "mpiio:$WORK/m2.raw" --rewrite --hint cb_buffer_size=1048576 -q --json "$WORK/hint.json" ||
+        fail "write mpiio: with a hint under $io"
+    [ "$(json "$WORK/hint.json" "d['mpi_hints']['asked'], d['mpi_hints']['effective'].get('cb_buffer_size')")" = "{'cb_buffer_size': '1048576'} 1048576" ] ||
+        fail "hints of an mpiio: write under $io: $(json "$WORK/hint.json" "d.get('mpi_hints')")"
+done
+
 # A damaged value is found.
 f=$WORK/m2.raw
 printf '\x01\x02\x03\x04\x05\x06\x07\x08' | dd of="$f" bs=1 seek=800 conv=notrunc status=none
