@@ -14,6 +14,9 @@
 #   MPIIO="ompio"      MPI-IO layers for chunkbench (--mca io ...); "ompio romio321" compares both
 #   ALIGNS="none"      chunkbench create --align values to compare, e.g. "none 4M" (h5py: none)
 #   H5PY=1             run the h5py peer (single process, /usr/bin/python3)
+#   RAW=0              1: also chunkbench's raw MPI-IO baseline (target mpiio:DIR/cb.raw, the
+#                      same tasks as plain bytes) for every MPIIO x IOS x SCHEDS; the summary
+#                      gives HDF5 / raw MPI-IO per round (HDF5's own cost)
 #   FIO1=1             also run fio with one job (the h5py peer's reference)
 #   FSYNC=0            1: every measured write ends with an fsync inside the timed span:
 #                      chunkbench --fsync, fio --end_fsync=1 (the h5py peer is left out:
@@ -44,6 +47,7 @@ SCHEDS=${SCHEDS:-"block dynamic"}
 MPIIO=${MPIIO:-"ompio"}
 ALIGNS=${ALIGNS:-"none"}
 H5PY=${H5PY:-1}
+RAW=${RAW:-0}
 FIO1=${FIO1:-1}
 SYNC=${SYNC:-1}
 FSYNC=${FSYNC:-0}
@@ -106,7 +110,7 @@ fi
     echo "fio: $(fio --version)  mpirun: $(mpirun --version 2>&1 | head -1)"
     echo "h5py: $($PY -c 'import h5py;print(h5py.version.version, "hdf5", h5py.version.hdf5_version)' 2>/dev/null)"
     echo "config: RANKS=$RANKS NROWS=$NROWS NCOLS=$NCOLS CHUNK=$CHUNK ($chunk_bytes B) total=$total B ROUNDS=$ROUNDS ITER=$ITER"
-    echo "        IOS='$IOS' SCHEDS='$SCHEDS' MPIIO='$MPIIO' ALIGNS='$ALIGNS' H5PY=$H5PY FIO1=$FIO1 SYNC=$SYNC FSYNC=$FSYNC"
+    echo "        IOS='$IOS' SCHEDS='$SCHEDS' MPIIO='$MPIIO' ALIGNS='$ALIGNS' H5PY=$H5PY FIO1=$FIO1 RAW=$RAW SYNC=$SYNC FSYNC=$FSYNC"
     echo "vm: dirty_ratio=$(cat /proc/sys/vm/dirty_ratio) dirty_background_ratio=$(cat /proc/sys/vm/dirty_background_ratio) thp_shmem=$(cat /sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null)"
 } | tee "$OUT/env.txt"
 
@@ -139,12 +143,12 @@ QUIET_WAIT=${QUIET_WAIT:-10}
 # shellcheck source=bench/quiet.sh
 source "$here/quiet.sh"
 
-cb_run() { # dir mpiio io sched align out [program]
-    local d=$1 layer=$2 io=$3 sched=$4 align=$5 out=$6 prog=${7:-$CB} a=()
+cb_run() { # dir mpiio io sched align out [program [target]]
+    local d=$1 layer=$2 io=$3 sched=$4 align=$5 out=$6 prog=${7:-$CB} t=${8:-$1/cb.h5} a=()
     [[ $align != none ]] && a=(--align "$align")
-    "$prog" create "$d/cb.h5" "$NROWS" "$NCOLS" block --chunk "$CHUNK" "${a[@]}" --force -q || return
+    "$prog" create "$t" "$NROWS" "$NCOLS" block --chunk "$CHUNK" "${a[@]}" --force -q || return
     [[ $FSYNC == 1 ]] && a=(--fsync) || a=()
-    timeout -k 5 "$TMO" mpirun -n "$RANKS" --mca io "$layer" "$prog" write "$d/cb.h5" --schedule "$sched" --io "$io" \
+    timeout -k 5 "$TMO" mpirun -n "$RANKS" --mca io "$layer" "$prog" write "$t" --schedule "$sched" --io "$io" \
         --iterations "$ITER" --json "$out" -q "${a[@]}"
 }
 
@@ -159,7 +163,7 @@ things=("fio")
 for layer in $MPIIO; do for io in $IOS; do for s in $SCHEDS; do for al in $ALIGNS; do
     things+=("cb:$layer:$io:$s:$al")
     [[ -n $CBBASE ]] && things+=("cb:$layer:$io:$s:$al:base")
-done; done; done; done
+done; [[ $RAW == 1 ]] && things+=("raw:$layer:$io:$s"); done; done; done
 [[ $H5PY == 1 ]] && things+=("h5py")
 
 t_start=$(date +%s)
@@ -184,6 +188,7 @@ for d in $DIRS; do
             h5py) h5py_run "$d" "$f" || rc=$? ;;
             cb:*:base) IFS=: read -r _ layer io s al _ <<<"$th"; cb_run "$d" "$layer" "$io" "$s" "$al" "$f" "$CBBASE" || rc=$? ;;
             cb:*) IFS=: read -r _ layer io s al <<<"$th"; cb_run "$d" "$layer" "$io" "$s" "$al" "$f" || rc=$? ;;
+            raw:*) IFS=: read -r _ layer io s <<<"$th"; cb_run "$d" "$layer" "$io" "$s" none "$f" "$CB" "mpiio:$d/cb.raw" || rc=$? ;;
             esac
             if (( rc != 0 )); then   # killed, timed out, failed: leave it out, say so
                 echo "   $tag r$r $th FAILED (exit $rc); left out" | tee -a "$OUT/failures.txt"
@@ -191,7 +196,7 @@ for d in $DIRS; do
             fi
         done
     done
-    rm -f "$d/fio.dat" "$d/cb.h5" "$d/h5py.h5"
+    rm -f "$d/fio.dat" "$d/cb.h5" "$d/h5py.h5" "$d/cb.raw" "$d/cb.raw.chunkbench-tasks.h5"
 done
 echo "== done in $(( $(date +%s) - t_start )) s; raw results in $OUT/raw"
 

@@ -69,7 +69,7 @@ def main():
         m = re.search(r"RANKS=(\d+)", open(env).read())
         ranks = int(m.group(1)) if m else 2
     runs = {}  # dir -> thing -> round -> figures
-    pat = re.compile(r"^(?P<dir>.+)\.r(?P<round>\d+)\.(?P<thing>fio1?|h5py|cb\..+)\.json$")
+    pat = re.compile(r"^(?P<dir>.+)\.r(?P<round>\d+)\.(?P<thing>fio1?|h5py|cb\..+|raw\..+)\.json$")
     for name in sorted(os.listdir(os.path.join(out, "raw"))):
         m = pat.match(name)
         if not m:
@@ -115,7 +115,8 @@ def main():
                 extra = "%9s %7.0f%% %8.0f %8.0f" % ("%.2f" % row["phase_ratio_median"] if ph and th != "h5py" else "-",
                                                      100 * gf, io_only, cold)
             label = {"fio": "fio seqwrite %d jobs" % ranks, "fio1": "fio seqwrite 1 job",
-                     "h5py": "h5py 1 proc (÷ fio 1 job)"}.get(th, th.replace("cb.", "chunkbench ").replace(".none", "").replace(".", " "))
+                     "h5py": "h5py 1 proc (÷ fio 1 job)"}.get(th, th.replace("cb.", "chunkbench ").replace(
+                         "raw.", "chunkbench mpiio: ").replace(".none", "").replace(".", " "))
             rat = "%7.2f %11s" % (row["ratio_median"], "%.2f..%.2f" % (row["ratio_min"], row["ratio_max"])) \
                 if ratios and th != "fio" else "%7s %11s" % ("1", "")
             lines.append("%-38s %8.0f %12s %s %s" % (label, row["MBps_median"], spread(mb), rat, extra))
@@ -131,6 +132,19 @@ def main():
                     th[:-5].replace("cb.", "chunkbench ").replace(".none", "").replace(".", " "),
                     statistics.median(rr), min(rr), max(rr)))
                 summary[dname][th[:-5]]["ratio_to_baseline"] = statistics.median(rr)
+        # RAW=1: HDF5 over the raw MPI-IO baseline, same MPI-IO layer, io mode, schedule and round.
+        for th in order:
+            if not th.startswith("raw."):
+                continue
+            h5 = things.get("cb." + th[4:] + ".none")
+            if not h5:
+                continue
+            raw = things[th]
+            rr = [h5[r]["MBps"] / raw[r]["MBps"] for r in h5 if r in raw and raw[r]["MBps"] > 0]
+            if rr:
+                lines.append("%-38s HDF5/raw MPI-IO %.3f (rounds %.2f..%.2f)" % (
+                    th[4:].replace(".", " "), statistics.median(rr), min(rr), max(rr)))
+                summary[dname]["cb." + th[4:] + ".none"]["ratio_to_raw_mpiio"] = statistics.median(rr)
     lines.append("")
     lines.append("MB/s: median over rounds of each measurement's median overwrite pass (chunkbench: ior_MBps, open..close);")
     lines.append("÷fio: ratio to fio in the same round, median and min..max over rounds;")
