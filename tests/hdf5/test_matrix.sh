@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Every schedule x io mode x 1..4 ranks x block/row/col: every task written
+# Every schedule x io mode x 1, 3 and 4 ranks (2 in the sanitizer build) x block/row/col: every task written
 # exactly once, the data verifies (here and with h5py), the table is complete.
 source "$(dirname "$0")/lib.sh"
 args=()
-# CB_MATRIX_RANKS: fewer rank counts (the sanitizer build runs 2 only).
-for np in ${CB_MATRIX_RANKS:-1 2 3 4}; do
+# CB_MATRIX_RANKS: other rank counts (the sanitizer build runs 2 only; 3 is the uneven split).
+for np in ${CB_MATRIX_RANKS:-1 3 4}; do
   for iter in block row col; do
     for sched in block cyclic dynamic; do
       for io in independent collective direct; do
