@@ -466,6 +466,16 @@ static void card_run(FILE *f, const cb_hrun *r)
     kv_num(f, "generating values", cb_hj_num(lr, "gen_s"), "s (summed)");
     kv_num(f, "inside I/O calls", cb_hj_num(lr, "io_s"), "s (summed)");
     kv_num(f, "clock skew", cb_hj_num(lr, "clock_skew_s"), "s");
+    /* --deadline: what the last pass had done by then, and the tail after it. */
+    const cJSON *list = cb_hj_item(cb_hj_item(r->doc, "passes"), "list");
+    const cJSON *dl = cb_hj_item(cJSON_IsArray(list) ? cJSON_GetArrayItem(list, cJSON_GetArraySize(list) - 1) : NULL,
+                                 "deadline");
+    if (cJSON_IsObject(dl)) {
+        kv_num(f, "deadline", cb_hj_num(dl, "s"), cJSON_IsTrue(cb_hj_item(dl, "reached")) ? "s (reached)" : "s (not reached)");
+        kv_count(f, "tasks by the deadline", cb_hj_num(dl, "tasks_by"));
+        kv_num(f, "MB/s by the deadline", cb_hj_num(dl, "MBps_by"), NULL);
+        kv_num(f, "straggler tail", cb_hj_num(dl, "tail_s"), cJSON_IsTrue(cb_hj_item(dl, "wearout")) ? "s (wear-out)" : "s");
+    }
     slowest_list(f, r);
     fputs("</table></div>\n", f);
 }

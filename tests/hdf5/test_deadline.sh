@@ -61,6 +61,9 @@ run() { # run NAME ENV WEAROUT-MODE WRITE-ARGS...
 
 export CHUNKBENCH_COUNTER=auto
 run block "" 0 --schedule block && finish_and_verify "$WORK/block.h5"
+# The HTML report of that run shows the deadline's figures.
+"$CHUNKBENCH" report "$WORK/block.h5.json" -o "$WORK/block.html" -q || fail "report of a deadline run"
+grep -q "tasks by the deadline" "$WORK/block.html" && grep -q "s (reached)" "$WORK/block.html" || fail "the report has no deadline figures"
 run wear_block "" 1 --schedule block --deadline-wearout
 run wear_cyclic "" 1 --schedule cyclic --deadline-wearout
 run wear_dynamic_rma "CHUNKBENCH_COUNTER=rma" 1 --schedule dynamic --deadline-wearout
