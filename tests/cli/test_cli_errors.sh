@@ -2,20 +2,6 @@
 # Bad input: one clear line on stderr, the right exit code, no hang under MPI,
 # and nothing clobbered.
 source "$(dirname "$0")/../hdf5/lib.sh"
-# expect CODE PATTERN NRANKS ARGS...: exit CODE, exactly one error line matching PATTERN
-expect() {
-  local code=$1 pat=$2 np=$3; shift 3
-  local rc=0
-  if [ "$np" = 0 ]; then
-    "$CHUNKBENCH" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
-  else
-    mpi "$np" "$CHUNKBENCH" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
-  fi
-  local lines; lines=$(grep -c "chunkbench: error:" "$WORK/err" || true)
-  if [ "$rc" -ne "$code" ] || [ "$lines" -ne 1 ] || ! grep -q -- "$pat" "$WORK/err"; then
-    fail "chunkbench $* (np=$np): rc=$rc (want $code), $lines error lines, stderr: $(head -c 600 "$WORK/err")"
-  fi
-}
 f=$WORK/good.h5
 "$CHUNKBENCH" create "$f" 100 200 --chunk 50,50 -q
 sum_before=$(md5sum "$f")

@@ -16,6 +16,22 @@ mpi() { local n=$1; shift; timeout 120 ${CB_MPIEXEC:-mpirun} -n "$n" "$@"; }
 
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 
+# expect CODE PATTERN NRANKS ARGS...: chunkbench ARGS (under mpirun on NRANKS
+# ranks; 0: without) exits CODE with exactly one error line, matching PATTERN.
+expect() {
+  local code=$1 pat=$2 np=$3; shift 3
+  local rc=0
+  if [ "$np" = 0 ]; then
+    "$CHUNKBENCH" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
+  else
+    mpi "$np" "$CHUNKBENCH" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
+  fi
+  local lines; lines=$(grep -c "chunkbench: error:" "$WORK/err" || true)
+  if [ "$rc" -ne "$code" ] || [ "$lines" -ne 1 ] || ! grep -q -- "$pat" "$WORK/err"; then
+    fail "chunkbench $* (np=$np): rc=$rc (want $code), $lines error lines, want \"$pat\", stderr: $(head -c 600 "$WORK/err")"
+  fi
+}
+
 finish() {
     if [ "$FAILS" -ne 0 ]; then echo "$FAILS failures"; exit 1; fi
     echo "all passed"

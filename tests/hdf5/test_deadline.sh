@@ -78,11 +78,7 @@ grep -q "^deadline: .*60 s not reached: every task was done before it" "$WORK/sm
 grep -q "^complete: *100$" "$WORK/small.out" || fail "deadline not reached: not complete: $(cat "$WORK/small.out")"
 
 # Bad combinations: one line, exit 2, on every rank at once.
-rc=0; out=$(mpi 2 "$CHUNKBENCH" write "$f" --deadline-wearout 2>&1) || rc=$?
-[ $rc = 2 ] && grep -q "^chunkbench: error: --deadline-wearout evens out the ranks after a deadline: give --deadline SECONDS too" <<<"$out" ||
-    fail "--deadline-wearout alone: rc $rc: $out"
-rc=0; out=$(mpi 2 "$CHUNKBENCH" write "$f" --deadline 1 --iterations 2 2>&1) || rc=$?
-[ $rc = 2 ] && grep -q "^chunkbench: error: --deadline stops one pass" <<<"$out" || fail "--deadline with --iterations: rc $rc: $out"
-rc=0; out=$(mpi 2 "$CHUNKBENCH" write "$f" --deadline 0 2>&1) || rc=$?
-[ $rc = 2 ] && grep -q "^chunkbench: error: --deadline must be between 0.001 and" <<<"$out" || fail "--deadline 0: rc $rc: $out"
+expect 2 "^chunkbench: error: --deadline-wearout evens out the ranks after a deadline: give --deadline SECONDS too" 2 write "$f" --deadline-wearout
+expect 2 "^chunkbench: error: --deadline stops one pass" 2 write "$f" --deadline 1 --iterations 2
+expect 2 "^chunkbench: error: --deadline must be between 0.001 and" 2 write "$f" --deadline 0
 finish

@@ -6,20 +6,6 @@
 # verifies and h5py reads it.
 source "$(dirname "$0")/lib.sh"
 
-# expect CODE PATTERN NRANKS ARGS...: exit CODE, exactly one error line matching PATTERN (as tests/cli/test_cli_errors.sh)
-expect() {
-  local code=$1 pat=$2 np=$3; shift 3
-  local rc=0
-  if [ "$np" = 0 ]; then
-    "$CHUNKBENCH" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
-  else
-    mpi "$np" "$CHUNKBENCH" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
-  fi
-  local lines; lines=$(grep -c "chunkbench: error:" "$WORK/err" || true)
-  if [ "$rc" -ne "$code" ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$pat" "$WORK/err"; then
-    fail "chunkbench $* (np=$np): rc=$rc (want $code), $lines error lines, want \"$pat\", stderr: $(head -c 600 "$WORK/err")"
-  fi
-}
 
 # Both formats, comments and blank lines.
 cat > "$WORK/hints" <<'EOF'
