@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "core/collective.h"
 #include "core/provenance.h"
 #include "core/iolog.h"
 #include "core/stats.h"
@@ -38,6 +39,7 @@ typedef struct cb_pass {
     double io_max_s;               /* the longest time one rank spent inside I/O calls */
     int64_t bytes, tasks;
     int64_t io_calls;              /* data calls that moved tasks (fewer than tasks with --tasks-per-call) */
+    cb_coll_stats coll;            /* what collective transfers did, summed over ranks (zero: none asked) */
 } cb_pass;
 
 typedef struct cb_result {

@@ -286,6 +286,7 @@ close:
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;
+    out->coll = st->coll;
     cb_err cerr = {0};
     st->ops->close(st, &out->net, &cerr);
     out->close_end = cb_now() - o->clock_offset;

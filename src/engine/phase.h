@@ -37,6 +37,7 @@ typedef struct cb_phase_out {
     cb_mismatch *bad;
     int64_t nbad, capbad;
     cb_net_stats net;             /* copied from the store before it closes */
+    cb_coll_stats coll;           /* the store's count of what collective transfers did */
     cb_iolog *iolog;              /* the store's request log (NULL: not logged), taken over */
     const char *counter;          /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */
     int stopped;                  /* the signal (SIGTERM, SIGINT) that stopped the phase early, on every rank; 0: none */
