@@ -49,6 +49,7 @@ typedef struct cb_result {
     const cb_provenance *stack; /* what the run was measured with (NULL: not known) */
     const char *counter;    /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */
     int tasks_per_call;     /* write --tasks-per-call (<= 1: one task a call) */
+    int coll_metadata;      /* --coll-metadata was given */
     cb_pass *passes;        /* the passes that finished, the last one last */
     int npasses;
     /* Rank 0 only (NULL elsewhere): */

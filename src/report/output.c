@@ -151,6 +151,16 @@ static cJSON *coll_json(const cb_coll_stats *c)
     return x;
 }
 
+/* The run's settings of collective operations, into a JSON document. */
+static void coll_add(cJSON *doc, const cb_result *res, const cb_coll_stats *c)
+{
+    if (res->coll_metadata)
+        cJSON_AddBoolToObject(doc, "coll_metadata", 1);
+    cJSON *cj = coll_json(c);
+    if (cj)
+        cJSON_AddItemToObject(doc, "collective", cj);
+}
+
 static void coll_text(const cb_coll_stats *c)
 {
     if (!cb_coll_asked(c))
@@ -293,9 +303,7 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
     if (res->tasks_per_call > 1)
         cJSON_AddNumberToObject(extra, "tasks_per_call", res->tasks_per_call);
     cb_coll_stats coll = coll_total(res);
-    cJSON *cj = coll_json(&coll);
-    if (cj)
-        cJSON_AddItemToObject(extra, "collective", cj);
+    coll_add(extra, res, &coll);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
     if (server) {
@@ -331,9 +339,7 @@ static cJSON *verify_json(const cb_output_opts *o, const char *backend, int64_t 
     if (res->counter)
         cJSON_AddStringToObject(doc, "counter", res->counter);
     cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(res->bad, res->nbad));
-    cJSON *cj = coll_json(&p->coll);
-    if (cj)
-        cJSON_AddItemToObject(doc, "collective", cj);
+    coll_add(doc, res, &p->coll);
     if (res->http)
         cJSON_AddItemToObject(doc, "http", cb_net_json(&res->net));
     if (res->stack)
@@ -405,9 +411,7 @@ static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read
     cJSON_AddStringToObject(extra, "driver", ri->driver);
     cJSON_AddItemToObject(extra, "cache", cache_json(ri, tab));
     cJSON_AddNumberToObject(extra, "read_bytes", (double)p->bytes);
-    cJSON *cj = coll_json(&p->coll);
-    if (cj)
-        cJSON_AddItemToObject(extra, "collective", cj);
+    coll_add(extra, res, &p->coll);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
     if (res->logged) {

@@ -58,7 +58,8 @@ assert c['asked'] == 'collective' and c['chunk_opt_asked'] == '$o', c
 assert c['calls'] > 0 and c['actual_io_mode']['chunk_collective'] == c['calls'], c
 assert c['chunk_opt']['$want'] == c['calls'], c
 assert c['not_collective_calls'] == 0 and c['no_collective_cause'] == [], c
-assert d['passes']['list'][-1]['collective'] == c, 'one pass: its record is the total'"
+assert d['passes']['list'][-1]['collective'] == c, 'one pass: its record is the total'
+assert d['coll_metadata'] is True"
   mpi "$np" "$CHUNKBENCH" verify "$f" --coll-metadata --io collective --chunk-opt "$o" --json "$f.v.json" > /dev/null 2> "$WORK/e" ||
     fail "verify np=$np: $(cat "$WORK/e")"
   notes "$WORK/e" "verify np=$np"
@@ -78,7 +79,9 @@ mpi 2 "$CHUNKBENCH" run "$WORK/run.h5" 30 30 --chunk 10,10 --coll-metadata > /de
 notes "$WORK/e" "run"
 # Independent transfers: no record.
 mpi 2 "$CHUNKBENCH" verify "$WORK/run.h5" --coll-metadata --json "$WORK/ind.json" > /dev/null 2>&1 || fail "verify independent"
-jcheck "$WORK/ind.json" "independent verify has no collective record" "assert c is None, c"
+jcheck "$WORK/ind.json" "independent verify has no collective record" "assert c is None and d['coll_metadata'] is True, d"
+jcheck "$WORK/cm2.h5.v.json" "verify --coll-metadata" "assert d['coll_metadata'] is True"
+jcheck "$WORK/cm2.h5.r.json" "read --coll-metadata" "assert d['coll_metadata'] is True"
 
 # 2. Not collective, cause named: HDF5_MPI_OPT_TYPES=0 (HDF5 then builds no MPI derived types).
 f=$WORK/cm2.h5
@@ -88,6 +91,7 @@ HDF5_MPI_OPT_TYPES=0 mpi 2 -x HDF5_MPI_OPT_TYPES "$CHUNKBENCH" write "$f" --rewr
   fail "HDF5_MPI_OPT_TYPES=0: want one warning naming the cause, -q or not: $(cat "$WORK/e")"
 jcheck "$f.i.json" "HDF5_MPI_OPT_TYPES=0 record" "
 assert c['actual_io_mode']['independent'] == c['calls'] == c['not_collective_calls'] > 0, c
+assert 'coll_metadata' not in d, d['coll_metadata']
 assert c['no_collective_cause'] == ['MPI derived types disabled (HDF5_MPI_OPT_TYPES=0)'], c
 k = c['cause_calls']['MPI derived types disabled (HDF5_MPI_OPT_TYPES=0)']
 assert k['local'] == k['global'] == c['calls'], k"

@@ -288,8 +288,9 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--coll-metadata needs a file opened with MPI-IO (--driver mpio); with %s every rank reads on its own",
                        url ? "a URL (ros3)" : cb_driver_name(o->driver));
     if (o->chunk_opt != CB_CHUNK_OPT_UNSET && o->io != CB_IO_COLLECTIVE)
-        return cb_fail(err, CB_EUSAGE, "--chunk-opt %s applies to collective transfers: add --io collective (this run is --io %s)",
-                       cb_chunk_opt_name(o->chunk_opt), cb_io_name(o->io));
+        return cb_fail(err, CB_EUSAGE, "--chunk-opt %s applies to collective transfers: add --io collective%s (this run is --io %s)",
+                       cb_chunk_opt_name(o->chunk_opt), solo_driver(o->driver) ? " and --driver mpio" : "",
+                       cb_io_name(o->io));
     if (solo_driver(o->driver) && o->io != CB_IO_INDEPENDENT)
         return cb_fail(err, CB_EUSAGE, "--io %s needs --driver mpio; with %s every rank reads on its own",
                        cb_io_name(o->io), cb_driver_name(o->driver));
