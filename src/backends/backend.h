@@ -9,6 +9,7 @@
 
 #include "core/collective.h"
 #include "core/error.h"
+#include "core/hints.h"
 #include "core/iolog.h"
 #include "core/modes.h"
 #include "core/table.h"
@@ -55,6 +56,10 @@ typedef struct cb_store {
      * (NULL otherwise). The phase takes it over before close; requests
      * made while closing still land in it. */
     cb_iolog *iolog;
+    /* The MPI-IO hints the MPI library holds for this open (MPI_File_get_info),
+     * when the backend opened an MPI-IO file (NULL otherwise). The phase
+     * takes it over before close, as the iolog. */
+    cb_hints *mpi_hints;
 } cb_store;
 
 /* What a backend is told about the target it opens or makes: this and no
@@ -78,6 +83,7 @@ typedef struct cb_store_opts {
     int64_t chunk_cache_slots; /* -1: the library's default */
     int64_t page_buffer;   /* bytes of whole file pages kept (reads); <= 0: none */
     cb_page_buffer_by page_buffer_by; /* whose buffer; resolved (never AUTO) when page_buffer > 0 */
+    const cb_hints *mpi_hints; /* MPI-IO hints for every MPI-IO open (NULL or empty: none) */
     int64_t file_page_size; /* the target's own page size, as load_table or describe
                                found it (meta.page_size); 0: not paged or unknown */
     /* create */
@@ -85,6 +91,12 @@ typedef struct cb_store_opts {
     int64_t align;         /* align objects of 64 KiB and more to this (0: default) */
     int64_t page_size;     /* paged file-space strategy with this page (0: not paged) */
     const cb_layout *create_layout; /* the layout a create will make, when checking one */
+    int table_only;        /* create: dset gets no storage, its values live elsewhere (mpiio's table) */
+    /* open: the target's layout as its task table has it, on every rank
+     * (a backend whose data file does not hold it, mpiio, needs it). */
+    const cb_layout *layout;
+    const cb_hints *create_hints;   /* MPI-IO hints for the open that creates the file (striping too) */
+    cb_hints *created_hints;        /* create: where the hints MPI reports for the new file go (NULL: not wanted) */
     /* save_table: the server's identity when the data phase opened it
      * (cb_net_stats.server_id); NULL or "": unknown, nothing to compare. */
     const char *server_id;
@@ -157,14 +169,20 @@ typedef struct cb_backend {
 
 extern const cb_backend cb_backend_hdf5;
 extern const cb_backend cb_backend_hsds;
+extern const cb_backend cb_backend_mpiio;
 
 /* What a target names: hdf5://... an HSDS domain, http(s):// or s3:// a
- * remote file (read through ros3), anything else a path. The one place
- * that tells them apart. */
-typedef enum { CB_TARGET_PATH = 0, CB_TARGET_URL, CB_TARGET_HSDS } cb_target_kind;
+ * remote file (read through ros3), mpiio:PATH a plain file written with
+ * MPI-IO (the baseline), anything else a path. The one place that tells
+ * them apart. */
+typedef enum { CB_TARGET_PATH = 0, CB_TARGET_URL, CB_TARGET_HSDS, CB_TARGET_MPIIO } cb_target_kind;
 cb_target_kind cb_target_kind_of(const char *target);
 
-/* The backend of a target: HSDS for a domain, HDF5 for a path or URL. */
+/* The file of a target on this file system: the path itself, or the part
+ * after mpiio:; NULL for domains and URLs. */
+const char *cb_target_file(const char *target);
+
+/* The backend of a target: HSDS for a domain, MPI-IO for mpiio:, HDF5 for a path or URL. */
 const cb_backend *cb_backend_for(const char *target);
 
 #endif

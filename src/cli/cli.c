@@ -173,11 +173,43 @@ static int parse_shape(cb_config *cfg, char **pos, int npos, cb_err *err)
     return cb_layout_check(&cfg->layout, err);
 }
 
+/* The MPI-IO hints asked for: the file's, then --hint's in order (a later key
+ * wins), then, for the open that creates the file, the striping ones. Read
+ * here, before anything is opened, so a bad line stops the run first. */
+static int gather_hints(cb_config *cfg, cb_err *err)
+{
+    if (cfg->hints_file && cb_hints_parse_file(&cfg->mpi_hints, cfg->hints_file, err) < 0)
+        return -1;
+    for (int i = 0; i < cfg->hint_args.n; i++)
+        if (cb_hints_parse_arg(&cfg->mpi_hints, cfg->hint_args.v[i], err) < 0)
+            return -1;
+    if (cb_hints_copy(&cfg->create_hints, &cfg->mpi_hints, err) < 0)
+        return -1;
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)cfg->stripe_count);
+    if (cfg->stripe_count > 0 && cb_hints_set(&cfg->create_hints, "striping_factor", num, "--stripe-count", err) < 0)
+        return -1;
+    snprintf(num, sizeof num, "%lld", (long long)cfg->stripe_size);
+    if (cfg->stripe_size > 0 && cb_hints_set(&cfg->create_hints, "striping_unit", num, "--stripe-size", err) < 0)
+        return -1;
+    return 0;
+}
+
+void cb_config_free(cb_config *cfg)
+{
+    free(cfg->inputs);
+    free(cfg->hint_args.v);
+    cb_hints_free(&cfg->mpi_hints);
+    cb_hints_free(&cfg->create_hints);
+}
+
 /* The rules between options and the kind of target, for every command with one. */
 static int check_rules(cb_config *cfg, const cb_opt_seen *seen, cb_err *err)
 {
     const cb_backend *be = cb_backend_for(cfg->target);
     if (cfg->cmd == CB_CMD_READ && check_read(cfg, be, err) < 0)
+        return -1;
+    if (gather_hints(cfg, err) < 0)
         return -1;
     if (cb_store_check(cfg, err) < 0)
         return -1;
@@ -194,6 +226,10 @@ static int check_rules(cb_config *cfg, const cb_opt_seen *seen, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--shift-hosts reads dset's tasks by the writers its task table records: name no datasets");
     if (cb_option_given(seen, "claim-batch") && cfg->sched != CB_SCHED_SERVER)
         return cb_fail(err, CB_EUSAGE, "--claim-batch applies to --schedule server only");
+    if (cfg->deadline_wearout && cfg->deadline_s <= 0)
+        return cb_fail(err, CB_EUSAGE, "--deadline-wearout evens out the ranks after a deadline: give --deadline SECONDS too");
+    if (cfg->deadline_s > 0 && cfg->iterations > 1)
+        return cb_fail(err, CB_EUSAGE, "--deadline stops one pass and leaves the rest pending: leave --iterations out (or run write again for another timed pass)");
     if (cfg->iterations > 1)
         cfg->rewrite = 1;
     if (cfg->rewrite && cfg->sched == CB_SCHED_SERVER)

@@ -32,10 +32,16 @@ static int create_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     }
     if (rank == 0)
         cb_tasks_make(&tab.layout, tab.tasks);
+    /* Every rank asks for them (the backend agrees on reading them). */
+    cb_hints created = {0};
+    if (be->caps & CB_CAP_FILE_DRIVERS)
+        sa.o.created_hints = &created;
     int rc = be->create(&sa.o, &tab, comm, err);
     cb_table_free(&tab);
-    if (rc < 0)
+    if (rc < 0) {
+        cb_hints_free(&created);
         return -1;
+    }
     /* Records of the file this one replaced must never reach it. */
     if (rank == 0)
         cb_journal_discard(cfg->target, &local);
@@ -52,9 +58,12 @@ static int create_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                (long long)l->shape[0], (long long)l->shape[1], l->elem_size == 4 ? "float32" : "float64",
                (long long)l->chunk[0], (long long)l->chunk[1], (long long)made.ntasks, cb_iter_name(l->iter),
                be->name);
+        if (sa.o.created_hints && (created.n || sa.o.create_hints->n))
+            cb_hints_text(stdout, sa.o.create_hints, &created);
         fflush(stdout);
     }
     cb_table_free(&made);
+    cb_hints_free(&created);
     if (cb_agree(comm, &local) < 0) {
         *err = local;
         return -1;

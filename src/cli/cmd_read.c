@@ -97,7 +97,7 @@ static int report_read(const cb_config *cfg, const cb_backend *be, const cb_tabl
                        .chunk_cache = cfg->chunk_cache, .chunk_cache_slots = cfg->chunk_cache_slots,
                        .page_buffer = cfg->page_buffer,
                        .page_buffer_by = cfg->page_buffer > 0 ? cb_page_buffer_by_name(cfg->page_buffer_by) : "none",
-                       .verify = cfg->verify, .k = k, .n = n};
+                       .verify = cfg->verify, .k = k, .n = n, .caches = files};
     cb_output_opts oo = cb_output_of(cfg);
     return cb_output_read(&oo, be->name, tab, res, &ri, err);
 }
@@ -179,6 +179,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     sa.o.page_buffer = cfg.page_buffer;
     sa.o.page_buffer_by = cfg.page_buffer_by;
     sa.o.file_page_size = src.meta.page_size;
+    sa.o.layout = &src.layout;
 
     /* The tasks: the file's own grid, or --iter's; named datasets by row blocks. */
     cb_layout tl = src.layout;
@@ -233,6 +234,11 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
                      .coll_metadata = cfg.coll_metadata};
     cb_gather_pass(&o, comm, &pass, &local);
     cb_gather_result(&o, pod, comm, &res, &local);
+    /* Kept past the phase's other figures: the report prints them. */
+    cb_hints *effective = o.mpi_hints;
+    o.mpi_hints = NULL;
+    res.hints_asked = sa.o.mpi_hints;
+    res.hints_effective = effective;
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code && res.logged && cfg.driver == CB_DRIVER_MPIO)
         classify(&sa.o, be, res.reqs, res.nreqs, &local);
@@ -245,6 +251,10 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     }
     res.passes = NULL; /* on the stack */
     cb_result_free(&res);
+    if (effective) {
+        cb_hints_free(effective);
+        free(effective);
+    }
     cb_agree(comm, &local);
 out:
     free(tasks);

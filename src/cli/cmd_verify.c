@@ -60,6 +60,7 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
                         .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;
+    sa.o.layout = &tab.layout;
     if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
     cb_pass pass;
@@ -68,6 +69,11 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_gather_pass(&o, comm, &pass, &local);
     res.counter = o.counter;
     cb_gather_result(&o, pod, comm, &res, &local);
+    /* Kept past the phase's other figures: the report prints them. */
+    cb_hints *effective = o.mpi_hints;
+    o.mpi_hints = NULL;
+    res.hints_asked = sa.o.mpi_hints;
+    res.hints_effective = effective;
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code) {
         cb_output_opts oo = cb_output_of(cfg);
@@ -78,6 +84,10 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     }
     res.passes = NULL; /* on the stack */
     cb_result_free(&res);
+    if (effective) {
+        cb_hints_free(effective);
+        free(effective);
+    }
     cb_agree(comm, &local);
 out:
     free(bounds);

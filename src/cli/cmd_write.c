@@ -93,17 +93,21 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         goto fail;
     cb_phase_opts po = {.journal = jr, .writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
                         .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset, .tasks_per_call = cfg->tasks_per_call,
+                        .deadline_s = cfg->deadline_s, .wearout = cfg->deadline_wearout,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_result res = {.passes = calloc((size_t)cfg->iterations, sizeof *res.passes),
                      .http = (be->caps & CB_CAP_NET_STATS) != 0, .clock_skew_s = skew, .stack = &prov,
                      .tasks_per_call = cfg->tasks_per_call, .coll_metadata = cfg->coll_metadata};
     cb_output_opts oo = cb_output_of(cfg);
     cb_phase_out out = {0};
+    sa.o.layout = &tab.layout;
     for (int p = 0; p < cfg->iterations; p++) {
         cb_phase_out_free(&out);
         if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &out, &local) < 0)
             break;
-        cb_gather_pass(&out, comm, &res.passes[res.npasses++], &local);
+        cb_gather_pass(&out, comm, &res.passes[res.npasses], &local);
+        res.passes[res.npasses].deadline_s = cfg->deadline_s;
+        res.passes[res.npasses++].deadline_wearout = cfg->deadline_wearout;
         if (rank == 0)
             cb_output_pass(&oo, &res.passes[p], p, cfg->iterations);
         if (out.stopped)
@@ -117,6 +121,8 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
      * (and keep the figures of the passes that finished). */
     cb_err gerr = {0};
     res.counter = out.counter;
+    res.hints_asked = sa.o.mpi_hints;
+    res.hints_effective = out.mpi_hints;
     cb_gather_result(&out, pod, comm, &res, &gerr);
 
     if (rank == 0 && !gerr.code) {

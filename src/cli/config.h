@@ -7,6 +7,7 @@
 
 #include "backends/hsds/hsds_opts.h"
 #include "core/error.h"
+#include "core/hints.h"
 #include "core/modes.h"
 #include "core/tasks.h"
 #include "core/version.h"
@@ -15,6 +16,12 @@ typedef enum {
     CB_CMD_NONE = 0, CB_CMD_CREATE, CB_CMD_WRITE, CB_CMD_STATUS, CB_CMD_VERIFY, CB_CMD_RUN, CB_CMD_REPORT,
     CB_CMD_COMPARE, CB_CMD_READ,
 } cb_cmd;
+
+/* The values of a repeatable option, in the order given (argv strings). */
+typedef struct cb_texts {
+    const char **v;
+    int n;
+} cb_texts;
 
 typedef enum { CB_PRESET_NONE = 0, CB_PRESET_DEFAULT, CB_PRESET_TUNED } cb_preset;
 
@@ -44,6 +51,8 @@ typedef struct cb_config {
     int rewrite;         /* write complete tasks too (implied by iterations > 1) */
     int fsync;           /* flush written data to storage inside the timed close (IOR -e) */
     int tasks_per_call;  /* a rank's tasks written with one I/O call; 0: one */
+    double deadline_s;   /* --deadline: no task is begun this long after the pass began; 0: none */
+    int deadline_wearout; /* --deadline-wearout: then every rank goes on to the busiest one's count */
     double lease_s;      /* server schedule: reclaim tasks in progress longer than this */
     int claim_batch;     /* server schedule: tasks taken per claim request */
 
@@ -65,6 +74,14 @@ typedef struct cb_config {
     char **datasets;         /* read TARGET DATASET...: the names given */
     int ndatasets;
 
+    /* MPI-IO hints (create, write, verify, read, run) */
+    cb_texts hint_args;      /* --hint KEY=VALUE, repeatable */
+    const char *hints_file;  /* --hints-file FILE */
+    int64_t stripe_count;    /* create/run --stripe-count N (0: not asked): striping_factor */
+    int64_t stripe_size;     /* create/run --stripe-size BYTES (0: not asked): striping_unit */
+    cb_hints mpi_hints;      /* the file's, then --hint's (a later key wins): every MPI-IO open */
+    cb_hints create_hints;   /* mpi_hints and the striping ones: the MPI-IO open that creates the file */
+
     /* output */
     int quiet, verbose;
     const char *json_path, *csv_path;
@@ -84,6 +101,9 @@ typedef struct cb_config {
 } cb_config;
 
 enum { CB_SHOW_OPTIONS_TSV = 1, CB_SHOW_OPTIONS_MARKDOWN = 2 };
+
+/* What cb_parse_args allocated. */
+void cb_config_free(cb_config *cfg);
 
 /* Parse argv into cfg. On error, err names the problem and the fix. */
 int cb_parse_args(int argc, char **argv, cb_config *cfg, cb_err *err);

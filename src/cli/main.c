@@ -97,7 +97,7 @@ int main(int argc, char **argv)
         rc = cb_stdout_check(&err);
     if (rc != 0 && rank == 0)
         fprintf(stderr, "chunkbench: error: %s\n", err.msg);
-    free(cfg.inputs);
+    cb_config_free(&cfg);
     if (cb_mpi(&err, MPI_Finalize(), "MPI_Finalize") < 0 && rc == 0) {
         rc = -1;
         if (rank == 0)

@@ -91,6 +91,11 @@ static const cb_option table[] = {
      .lo = 1, .hi = INT64_MAX, .help = "each rank stops after K tasks (resume later with write)"},
     {.name = "iterations", .kind = CB_ARG_INT, .cmds = CB_IN_WRITERS, CB_FIELD(iterations), .arg = "N", .lo = 1,
      .hi = 1000000, .help = "write every task N times over and report each pass"},
+    {.name = "deadline", .kind = CB_ARG_REAL, .cmds = CB_IN_WRITERS, CB_FIELD(deadline_s), .arg = "SECONDS",
+     .rlo = 0.001, .rhi = 1e7,
+     .help = "stonewalling: begin no task SECONDS after the pass began; the rest stays pending (IOR -D)"},
+    {.name = "deadline-wearout", .kind = CB_ARG_FLAG, .cmds = CB_IN_WRITERS, CB_FIELD(deadline_wearout),
+     .help = "after the deadline every rank goes on to as many tasks as the busiest one had done by it"},
     {.name = "rewrite", .kind = CB_ARG_FLAG, .cmds = CB_IN_WRITERS, CB_FIELD(rewrite),
      .help = "write complete tasks too (implied by --iterations > 1)"},
     {.name = "tasks-per-call", .kind = CB_ARG_INT, .cmds = CB_IN_WRITERS, CB_FIELD(tasks_per_call), .arg = "K",
@@ -139,6 +144,18 @@ static const cb_option table[] = {
      .help = "refused: set AWS_ACCESS_KEY_ID or use --s3-profile"},
     {.name = "s3-secret", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_secret), .arg = "KEY",
      .help = "refused (every user sees it in ps): set AWS_SECRET_ACCESS_KEY or use --s3-profile"},
+    /* MPI-IO hints: every MPI-IO open HDF5 makes (core/hints.h) */
+    {.name = "hint", .kind = CB_ARG_PAIR, .cmds = CB_IN_MAKERS | CB_IN_WRITE | CB_IN_VERIFY | CB_IN_READ,
+     CB_FIELD(hint_args), .arg = "KEY=VALUE",
+     .help = "an MPI-IO hint for every MPI-IO open (repeatable; after --hints-file's, a key given again wins); "
+             "the hints MPI reports back are recorded; files with the mpio driver"},
+    {.name = "hints-file", .kind = CB_ARG_TEXT, .cmds = CB_IN_MAKERS | CB_IN_WRITE | CB_IN_VERIFY | CB_IN_READ,
+     CB_FIELD(hints_file), .arg = "FILE",
+     .help = "MPI-IO hints, one a line: IOR_HINT__MPI__key=value (IOR) or key value (ROMIO_HINTS); # comments"},
+    {.name = "stripe-count", .kind = CB_ARG_INT, .cmds = CB_IN_MAKERS, CB_FIELD(stripe_count), .arg = "N", .lo = 1,
+     .hi = 1 << 20, .help = "create the file striped over N storage targets (the striping_factor hint: Lustre, GPFS)"},
+    {.name = "stripe-size", .kind = CB_ARG_SIZE, .cmds = CB_IN_MAKERS, CB_FIELD(stripe_size), .arg = "BYTES",
+     .lo = 1, .hi = TIB, .help = "stripe size of the new file (the striping_unit hint; K/M/G suffixes)"},
     /* output */
     {.name = "json", .kind = CB_ARG_TEXT, .cmds = CB_IN_WRITERS | CB_IN_STATUS | CB_IN_VERIFY | CB_IN_READ,
      CB_FIELD(json_path), .arg = "FILE|-", .help = "the report as JSON (- for stdout)"},
@@ -306,6 +323,22 @@ static int set_list(const cb_option *o, const char *value, cb_config *cfg, cb_er
     return 0;
 }
 
+/* KEY=VALUE, appended to the row's cb_texts (freed by cb_config_free). */
+static int add_pair(const cb_option *o, const char *value, cb_config *cfg, cb_err *err)
+{
+    const char *eq = strchr(value, '=');
+    if (!eq || eq == value)
+        return cb_fail(err, CB_EUSAGE, "--%s takes %s, got '%s'; write it as %s (give --%s again for another)",
+                       o->name, o->arg, value, o->arg, o->name);
+    cb_texts *t = (cb_texts *)(void *)((char *)cfg + o->at);
+    const char **more = realloc(t->v, (size_t)(t->n + 1) * sizeof *more);
+    if (!more)
+        return cb_fail(err, CB_EIO, "out of memory");
+    t->v = more;
+    t->v[t->n++] = value;
+    return 0;
+}
+
 static int set_value(const cb_option *o, const char *value, cb_config *cfg, cb_err *err)
 {
     char what[64];
@@ -328,6 +361,7 @@ static int set_value(const cb_option *o, const char *value, cb_config *cfg, cb_e
     case CB_ARG_TEXT: memcpy((char *)cfg + o->at, &value, sizeof value); return 0;
     case CB_ARG_CHOICE: return set_choice(o, value, cfg, err);
     case CB_ARG_LIST: return set_list(o, value, cfg, err);
+    case CB_ARG_PAIR: return add_pair(o, value, cfg, err);
     }
     return cb_fail(err, CB_EUSAGE, "--%s: unknown kind of option", o->name);
 }
@@ -378,7 +412,7 @@ static int unknown_long(const char *name, size_t len, cb_cmd cmd, cb_err *err)
 static int apply(const cb_option *o, const char *value, cb_config *cfg, cb_opt_seen *seen, cb_err *err)
 {
     const char **was = &seen->value[o - table];
-    if (o->kind != CB_ARG_FLAG && *was)
+    if (o->kind != CB_ARG_FLAG && o->kind != CB_ARG_PAIR && *was)
         return cb_fail(err, CB_EUSAGE, "--%s given twice ('%s' and '%s'); give it once", o->name, *was, value);
     *was = value ? value : o->name;
     if (o->given_at)
@@ -587,7 +621,7 @@ void cb_options_markdown(FILE *out)
 
 static const char *kind_name(cb_arg_kind k)
 {
-    static const char *n[] = {"flag", "int", "size", "real", "text", "choice", "list"};
+    static const char *n[] = {"flag", "int", "size", "real", "text", "choice", "list", "pair"};
     return n[k];
 }
 
@@ -608,6 +642,7 @@ static void sample(const cb_option *o, char *buf, size_t size)
                 break;
             }
         break;
+    case CB_ARG_PAIR: snprintf(buf, size, "a=b"); break;
     case CB_ARG_LIST:
         for (size_t k = 0, n = 0; k < o->size / sizeof(int64_t) && n < size; k++)
             n += (size_t)snprintf(buf + n, size - n, "%s%lld", k ? "," : "", (long long)o->lo);

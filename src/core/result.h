@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/collective.h"
+#include "core/hints.h"
 #include "core/provenance.h"
 #include "core/iolog.h"
 #include "core/stats.h"
@@ -40,6 +41,11 @@ typedef struct cb_pass {
     int64_t bytes, tasks;
     int64_t io_calls;              /* data calls that moved tasks (fewer than tasks with --tasks-per-call) */
     cb_coll_stats coll;            /* what collective transfers did, summed over ranks (zero: none asked) */
+    /* --deadline: the setting (0: none), its instant (the latest rank's),
+     * whether any rank reached it with tasks left, what was done by then. */
+    double deadline_s, deadline_at;
+    int deadline_hit, deadline_wearout;
+    int64_t deadline_tasks, deadline_bytes;
 } cb_pass;
 
 typedef struct cb_result {
@@ -47,6 +53,9 @@ typedef struct cb_result {
     int http;               /* the net figures are HTTP requests (HSDS) */
     double clock_skew_s;    /* largest clock offset to rank 0 that was corrected */
     const cb_provenance *stack; /* what the run was measured with (NULL: not known) */
+    /* The MPI-IO hints asked for and those rank 0's MPI reported for the
+     * open file (hints_effective NULL: no MPI-IO open, nothing to report). */
+    const cb_hints *hints_asked, *hints_effective;
     const char *counter;    /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */
     int tasks_per_call;     /* write --tasks-per-call (<= 1: one task a call) */
     int coll_metadata;      /* --coll-metadata was given */

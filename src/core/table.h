@@ -20,6 +20,9 @@ typedef struct cb_meta {
     int32_t writers;
     char schedule[16], io[16];
     int64_t requests, retries; /* HTTP (HSDS); 0 for files */
+    /* Its MPI-IO hints record (core/hints.h cb_hints_json), compact JSON;
+     * "" when it opened no MPI-IO file, or the record did not fit. */
+    char mpi_hints[4096];
     /* Properties of the file, not of a run (found when read, never stored): */
     int64_t page_size;     /* file-space page size of a paged file; 0 when not paged */
     int64_t file_size;     /* bytes of the file when read (0: unknown, or not a file) */
@@ -41,7 +44,10 @@ void cb_meta_init(cb_meta *m);
  * where it lies. Backends store and load exactly these (and the layout's
  * iter_type, which is not metadata of a run). */
 typedef enum { CB_MF_STR, CB_MF_INT, CB_MF_REAL } cb_meta_kind;
-enum { CB_MF_NET = 1 }; /* request counts: kept by backends that count requests */
+enum {
+    CB_MF_NET = 1,   /* request counts: kept by backends that count requests */
+    CB_MF_MPIIO = 2, /* MPI-IO figures: kept by backends that open MPI-IO files */
+};
 
 typedef struct cb_meta_field {
     const char *name;

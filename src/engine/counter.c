@@ -274,6 +274,12 @@ int cb_counter_error(const cb_counter *c, cb_err *err)
     return -1;
 }
 
+void cb_counter_serve(cb_counter *c)
+{
+    if (c && c->p2p && c->rank == 0 && !c->lockstep)
+        serve(c, 0, 0);
+}
+
 int cb_counter_end(cb_counter *c, cb_err *err)
 {
     if (!c)

@@ -42,6 +42,10 @@ int cb_counter_error(const cb_counter *c, cb_err *err);
 /* "rma" or "p2p". */
 const char *cb_counter_kind(const cb_counter *c);
 
+/* p2p rank 0: answer the claims that have come in, without waiting (a rank
+ * that takes no index for a while); nothing for the others or rma. */
+void cb_counter_serve(cb_counter *c);
+
 /* Collective. p2p rank 0 answers "none left" until every rank has stopped. */
 int cb_counter_end(cb_counter *c, cb_err *err);
 

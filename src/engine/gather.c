@@ -9,28 +9,30 @@
 
 void cb_gather_pass(const cb_phase_out *o, MPI_Comm comm, cb_pass *p, cb_err *err)
 {
-    double lo[2] = {o->open_start, 1e300}, hi[2] = {o->close_end, 0}, sum[2] = {o->gen_s, o->io_s};
+    double lo[2] = {o->open_start, 1e300}, hi[4] = {o->close_end, 0, o->deadline_at, o->deadline_hit},
+           sum[2] = {o->gen_s, o->io_s};
     for (int64_t i = 0; i < o->nrecs; i++) {
         if (o->recs[i].start < lo[1]) lo[1] = o->recs[i].start;
         if (o->recs[i].done > hi[1]) hi[1] = o->recs[i].done;
     }
-    int64_t cnt[3] = {o->bytes, o->nrecs, o->io_calls};
-    double rlo[2] = {0, 0}, rhi[2] = {0, 0}, rsum[2] = {0, 0}, io_max = 0;
-    int64_t rcnt[3] = {0, 0, 0};
+    int64_t cnt[5] = {o->bytes, o->nrecs, o->io_calls, o->deadline_tasks, o->deadline_bytes};
+    double rlo[2] = {0, 0}, rhi[4] = {0, 0, 0, 0}, rsum[2] = {0, 0}, io_max = 0;
+    int64_t rcnt[5] = {0, 0, 0, 0, 0};
     /* A failure is recorded and the ranks stay in step; the caller's next
      * agreement stops them together (engine/agree.h). */
     const char *ctx = "MPI_Allreduce of the pass figures";
     cb_mpi(err, MPI_Allreduce(lo, rlo, 2, MPI_DOUBLE, MPI_MIN, comm), "%s", ctx);
-    cb_mpi(err, MPI_Allreduce(hi, rhi, 2, MPI_DOUBLE, MPI_MAX, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(hi, rhi, 4, MPI_DOUBLE, MPI_MAX, comm), "%s", ctx);
     cb_mpi(err, MPI_Allreduce(sum, rsum, 2, MPI_DOUBLE, MPI_SUM, comm), "%s", ctx);
-    cb_mpi(err, MPI_Allreduce(cnt, rcnt, 3, MPI_INT64_T, MPI_SUM, comm), "%s", ctx);
+    cb_mpi(err, MPI_Allreduce(cnt, rcnt, 5, MPI_INT64_T, MPI_SUM, comm), "%s", ctx);
     cb_mpi(err, MPI_Allreduce(&o->io_s, &io_max, 1, MPI_DOUBLE, MPI_MAX, comm), "%s", ctx);
     /* Counters only: one sum over ranks gives the pass's modes and causes. */
     cb_coll_stats coll = {0};
     cb_mpi(err, MPI_Allreduce(&o->coll, &coll, CB_COLL_STATS_NINT, MPI_INT64_T, MPI_SUM, comm), "%s", ctx);
     *p = (cb_pass){.coll = coll, .open_start = rlo[0], .close_end = rhi[0], .first_start = rcnt[1] ? rlo[1] : 0,
                    .last_done = rhi[1], .gen_s = rsum[0], .io_s = rsum[1], .io_max_s = io_max,
-                   .bytes = rcnt[0], .tasks = rcnt[1], .io_calls = rcnt[2]};
+                   .bytes = rcnt[0], .tasks = rcnt[1], .io_calls = rcnt[2], .deadline_at = rhi[2],
+                   .deadline_hit = rhi[3] > 0, .deadline_tasks = rcnt[3], .deadline_bytes = rcnt[4]};
 }
 
 /* Gatherv of bytes with 64-bit totals kept below MPI's int limits per rank;
@@ -194,4 +196,15 @@ void cb_result_meta(const cb_result *res, cb_meta *meta)
     meta->writers = res->ranks;
     meta->requests = res->net.requests;
     meta->retries = res->net.retries;
+    /* status --json shows it later; a record too long to keep is left out
+     * whole rather than cut into invalid JSON. */
+    meta->mpi_hints[0] = 0;
+    if (res->hints_effective) {
+        cJSON *j = cb_hints_json(res->hints_asked, res->hints_effective);
+        char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+        if (text && strlen(text) < sizeof meta->mpi_hints)
+            memcpy(meta->mpi_hints, text, strlen(text) + 1);
+        cJSON_free(text);
+        cJSON_Delete(j);
+    }
 }

@@ -85,7 +85,8 @@ void cb_journal_dir_of(const char *target, char *buf, size_t cap)
         snprintf(buf + n, cap - (size_t)n, ".chunkbench-journal");
         return;
     }
-    snprintf(buf, cap, "%s.chunkbench-journal", target);
+    const char *file = cb_target_file(target);
+    snprintf(buf, cap, "%s.chunkbench-journal", file ? file : target);
 }
 
 /* When the process started (ticks since boot), which tells a live process
@@ -168,7 +169,8 @@ int cb_journal_start(const char *target, const cb_layout *lay, int64_t ntasks, u
         /* 0: never. Records synced before their data would outlive it in a
          * node crash, so a sync syncs the target's data first. */
         j->sync_s = env_num("CHUNKBENCH_JOURNAL_SYNC_S", 0);
-        j->data_fd = j->sync_s > 0 && cb_target_kind_of(target) == CB_TARGET_PATH ? open(target, O_RDONLY | O_CLOEXEC) : -1;
+        const char *file = cb_target_file(target);
+        j->data_fd = j->sync_s > 0 && file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
         snprintf(j->path, sizeof j->path, "%s/%016llx.r%d" SUFFIX, dir, (unsigned long long)run, rank);
         unsigned char raw[HDR_BYTES] = {0};
         hdr h = {.version = 1, .header_bytes = HDR_BYTES, .run = run, .pid = getpid(), .rank = rank,

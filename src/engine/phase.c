@@ -11,6 +11,7 @@
 #include "core/datagen.h"
 #include "core/grow.h"
 #include "core/mpi_err.h"
+#include "engine/deadline.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
 
@@ -108,6 +109,7 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
     cb_sched *sched = NULL;
     cb_progress *progress = NULL;
     void *buf = NULL;
+    cb_deadline dl = {0};
 
     cb_mpi(&local, MPI_Barrier(comm), "MPI_Barrier before opening"); /* agreed on after the open */
     out->open_start = cb_now() - o->clock_offset;
@@ -163,6 +165,10 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
                                  stdout, o->progress_interval);
     cb_journal *jr = o->writing ? o->journal : NULL;
     stop_armed = o->writing;
+    /* Collective rounds give every rank the same number of tasks, so their
+     * counts are even at the deadline already: no wear-out agreement. */
+    cb_deadline_start(&dl, o->deadline_s, o->wearout && !st->lockstep, comm);
+    out->deadline_at = dl.at > 0 ? dl.at - o->clock_offset : 0;
     /* Collective I/O: a task's record waits for the next round's agreement,
      * which every rank reaches only after its part of the last transfer
      * (an aggregator may write another rank's data) has returned. */
@@ -172,6 +178,13 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         if (!st->lockstep && stop_sig && !out->stopped) {
             out->stopped = stop_sig;
             cb_sched_stop(sched); /* this rank takes no more; the others follow their own signal */
+        }
+        if (!st->lockstep) {
+            int d;
+            while ((d = cb_deadline_check(&dl, out->nrecs, &local)) == CB_DEADLINE_WAIT)
+                cb_sched_serve(sched); /* rank 0 of a p2p counter answers the others meanwhile */
+            if (d == CB_DEADLINE_STOP)
+                cb_sched_stop(sched); /* as for a signal: the schedule hands this rank nothing more */
         }
         /* Collective I/O asks every round, failed or not: rank 0 of a p2p
          * counter answers the others' claims as it asks. Each rank asks
@@ -206,8 +219,8 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
             /* Collective I/O: all ranks call together, as often as the rank
              * with the most rectangles; stop when nobody has a task left,
              * anybody failed or any rank was signalled. */
-            int flags[4] = {got > 0, local.code != 0, (int)stop_sig, nrect}, any[4];
-            if (cb_mpi(&local, MPI_Allreduce(flags, any, 4, MPI_INT, MPI_MAX, comm),
+            int flags[5] = {got > 0, local.code != 0, (int)stop_sig, nrect, cb_deadline_passed(&dl)}, any[5];
+            if (cb_mpi(&local, MPI_Allreduce(flags, any, 5, MPI_INT, MPI_MAX, comm),
                        "MPI_Allreduce before a collective transfer") < 0)
                 break;
             for (int k = 0; k < nheld && !local.code; k++)
@@ -216,7 +229,11 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
             nheld = 0;
             if (any[2])
                 out->stopped = any[2];
-            if (any[1] || !any[0] || any[2])
+            /* The deadline: any rank's clock past it ends the pass for all
+             * (tasks taken this round stay pending). */
+            if (any[4] && any[0] && !any[1] && !any[2])
+                dl.hit = 1;
+            if (any[1] || !any[0] || any[2] || any[4])
                 break;
             calls = any[3];
         } else if (got <= 0) {
@@ -260,6 +277,10 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
             else if (jr && !local.code && cb_journal_add(jr, rows[k], s0, s1, &local) < 0)
                 cb_wrap(&local, "recording task %lld", (long long)rows[k]);
             cb_progress_add(progress, cb_task_bytes(t, st->layout.elem_size));
+            if (out->deadline_at > 0 && s1 <= out->deadline_at) {
+                out->deadline_tasks++;
+                out->deadline_bytes += cb_task_bytes(t, st->layout.elem_size);
+            }
         }
         cb_progress_tick(progress);
     }
@@ -268,7 +289,10 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         cb_wrap(&local, "at the end of the phase");
 close:
     stop_armed = 0;
+    cb_deadline_post(&dl, out->nrecs, &local);
     cb_sched_end(sched, &local); /* first: the others may still wait for a p2p counter's answer */
+    cb_deadline_end(&dl, &local);
+    out->deadline_hit = dl.hit;
     cb_progress_end(progress);
     if (o->writing) {
         /* Every rank reports the stop, also one no signal reached. */
@@ -287,6 +311,8 @@ close:
     out->iolog = st->iolog;
     st->iolog = NULL;
     out->coll = st->coll;
+    out->mpi_hints = st->mpi_hints;
+    st->mpi_hints = NULL;
     cb_err cerr = {0};
     st->ops->close(st, &out->net, &cerr);
     out->close_end = cb_now() - o->clock_offset;
@@ -307,6 +333,10 @@ void cb_phase_out_free(cb_phase_out *o)
     if (o->iolog) {
         cb_iolog_free(o->iolog);
         free(o->iolog);
+    }
+    if (o->mpi_hints) {
+        cb_hints_free(o->mpi_hints);
+        free(o->mpi_hints);
     }
     memset(o, 0, sizeof *o);
 }

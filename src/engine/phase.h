@@ -24,6 +24,8 @@ typedef struct cb_phase_opts {
     double progress_interval; /* seconds between lines; 0: 0.25 on a terminal, 5 otherwise */
     cb_journal *journal;  /* writing: each finished task's record goes here (NULL: none) */
     int tasks_per_call;   /* writing: up to this many tasks a write_tasks call (<= 1: write_task each) */
+    double deadline_s;    /* no task is begun this long after the first claim; 0: no deadline */
+    int wearout;          /* with a deadline: every rank goes on to the busiest one's count by then */
 } cb_phase_opts;
 
 /* This rank's share of a phase. */
@@ -39,8 +41,14 @@ typedef struct cb_phase_out {
     cb_net_stats net;             /* copied from the store before it closes */
     cb_coll_stats coll;           /* the store's count of what collective transfers did */
     cb_iolog *iolog;              /* the store's request log (NULL: not logged), taken over */
+    cb_hints *mpi_hints;          /* the hints MPI held for the store's MPI-IO file (NULL: none), taken over */
     const char *counter;          /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */
     int stopped;                  /* the signal (SIGTERM, SIGINT) that stopped the phase early, on every rank; 0: none */
+    /* With a deadline: its instant (corrected), whether this rank reached it
+     * with tasks left to take, and what it had finished by then. */
+    double deadline_at;
+    int deadline_hit;
+    int64_t deadline_tasks, deadline_bytes;
 } cb_phase_out;
 
 /* Collective. The store is opened with `so`, writable when o->writing.

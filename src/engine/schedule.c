@@ -124,6 +124,12 @@ void cb_sched_stop(cb_sched *s)
         s->stopped = 1;
 }
 
+void cb_sched_serve(cb_sched *s)
+{
+    if (s && s->counter)
+        cb_counter_serve(s->counter);
+}
+
 int cb_sched_end(cb_sched *s, cb_err *err)
 {
     if (!s)

@@ -45,6 +45,10 @@ int cb_sched_done(cb_sched *s, int64_t row, const cb_task *t, cb_err *err);
  * as when max_tasks is reached. */
 void cb_sched_stop(cb_sched *s);
 
+/* While this rank takes no task for a while (a wear-out agreement): rank 0
+ * of a p2p counter answers the claims that came in. */
+void cb_sched_serve(cb_sched *s);
+
 /* Collective. */
 int cb_sched_end(cb_sched *s, cb_err *err);
 

@@ -520,12 +520,16 @@ static int take_here(const cb_lock_req *rq, cb_target_lock *lk, cb_err *err)
     return 0;
 }
 
-int cb_target_lock_take(const cb_lock_req *rq, MPI_Comm comm, cb_target_lock *lk, cb_err *err)
+int cb_target_lock_take(const cb_lock_req *req, MPI_Comm comm, cb_target_lock *lk, cb_err *err)
 {
     memset(lk, 0, sizeof *lk);
-    lk->target = rq->target;
+    /* The lock goes beside the file (mpiio:PATH: beside PATH). */
+    cb_lock_req file_rq = *req;
+    const cb_lock_req *rq = &file_rq;
+    file_rq.target = cb_target_file(req->target);
+    lk->target = rq->target ? rq->target : req->target;
     /* The server's claims coordinate HSDS writers; a URL is read only. */
-    if (cb_target_kind_of(rq->target) != CB_TARGET_PATH || (rq->kind == CB_LOCK_READ && rq->ignore_lock))
+    if (!rq->target || cb_target_kind_of(req->target) == CB_TARGET_URL || (rq->kind == CB_LOCK_READ && rq->ignore_lock))
         return 0;
     int rank;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)

@@ -44,6 +44,7 @@ static int save_doc(const cb_output_opts *o, const char *backend, const cb_table
     cJSON *doc = cb_report_json_lazy(o->target, backend, tab, s);
     for (cJSON *it = extra ? extra->child : NULL; it;) {
         cJSON *next = it->next;
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, it->string); /* the run's own wins over the stored */
         cJSON_AddItemToObject(doc, it->string, cJSON_DetachItemViaPointer(extra, it));
         it = next;
     }
@@ -218,6 +219,12 @@ static void pass_bandwidths(const cb_result *res, cb_quantiles *bw)
     free(v);
 }
 
+/* The straggler tail: how long after the deadline the last task finished. */
+static double deadline_tail(const cb_pass *p)
+{
+    return p->deadline_hit && p->last_done > p->deadline_at ? p->last_done - p->deadline_at : 0;
+}
+
 static cJSON *pass_json(const cb_pass *p, int k)
 {
     cJSON *x = cJSON_CreateObject();
@@ -239,6 +246,17 @@ static cJSON *pass_json(const cb_pass *p, int k)
     cJSON *c = coll_json(&p->coll);
     if (c)
         cJSON_AddItemToObject(x, "collective", c);
+    if (p->deadline_s > 0) {
+        cJSON *d = cJSON_AddObjectToObject(x, "deadline");
+        cJSON_AddNumberToObject(d, "s", p->deadline_s);
+        cJSON_AddBoolToObject(d, "wearout", p->deadline_wearout);
+        cJSON_AddBoolToObject(d, "reached", p->deadline_hit);
+        cJSON_AddNumberToObject(d, "at", p->deadline_at);
+        cJSON_AddNumberToObject(d, "tasks_by", (double)p->deadline_tasks);
+        cJSON_AddNumberToObject(d, "bytes_by", (double)p->deadline_bytes);
+        cJSON_AddNumberToObject(d, "MBps_by", mbps(p->deadline_bytes, p->deadline_s));
+        cJSON_AddNumberToObject(d, "tail_s", deadline_tail(p));
+    }
     return x;
 }
 
@@ -254,6 +272,13 @@ static cJSON *passes_json(const cb_result *res)
     return o;
 }
 
+/* Printed when there is something to say: hints asked, or some reported. */
+static void hints_text(const cb_result *res)
+{
+    if (res->hints_effective && (res->hints_effective->n || (res->hints_asked && res->hints_asked->n)))
+        cb_hints_text(stdout, res->hints_asked, res->hints_effective);
+}
+
 static void http_text(const cb_net_summary *net)
 {
     printf("http:         %lld requests, %lld retries, latency p50 %.4f p99 %.4f max %.4f s\n",
@@ -267,6 +292,7 @@ static void write_text(const cb_result *res)
         return;
     if (res->stack)
         cb_provenance_text(stdout, res->stack);
+    hints_text(res);
     printf("time split:   %.3f s generating values, %.3f s inside I/O calls (summed over %d writers)\n", last->gen_s,
            last->io_s, res->ranks);
     if (last->io_max_s > 0)
@@ -280,6 +306,15 @@ static void write_text(const cb_result *res)
                res->tasks_per_call);
     cb_coll_stats coll = coll_total(res);
     coll_text(&coll);
+    if (last->deadline_s > 0 && last->deadline_hit)
+        printf("deadline:     %g s reached: %lld tasks (%.1f MB, %.1f MB/s) done by it, %lld (%.1f MB/s) at the end, "
+               "%.3f s later%s; the rest is pending\n",
+               last->deadline_s, (long long)last->deadline_tasks, (double)last->deadline_bytes / CB_BYTES_PER_MB,
+               mbps(last->deadline_bytes, last->deadline_s), (long long)last->tasks,
+               mbps(last->bytes, last->last_done - last->first_start), deadline_tail(last),
+               last->deadline_wearout ? " (wear-out: every rank to the busiest one's count)" : "");
+    else if (last->deadline_s > 0)
+        printf("deadline:     %g s not reached: every task was done before it\n", last->deadline_s);
     if (res->npasses > 1) {
         cb_quantiles bw;
         pass_bandwidths(res, &bw);
@@ -306,6 +341,8 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
     coll_add(extra, res, &coll);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
+    if (res->hints_effective)
+        cJSON_AddItemToObject(extra, "mpi_hints", cb_hints_json(res->hints_asked, res->hints_effective));
     if (server) {
         cJSON_AddNumberToObject(extra, "given_back", (double)res->net.given_back);
         cJSON_AddNumberToObject(extra, "left_in_progress", (double)res->left_in_progress);
@@ -344,6 +381,8 @@ static cJSON *verify_json(const cb_output_opts *o, const char *backend, int64_t 
         cJSON_AddItemToObject(doc, "http", cb_net_json(&res->net));
     if (res->stack)
         cJSON_AddItemToObject(doc, "stack", cb_provenance_json(res->stack));
+    if (res->hints_effective)
+        cJSON_AddItemToObject(doc, "mpi_hints", cb_hints_json(res->hints_asked, res->hints_effective));
     return doc;
 }
 
@@ -360,6 +399,7 @@ int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_tabl
         if (res->counter)
             printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
         coll_text(&p->coll);
+        hints_text(res);
         cb_mismatches_text(stdout, tab->tasks, res->bad, res->nbad);
         printf("%s: %lld tasks with mismatches\n", res->nbad ? "FAILED" : "OK", (long long)res->nbad);
         flush_stdout();
@@ -414,6 +454,8 @@ static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read
     coll_add(extra, res, &p->coll);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
+    if (res->hints_effective)
+        cJSON_AddItemToObject(extra, "mpi_hints", cb_hints_json(res->hints_asked, res->hints_effective));
     if (res->logged) {
         cJSON *q = cb_iolog_json(sum, p->bytes);
         cJSON_AddItemToObject(extra, "requests", q);
@@ -440,10 +482,14 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
     if (ri->page_buffer > 0)
         snprintf(pb, sizeof pb, "%lld bytes (%s's)", (long long)ri->page_buffer,
                  ri->page_buffer_by && !strcmp(ri->page_buffer_by, "hdf5") ? "HDF5" : "chunkbench");
-    printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
-           ri->label, ri->schedule, ri->tuned ? "tuned" : "default", cc, pb, (long long)tab->meta.page_size);
+    if (ri->caches)
+        printf("read:         %s, %s schedule, preset %s; chunk cache %s, page buffer %s, file page size %lld\n",
+               ri->label, ri->schedule, ri->tuned ? "tuned" : "default", cc, pb, (long long)tab->meta.page_size);
+    else
+        printf("read:         %s, %s schedule\n", ri->label, ri->schedule);
     if (res->stack)
         cb_provenance_text(stdout, res->stack);
+    hints_text(res);
     printf("time split:   %.3f s checking values, %.3f s inside I/O calls (summed over %d readers)\n", p->gen_s,
            p->io_s, res->ranks);
     if (res->logged)

@@ -60,6 +60,7 @@ typedef struct cb_read_info {
     const char *page_buffer_by; /* whose page buffer: hdf5, chunkbench, none */
     int verify;               /* values were compared */
     int k, n;                 /* dataset k (0-based) of n: output files numbered when n > 1 */
+    int caches;               /* the backend has HDF5's caches (else the text names none) */
 } cb_read_info;
 
 /* The output path of dataset k (0-based) of n read: "out.json" ->

@@ -317,6 +317,12 @@ static cJSON *report_json(const char *target, const char *backend, const cb_tabl
     cJSON_AddNumberToObject(o, "elapsed_s", s->elapsed_s);
     cJSON_AddItemToObject(o, "bandwidth_MBps", bandwidth_json(tab, s));
     cJSON_AddItemToObject(o, "last_run", last_run_json(&tab->meta, s));
+    /* The last write's, as stored; a write or read run puts its own in its place. */
+    cJSON *hints = tab->meta.mpi_hints[0] ? cJSON_Parse(tab->meta.mpi_hints) : NULL;
+    if (cJSON_IsObject(hints))
+        cJSON_AddItemToObject(o, "mpi_hints", hints);
+    else
+        cJSON_Delete(hints);
     cJSON_AddItemToObject(o, "latency_s", cb_quantiles_json(&s->latency));
     cJSON_AddItemToObject(o, "writers", writers_json(s));
     cJSON_AddItemToObject(o, "hosts", hosts_json(s));

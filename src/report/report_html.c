@@ -523,6 +523,45 @@ static void card_stack(FILE *f, const cb_hrun *r)
     fputs("</table></div>\n", f);
 }
 
+/* The JSON "mpi_hints": each hint asked for with what MPI reported for it,
+ * then what MPI reported unasked (its defaults). */
+static void card_hints(FILE *f, const cb_hrun *r)
+{
+    const cJSON *h = cb_hj_item(r->doc, "mpi_hints");
+    const cJSON *asked = cb_hj_item(h, "asked"), *eff = cb_hj_item(h, "effective"), *it;
+    if (!cJSON_IsObject(asked) || !cJSON_IsObject(eff) || (!asked->child && !eff->child))
+        return;
+    fputs("<div class=\"card\"><h4>MPI-IO hints</h4>\n<table class=\"grid hints\"><tr><th>hint</th><th>asked</th>"
+          "<th>MPI_File_get_info</th></tr>\n",
+          f);
+    cJSON_ArrayForEach(it, asked)
+    {
+        const char *got = cb_hj_str(eff, it->string), *want = cJSON_IsString(it) ? it->valuestring : "";
+        int taken = got && !strcmp(got, want);
+        fputs(taken ? "<tr><td>" : "<tr class=\"slowest\"><td>", f);
+        cb_html_escape(f, it->string);
+        fputs("</td><td>", f);
+        cb_html_escape(f, want);
+        fputs("</td><td>", f);
+        cb_html_escape(f, got ? got : "absent");
+        fputs(taken ? "</td></tr>\n" : " (not taken)</td></tr>\n", f);
+    }
+    cJSON_ArrayForEach(it, eff)
+    {
+        if (cb_hj_item(asked, it->string))
+            continue;
+        fputs("<tr><td>", f);
+        cb_html_escape(f, it->string);
+        fputs("</td><td></td><td>", f);
+        cb_html_escape(f, cJSON_IsString(it) ? it->valuestring : "");
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    if (cJSON_IsTrue(cb_hj_item(h, "echoed")))
+        fputs("<p>MPI reported exactly the hints given: it may just echo them (OpenMPI 4.1 does).</p>\n", f);
+    fputs("</div>\n", f);
+}
+
 /* Per host, when the writers ran on two or more: the slowest marked. */
 static void hosts_table(FILE *f, const cb_hrun *r)
 {
@@ -583,6 +622,7 @@ static void sec_summary(FILE *f, const cb_hrun *r)
     card_run(f, r);
     card_http(f, r);
     card_stack(f, r);
+    card_hints(f, r);
     fputs("</div>\n", f);
     hosts_table(f, r);
     passes_table(f, r);

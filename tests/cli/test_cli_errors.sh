@@ -49,6 +49,7 @@ expect 2 "--coll-metadata and --chunk-opt apply to HDF5 files opened with MPI-IO
 expect 2 "--coll-metadata and --chunk-opt apply to HDF5 files opened with MPI-IO, not to HSDS domains" 2 create hdf5://home/x/y.h5 10 10 --coll-metadata
 expect 2 "--coll-metadata needs a file opened with MPI-IO (--driver mpio); with sec2 every rank reads on its own" 2 read "$f" --driver sec2 --coll-metadata
 expect 2 "--coll-metadata needs a file opened with MPI-IO (--driver mpio); with a URL (ros3)" 0 read http://127.0.0.1:9/x.h5 --coll-metadata
+expect 2 "--coll-metadata and --chunk-opt are HDF5's; an mpiio: target has no metadata or chunks" 0 write "mpiio:$WORK/raw.bin" --io collective --chunk-opt one
 expect 2 "needs an hdf5:// target" 2 write "$f" --schedule server
 expect 2 "--claim-batch applies to --schedule server only" 0 write "$f" --claim-batch 2
 expect 2 "--claim-batch must be between 1 and 16" 0 write hdf5://home/u/t.h5 --schedule server --claim-batch 0

@@ -8,8 +8,9 @@
 # JSON; on one host the counter forced to p2p (CHUNKBENCH_COUNTER=p2p) does
 # the same, and unforced it is rma. read/verify --shift-hosts K: each task is
 # read on the host K before its writer's.
-# Multi-host writes show the progress line: OpenMPI 4.1 has no one-sided
-# window over TCP between hosts, so its counts travel as messages.
+# Multi-host writes, verifies and reads show the progress line: OpenMPI 4.1
+# has no one-sided window over TCP between hosts, so its counts travel as
+# messages.
 source "$(dirname "$0")/../hdf5/lib.sh"
 source "$CB_SRC/tests/multihost/hosts.sh"
 SLOTS=$MH_SLOTS
@@ -92,10 +93,17 @@ EOF
     # Read-back from another host (--shift-hosts K): every task read by a
     # rank of the host K before its writer's, none by its own host.
     f=$WORK/h${nh}_block_block_independent.h5
+    # With the progress line on (a line due at every task): its final line
+    # counts every task read on every host.
     for k in 1 $((nh - 1)); do
-        out=$(mh_mpirun -n "$np" "$CHUNKBENCH" verify "$f" --shift-hosts "$k" -q 2>&1) || fail "verify --shift-hosts $k on $nh hosts: $out"
-        mh_mpirun -n "$np" "$CHUNKBENCH" read "$f" --shift-hosts "$k" --verify -q --json "$f.shift$k.json" ||
-            fail "read --shift-hosts $k on $nh hosts"
+        out=$(mh_mpirun -n "$np" -x CHUNKBENCH_PROGRESS_INTERVAL=0.00001 "$CHUNKBENCH" verify "$f" --shift-hosts "$k" 2>&1) ||
+            fail "verify --shift-hosts $k on $nh hosts: $out"
+        grep -qE "^verify 16/16 tasks 100.0%" <<<"$out" || fail "verify --shift-hosts $k on $nh hosts: no final progress line: $out"
+        mh_mpirun -n "$np" -x CHUNKBENCH_PROGRESS_INTERVAL=0.00001 "$CHUNKBENCH" read "$f" --shift-hosts "$k" --verify \
+            --json "$f.shift$k.json" > "$f.shift$k.out" 2>&1 || fail "read --shift-hosts $k on $nh hosts: $(cat "$f.shift$k.out")"
+        # (read --verify names its line "verify")
+        grep -qE "^verify 16/16 tasks 100.0%" "$f.shift$k.out" ||
+            fail "read --shift-hosts $k on $nh hosts: no final progress line: $(head -5 "$f.shift$k.out")"
         "$PY" - "$f" "$f.shift$k.json" "$nh" "$k" <<'EOF' || fail "read --shift-hosts $k on $nh hosts: who read what"
 import json, sys, h5py
 path, doc, nh, k = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])

@@ -63,6 +63,9 @@ t_matrix=$(date +%s)
 if ! bash "$CB_SRC/tests/read/test_log.sh"; then fail "read_log under MPICH"; fi
 # The progress line's terminal test under Hydra (pipes, not OpenMPI's ptys).
 if ! bash "$CB_SRC/tests/hdf5/test_progress.sh"; then fail "progress_terminal under MPICH"; fi
+# MPI-IO hints under MPICH's ROMIO, which reports its own view of them (an
+# unknown hint comes back not taken; Open MPI echoes what it was given).
+if ! bash "$CB_SRC/tests/hdf5/test_hints.sh"; then fail "hdf5_hints under MPICH"; fi
 t_end=$(date +%s)
-echo "mpich: install $((t_build - t0)) s incl. build, matrix $((t_matrix - t_build)) s, read_log + progress $((t_end - t_matrix)) s"
+echo "mpich: install $((t_build - t0)) s incl. build, matrix $((t_matrix - t_build)) s, read_log + progress + hints $((t_end - t_matrix)) s"
 finish

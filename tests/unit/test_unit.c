@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backends/backend.h"
 #include "cli/config.h"
@@ -11,6 +12,7 @@
 #include "core/collective.h"
 #include "core/datagen.h"
 #include "core/grow.h"
+#include "core/hints.h"
 #include "core/iolog.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
@@ -241,6 +243,68 @@ static int parse(const char *line, cb_config *cfg, cb_err *err)
     return cb_parse_args(argc, argv, cfg, err);
 }
 
+/* MPI-IO hints: both file formats, the command line over the file, and
+ * what counts as not taken (absent, or another value). */
+static void test_hints(void)
+{
+    char path[] = "/tmp/cb_hints_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("# a comment\n\n  IOR_HINT__MPI__romio_cb_write=enable\ncb_buffer_size   1048576 \r\ncb_config_list *:1\n", f);
+    fclose(f);
+    cb_hints asked = {0}, eff = {0};
+    cb_err e = {0};
+    CHECK(cb_hints_parse_file(&asked, path, &e) == 0 && asked.n == 3);
+    CHECK(!strcmp(cb_hints_get(&asked, "romio_cb_write"), "enable"));
+    CHECK(!strcmp(cb_hints_get(&asked, "cb_buffer_size"), "1048576"));
+    CHECK(!strcmp(cb_hints_get(&asked, "cb_config_list"), "*:1"));
+    CHECK(cb_hints_parse_arg(&asked, "cb_buffer_size=4096", &e) == 0 && asked.n == 3 &&
+          !strcmp(cb_hints_get(&asked, "cb_buffer_size"), "4096")); /* a later key wins */
+    CHECK(cb_hints_parse_arg(&asked, "x_unknown=1", &e) == 0 && asked.n == 4);
+    CHECK(cb_hints_parse_arg(&asked, "novalue", &e) < 0 && e.code == CB_EUSAGE && strstr(e.msg, "KEY=VALUE"));
+    e = (cb_err){0};
+    cb_hints_copy(&eff, &asked, &e);
+    CHECK(cb_hints_echoed(&asked, &eff));
+    cb_hints_set(&eff, "cb_buffer_size", "8192", "t", &e); /* changed by the library */
+    cb_hints_free(&eff);
+    cb_hints_set(&eff, "romio_cb_write", "enable", "t", &e);
+    cb_hints_set(&eff, "cb_buffer_size", "8192", "t", &e);
+    cb_hints_set(&eff, "cb_config_list", "*:1", "t", &e);
+    cb_hints_set(&eff, "romio_ds_read", "automatic", "t", &e); /* a default it adds */
+    CHECK(!cb_hints_echoed(&asked, &eff));
+    cJSON *j = cb_hints_json(&asked, &eff);
+    cJSON *nt = cJSON_GetObjectItem(j, "not_taken");
+    CHECK(cJSON_GetArraySize(nt) == 2 && !strcmp(cJSON_GetArrayItem(nt, 0)->valuestring, "cb_buffer_size") &&
+          !strcmp(cJSON_GetArrayItem(nt, 1)->valuestring, "x_unknown"));
+    CHECK(!strcmp(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "effective"), "romio_ds_read")->valuestring, "automatic"));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(j, "echoed")));
+    cJSON_Delete(j);
+    cb_hints_free(&asked);
+    cb_hints_free(&eff);
+    /* Malformed lines: named by file and line. */
+    f = fopen(path, "w");
+    fputs("cb_nodes 2\ncb_buffer_size\n", f);
+    fclose(f);
+    e = (cb_err){0};
+    CHECK(cb_hints_parse_file(&asked, path, &e) < 0 && e.code == CB_EUSAGE && strstr(e.msg, "line 2") &&
+          strstr(e.msg, "'cb_buffer_size'"));
+    cb_hints_free(&asked);
+    remove(path);
+    /* --hint repeats; striping joins the hints of the creating open only. */
+    cb_config c;
+    CHECK(parse("run f.h5 10 10 --hint a=1 --hint b=2 --hint a=3 --stripe-count 4 --stripe-size 1M", &c, &e) == 0 &&
+          c.mpi_hints.n == 2 && !strcmp(cb_hints_get(&c.mpi_hints, "a"), "3") && c.create_hints.n == 4 &&
+          !strcmp(cb_hints_get(&c.create_hints, "striping_factor"), "4") &&
+          !strcmp(cb_hints_get(&c.create_hints, "striping_unit"), "1048576") &&
+          !cb_hints_get(&c.mpi_hints, "striping_factor"));
+    cb_config_free(&c);
+    CHECK(parse("write f.h5 --hint a", &c, &e) < 0 && e.code == CB_EUSAGE && strstr(e.msg, "--hint takes KEY=VALUE, got 'a'"));
+    cb_config_free(&c);
+}
+
 static void test_cli(void)
 {
     cb_config c;
@@ -408,7 +472,7 @@ static void test_meta_fields(void)
             found++;
         }
     }
-    CHECK(found == 4 && cb_meta_nfields == 12 && cb_meta_nfields <= 32);
+    CHECK(found == 4 && cb_meta_nfields == 13 && cb_meta_nfields <= 32);
 }
 
 /* Writers grouped by name: many names in scattered rows (the hash grows),
@@ -535,5 +599,6 @@ int main(void)
     test_coll_stats();
     test_partition();
     test_cli();
+    test_hints();
     return CHECK_DONE();
 }

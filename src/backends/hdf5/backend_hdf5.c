@@ -301,6 +301,9 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
         return -1;
     if ((h->s3_profile || h->s3_region || h->ca_file) && !url && o->driver != CB_DRIVER_ROS3)
         return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-profile and --ca-file apply to URLs (--driver ros3) and HSDS");
+    if (o->mpi_hints && o->mpi_hints->n && (url || solo_driver(o->driver)))
+        return cb_fail(err, CB_EUSAGE, "--hint and --hints-file are MPI-IO hints; --driver %s opens the file without "
+                       "MPI-IO: use --driver mpio or leave the hints out", url ? "ros3" : cb_driver_name(o->driver));
     if (o->tasks_per_call > 1 && o->io == CB_IO_DIRECT)
         return cb_fail(err, CB_EUSAGE, "--tasks-per-call writes several tasks with one H5Dwrite; --io direct writes one chunk per H5Dwrite_chunk: use --io independent or collective");
     if (o->io == CB_IO_DIRECT && o->create_layout && o->create_layout->iter != CB_ITER_BLOCK)
@@ -321,6 +324,49 @@ static void coll_metadata(hid_t fapl, const cb_store_opts *opt)
     H5Pset_all_coll_metadata_ops(fapl, 1);
 }
 
+/* The hints MPI holds for an open mpio file: MPI_File_get_info on the
+ * MPI_File HDF5 opened. */
+static int effective_hints(hid_t file, cb_hints *out, cb_err *err)
+{
+    void *handle = NULL;
+    hid_t fapl = H5Fget_access_plist(file);
+    herr_t got = fapl < 0 ? -1 : H5Fget_vfd_handle(file, fapl, &handle);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (got < 0 || !handle)
+        return h5_fail(err, "cannot get the MPI-IO file handle of the open file (H5Fget_vfd_handle)");
+    MPI_Info info = MPI_INFO_NULL;
+    if (cb_mpi(err, MPI_File_get_info(*(MPI_File *)handle, &info), "MPI_File_get_info") < 0)
+        return -1;
+    int rc = cb_hints_from_info(info, out, err);
+    if (cb_mpi(err, MPI_Info_free(&info), "MPI_Info_free") < 0)
+        rc = -1;
+    return rc;
+}
+
+/* An mpio file access list with the hints (MPI_INFO_NULL when none). */
+static hid_t mpio_fapl(MPI_Comm comm, const cb_hints *hints, cb_err *err)
+{
+    MPI_Info info;
+    if (cb_hints_to_info(hints, &info, err) < 0)
+        return H5I_INVALID_HID;
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    /* HDF5 keeps its own duplicate of the info. */
+    if (fapl >= 0 && H5Pset_fapl_mpio(fapl, comm, info) < 0) {
+        H5Pclose(fapl);
+        fapl = H5I_INVALID_HID;
+    }
+    if (fapl < 0)
+        h5_fail(err, "cannot set up the MPI-IO file access list");
+    if (info != MPI_INFO_NULL && cb_mpi(err, MPI_Info_free(&info), "MPI_Info_free") < 0 && fapl >= 0) {
+        H5Pclose(fapl);
+        fapl = H5I_INVALID_HID;
+    }
+    return fapl;
+}
+
+static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, int rank, cb_err *err);
+
 static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, cb_err *err)
 {
     quiet_hdf5();
@@ -335,15 +381,35 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
         *err = local;
         return -1;
     }
+    if (!opt->table_only)
+        return create_file(opt, tab, comm, rank, err);
+    /* A table for values kept elsewhere: rank 0 alone, without MPI-IO, which
+     * would allocate every chunk of dset at creation. */
+    if (rank == 0)
+        create_file(opt, tab, MPI_COMM_NULL, 0, &local);
+    if (cb_bcast_verdict(comm, &local) < 0) {
+        *err = local;
+        return -1;
+    }
+    return 0;
+}
 
+/* comm == MPI_COMM_NULL: this process alone (sec2), dset with no storage. */
+static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, int rank, cb_err *err)
+{
     const cb_layout *lay = &tab->layout;
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+    /* Striping can only be chosen here, when the file comes into being. */
+    hid_t fapl = comm == MPI_COMM_NULL ? H5Pcreate(H5P_FILE_ACCESS)
+                                       : mpio_fapl(comm, opt->create_hints ? opt->create_hints : opt->mpi_hints, err);
+    if (fapl < 0)
+        return -1;
+    if (comm != MPI_COMM_NULL)
+        coll_metadata(fapl, opt);
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     if (opt->page_size > 0) {
         H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_PAGE, 1, 0);
         H5Pset_file_space_page_size(fcpl, (hsize_t)opt->page_size);
     }
-    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-    coll_metadata(fapl, opt);
     if (opt->align > 0)
         /* Align objects of 64 KiB and more (the chunks), not small metadata. */
         H5Pset_alignment(fapl, 65536, (hsize_t)opt->align);
@@ -356,6 +422,21 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
         return -1;
 
     int rc = 0;
+    if (opt->created_hints && comm != MPI_COMM_NULL) {
+        /* A local call that may fail on one rank only: agreed on, as the
+         * steps below are collective. */
+        cb_err herr = {0};
+        effective_hints(file, opt->created_hints, &herr);
+        int bad = herr.code != 0, any = 1;
+        if (cb_mpi(&herr, MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm), "MPI_Allreduce of the hints read") < 0 ||
+            any) {
+            rc = -1;
+            if (herr.code)
+                *err = herr;
+            else
+                cb_fail(err, CB_EIO, "another rank could not read the MPI-IO hints of the new file");
+        }
+    }
     hsize_t dims[2] = {(hsize_t)lay->shape[0], (hsize_t)lay->shape[1]};
     hsize_t cdims[2] = {(hsize_t)lay->chunk[0], (hsize_t)lay->chunk[1]};
     hid_t space = H5Screate_simple(2, dims, NULL);
@@ -364,9 +445,9 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
     /* Parallel HDF5 allocates every chunk at creation; without this it would
      * also write fill values to all of them, i.e. the whole dataset once. */
     H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
-    H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+    H5Pset_alloc_time(dcpl, comm != MPI_COMM_NULL ? H5D_ALLOC_TIME_EARLY : H5D_ALLOC_TIME_LATE);
     hid_t dset = H5Dcreate2(file, DSET_NAME, value_type(lay->elem_size), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (dset < 0)
+    if (dset < 0 && rc == 0)
         rc = h5_fail(err, "cannot create dataset dset in %s", opt->target);
     H5Pclose(dcpl);
     H5Sclose(space);
@@ -406,7 +487,8 @@ static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm com
                 H5Sselect_none(tspace);
             }
             hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
-            H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+            if (comm != MPI_COMM_NULL)
+                H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
             if (H5Dwrite(table, rt, mspace, tspace, dxpl, rows) < 0 && rc == 0)
                 rc = h5_fail(err, "cannot write task_list");
             H5Pclose(dxpl);
@@ -840,8 +922,10 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
             goto done;
         }
     } else {
-        fapl = H5Pcreate(H5P_FILE_ACCESS);
-        H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+        if ((fapl = mpio_fapl(comm, opt->mpi_hints, err)) < 0) {
+            rc = -1;
+            goto done;
+        }
         coll_metadata(fapl, opt);
         /* No file driver can sit on MPI-IO: its reads are taken below HDF5,
          * from the open on (as the logging driver does for sec2/ros3). */
@@ -857,6 +941,16 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
     H5Pclose(fapl);
     if (h->file < 0)
         goto done;
+    if (!solo) {
+        if (!(s->mpi_hints = calloc(1, sizeof *s->mpi_hints))) {
+            rc = cb_fail(err, CB_EIO, "out of memory");
+            goto done;
+        }
+        if (effective_hints(h->file, s->mpi_hints, err) < 0) {
+            rc = -1;
+            goto done;
+        }
+    }
     hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
     if (opt->chunk_cache >= 0 || opt->chunk_cache_slots >= 0)
         /* The *_DEFAULT values mean "as the file access list says". */
@@ -1058,6 +1152,10 @@ static int h5_close(cb_store *s, cb_net_stats *net, cb_err *err)
     if (s->iolog) {
         cb_iolog_free(s->iolog);
         free(s->iolog);
+    }
+    if (s->mpi_hints) {
+        cb_hints_free(s->mpi_hints);
+        free(s->mpi_hints);
     }
     free(s);
     return rc;

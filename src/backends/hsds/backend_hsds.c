@@ -251,6 +251,9 @@ static int h_check(const cb_store_opts *o, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--driver, --page-buffer and --chunk-cache apply to HDF5 files and URLs, not to HSDS domains");
     if (o->align || o->page_size)
         return cb_fail(err, CB_EUSAGE, "--align and --page-size apply to HDF5 files, not to HSDS domains");
+    if ((o->mpi_hints && o->mpi_hints->n) || (o->create_hints && o->create_hints->n))
+        return cb_fail(err, CB_EUSAGE, "--hint, --hints-file and --stripe-count/--stripe-size are MPI-IO hints for HDF5 "
+                       "files; an HSDS domain is written over HTTP: leave them out");
     if (o->io != CB_IO_INDEPENDENT)
         return cb_fail(err, CB_EUSAGE, "--io %s applies to HDF5 files; HSDS writes each task with its own request",
                        cb_io_name(o->io));
