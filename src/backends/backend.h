@@ -7,6 +7,7 @@
 #include <mpi.h>
 #include <stdint.h>
 
+#include "core/collective.h"
 #include "core/error.h"
 #include "core/hints.h"
 #include "core/iolog.h"
@@ -46,6 +47,10 @@ typedef struct cb_store {
      * (collective I/O); a rank without a task passes t == NULL. */
     int lockstep;
     cb_net_stats net;
+    /* What the collective transfers asked for actually did, counted by the
+     * backend per data call (all zero when it made none); the phase takes
+     * it before close. */
+    cb_coll_stats coll;
     void *impl;
     /* Every storage request of this open, when the backend can log them
      * (NULL otherwise). The phase takes it over before close; requests
@@ -71,6 +76,8 @@ typedef struct cb_store_opts {
     cb_driver driver;      /* how a file is opened to read; DEFAULT: one parallel open */
     cb_io_mode io;         /* HDF5 transfer of each task */
     int fsync;             /* flush written data to storage inside the (timed) close */
+    int coll_metadata;     /* metadata reads and writes collective (HDF5 files opened with MPI-IO) */
+    cb_chunk_opt chunk_opt; /* collective transfers of chunks: HDF5's choice, one linked I/O or one per chunk */
     int tasks_per_call;    /* writing: up to this many tasks joined into one write_task (<= 1: one a call) */
     int64_t chunk_cache;   /* dataset chunk cache bytes; -1: the library's default */
     int64_t chunk_cache_slots; /* -1: the library's default */

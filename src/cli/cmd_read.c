@@ -230,7 +230,8 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
         o.iolog->v[i].end -= offset;
     }
     cb_pass pass;
-    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = prov};
+    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = prov,
+                     .coll_metadata = cfg.coll_metadata};
     cb_gather_pass(&o, comm, &pass, &local);
     cb_gather_result(&o, pod, comm, &res, &local);
     /* Kept past the phase's other figures: the report prints them. */

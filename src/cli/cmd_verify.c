@@ -64,7 +64,8 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
     cb_pass pass;
-    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = &prov};
+    cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = &prov,
+                     .coll_metadata = cfg->coll_metadata};
     cb_gather_pass(&o, comm, &pass, &local);
     res.counter = o.counter;
     cb_gather_result(&o, pod, comm, &res, &local);

@@ -97,7 +97,7 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_result res = {.passes = calloc((size_t)cfg->iterations, sizeof *res.passes),
                      .http = (be->caps & CB_CAP_NET_STATS) != 0, .clock_skew_s = skew, .stack = &prov,
-                     .tasks_per_call = cfg->tasks_per_call};
+                     .tasks_per_call = cfg->tasks_per_call, .coll_metadata = cfg->coll_metadata};
     cb_output_opts oo = cb_output_of(cfg);
     cb_phase_out out = {0};
     sa.o.layout = &tab.layout;

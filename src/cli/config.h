@@ -44,6 +44,8 @@ typedef struct cb_config {
     int seed_given;
     cb_sched_kind sched;
     cb_io_mode io;
+    cb_chunk_opt chunk_opt; /* --chunk-opt (UNSET: not given) */
+    int coll_metadata;   /* --coll-metadata */
     int64_t max_tasks;   /* per writer; 0: no limit */
     int iterations;
     int rewrite;         /* write complete tasks too (implied by iterations > 1) */

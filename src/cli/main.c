@@ -74,6 +74,8 @@ int main(int argc, char **argv)
             cb_provenance_version(stdout, &p);
         }
     } else if (rc == 0 && (rc = cb_check_outputs(&cfg, MPI_COMM_WORLD, &err)) == 0) {
+        if (rank == 0)
+            cb_store_notes(&cfg, stderr);
         switch (cfg.cmd) {
         case CB_CMD_CREATE: rc = cmd_create(&cfg, MPI_COMM_WORLD, &err); break;
         case CB_CMD_WRITE: rc = cmd_write(&cfg, MPI_COMM_WORLD, &err); break;

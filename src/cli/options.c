@@ -26,6 +26,9 @@ static const cb_choice io_modes[] = {
     {"independent", CB_IO_INDEPENDENT, 0, 0}, {"collective", CB_IO_COLLECTIVE, 0, 0},
     {"direct", CB_IO_DIRECT, 0, 0},           {0, 0, 0, 0},
 };
+static const cb_choice chunk_opts[] = {
+    {"auto", CB_CHUNK_OPT_AUTO, 0, 0}, {"one", CB_CHUNK_OPT_ONE, 0, 0}, {"multi", CB_CHUNK_OPT_MULTI, 0, 0}, {0, 0, 0, 0},
+};
 static const cb_choice drivers[] = {
     {"mpio", CB_DRIVER_MPIO, 0, 0}, {"sec2", CB_DRIVER_SEC2, 0, 0}, {"ros3", CB_DRIVER_ROS3, 0, 0}, {0, 0, 0, 0},
 };
@@ -76,6 +79,14 @@ static const cb_option table[] = {
      .choices = io_modes,
      .help = "HDF5 transfer (default independent); direct: H5Dwrite_chunk, independent, unfiltered, block "
              "tasks; read: --driver mpio only"},
+    {.name = "chunk-opt", .kind = CB_ARG_CHOICE, .cmds = CB_IN_WRITERS | CB_IN_VERIFY | CB_IN_READ, CB_FIELD(chunk_opt),
+     .choices = chunk_opts,
+     .help = "--io collective: how chunks are moved (H5Pset_dxpl_mpio_chunk_opt): auto (HDF5 picks), one (one "
+             "linked I/O for all chunks) or multi (one I/O per chunk)"},
+    {.name = "coll-metadata", .kind = CB_ARG_FLAG, .cmds = CB_IN_MAKERS | CB_IN_WRITE | CB_IN_VERIFY | CB_IN_READ,
+     CB_FIELD(coll_metadata),
+     .help = "collective metadata reads and writes (H5Pset_all_coll_metadata_ops, H5Pset_coll_metadata_write); "
+             "HDF5 files opened with MPI-IO"},
     {.name = "max-tasks", .kind = CB_ARG_INT, .cmds = CB_IN_WRITERS | CB_IN_READ, CB_FIELD(max_tasks), .arg = "K",
      .lo = 1, .hi = INT64_MAX, .help = "each rank stops after K tasks (resume later with write)"},
     {.name = "iterations", .kind = CB_ARG_INT, .cmds = CB_IN_WRITERS, CB_FIELD(iterations), .arg = "N", .lo = 1,

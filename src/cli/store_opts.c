@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/h5features.h"
+
 const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb_store_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -16,6 +18,8 @@ const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb
     o->driver = cfg->driver;
     o->io = cfg->io;
     o->fsync = cfg->fsync;
+    o->coll_metadata = cfg->coll_metadata;
+    o->chunk_opt = cfg->chunk_opt;
     o->tasks_per_call = cfg->tasks_per_call;
     o->chunk_cache = cfg->chunk_cache;
     o->chunk_cache_slots = cfg->chunk_cache_slots;
@@ -35,6 +39,14 @@ const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb
         o->backend = &a->h5;
     }
     return be;
+}
+
+void cb_store_notes(const cb_config *cfg, FILE *f)
+{
+    /* The backends' checks refused --coll-metadata where MPI-IO does not open the file. */
+    const char *n = cfg->coll_metadata && !cfg->quiet ? cb_h5_coll_md_read_note() : NULL;
+    if (n)
+        fprintf(f, "chunkbench: note: %s\n", n);
 }
 
 int cb_store_check(const cb_config *cfg, cb_err *err)

@@ -21,4 +21,8 @@ const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb
 /* Parse time: the target's backend checks the options given (one line). */
 int cb_store_check(const cb_config *cfg, cb_err *err);
 
+/* What the options given will not quite do with the library this runs
+ * with, one "chunkbench: note: ..." line each on f (rank 0, once a run). */
+void cb_store_notes(const cb_config *cfg, FILE *f);
+
 #endif

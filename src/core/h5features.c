@@ -1,6 +1,7 @@
 #include "core/h5features.h"
 
 #include <hdf5.h>
+#include <stdio.h>
 
 static void running(unsigned v[3])
 {
@@ -27,4 +28,19 @@ int cb_h5_need(cb_err *err, const char *what, unsigned maj, unsigned min, unsign
     running(v);
     return cb_fail(err, CB_EUSAGE, "%s needs HDF5 %u.%u.%u or newer; this chunkbench runs with HDF5 %u.%u.%u", what, maj,
                    min, rel, v[0], v[1], v[2]);
+}
+
+const char *cb_h5_coll_md_read_note(void)
+{
+    static char note[256];
+    unsigned v[3];
+    running(v);
+    int broken = (v[0] == 1 && v[1] == 10 && v[2] >= 5 && v[2] <= 8) || (v[0] == 1 && v[1] == 12 && v[2] <= 1);
+    if (!broken)
+        return NULL;
+    snprintf(note, sizeof note,
+             "--coll-metadata: HDF5 %u.%u.%u does metadata writes collectively but falls back to independent "
+             "metadata reads (broken from 1.10.5 to 1.10.8 and in 1.12.0-1.12.1, fixed in 1.10.9 and 1.12.2)",
+             v[0], v[1], v[2]);
+    return note;
 }

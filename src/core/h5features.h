@@ -9,6 +9,12 @@
  * parallel build: compiled out of parallel builds before 1.14.5. */
 #define CB_H5_PAGE_BUFFER_SOLO 1, 14, 5
 
+/* Collective metadata reads (H5Pset_all_coll_metadata_ops on a file access
+ * list) broke in 1.10.5: the library falls back to independent reads until
+ * 1.10.9 and 1.12.2 (HDFGroup/hdf5#1206). NULL when the running library
+ * honours them, else one sentence saying so, with the versions. */
+const char *cb_h5_coll_md_read_note(void);
+
 /* 1 when the running library is at least maj.min.rel. */
 int cb_h5_at_least(unsigned maj, unsigned min, unsigned rel);
 

@@ -23,3 +23,9 @@ const char *cb_page_buffer_by_name(cb_page_buffer_by b)
     static const char *n[] = {"auto", "hdf5", "chunkbench"};
     return n[b];
 }
+
+const char *cb_chunk_opt_name(cb_chunk_opt c)
+{
+    static const char *n[] = {"auto", "auto", "one", "multi"};
+    return c >= 0 && c < CB_CHUNK_OPT_N ? n[c] : "auto";
+}

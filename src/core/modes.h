@@ -15,10 +15,15 @@ typedef enum { CB_DRIVER_DEFAULT = 0, CB_DRIVER_MPIO, CB_DRIVER_SEC2, CB_DRIVER_
  * it for files a rank opens alone (1.14.5+ in parallel builds), else
  * chunkbench's in its driver layer (AUTO picks). */
 typedef enum { CB_PB_AUTO = 0, CB_PB_HDF5, CB_PB_CHUNKBENCH } cb_page_buffer_by;
+/* Collective transfers of chunked data: HDF5 picks (AUTO, also when not
+ * given), one linked I/O for all chunks (ONE), or one I/O per chunk (MULTI). */
+typedef enum { CB_CHUNK_OPT_UNSET = 0, CB_CHUNK_OPT_AUTO, CB_CHUNK_OPT_ONE, CB_CHUNK_OPT_MULTI, CB_CHUNK_OPT_N } cb_chunk_opt;
 
 const char *cb_sched_name(cb_sched_kind k);
 const char *cb_io_name(cb_io_mode m);
 const char *cb_driver_name(cb_driver d);
 const char *cb_page_buffer_by_name(cb_page_buffer_by b);
+/* "auto" (also for UNSET), "one", "multi". */
+const char *cb_chunk_opt_name(cb_chunk_opt c);
 
 #endif

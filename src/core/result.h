@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "core/collective.h"
 #include "core/hints.h"
 #include "core/provenance.h"
 #include "core/iolog.h"
@@ -39,6 +40,7 @@ typedef struct cb_pass {
     double io_max_s;               /* the longest time one rank spent inside I/O calls */
     int64_t bytes, tasks;
     int64_t io_calls;              /* data calls that moved tasks (fewer than tasks with --tasks-per-call) */
+    cb_coll_stats coll;            /* what collective transfers did, summed over ranks (zero: none asked) */
     /* --deadline: the setting (0: none), its instant (the latest rank's),
      * whether any rank reached it with tasks left, what was done by then. */
     double deadline_s, deadline_at;
@@ -56,6 +58,7 @@ typedef struct cb_result {
     const cb_hints *hints_asked, *hints_effective;
     const char *counter;    /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */
     int tasks_per_call;     /* write --tasks-per-call (<= 1: one task a call) */
+    int coll_metadata;      /* --coll-metadata was given */
     cb_pass *passes;        /* the passes that finished, the last one last */
     int npasses;
     /* Rank 0 only (NULL elsewhere): */

@@ -310,6 +310,7 @@ close:
     /* The log stays where it is: reads made while closing still reach it. */
     out->iolog = st->iolog;
     st->iolog = NULL;
+    out->coll = st->coll;
     out->mpi_hints = st->mpi_hints;
     st->mpi_hints = NULL;
     cb_err cerr = {0};

@@ -39,6 +39,7 @@ typedef struct cb_phase_out {
     cb_mismatch *bad;
     int64_t nbad, capbad;
     cb_net_stats net;             /* copied from the store before it closes */
+    cb_coll_stats coll;           /* the store's count of what collective transfers did */
     cb_iolog *iolog;              /* the store's request log (NULL: not logged), taken over */
     cb_hints *mpi_hints;          /* the hints MPI held for the store's MPI-IO file (NULL: none), taken over */
     const char *counter;          /* the dynamic schedule's counter, "rma" or "p2p"; NULL otherwise */

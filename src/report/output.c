@@ -111,6 +111,100 @@ void cb_output_pass(const cb_output_opts *o, const cb_pass *p, int k, int n)
     flush_stdout();
 }
 
+/* ---- what collective transfers did ---- */
+
+/* The passes' records summed. */
+static cb_coll_stats coll_total(const cb_result *res)
+{
+    cb_coll_stats t = {0};
+    for (int i = 0; i < res->npasses; i++)
+        cb_coll_add(&t, &res->passes[i].coll);
+    return t;
+}
+
+/* JSON "collective"; NULL when no collective transfer was asked for. */
+static cJSON *coll_json(const cb_coll_stats *c)
+{
+    if (!cb_coll_asked(c))
+        return NULL;
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddStringToObject(x, "asked", "collective");
+    cJSON_AddStringToObject(x, "chunk_opt_asked", cb_chunk_opt_name(cb_coll_asked_opt(c)));
+    cJSON_AddNumberToObject(x, "calls", (double)c->calls);
+    cJSON *m = cJSON_AddObjectToObject(x, "actual_io_mode");
+    for (int k = 0; k < CB_AIO_N; k++)
+        cJSON_AddNumberToObject(m, cb_actual_io_key((cb_actual_io)k), (double)c->io_mode[k]);
+    cJSON *o = cJSON_AddObjectToObject(x, "chunk_opt");
+    for (int k = 0; k < CB_ACO_N; k++)
+        cJSON_AddNumberToObject(o, cb_actual_chunk_opt_key((cb_actual_chunk_opt)k), (double)c->chunk_opt[k]);
+    cJSON_AddNumberToObject(x, "not_collective_calls", (double)cb_coll_not_done(c));
+    cJSON *names = cJSON_AddArrayToObject(x, "no_collective_cause");
+    cJSON *calls = cJSON_AddObjectToObject(x, "cause_calls");
+    for (int k = 0; k < CB_NCC_N; k++) {
+        if (!cb_coll_has_cause(c, (cb_no_coll_cause)k))
+            continue;
+        const char *w = cb_no_coll_cause_words((cb_no_coll_cause)k);
+        cJSON_AddItemToArray(names, cJSON_CreateString(w));
+        cJSON *lg = cJSON_AddObjectToObject(calls, w);
+        cJSON_AddNumberToObject(lg, "local", (double)c->local_cause[k]);
+        cJSON_AddNumberToObject(lg, "global", (double)c->global_cause[k]);
+    }
+    return x;
+}
+
+/* The run's settings of collective operations, into a JSON document. */
+static void coll_add(cJSON *doc, const cb_result *res, const cb_coll_stats *c)
+{
+    if (res->coll_metadata)
+        cJSON_AddBoolToObject(doc, "coll_metadata", 1);
+    cJSON *cj = coll_json(c);
+    if (cj)
+        cJSON_AddItemToObject(doc, "collective", cj);
+}
+
+static void coll_text(const cb_coll_stats *c)
+{
+    if (!cb_coll_asked(c))
+        return;
+    printf("collective:   %lld calls (over ranks, --chunk-opt %s):", (long long)c->calls,
+           cb_chunk_opt_name(cb_coll_asked_opt(c)));
+    for (int k = 0, first = 1; k < CB_AIO_N; k++)
+        if (c->io_mode[k]) {
+            printf("%s %s %lld", first ? "" : ",", cb_actual_io_key((cb_actual_io)k), (long long)c->io_mode[k]);
+            first = 0;
+        }
+    printf(";");
+    for (int k = 0, first = 1; k < CB_ACO_N; k++)
+        if (c->chunk_opt[k]) {
+            printf("%s %s %lld", first ? "" : ",", cb_actual_chunk_opt_key((cb_actual_chunk_opt)k),
+                   (long long)c->chunk_opt[k]);
+            first = 0;
+        }
+    char why[512];
+    cb_coll_causes_text(c, why, sizeof why);
+    if (why[0])
+        printf("; not collective because: %s", why);
+    printf("\n");
+}
+
+/* Once a run, even when quiet: collective asked for and not (all) done. */
+static void coll_warn(const cb_coll_stats *c)
+{
+    int64_t n = cb_coll_not_done(c);
+    if (!cb_coll_asked(c) || n == 0)
+        return;
+    char why[512];
+    cb_coll_causes_text(c, why, sizeof why);
+    if (!why[0])
+        snprintf(why, sizeof why, "HDF5 gave no cause (multi-chunk I/O does a chunk independently when few ranks "
+                                  "touch it, H5Pset_dxpl_mpio_chunk_opt_ratio)");
+    fflush(stdout);
+    fprintf(stderr, "chunkbench: warning: --io collective: %lld of %lld calls were not collective for all their "
+                    "data (%lld independent, %lld chunk-independent, %lld mixed): %s\n",
+            (long long)n, (long long)c->calls, (long long)c->io_mode[CB_AIO_INDEPENDENT],
+            (long long)c->io_mode[CB_AIO_CHUNK_INDEPENDENT], (long long)c->io_mode[CB_AIO_CHUNK_MIXED], why);
+}
+
 /* IOR-style bandwidth of each pass, and their quantiles. */
 static void pass_bandwidths(const cb_result *res, cb_quantiles *bw)
 {
@@ -149,6 +243,9 @@ static cJSON *pass_json(const cb_pass *p, int k)
     /* Storage speed without value generation: bytes / the busiest rank's I/O time. */
     cJSON_AddNumberToObject(x, "io_max_s", p->io_max_s);
     cJSON_AddNumberToObject(x, "io_only_MBps", p->io_max_s > 0 ? (double)p->bytes / p->io_max_s / CB_BYTES_PER_MB : 0);
+    cJSON *c = coll_json(&p->coll);
+    if (c)
+        cJSON_AddItemToObject(x, "collective", c);
     if (p->deadline_s > 0) {
         cJSON *d = cJSON_AddObjectToObject(x, "deadline");
         cJSON_AddNumberToObject(d, "s", p->deadline_s);
@@ -207,6 +304,8 @@ static void write_text(const cb_result *res)
         printf("io calls:     %lld write calls for %lld tasks (%.1f tasks a call; up to %d joined into rectangles)\n",
                (long long)last->io_calls, (long long)last->tasks, (double)last->tasks / (double)last->io_calls,
                res->tasks_per_call);
+    cb_coll_stats coll = coll_total(res);
+    coll_text(&coll);
     if (last->deadline_s > 0 && last->deadline_hit)
         printf("deadline:     %g s reached: %lld tasks (%.1f MB, %.1f MB/s) done by it, %lld (%.1f MB/s) at the end, "
                "%.3f s later%s; the rest is pending\n",
@@ -238,6 +337,8 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
         cJSON_AddStringToObject(extra, "counter", res->counter);
     if (res->tasks_per_call > 1)
         cJSON_AddNumberToObject(extra, "tasks_per_call", res->tasks_per_call);
+    cb_coll_stats coll = coll_total(res);
+    coll_add(extra, res, &coll);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
     if (res->hints_effective)
@@ -251,6 +352,7 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
     int rc = cb_emit_report(o, backend, tab, extra, !o->quiet, err);
     if (cb_output_prints(o))
         write_text(res);
+    coll_warn(&coll);
     if (cb_stdout_check(err) < 0)
         rc = -1;
     return rc;
@@ -274,6 +376,7 @@ static cJSON *verify_json(const cb_output_opts *o, const char *backend, int64_t 
     if (res->counter)
         cJSON_AddStringToObject(doc, "counter", res->counter);
     cJSON_AddItemToObject(doc, "mismatches", cb_mismatches_json(res->bad, res->nbad));
+    coll_add(doc, res, &p->coll);
     if (res->http)
         cJSON_AddItemToObject(doc, "http", cb_net_json(&res->net));
     if (res->stack)
@@ -295,11 +398,13 @@ int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_tabl
                (long long)tab->ntasks, (double)p->bytes / CB_BYTES_PER_MB, span, mbps(p->bytes, span));
         if (res->counter)
             printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
+        coll_text(&p->coll);
         hints_text(res);
         cb_mismatches_text(stdout, tab->tasks, res->bad, res->nbad);
         printf("%s: %lld tasks with mismatches\n", res->nbad ? "FAILED" : "OK", (long long)res->nbad);
         flush_stdout();
     }
+    coll_warn(&p->coll);
     if (!o->json_path)
         return cb_stdout_check(err);
     cJSON *doc = verify_json(o, backend, nverified, res);
@@ -346,6 +451,7 @@ static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read
     cJSON_AddStringToObject(extra, "driver", ri->driver);
     cJSON_AddItemToObject(extra, "cache", cache_json(ri, tab));
     cJSON_AddNumberToObject(extra, "read_bytes", (double)p->bytes);
+    coll_add(extra, res, &p->coll);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
     if (res->hints_effective)
@@ -388,6 +494,7 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
            p->io_s, res->ranks);
     if (res->logged)
         cb_iolog_text(stdout, sum, p->bytes);
+    coll_text(&p->coll);
     if (res->http)
         http_text(&res->net);
     if (ri->verify) {
@@ -419,6 +526,7 @@ int cb_output_read(const cb_output_opts *o0, const char *backend, const cb_table
     int rc = cb_emit_report(&o, backend, tab, extra, print, err);
     if (rc == 0 && print)
         read_text(tab, res, ri, &sum);
+    coll_warn(&cb_result_last(res)->coll);
     if (rc == 0 && o.log_path)
         rc = cb_iolog_csv(o.log_path, res->reqs, res->nreqs, err);
     if (cb_stdout_check(err) < 0)

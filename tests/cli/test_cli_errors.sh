@@ -24,6 +24,18 @@ expect 2 "--dtype must be f4 or f8" 0 create "$WORK/n.h5" 10 10 --dtype i4
 expect 2 "iteration type must be row, col or block" 0 create "$WORK/n.h5" 10 10 zigzag
 expect 2 "--schedule must be" 2 write "$f" --schedule random
 expect 2 "--io must be" 2 write "$f" --io async
+# Collective metadata and chunk modes (issue 14): checked before any server or file is touched.
+expect 2 "--chunk-opt must be auto, one or multi, got 'bogus'" 2 write "$f" --io collective --chunk-opt bogus
+expect 2 "--chunk-opt one applies to collective transfers: add --io collective (this run is --io independent)" 2 write "$f" --chunk-opt one
+expect 2 "--chunk-opt multi applies to collective transfers: add --io collective (this run is --io direct)" 0 verify "$f" --io direct --chunk-opt multi
+expect 2 "--chunk-opt auto applies to collective transfers" 0 read "$f" --driver sec2 --chunk-opt auto
+expect 2 "option --chunk-opt does not apply to create" 0 create "$WORK/n.h5" 10 10 --chunk-opt one
+expect 2 "option --coll-metadata does not apply to status" 0 status "$f" --coll-metadata
+expect 2 "--coll-metadata and --chunk-opt apply to HDF5 files opened with MPI-IO, not to HSDS domains" 0 write hdf5://home/x/y.h5 --coll-metadata
+expect 2 "--coll-metadata and --chunk-opt apply to HDF5 files opened with MPI-IO, not to HSDS domains" 2 create hdf5://home/x/y.h5 10 10 --coll-metadata
+expect 2 "--coll-metadata needs a file opened with MPI-IO (--driver mpio); with sec2 every rank reads on its own" 2 read "$f" --driver sec2 --coll-metadata
+expect 2 "--coll-metadata needs a file opened with MPI-IO (--driver mpio); with a URL (ros3)" 0 read http://127.0.0.1:9/x.h5 --coll-metadata
+expect 2 "--coll-metadata and --chunk-opt are HDF5's; an mpiio: target has no metadata or chunks" 0 write "mpiio:$WORK/raw.bin" --io collective --chunk-opt one
 expect 2 "needs an hdf5:// target" 2 write "$f" --schedule server
 expect 2 "--claim-batch applies to --schedule server only" 0 write "$f" --claim-batch 2
 expect 2 "--claim-batch must be between 1 and 16" 0 write hdf5://home/u/t.h5 --schedule server --claim-batch 0

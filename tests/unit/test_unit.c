@@ -9,6 +9,7 @@
 #include "backends/backend.h"
 #include "cli/config.h"
 #include "core/batch.h"
+#include "core/collective.h"
 #include "core/datagen.h"
 #include "core/grow.h"
 #include "core/hints.h"
@@ -551,6 +552,34 @@ static void test_batch_rects(void)
     CHECK(cb_batch_rects(g, 2, r, of) == 2 && of[1] == 1);
 }
 
+/* The collective record: sums as plain counters, names its causes in words. */
+static void test_coll_stats(void)
+{
+    cb_coll_stats a = {0}, b = {0};
+    CHECK(!cb_coll_asked(&a));
+    a.asked[CB_CHUNK_OPT_MULTI] = 2;
+    a.calls = 3;
+    a.io_mode[CB_AIO_CHUNK_COLLECTIVE] = 3;
+    b.asked[CB_CHUNK_OPT_MULTI] = 1;
+    b.calls = 4;
+    b.io_mode[CB_AIO_INDEPENDENT] = 2;
+    b.io_mode[CB_AIO_CHUNK_MIXED] = 1;
+    b.io_mode[CB_AIO_CHUNK_INDEPENDENT] = 1;
+    b.global_cause[CB_NCC_DATATYPE_CONVERSION] = 2;
+    b.local_cause[CB_NCC_DATA_TRANSFORMS] = 1;
+    cb_coll_add(&a, &b);
+    CHECK(cb_coll_asked(&a) && cb_coll_asked_opt(&a) == CB_CHUNK_OPT_MULTI);
+    CHECK(a.calls == 7 && cb_coll_not_done(&a) == 4);
+    char why[128];
+    cb_coll_causes_text(&a, why, sizeof why);
+    CHECK(!strcmp(why, "datatype conversion, data transforms"));
+    cb_coll_causes_text(&(cb_coll_stats){0}, why, sizeof why);
+    CHECK(why[0] == 0);
+    CHECK(!strcmp(cb_actual_io_key(CB_AIO_CONTIGUOUS_COLLECTIVE), "contiguous_collective"));
+    CHECK(!strcmp(cb_actual_chunk_opt_key(CB_ACO_LINK_CHUNK), "link_chunk"));
+    CHECK(!strcmp(cb_chunk_opt_name(CB_CHUNK_OPT_UNSET), "auto"));
+}
+
 int main(void)
 {
     test_backends();
@@ -567,6 +596,7 @@ int main(void)
     test_percentiles();
     test_summary_writers();
     test_batch_rects();
+    test_coll_stats();
     test_partition();
     test_cli();
     test_hints();

@@ -17,6 +17,7 @@
 
 #include "backends/hdf5/hdf5_opts.h"
 #include "backends/hdf5/mpiio_log.h"
+#include "backends/hdf5/mpio_modes.h"
 #include "backends/hdf5/url.h"
 #include "backends/hdf5/vfd_log.h"
 #include "core/h5features.h"
@@ -37,6 +38,7 @@ typedef struct h5_store {
     size_t pad_bytes;
     int fsync;      /* --fsync: flush to storage before closing */
     int mpiio_log;  /* MPI-IO reads go to s->iolog until close */
+    int count_coll; /* collective transfers: count what each call did (s->coll) */
 } h5_store;
 
 /* The innermost message of HDF5's error stack: the most specific reason
@@ -282,6 +284,13 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
         if (!url && o->driver == CB_DRIVER_ROS3)
             return cb_fail(err, CB_EUSAGE, "--driver ros3 reads http://, https:// or s3:// URLs; '%s' is a path (use sec2 or mpio)", o->target);
     }
+    if (o->coll_metadata && (url || solo_driver(o->driver)))
+        return cb_fail(err, CB_EUSAGE, "--coll-metadata needs a file opened with MPI-IO (--driver mpio); with %s every rank reads on its own",
+                       url ? "a URL (ros3)" : cb_driver_name(o->driver));
+    if (o->chunk_opt != CB_CHUNK_OPT_UNSET && o->io != CB_IO_COLLECTIVE)
+        return cb_fail(err, CB_EUSAGE, "--chunk-opt %s applies to collective transfers: add --io collective%s (this run is --io %s)",
+                       cb_chunk_opt_name(o->chunk_opt), solo_driver(o->driver) ? " and --driver mpio" : "",
+                       cb_io_name(o->io));
     if (solo_driver(o->driver) && o->io != CB_IO_INDEPENDENT)
         return cb_fail(err, CB_EUSAGE, "--io %s needs --driver mpio; with %s every rank reads on its own",
                        cb_io_name(o->io), cb_driver_name(o->driver));
@@ -301,6 +310,18 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--io direct writes whole chunks: use block tasks, not %s",
                        cb_iter_name(o->create_layout->iter));
     return 0;
+}
+
+/* --coll-metadata: every rank takes part in each metadata read and write
+ * (HDF5 then reads once and broadcasts, and writes metadata in one
+ * collective call); what the library does with reads is its own
+ * (core/h5features.h cb_h5_coll_md_read_note). */
+static void coll_metadata(hid_t fapl, const cb_store_opts *opt)
+{
+    if (!opt->coll_metadata)
+        return;
+    H5Pset_coll_metadata_write(fapl, 1);
+    H5Pset_all_coll_metadata_ops(fapl, 1);
 }
 
 /* The hints MPI holds for an open mpio file: MPI_File_get_info on the
@@ -382,6 +403,8 @@ static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm c
                                        : mpio_fapl(comm, opt->create_hints ? opt->create_hints : opt->mpi_hints, err);
     if (fapl < 0)
         return -1;
+    if (comm != MPI_COMM_NULL)
+        coll_metadata(fapl, opt);
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     if (opt->page_size > 0) {
         H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_PAGE, 1, 0);
@@ -903,6 +926,7 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
             rc = -1;
             goto done;
         }
+        coll_metadata(fapl, opt);
         /* No file driver can sit on MPI-IO: its reads are taken below HDF5,
          * from the open on (as the logging driver does for sec2/ros3). */
         if (s->iolog) {
@@ -961,6 +985,12 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
     h->dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(h->dxpl, opt->io == CB_IO_COLLECTIVE ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT);
     s->lockstep = opt->io == CB_IO_COLLECTIVE;
+    if (opt->io == CB_IO_COLLECTIVE) {
+        if (opt->chunk_opt != CB_CHUNK_OPT_UNSET)
+            H5Pset_dxpl_mpio_chunk_opt(h->dxpl, cb_h5_chunk_opt(opt->chunk_opt));
+        h->count_coll = 1;
+        s->coll.asked[opt->chunk_opt] = 1;
+    }
 #if H5_VERSION_GE(1, 14, 1)
     /* Several tasks a call, a hyperslab over several chunks: let 1.14 hand
      * all of its chunks to the driver in one vector request. */
@@ -1050,6 +1080,8 @@ static int h5_write_task(cb_store *s, const cb_task *t, const void *buf, cb_err 
     }
     hid_t mspace = select_task(h, t);
     herr_t rc = H5Dwrite(h->dset, mt, mspace, h->fspace, h->dxpl, buf);
+    if (rc >= 0 && h->count_coll)
+        cb_h5_coll_count(h->dxpl, &s->coll);
     if (rc < 0)
         h5_fail(err, "H5Dwrite of the task at x=%d, y=%d (%d x %d) failed", t ? t->x : 0, t ? t->y : 0,
                 t ? t->nrow : 0, t ? t->ncol : 0);
@@ -1081,6 +1113,8 @@ static int h5_read_task(cb_store *s, const cb_task *t, void *buf, cb_err *err)
     }
     hid_t mspace = select_task(h, t);
     herr_t rc = H5Dread(h->dset, mt, mspace, h->fspace, h->dxpl, buf);
+    if (rc >= 0 && h->count_coll)
+        cb_h5_coll_count(h->dxpl, &s->coll);
     if (rc < 0)
         h5_fail(err, "H5Dread of the task at x=%d, y=%d (%d x %d) failed", t ? t->x : 0, t ? t->y : 0,
                 t ? t->nrow : 0, t ? t->ncol : 0);

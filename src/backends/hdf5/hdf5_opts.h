@@ -10,7 +10,9 @@
  *   - the page buffer needs sec2 or ros3 (HDF5 has none under MPI-IO), and
  *     --page-buffer-by hdf5 a library that has its own in a parallel build
  *     (core/h5features.h);
- *   - io direct (H5Dwrite_chunk) moves whole chunks: block tasks only. */
+ *   - io direct (H5Dwrite_chunk) moves whole chunks: block tasks only;
+ *   - coll_metadata needs a file opened with MPI-IO (not sec2/ros3, not a URL);
+ *   - chunk_opt applies to collective transfers only. */
 #ifndef CHUNKBENCH_HDF5_OPTS_H
 #define CHUNKBENCH_HDF5_OPTS_H
 

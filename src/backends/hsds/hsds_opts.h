@@ -6,7 +6,8 @@
  *   ca_file      the CA bundle to trust (--ca-file); NULL: REQUESTS_CA_BUNDLE,
  *                CURL_CA_BUNDLE, SSL_CERT_FILE, else libcurl's own
  * Of the common options (cb_store_opts), HSDS takes none of driver, chunk
- * cache, page buffer, align, page size or an HDF5 transfer mode: it refuses
+ * cache, page buffer, align, page size, an HDF5 transfer mode, chunk
+ * optimisation or collective metadata: it refuses
  * them, naming them. */
 #ifndef CHUNKBENCH_HSDS_OPTS_H
 #define CHUNKBENCH_HSDS_OPTS_H
