@@ -35,6 +35,13 @@ exec(sys.argv[2])
 PYEOF
 }
 
+# HDF5 1.14.5 reports linked-chunk I/O where --chunk-opt multi was asked
+# (README); 1.10 does multi-chunk I/O. MULTI: what the running HDF5 does.
+h5v=$("$CHUNKBENCH" --version | sed -n 's/^HDF5 \([0-9]*\)\.\([0-9]*\)\..*/\1 \2/p')
+read -r h5maj h5min <<<"$h5v"
+MULTI=multi_chunk
+[ "$h5maj" -gt 1 ] || [ "$h5min" -ge 14 ] && MULTI=link_chunk
+
 # 1. --coll-metadata on 1, 2 and 4 ranks, all collective.
 opts=(auto one multi)
 for np in 1 2 4; do
@@ -52,7 +59,7 @@ for np in 1 2 4; do
   grep -q "chunkbench: warning" "$WORK/e" && fail "write np=$np --chunk-opt $o warned: $(cat "$WORK/e")"
   grep -qE "^collective: +[0-9]+ calls .*--chunk-opt $o\): chunk_collective [0-9]+;" "$WORK/o" ||
     fail "write np=$np: no collective line: $(grep collective "$WORK/o")"
-  want=$([ "$o" = multi ] && echo multi_chunk || echo link_chunk)
+  want=$([ "$o" = multi ] && echo $MULTI || echo link_chunk)
   jcheck "$f.json" "write np=$np --chunk-opt $o record" "
 assert c['asked'] == 'collective' and c['chunk_opt_asked'] == '$o', c
 assert c['calls'] > 0 and c['actual_io_mode']['chunk_collective'] == c['calls'], c
@@ -133,7 +140,7 @@ mpi 2 "$CHUNKBENCH" write "$f" --io collective --chunk-opt multi --schedule cycl
 nw=$(grep -c "chunkbench: warning: --io collective" "$WORK/e" || true)
 jcheck "$f.json" "block multi record" "
 assert sum(c['actual_io_mode'].values()) == c['calls'] == sum(c['chunk_opt'].values()) > 0, c
-assert c['chunk_opt']['multi_chunk'] == c['calls'], c
+assert c['chunk_opt']['$MULTI'] == c['calls'], c
 assert (c['not_collective_calls'] > 0) == ($nw == 1), ('warning lines', $nw, c)
 print('block tasks, --chunk-opt multi, 2 ranks:', c['actual_io_mode'])"
 finish

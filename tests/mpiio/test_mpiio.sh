@@ -39,12 +39,18 @@ for it in row col; do
     [ "$(json "$f.read.json" "d['verify']['mismatches']")" = "[]" ] || fail "read --verify $it: $(json "$f.read.json" "d['verify']")"
 done
 
-# MPI-IO hints reach its open, under OMPIO and ROMIO, and are recorded.
-for io in ompio romio321; do
+# MPI-IO hints reach its open, under OMPIO and ROMIO, and are recorded: what
+# MPI_File_get_info reports, and the hint marked not taken exactly when that
+# differs (Open MPI 5's ROMIO reports its defaults: tests/hdf5/test_hints.sh).
+for io in ompio $(romio_component); do
     mpi 2 --mca io "$io" "$CHUNKBENCH" write "mpiio:$WORK/m2.raw" --rewrite --hint cb_buffer_size=1048576 -q --json "$WORK/hint.json" ||
         fail "write mpiio: with a hint under $io"
-    [ "$(json "$WORK/hint.json" "d['mpi_hints']['asked'], d['mpi_hints']['effective'].get('cb_buffer_size')")" = "{'cb_buffer_size': '1048576'} 1048576" ] ||
-        fail "hints of an mpiio: write under $io: $(json "$WORK/hint.json" "d.get('mpi_hints')")"
+    "$PY" - "$WORK/hint.json" <<'PYEOF' || fail "hints of an mpiio: write under $io: $(json "$WORK/hint.json" "d.get('mpi_hints')")"
+import json, sys
+h = json.load(open(sys.argv[1]))["mpi_hints"]
+assert h["asked"] == {"cb_buffer_size": "1048576"}, h
+assert ("cb_buffer_size" in h["not_taken"]) == (h["effective"].get("cb_buffer_size") != "1048576"), h
+PYEOF
 done
 
 # A damaged value is found.
