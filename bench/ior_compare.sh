@@ -54,7 +54,7 @@ nrows=$(( total / 8 / ncols ))
     echo "date: $(date -Is)  host: $(uname -n)  kernel: $(uname -r)  nproc: $(nproc)"
     echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
     echo "dir: $DIR  $(df -hT "$DIR" | awk 'NR==2{print $2", "$1}')"
-    echo "ior: $IOR  $("$IOR" --version 2>&1 | head -1)"
+    echo "ior: $IOR  sha256 $(sha256sum "$IOR" | cut -c1-12)$(git -C "$(dirname "$IOR")" describe --tags 2>/dev/null | sed 's/^/  source /')"
     echo "chunkbench: $($CB --version 2>&1 | head -1)  git $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null)"
     echo "mpirun: $(mpirun --version 2>&1 | head -1)"
     echo "config: RANKS=$RANKS BLOCK_MIB=$BLOCK_MIB TRANSFER_MIB=$TRANSFER_MIB (dataset $nrows x $ncols f8, chunk $crows x $ccols) ROUNDS=$ROUNDS IOS='$IOS'"
@@ -83,6 +83,7 @@ for (( r = 1; r <= ROUNDS; r++ )); do
         th=${things[$(( (k + r - 1) % n ))]}
         IFS=: read -r who what io <<<"$th"
         f=$OUT/raw/r$r.$who.$what.$io.json
+        sync # untimed: the last measurement's dirty pages are not written back during this one
         quiet "r$r $th"
         case $who in
         ior) ior_run "$what" "$io" "$f" || { echo "   $th failed" | tee -a "$OUT/failures.txt"; rm -f "$f"; } ;;
