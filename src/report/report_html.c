@@ -476,6 +476,23 @@ static void card_run(FILE *f, const cb_hrun *r)
         kv_num(f, "MB/s by the deadline", cb_hj_num(dl, "MBps_by"), NULL);
         kv_num(f, "straggler tail", cb_hj_num(dl, "tail_s"), cJSON_IsTrue(cb_hj_item(dl, "wearout")) ? "s (wear-out)" : "s");
     }
+    /* --io collective: how many calls HDF5 really did collectively, and why not. */
+    const cJSON *co = cb_hj_item(r->doc, "collective");
+    if (cJSON_IsObject(co)) {
+        kv_count(f, "collective calls asked", cb_hj_num(co, "calls"));
+        kv_count(f, "not collective", cb_hj_num(co, "not_collective_calls"));
+        const cJSON *why = cb_hj_item(co, "no_collective_cause"), *w;
+        fputs("<tr><td>why not</td><td>", f);
+        int k = 0;
+        cJSON_ArrayForEach(w, why)
+        {
+            if (cJSON_IsString(w)) {
+                fputs(k++ ? "; " : "", f);
+                cb_html_escape(f, w->valuestring);
+            }
+        }
+        fputs(k ? "</td></tr>\n" : "-</td></tr>\n", f);
+    }
     slowest_list(f, r);
     fputs("</table></div>\n", f);
 }

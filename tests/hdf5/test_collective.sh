@@ -103,6 +103,10 @@ assert c['no_collective_cause'] == ['MPI derived types disabled (HDF5_MPI_OPT_TY
 k = c['cause_calls']['MPI derived types disabled (HDF5_MPI_OPT_TYPES=0)']
 assert k['local'] == k['global'] == c['calls'], k"
 mpi 2 "$CHUNKBENCH" verify "$f" -q || fail "verify after the independent fall-back"
+# The HTML report says so too.
+"$CHUNKBENCH" report "$f.i.json" -o "$WORK/i.html" -q || fail "report of the fall-back run"
+grep -q '<tr><td>why not</td><td>MPI derived types disabled (HDF5_MPI_OPT_TYPES=0)' "$WORK/i.html" ||
+  fail "the HTML report does not name the cause"
 
 # 3. A compact dataset (h5py makes it) cannot be read collectively.
 "$PY" - "$WORK/compact.h5" <<'PYEOF' || fail "making a compact dataset"
