@@ -255,6 +255,10 @@ static int check_target(cb_config *cfg, const cb_opt_seen *seen, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "TARGET is empty: give a file path or an hdf5:// domain");
     if (takes_shape && parse_shape(cfg, pos, npos, err) < 0)
         return -1;
+    /* "" would read as uniform (it means an older file); as an argument it is a slip. */
+    if (takes_shape && cfg->values_arg && (!*cfg->values_arg || cb_values_parse(cfg->values_arg, &cfg->values) < 0))
+        return cb_fail(err, CB_EUSAGE, "--values must be uniform, smooth, repeat:F (F a decimal in [0, 1]) or zeros, got '%s'",
+                       cfg->values_arg);
     if (cfg->cmd == CB_CMD_READ) {
         cfg->datasets = pos + 1;
         cfg->ndatasets = npos - 1;

@@ -21,6 +21,7 @@ static int create_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_meta_init(&tab.meta);
     snprintf(tab.meta.version, sizeof tab.meta.version, "%s", CB_VERSION_STRING);
     tab.meta.seed = (int64_t)cfg->seed;
+    cb_values_name(&cfg->values, tab.meta.values, sizeof tab.meta.values);
     tab.ntasks = cb_task_count(&tab.layout);
     cb_err local = {0};
     /* Only rank 0 writes the rows; the others need no copy of the table. */

@@ -141,6 +141,9 @@ static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend
                     cb_fail(&local, CB_EUSAGE,
                             "--verify needs a fully written dataset, and %lld of %lld tasks of %s are not written; write them, or use chunkbench verify (complete tasks only)",
                             (long long)pending, (long long)src->ntasks, cfg->target);
+                cb_values gen;
+                if (!local.code)
+                    cb_meta_values(&src->meta, cfg->target, &gen, &local);
             }
         } else if (!(be->caps & CB_CAP_DATASETS)) {
             cb_fail(&local, CB_EUSAGE, "the %s backend reads dset only; name no datasets", be->name);
@@ -218,7 +221,10 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, 0, pod);
-    cb_phase_opts po = {.writing = 0, .verify = cfg.verify, .seed = (uint64_t)src.meta.seed, .sched = cfg.sched,
+    cb_values gen; /* a name it does not know stopped --verify above; otherwise unused */
+    if (cb_values_parse(src.meta.values, &gen) < 0)
+        gen = (cb_values){.kind = CB_VALUES_UNIFORM};
+    cb_phase_opts po = {.writing = 0, .verify = cfg.verify, .seed = (uint64_t)src.meta.seed, .values = gen, .sched = cfg.sched,
                         .bounds = bounds, .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(&cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;

@@ -44,6 +44,9 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         cb_fail(&local, CB_EUSAGE,
                 "%s was not written by chunkbench (it has no seed attribute): there is nothing to verify against",
                 cfg->target);
+    cb_values gen;
+    if (!local.code)
+        cb_meta_values(&tab.meta, cfg->target, &gen, &local);
     double offset = 0;
     cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
@@ -56,7 +59,7 @@ static int verify_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 
     char pod[CB_POD_LEN + 1];
     cb_pod_name(rank, 0, pod);
-    cb_phase_opts po = {.writing = 0, .verify = 1, .seed = (uint64_t)tab.meta.seed, .sched = cfg->sched, .bounds = bounds,
+    cb_phase_opts po = {.writing = 0, .verify = 1, .seed = (uint64_t)tab.meta.seed, .values = gen, .sched = cfg->sched, .bounds = bounds,
                         .pod = pod, .clock_offset = offset,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};
     cb_phase_out o;

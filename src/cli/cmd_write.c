@@ -75,6 +75,10 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         cb_fail(&local, CB_EUSAGE,
                 "%s holds %lld tasks written with seed %lld; write the rest with --seed %lld, or rewrite all with --rewrite",
                 cfg->target, (long long)done_before, (long long)tab.meta.seed, (long long)tab.meta.seed);
+    /* ... and one generator, the one create stored (write takes no --values). */
+    cb_values gen;
+    if (!local.code)
+        cb_meta_values(&tab.meta, cfg->target, &gen, &local);
     double offset = 0;
     cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
@@ -91,7 +95,7 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
     if (journaled && cb_journal_enabled() && !local.code &&
         cb_journal_start(cfg->target, &tab.layout, tab.ntasks, seed, pod, comm, &jr, &local) < 0)
         goto fail;
-    cb_phase_opts po = {.journal = jr, .writing = 1, .seed = seed, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
+    cb_phase_opts po = {.journal = jr, .writing = 1, .seed = seed, .values = gen, .sched = cfg->sched, .max_tasks = cfg->max_tasks,
                         .lease_s = cfg->lease_s, .pod = pod, .clock_offset = offset, .tasks_per_call = cfg->tasks_per_call,
                         .deadline_s = cfg->deadline_s, .wearout = cfg->deadline_wearout,
                         .progress = cb_progress_wanted(cfg), .progress_interval = cb_progress_interval()};

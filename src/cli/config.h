@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "backends/hsds/hsds_opts.h"
+#include "core/datagen.h"
 #include "core/error.h"
 #include "core/hints.h"
 #include "core/modes.h"
@@ -36,6 +37,8 @@ typedef struct cb_config {
     int64_t align;       /* --align BYTES (0: HDF5 default) */
     int64_t page_size;   /* --page-size BYTES (0: not paged) */
     int force;
+    const char *values_arg; /* --values GEN, as given (NULL: uniform) */
+    cb_values values;       /* ... parsed (create, run) */
     int break_lock;      /* create/write/run --break-lock: take a lock whose holder is on another host */
     int ignore_lock;     /* verify/read --ignore-lock: read while a writer holds the lock */
 

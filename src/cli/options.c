@@ -63,6 +63,10 @@ static const cb_option table[] = {
     {.name = "seed", .kind = CB_ARG_INT, .cmds = CB_IN_MAKERS | CB_IN_WRITE, CB_FIELD(seed),
      .given_at = offsetof(cb_config, seed_given), .arg = "S", .lo = 0, .hi = INT64_MAX,
      .help = "seed of the values (create: default 1; write: default the one stored at create)"},
+    {.name = "values", .kind = CB_ARG_TEXT, .cmds = CB_IN_MAKERS, CB_FIELD(values_arg), .arg = "GEN",
+     .help = "generator of the values: uniform (default; incompressible), smooth (a smooth field that deflates "
+             "well), repeat:F (a fraction F of the elements 0.0, the others uniform) or zeros; stored with the "
+             "dataset like the seed"},
     {.name = "force", .kind = CB_ARG_FLAG, .cmds = CB_IN_MAKERS, CB_FIELD(force), .help = "replace an existing TARGET"},
     /* the lock beside a file target (engine/target_lock.h) */
     {.name = "break-lock", .kind = CB_ARG_FLAG, .cmds = CB_IN_MAKERS | CB_IN_WRITE, CB_FIELD(break_lock),

@@ -8,6 +8,7 @@
 const cb_meta_field cb_meta_fields[] = {
     FIELD(version, CB_MF_STR, 0),
     FIELD(seed, CB_MF_INT, 0),
+    FIELD(values, CB_MF_STR, 0),
     FIELD(open_start, CB_MF_REAL, 0),
     FIELD(close_end, CB_MF_REAL, 0),
     FIELD(gen_s, CB_MF_REAL, 0),
@@ -60,6 +61,16 @@ void cb_meta_init(cb_meta *m)
 {
     memset(m, 0, sizeof *m);
     m->seed = -1;
+}
+
+int cb_meta_values(const cb_meta *m, const char *target, cb_values *v, cb_err *err)
+{
+    if (cb_values_parse(m->values, v) < 0)
+        return cb_fail(err, CB_EUSAGE,
+                       "%s holds values from the generator '%s', which this chunkbench does not know (it knows uniform, "
+                       "smooth, repeat:F and zeros); use the chunkbench that wrote it",
+                       target, m->values);
+    return 0;
 }
 
 void cb_table_free(cb_table *t)

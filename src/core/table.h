@@ -7,12 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/datagen.h"
+#include "core/error.h"
 #include "core/tasks.h"
 
 /* Run metadata kept with the dataset (attributes of the root group). */
 typedef struct cb_meta {
     char version[32];      /* chunkbench version that created it; "" if another tool did */
     int64_t seed;          /* seed of the values written; -1 when unknown */
+    char values[32];       /* their generator (core/datagen.h cb_values_name); "" (older files): uniform */
     /* The last write run: */
     double open_start, close_end; /* first open started, last close ended (epoch s) */
     double gen_s, io_s;    /* summed over writers: generating values, inside I/O calls */
@@ -38,6 +41,10 @@ typedef struct cb_table {
 } cb_table;
 
 void cb_table_free(cb_table *t);
+
+/* The generator m->values names (what write, verify and read use); fails
+ * (CB_EUSAGE) on a name this version does not know. */
+int cb_meta_values(const cb_meta *m, const char *target, cb_values *v, cb_err *err);
 void cb_meta_init(cb_meta *m);
 
 /* The stored fields of cb_meta, each once: its attribute name, its kind and

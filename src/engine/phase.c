@@ -71,7 +71,7 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
     int es = st->layout.elem_size;
     if (o->writing) {
         double g0 = cb_now();
-        cb_fill(t, es, o->seed, buf);
+        cb_fill(t, es, o->seed, &o->values, buf);
         out->gen_s += cb_now() - g0;
     }
     double t0 = cb_now();
@@ -86,7 +86,7 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
     if (!o->writing && o->verify) {
         double g0 = cb_now();
         cb_mismatch m = {index, 0, 0, 0};
-        m.elements = cb_check(t, es, o->seed, buf, &m.bad_i, &m.bad_j);
+        m.elements = cb_check(t, es, o->seed, &o->values, buf, &m.bad_i, &m.bad_j);
         out->gen_s += cb_now() - g0;
         if (m.elements < 0)
             return cb_fail(err, CB_EIO, "out of memory checking task %lld", (long long)index);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "backends/backend.h"
+#include "core/datagen.h"
 #include "core/result.h" /* cb_rec, cb_mismatch */
 #include "engine/journal.h"
 
@@ -14,6 +15,7 @@ typedef struct cb_phase_opts {
     int writing;          /* 1: generate + write; 0: read (+ verify) */
     int verify;           /* reading: compare with the generator */
     uint64_t seed;
+    cb_values values;     /* the generator, with the seed */
     cb_sched_kind sched;
     const int64_t *bounds; /* block: rank r takes tasks [bounds[r], bounds[r+1]); NULL: even blocks */
     int64_t max_tasks;    /* per writer, 0: no limit */

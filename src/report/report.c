@@ -98,6 +98,9 @@ void cb_report_text(FILE *f, const char *target, const char *backend, const cb_t
     fprintf(f, "dataset:      %lld x %lld %s, chunk %lld x %lld, %lld %s tasks\n", (long long)l->shape[0],
             (long long)l->shape[1], dtype_name(l->elem_size), (long long)l->chunk[0], (long long)l->chunk[1],
             (long long)tab->ntasks, cb_iter_name(l->iter));
+    if (tab->meta.seed >= 0) /* a file another tool made has neither */
+        fprintf(f, "values:       %s, seed %lld\n", tab->meta.values[0] ? tab->meta.values : "uniform",
+                (long long)tab->meta.seed);
     fprintf(f, "bytes:        %.1f MB in complete tasks\n", (double)s->bytes / CB_BYTES_PER_MB);
     in_progress_text(f, s);
     if (s->complete == 0)
@@ -310,6 +313,7 @@ static cJSON *report_json(const char *target, const char *backend, const cb_tabl
     cJSON_AddStringToObject(o, "dtype", l->elem_size == 4 ? "f4" : "f8");
     cJSON_AddStringToObject(o, "iter", cb_iter_name(l->iter));
     cJSON_AddNumberToObject(o, "seed", (double)tab->meta.seed);
+    cJSON_AddStringToObject(o, "values", tab->meta.values[0] ? tab->meta.values : "uniform");
     cJSON_AddItemToObject(o, "tasks", tasks_json(s));
     cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
     cJSON_AddNumberToObject(o, "first_start", s->first_start);

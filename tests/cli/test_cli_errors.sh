@@ -22,6 +22,14 @@ expect 2 "option '--chunk' needs a value" 0 create "$WORK/n.h5" 10 10 --chunk
 expect 2 "larger than the shape" 0 create "$WORK/n.h5" 100 100 --chunk 200,10
 expect 2 "--dtype must be f4 or f8" 0 create "$WORK/n.h5" 10 10 --dtype i4
 expect 2 "iteration type must be row, col or block" 0 create "$WORK/n.h5" 10 10 zigzag
+# --values (issue 15): a generator it knows, a decimal fraction in [0, 1]; create and run only.
+expect 2 "--values must be uniform, smooth, repeat:F (F a decimal in \[0, 1\]) or zeros, got 'bogus'" 0 create "$WORK/n.h5" 10 10 --values bogus
+expect 2 "--values must be .* got 'repeat:1.5'" 0 create "$WORK/n.h5" 10 10 --values repeat:1.5
+expect 2 "--values must be .* got 'repeat:x'" 0 create "$WORK/n.h5" 10 10 --values repeat:x
+expect 2 "--values must be .* got 'repeat:'" 2 run "$WORK/n.h5" 10 10 --values repeat:
+expect 2 "--values must be .* got ''" 0 create "$WORK/n.h5" 10 10 --values ""
+expect 2 "values" 2 write "$f" --values smooth
+[ ! -e "$WORK/n.h5" ] || fail "a bad --values made a file"
 expect 2 "--schedule must be" 2 write "$f" --schedule random
 expect 2 "--io must be" 2 write "$f" --io async
 # Collective metadata and chunk modes (issue 14): checked before any server or file is touched.

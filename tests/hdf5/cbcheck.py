@@ -1,34 +1,26 @@
 """Independent checks of chunkbench files with h5py and numpy.
 
-Re-implements the value generator (src/core/datagen.c) in numpy, reads files the
+Checks values against numpy's copy of the generators (../hsds/cbvalues.py), reads files the
 way users' own tools do, and computes the seed's status from task_list.
 Usage: cbcheck.py FILE[:JSON] ...   (exit 1 and a message per failure)
 """
 import json
 import sys
 
+import os
+
 import h5py
 import numpy as np
 
-U = np.uint64
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hsds"))
+import cbvalues  # noqa: E402
+
 ROW_FIELDS = [("start", "<f8", 0), ("done", "<f8", 8), ("status", "<i4", 16), ("x", "<i4", 20),
               ("y", "<i4", 24), ("nrow", "<i4", 28), ("ncol", "<i4", 32), ("pod", "|S40", 36)]
 
 
-def value_hash(seed, i, j):
-    with np.errstate(over="ignore"):
-        z = U(seed) * U(0xd1b54a32d192ed03) + ((i.astype(U) << U(32)) | j.astype(U)) + U(0x9e3779b97f4a7c15)
-        z = (z ^ (z >> U(30))) * U(0xbf58476d1ce4e5b9)
-        z = (z ^ (z >> U(27))) * U(0x94d049bb133111eb)
-        return z ^ (z >> U(31))
-
-
-def expected(seed, x, y, nrow, ncol, dtype):
-    i, j = np.meshgrid(np.arange(x, x + nrow, dtype=U), np.arange(y, y + ncol, dtype=U), indexing="ij")
-    h = value_hash(seed, i, j)
-    if np.dtype(dtype).itemsize == 8:
-        return (h >> U(11)).astype(np.float64) * 2.0 ** -53
-    return (h >> U(40)).astype(np.float32) * np.float32(2.0 ** -24)
+def expected(seed, x, y, nrow, ncol, dtype, gen="uniform"):
+    return cbvalues.values(seed, x, y, nrow, ncol, dtype, gen)
 
 
 def seed_status(table):
@@ -76,6 +68,7 @@ class Checker:
             dset, table = self.layout(path, f)
             rows = table[...]
             seed = int(f.attrs["seed"])
+            gen = cbvalues.gen_of(f.attrs)
             self.expect(f.attrs["version"], f"{path}: no version attribute")
             self.expect(f.attrs["iter_type"].decode() if isinstance(f.attrs["iter_type"], bytes)
                         else f.attrs["iter_type"], f"{path}: no iter_type")
@@ -91,7 +84,7 @@ class Checker:
             for r in rows:
                 x, y, nr, nc = int(r["x"]), int(r["y"]), int(r["nrow"]), int(r["ncol"])
                 cover[x:x + nr, y:y + nc] += 1
-                if ok and not np.array_equal(data[x:x + nr, y:y + nc], expected(seed, x, y, nr, nc, dset.dtype)):
+                if ok and not np.array_equal(data[x:x + nr, y:y + nc], expected(seed, x, y, nr, nc, dset.dtype, gen)):
                     self.expect(False, f"{path}: task [{x}:{x+nr},{y}:{y+nc}] differs from the generator")
                     ok = False
             self.expect(np.all(cover == 1), f"{path}: tasks do not cover every element exactly once")

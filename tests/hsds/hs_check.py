@@ -7,7 +7,7 @@ values); and the status counts.
 
 Usage: hs_check.py TARGET [--shape R,C] [--chunk R,C] [--dtype f8|f4]
                    [--iter block|row|col] [--complete N] [--pending N]
-                   [--in-progress N] [--seed S] [--no-data]
+                   [--in-progress N] [--seed S] [--values GEN] [--no-data]
 Prints a JSON summary (counts, pods, layout) on stdout; exits 1 on the first
 failed check, naming it.
 """
@@ -54,6 +54,7 @@ def main():
     ap.add_argument("--pending", type=int)
     ap.add_argument("--in-progress", type=int)
     ap.add_argument("--seed", type=int)
+    ap.add_argument("--values", help="the generator the domain must record (default: any; its own is used)")
     ap.add_argument("--no-data", action="store_true")
     a = ap.parse_args()
 
@@ -112,12 +113,15 @@ def main():
             pods[p] = pods.get(p, 0) + 1
 
     seed = a.seed if a.seed is not None else int(attrs["seed"])
+    gen = cbvalues.gen_of(attrs)
+    if a.values is not None and gen != a.values:
+        fail(f"values attribute {gen!r}, want {a.values!r}")
     checked = 0
     if not a.no_data:
         for k in np.nonzero(status == 1)[0]:
             x, y, nr, nc = want[k]
             got = dset[x:x + nr, y:y + nc]
-            exp = cbvalues.values(seed, x, y, nr, nc, dset.dtype)
+            exp = cbvalues.values(seed, x, y, nr, nc, dset.dtype, gen)
             if got.shape != exp.shape or not np.array_equal(got, exp):
                 bad = int((got != exp).sum()) if got.shape == exp.shape else -1
                 fail(f"task {k} [{x}:{x + nr},{y}:{y + nc}]: {bad} values differ from seed {seed}")

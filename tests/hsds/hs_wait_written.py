@@ -22,10 +22,11 @@ def missing(target):
     try:
         dset, rows = f["dset"], f["task_list"][...]
         seed = int(f.attrs["seed"])
+        gen = cbvalues.gen_of(f.attrs["values"] if "values" in f.attrs else "uniform")
         out = []
         for k, r in enumerate(rows):
             x, y, nr, nc = (int(r[n]) for n in ("x", "y", "nrow", "ncol"))
-            if not np.array_equal(dset[x:x + nr, y:y + nc], cbvalues.values(seed, x, y, nr, nc, dset.dtype)):
+            if not np.array_equal(dset[x:x + nr, y:y + nc], cbvalues.values(seed, x, y, nr, nc, dset.dtype, gen)):
                 out.append(k)
         return out
     finally:

@@ -121,6 +121,17 @@ t_reads() { # chunkbench read on a domain: every schedule verifies, HTTP request
     grep -q "first at (150,200)" "$WORK/damaged_read.txt" || die "mismatch not named: $(cat "$WORK/damaged_read.txt")"
 }
 
+t_values() { # --values on a domain: stored as the values attribute, written, verified, read by h5pyd bit for bit
+    for g in smooth repeat:0.5; do
+        T=$D/values_${g/:/_}.h5
+        "$B" create "$T" 400 600 --chunk 100,150 --dtype f4 --values "$g" -q
+        mpi 2 "$B" write "$T" -q --json "$WORK/wv.json"
+        [ "$(json "$WORK/wv.json" "d['values']")" = "$g" ] || die "write --json values of $g: $(json "$WORK/wv.json" "d.get('values')")"
+        mpi 2 "$B" verify "$T" -q || die "verify of $g"
+        check "$T" --complete 16 --values "$g" >/dev/null
+    done
+}
+
 t_h5pyd_reads() { # h5pyd sees dtype, fields, layout, data and the same status as chunkbench
     "$B" create "$D/f4.h5" 300 500 --dtype f4 --chunk 64,128 -q
     mpi 2 "$B" write "$D/f4.h5" --max-tasks 3 -q
@@ -417,6 +428,7 @@ t_restart_given_back() { # finished tasks wait for a flush across a restart: giv
 
 run_test schedules
 run_test reads
+run_test values
 run_test h5pyd_reads
 run_test server_writers
 run_test with_h5pyd_writer

@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hdf5"))
-from cbcheck import expected  # noqa: E402
+from cbcheck import cbvalues, expected  # noqa: E402
 
 
 def offset(iter_type, shape, chunk, x, y):
@@ -33,6 +33,7 @@ def main(path, run_json=None):
         dset, rows = f["dset"], f["task_list"][:]
         shape, chunk, dtype = dset.shape, dset.chunks, dset.dtype
         seed = int(f.attrs["seed"])
+        gen = cbvalues.gen_of(f.attrs)
         iter_type = f.attrs["iter_type"].decode() if isinstance(f.attrs["iter_type"], bytes) else str(f.attrs["iter_type"])
         assert dset.id.get_storage_size() == 0, "the table's dset holds data: it should hold none"
     raw = np.fromfile(path, dtype=dtype.newbyteorder("<"))
@@ -44,7 +45,7 @@ def main(path, run_json=None):
         covered[x:x + nr, y:y + nc] += 1
         o = offset(iter_type, shape, chunk, x, y)
         got = raw[o:o + nr * nc]
-        want = expected(seed, x, y, nr, nc, dtype)
+        want = expected(seed, x, y, nr, nc, dtype, gen)
         want = want.T.reshape(-1) if iter_type == "col" else want.reshape(-1)
         assert np.array_equal(got, want), f"task ({x},{y}) {nr}x{nc}: bytes at value {o} are not the generator's"
     assert (covered == 1).all(), "the tasks do not cover the dataset exactly once"

@@ -178,9 +178,10 @@ static void test_pack(void)
 static void test_values(void)
 {
     cb_task t = {.x = 10, .y = 20, .nrow = 3, .ncol = 4};
+    const cb_values uni = {.kind = CB_VALUES_UNIFORM};
     double a[12], b[12];
-    cb_fill(&t, 8, 42, a);
-    cb_fill(&t, 8, 42, b);
+    cb_fill(&t, 8, 42, &uni, a);
+    cb_fill(&t, 8, 42, &uni, b);
     CHECK(!memcmp(a, b, sizeof a));
     int in_range = 1;
     for (int k = 0; k < 12; k++)
@@ -189,20 +190,68 @@ static void test_values(void)
     /* Position-determined: the same element from a differently shaped task. */
     cb_task one = {.x = 11, .y = 22, .nrow = 1, .ncol = 1};
     double v;
-    cb_fill(&one, 8, 42, &v);
+    cb_fill(&one, 8, 42, &uni, &v);
     CHECK(v == a[1 * 4 + 2]);
     int64_t bi = -1, bj = -1;
-    CHECK(cb_check(&t, 8, 42, a, &bi, &bj) == 0);
+    CHECK(cb_check(&t, 8, 42, &uni, a, &bi, &bj) == 0);
     a[7] += 1;
-    CHECK(cb_check(&t, 8, 42, a, &bi, &bj) == 1 && bi == 11 && bj == 23);
-    CHECK(cb_check(&t, 8, 43, b, &bi, &bj) == 12); /* another seed, other values */
+    CHECK(cb_check(&t, 8, 42, &uni, a, &bi, &bj) == 1 && bi == 11 && bj == 23);
+    CHECK(cb_check(&t, 8, 43, &uni, b, &bi, &bj) == 12); /* another seed, other values */
     float f[12];
-    cb_fill(&t, 4, 42, f);
-    CHECK(cb_check(&t, 4, 42, f, &bi, &bj) == 0);
+    cb_fill(&t, 4, 42, &uni, f);
+    CHECK(cb_check(&t, 4, 42, &uni, f, &bi, &bj) == 0);
     /* Fixed values (numpy's copy in tests/hdf5/cbcheck.py gives the same), so
      * a change to the generator, which would strand every written file, fails here. */
     CHECK(cb_value_hash(1, 0, 0) == 0x2d0f28c7e7e786b2ULL);
     CHECK(cb_value_hash(42, 11, 22) == 0x5a6a40aabb2e721cULL);
+}
+
+static void test_generators(void)
+{
+    cb_values v;
+    char name[CB_VALUES_NAME_MAX];
+    CHECK(cb_values_parse("", &v) == 0 && v.kind == CB_VALUES_UNIFORM);
+    CHECK(cb_values_parse("smooth", &v) == 0 && v.kind == CB_VALUES_SMOOTH);
+    CHECK(cb_values_parse("zeros", &v) == 0 && v.kind == CB_VALUES_ZEROS);
+    CHECK(cb_values_parse("repeat:0.9", &v) == 0 && v.kind == CB_VALUES_REPEAT && v.threshold == 3865470566u);
+    cb_values_name(&v, name, sizeof name);
+    CHECK(!strcmp(name, "repeat:0.9"));
+    CHECK(cb_values_parse("repeat:1", &v) == 0 && v.threshold == (uint64_t)1 << 32);
+    const char *bad[] = {"bogus", "repeat:", "repeat:x", "repeat:1.5", "repeat:-0", "repeat: 0.5", "repeat:nan",
+                         "repeat:0x1p-1", "Smooth", "repeat:0.5z"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        CHECK(cb_values_parse(bad[k], &v) < 0);
+    /* smooth at (0, 0), seed 1: tri terms 512*2^18 + 1024*2^17 + 128*2^17, noise
+     * 0x2d (the hash's top byte), times 2^-29. */
+    cb_task one = {.x = 0, .y = 0, .nrow = 1, .ncol = 1};
+    double d;
+    float f;
+    cb_values_parse("smooth", &v);
+    cb_fill(&one, 8, 1, &v, &d);
+    CHECK(d == 0.5 + 0x1.0p-5 + 45 * 0x1.0p-29);
+    cb_fill(&one, 4, 1, &v, &f);
+    CHECK(f == (float)d);
+    /* repeat: the fraction of zeros is F; a damaged value is found. */
+    cb_task t = {.x = 0, .y = 0, .nrow = 100, .ncol = 100};
+    double *buf = malloc(10000 * sizeof *buf);
+    CHECK(buf != NULL);
+    if (!buf)
+        return;
+    cb_values_parse("repeat:0.9", &v);
+    cb_fill(&t, 8, 7, &v, buf);
+    int zeros = 0;
+    for (int k = 0; k < 10000; k++)
+        zeros += buf[k] == 0.0;
+    CHECK(zeros > 8800 && zeros < 9200);
+    int64_t bi = -1, bj = -1;
+    CHECK(cb_check(&t, 8, 7, &v, buf, &bi, &bj) == 0);
+    buf[5 * 100 + 6] = 0.25;
+    CHECK(cb_check(&t, 8, 7, &v, buf, &bi, &bj) == 1 && bi == 5 && bj == 6);
+    cb_values_parse("zeros", &v);
+    CHECK(cb_check(&t, 8, 7, &v, buf, &bi, &bj) > 0);
+    cb_fill(&t, 8, 7, &v, buf);
+    CHECK(buf[0] == 0.0 && buf[9999] == 0.0 && cb_check(&t, 8, 7, &v, buf, &bi, &bj) == 0);
+    free(buf);
 }
 
 static void test_percentiles(void)
@@ -467,12 +516,16 @@ static void test_meta_fields(void)
         } else if (!strcmp(f->name, "io")) {
             CHECK(cb_meta_ref(&m, f) == (void *)m.io && f->size == sizeof m.io && f->kind == CB_MF_STR);
             found++;
+        } else if (!strcmp(f->name, "values")) {
+            CHECK(cb_meta_ref(&m, f) == (void *)m.values && f->size == sizeof m.values && f->kind == CB_MF_STR &&
+                  !m.values[0]);
+            found++;
         } else if (!strcmp(f->name, "clock_skew_s")) {
             CHECK(cb_meta_get(&m, f) == (const void *)&m.clock_skew_s && f->kind == CB_MF_REAL);
             found++;
         }
     }
-    CHECK(found == 4 && cb_meta_nfields == 13 && cb_meta_nfields <= 32);
+    CHECK(found == 5 && cb_meta_nfields == 14 && cb_meta_nfields <= 32);
 }
 
 /* Writers grouped by name: many names in scattered rows (the hash grows),
@@ -593,6 +646,7 @@ int main(void)
     test_table_check();
     test_pack();
     test_values();
+    test_generators();
     test_percentiles();
     test_summary_writers();
     test_batch_rects();

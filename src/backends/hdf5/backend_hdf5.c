@@ -164,6 +164,7 @@ static void get_str(hid_t loc, const char *name, char *buf, size_t cap)
         return;
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
     hid_t ft = H5Aget_type(a);
+    hid_t sp = H5Aget_space(a);
     if (H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
         size_t n = H5Tget_size(ft);
         char *tmp = calloc(1, n + 1);
@@ -173,7 +174,19 @@ static void get_str(hid_t loc, const char *name, char *buf, size_t cap)
             snprintf(buf, cap, "%s", tmp);
         H5Tclose(mt);
         free(tmp);
+    } else if (H5Tget_class(ft) == H5T_STRING && H5Tget_size(ft) > 0 && H5Sget_simple_extent_npoints(sp) == 1) {
+        /* h5py writes a str as a variable-length string: read that too, so a
+         * value set by hand (`values`) is seen, not taken for missing. */
+        char *v = NULL;
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(ft));
+        if (H5Aread(a, mt, &v) >= 0 && v)
+            snprintf(buf, cap, "%s", v);
+        H5free_memory(v);
+        H5Tclose(mt);
     }
+    H5Sclose(sp);
     H5Tclose(ft);
     H5Aclose(a);
 }

@@ -442,7 +442,8 @@ static int64_t recheck(cb_http *h, const hs_info *in, const cb_meta *m, cb_task 
         if (t->status != CB_COMPLETE)
             continue;
         int64_t bad = 1, bi, bj;
-        if (m->seed >= 0) { /* without the seed nothing can be trusted */
+        cb_values gen;
+        if (m->seed >= 0 && cb_values_parse(m->values, &gen) == 0) { /* without the generator nothing can be trusted */
             hs_task_select(t, params, sizeof params);
             cb_http_req r = {.method = "GET", .path = path, .params = params, .out = buf,
                              .out_len = (size_t)cb_task_bytes(t, in->layout.elem_size)};
@@ -451,7 +452,7 @@ static int64_t recheck(cb_http *h, const hs_info *in, const cb_meta *m, cb_task 
                 free(buf);
                 return -1;
             }
-            bad = cb_check(t, in->layout.elem_size, (uint64_t)m->seed, buf, &bi, &bj);
+            bad = cb_check(t, in->layout.elem_size, (uint64_t)m->seed, &gen, buf, &bi, &bj);
         }
         if (bad) {
             t->status = CB_PENDING;
