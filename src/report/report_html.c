@@ -430,6 +430,9 @@ static void card_dataset(FILE *f, const cb_hrun *r)
     kv_row(f, "dtype", r->dtype);
     kv_row(f, "tasks by", r->iter);
     kv_count(f, "seed", r->seed);
+    /* --values: which generator made them (a document without the key: uniform). */
+    const cJSON *vals = cb_hj_item(r->doc, "values");
+    kv_row(f, "values", cJSON_IsString(vals) ? vals->valuestring : "uniform");
     fputs("</table></div>\n", f);
 }
 

@@ -37,6 +37,9 @@ PYEOF
   [ "$rc" = 4 ] || fail "read --verify of damaged $gen: rc=$rc"
 done
 mpi 2 "$CHUNKBENCH" read "$WORK/smooth_f4.h5" --verify -q > /dev/null || fail "read --verify smooth f4"
+# The HTML report names the generator.
+"$CHUNKBENCH" report "$WORK/smooth_f4.h5" -o "$WORK/smooth.html" -q || fail "report of a smooth dataset"
+grep -q "<tr><td>values</td><td>smooth</td>" "$WORK/smooth.html" || fail "the report does not name the values' generator"
 
 # A file without the attribute (made before --values) holds uniform values.
 f=$WORK/uniform_f8.h5
