@@ -15,6 +15,17 @@
  * honours them, else one sentence saying so, with the versions. */
 const char *cb_h5_coll_md_read_note(void);
 
+/* H5Pset_chunk_opts (--no-edge-filter: partial edge chunks unfiltered). */
+#define CB_H5_CHUNK_OPTS 1, 10, 0
+
+/* Parallel HDF5 writes the chunks of a filtered dataset in collective
+ * transfers only: an independent H5Dwrite fails in H5D__ioinfo_adjust with
+ * "Can't perform independent write with filters in pipeline" (1.10.8 even
+ * on one rank; later releases refuse it on more than one, the ones chunkbench
+ * runs on). NULL when the running library can, else one sentence saying why
+ * not and what to use. */
+const char *cb_h5_filtered_independent_note(void);
+
 /* 1 when the running library is at least maj.min.rel. */
 int cb_h5_at_least(unsigned maj, unsigned min, unsigned rel);
 
