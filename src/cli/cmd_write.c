@@ -75,6 +75,21 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         cb_fail(&local, CB_EUSAGE,
                 "%s holds %lld tasks written with seed %lld; write the rest with --seed %lld, or rewrite all with --rewrite",
                 cfg->target, (long long)done_before, (long long)tab.meta.seed, (long long)tab.meta.seed);
+    /* A filtered dataset: the backend checks this run's transfers against
+     * its recorded pipeline before anything is opened for writing (its open
+     * refuses them too, for a file filtered by another tool). */
+    if (rank == 0 && !local.code && tab.meta.filters[0] && be->check) {
+        cb_filters fs = {0};
+        char rec[sizeof tab.meta.filters], *save = NULL;
+        snprintf(rec, sizeof rec, "%s", tab.meta.filters);
+        for (char *w = strtok_r(rec, " ", &save); w && !local.code; w = strtok_r(NULL, " ", &save))
+            cb_filters_add(&fs, w, &local);
+        if (!local.code) {
+            cb_store_opts co = sa.o;
+            co.filters = &fs;
+            be->check(&co, &local);
+        }
+    }
     double offset = 0;
     cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)

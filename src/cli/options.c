@@ -68,7 +68,7 @@ static const cb_option table[] = {
              "collective"},
     {.name = "no-edge-filter", .kind = CB_ARG_FLAG, .cmds = CB_IN_MAKERS, CB_FIELD(no_edge_filter),
      .help = "with --filter: store the partial chunks at the dataset's edges unfiltered "
-             "(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS)"},
+             "(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS); HDF5 1.14+ (1.10 writes them filtered in parallel)"},
     {.name = "seed", .kind = CB_ARG_INT, .cmds = CB_IN_MAKERS | CB_IN_WRITE, CB_FIELD(seed),
      .given_at = offsetof(cb_config, seed_given), .arg = "S", .lo = 0, .hi = INT64_MAX,
      .help = "seed of the values (create: default 1; write: default the one stored at create)"},

@@ -60,3 +60,18 @@ const char *cb_h5_filtered_independent_note(void)
              v[0], v[1], v[2]);
     return note;
 }
+
+const char *cb_h5_no_edge_filter_note(void)
+{
+    static char note[400];
+    if (cb_h5_at_least(CB_H5_EDGE_FILTER_OK))
+        return NULL;
+    unsigned v[3];
+    running(v);
+    snprintf(note, sizeof note,
+             "--no-edge-filter: parallel HDF5 %u.%u.%u filters the partial edge chunks anyway while the dataset says "
+             "they are unfiltered, so a reader that trusts the option (h5py) gets wrong values there; it needs HDF5 1.14.0 or newer "
+             "(leave it out)",
+             v[0], v[1], v[2]);
+    return note;
+}

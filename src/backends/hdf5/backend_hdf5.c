@@ -308,8 +308,9 @@ static int check_filters(const cb_store_opts *o, cb_err *err)
             return cb_fail(err, CB_EUSAGE, "--filter %s: this HDF5 library has no encoder for filter %u (decoding only)%s",
                            spec, f->id, f->id == CB_FILTER_SZIP ? ": it needs an HDF5 built with libaec or szip" : "");
     }
-    if (fs->no_edge && cb_h5_need(err, "--no-edge-filter (H5Pset_chunk_opts)", CB_H5_CHUNK_OPTS) < 0)
-        return -1;
+    const char *edge = fs->no_edge ? cb_h5_no_edge_filter_note() : NULL;
+    if (edge)
+        return cb_fail(err, CB_EUSAGE, "%s", edge);
     return o->writes ? filtered_write_refused(o->io, err) : 0;
 }
 
@@ -426,7 +427,7 @@ static int set_filters(hid_t dcpl, const cb_filters *fs)
         if (r < 0)
             return -1;
     }
-#if H5_VERSION_GE(1, 10, 0)
+#if H5_VERSION_GE(1, 10, 0) /* check() refused it where parallel writes break it */
     if (fs->no_edge && H5Pset_chunk_opts(dcpl, H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS) < 0)
         return -1;
 #endif
