@@ -17,9 +17,10 @@ pkgs=(build-essential cmake pkg-config openmpi-bin libopenmpi-dev libhdf5-openmp
 # install Slurm and Chromium themselves; the MPICH test installs MPICH's HDF5
 # beside OpenMPI's without moving the default MPI), the second-stack test
 # (a debootstrap root of the other Debian release), the multi-host test's namespaces (ip)
-# and its host with a shifted clock (libfaketime).
+# and its host with a shifted clock (libfaketime), the plugin filters of the
+# --filter test (hdf5-filter-plugin: lz4, bzip2).
 [ "$mode" = test ] && pkgs+=(python3 python3-h5py python3-numpy python3-venv python3-yaml curl procps nginx-light strace
-                            debootstrap iproute2 libfaketime)
+                            debootstrap iproute2 libfaketime hdf5-filter-plugin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -9,6 +9,7 @@
 
 #include "core/collective.h"
 #include "core/error.h"
+#include "core/filters.h"
 #include "core/hints.h"
 #include "core/iolog.h"
 #include "core/modes.h"
@@ -92,6 +93,8 @@ typedef struct cb_store_opts {
     int64_t page_size;     /* paged file-space strategy with this page (0: not paged) */
     const cb_layout *create_layout; /* the layout a create will make, when checking one */
     int table_only;        /* create: dset gets no storage, its values live elsewhere (mpiio's table) */
+    const cb_filters *filters; /* create: dset's filter pipeline, in order (NULL: none) */
+    int writes;            /* the command writes data (write, run): its transfers must suit the filters */
     /* open: the target's layout as its task table has it, on every rank
      * (a backend whose data file does not hold it, mpiio, needs it). */
     const cb_layout *layout;
@@ -122,6 +125,8 @@ enum {
     /* write_task takes any rectangle of the dataset, several tasks at once
      * (--tasks-per-call): a hyperslab over several chunks in one call. */
     CB_CAP_BATCH = 1 << 6,
+    /* stored_bytes: what the dataset takes in storage (its filters' cost). */
+    CB_CAP_STORED_BYTES = 1 << 7,
 };
 
 typedef struct cb_backend {
@@ -165,6 +170,10 @@ typedef struct cb_backend {
      * (o->dataset, else dset), to tell raw-data requests from metadata ones
      * where the log cannot (MPI-IO). *out is malloc'd. */
     int (*raw_extents)(const cb_store_opts *o, cb_extent **out, int64_t *n, cb_err *err);
+    /* One process, outside any open data phase (NULL when the backend cannot
+     * tell): the bytes dset takes in storage, its chunks as filtered.
+     * load_table also puts it in meta.stored_bytes for a filtered dset. */
+    int (*stored_bytes)(const cb_store_opts *o, int64_t *out, cb_err *err);
 } cb_backend;
 
 extern const cb_backend cb_backend_hdf5;

@@ -195,10 +195,23 @@ static int gather_hints(cb_config *cfg, cb_err *err)
     return 0;
 }
 
+/* --filter: every SPEC's form, before the backend checks what its library has. */
+static int gather_filters(cb_config *cfg, cb_err *err)
+{
+    for (int i = 0; i < cfg->filter_args.n; i++)
+        if (cb_filters_add(&cfg->filters, cfg->filter_args.v[i], err) < 0)
+            return -1;
+    cfg->filters.no_edge = cfg->no_edge_filter;
+    if (cfg->no_edge_filter && !cfg->filters.n)
+        return cb_fail(err, CB_EUSAGE, "--no-edge-filter leaves edge chunks out of the filter pipeline: give --filter too");
+    return 0;
+}
+
 void cb_config_free(cb_config *cfg)
 {
     free(cfg->inputs);
     free(cfg->hint_args.v);
+    free(cfg->filter_args.v);
     cb_hints_free(&cfg->mpi_hints);
     cb_hints_free(&cfg->create_hints);
 }
@@ -209,7 +222,7 @@ static int check_rules(cb_config *cfg, const cb_opt_seen *seen, cb_err *err)
     const cb_backend *be = cb_backend_for(cfg->target);
     if (cfg->cmd == CB_CMD_READ && check_read(cfg, be, err) < 0)
         return -1;
-    if (gather_hints(cfg, err) < 0)
+    if (gather_hints(cfg, err) < 0 || gather_filters(cfg, err) < 0)
         return -1;
     if (cb_store_check(cfg, err) < 0)
         return -1;

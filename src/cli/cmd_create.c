@@ -22,8 +22,12 @@ static int create_locked(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     snprintf(tab.meta.version, sizeof tab.meta.version, "%s", CB_VERSION_STRING);
     tab.meta.seed = (int64_t)cfg->seed;
     cb_values_name(&cfg->values, tab.meta.values, sizeof tab.meta.values);
-    tab.ntasks = cb_task_count(&tab.layout);
     cb_err local = {0};
+    /* Recorded with the dataset: status and reports name the pipeline. */
+    if (cb_filters_text(&cfg->filters, tab.meta.filters, sizeof tab.meta.filters) < 0)
+        cb_fail(&local, CB_EUSAGE, "--filter: the pipeline's record is longer than %zu characters; give fewer client values",
+                sizeof tab.meta.filters - 1);
+    tab.ntasks = cb_task_count(&tab.layout);
     /* Only rank 0 writes the rows; the others need no copy of the table. */
     if (rank == 0 && !(tab.tasks = calloc((size_t)tab.ntasks, sizeof *tab.tasks)))
         cb_fail(&local, CB_EIO, "out of memory for %lld tasks", (long long)tab.ntasks);

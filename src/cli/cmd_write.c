@@ -79,6 +79,21 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
     cb_values gen;
     if (!local.code)
         cb_meta_values(&tab.meta, cfg->target, &gen, &local);
+    /* A filtered dataset: the backend checks this run's transfers against
+     * its recorded pipeline before anything is opened for writing (its open
+     * refuses them too, for a file filtered by another tool). */
+    if (rank == 0 && !local.code && tab.meta.filters[0] && be->check) {
+        cb_filters fs = {0};
+        char rec[sizeof tab.meta.filters], *save = NULL;
+        snprintf(rec, sizeof rec, "%s", tab.meta.filters);
+        for (char *w = strtok_r(rec, " ", &save); w && !local.code; w = strtok_r(NULL, " ", &save))
+            cb_filters_add(&fs, w, &local);
+        if (!local.code) {
+            cb_store_opts co = sa.o;
+            co.filters = &fs;
+            be->check(&co, &local);
+        }
+    }
     double offset = 0;
     cb_clock_offset(comm, &offset, &local);
     if (cb_agree(comm, &local) < 0)
@@ -153,6 +168,9 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         sa.o.server_id = out.net.server_id; /* the server as the last pass opened it */
         if (cb_target_lock_same_file(lk, &gerr) == 0) /* not into a file made anew meanwhile */
             be->save_table(&sa.o, &tab, changed, nchanged, &gerr);
+        /* What the filters made of it: once a run, from the file as closed. */
+        if (!gerr.code && tab.meta.filters[0] && (be->caps & CB_CAP_STORED_BYTES))
+            be->stored_bytes(&sa.o, &tab.meta.stored_bytes, &gerr);
         /* The journals go only once the table holds their records; also when
          * the server lost some (CB_EPENDING): the save set those pending, and a
          * kept record would call them complete again. */

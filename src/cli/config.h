@@ -8,6 +8,7 @@
 #include "backends/hsds/hsds_opts.h"
 #include "core/datagen.h"
 #include "core/error.h"
+#include "core/filters.h"
 #include "core/hints.h"
 #include "core/modes.h"
 #include "core/tasks.h"
@@ -36,6 +37,9 @@ typedef struct cb_config {
     double chunk_mb;     /* --chunk-mb M (0: unset) */
     int64_t align;       /* --align BYTES (0: HDF5 default) */
     int64_t page_size;   /* --page-size BYTES (0: not paged) */
+    cb_texts filter_args; /* --filter SPEC, repeatable, in order */
+    int no_edge_filter;  /* --no-edge-filter */
+    cb_filters filters;  /* filter_args parsed (cli.c), and no_edge_filter */
     int force;
     const char *values_arg; /* --values GEN, as given (NULL: uniform) */
     cb_values values;       /* ... parsed (create, run) */

@@ -60,6 +60,15 @@ static const cb_option table[] = {
     /* HDF5 wants a page of at least 512 bytes. */
     {.name = "page-size", .kind = CB_ARG_SIZE, .cmds = CB_IN_MAKERS, CB_FIELD(page_size), .arg = "BYTES", .lo = 512,
      .hi = (int64_t)1 << 32, .help = "paged file-space strategy with this page size; HDF5 files"},
+    /* the filter pipeline of dset (core/filters.h; applied by the HDF5 backend) */
+    {.name = "filter", .kind = CB_ARG_TEXTS, .cmds = CB_IN_MAKERS, CB_FIELD(filter_args), .arg = "SPEC",
+     .help = "an HDF5 filter for dset, repeatable, applied in the order given: shuffle, deflate[:LEVEL] (1-9, "
+             "default 6), fletcher32, szip (where HDF5 has its encoder) or a filter number ID[:v1,v2,...] with "
+             "its client values (built in or a plugin on HDF5_PLUGIN_PATH); HDF5 files; writes need --io "
+             "collective"},
+    {.name = "no-edge-filter", .kind = CB_ARG_FLAG, .cmds = CB_IN_MAKERS, CB_FIELD(no_edge_filter),
+     .help = "with --filter: store the partial chunks at the dataset's edges unfiltered "
+             "(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS); HDF5 1.14+ (1.10 writes them filtered in parallel)"},
     {.name = "seed", .kind = CB_ARG_INT, .cmds = CB_IN_MAKERS | CB_IN_WRITE, CB_FIELD(seed),
      .given_at = offsetof(cb_config, seed_given), .arg = "S", .lo = 0, .hi = INT64_MAX,
      .help = "seed of the values (create: default 1; write: default the one stored at create)"},
@@ -327,11 +336,12 @@ static int set_list(const cb_option *o, const char *value, cb_config *cfg, cb_er
     return 0;
 }
 
-/* KEY=VALUE, appended to the row's cb_texts (freed by cb_config_free). */
-static int add_pair(const cb_option *o, const char *value, cb_config *cfg, cb_err *err)
+/* KEY=VALUE (PAIR) or any string (TEXTS), appended to the row's cb_texts
+ * (freed by cb_config_free); what a TEXTS value means is checked later. */
+static int add_text(const cb_option *o, const char *value, cb_config *cfg, cb_err *err)
 {
     const char *eq = strchr(value, '=');
-    if (!eq || eq == value)
+    if (o->kind == CB_ARG_PAIR && (!eq || eq == value))
         return cb_fail(err, CB_EUSAGE, "--%s takes %s, got '%s'; write it as %s (give --%s again for another)",
                        o->name, o->arg, value, o->arg, o->name);
     cb_texts *t = (cb_texts *)(void *)((char *)cfg + o->at);
@@ -365,7 +375,8 @@ static int set_value(const cb_option *o, const char *value, cb_config *cfg, cb_e
     case CB_ARG_TEXT: memcpy((char *)cfg + o->at, &value, sizeof value); return 0;
     case CB_ARG_CHOICE: return set_choice(o, value, cfg, err);
     case CB_ARG_LIST: return set_list(o, value, cfg, err);
-    case CB_ARG_PAIR: return add_pair(o, value, cfg, err);
+    case CB_ARG_PAIR:
+    case CB_ARG_TEXTS: return add_text(o, value, cfg, err);
     }
     return cb_fail(err, CB_EUSAGE, "--%s: unknown kind of option", o->name);
 }
@@ -416,7 +427,7 @@ static int unknown_long(const char *name, size_t len, cb_cmd cmd, cb_err *err)
 static int apply(const cb_option *o, const char *value, cb_config *cfg, cb_opt_seen *seen, cb_err *err)
 {
     const char **was = &seen->value[o - table];
-    if (o->kind != CB_ARG_FLAG && o->kind != CB_ARG_PAIR && *was)
+    if (o->kind != CB_ARG_FLAG && o->kind != CB_ARG_PAIR && o->kind != CB_ARG_TEXTS && *was)
         return cb_fail(err, CB_EUSAGE, "--%s given twice ('%s' and '%s'); give it once", o->name, *was, value);
     *was = value ? value : o->name;
     if (o->given_at)
@@ -625,7 +636,7 @@ void cb_options_markdown(FILE *out)
 
 static const char *kind_name(cb_arg_kind k)
 {
-    static const char *n[] = {"flag", "int", "size", "real", "text", "choice", "list", "pair"};
+    static const char *n[] = {"flag", "int", "size", "real", "text", "choice", "list", "pair", "texts"};
     return n[k];
 }
 
@@ -647,6 +658,7 @@ static void sample(const cb_option *o, char *buf, size_t size)
             }
         break;
     case CB_ARG_PAIR: snprintf(buf, size, "a=b"); break;
+    case CB_ARG_TEXTS: snprintf(buf, size, "x"); break;
     case CB_ARG_LIST:
         for (size_t k = 0, n = 0; k < o->size / sizeof(int64_t) && n < size; k++)
             n += (size_t)snprintf(buf + n, size - n, "%s%lld", k ? "," : "", (long long)o->lo);

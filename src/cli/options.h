@@ -33,6 +33,7 @@ typedef enum {
     CB_ARG_CHOICE, /* one name of `choices`, stored as its value */
     CB_ARG_LIST,   /* comma-separated whole numbers in [lo, hi], one per int64_t of the field */
     CB_ARG_PAIR,   /* KEY=VALUE, repeatable: appended to a cb_texts field */
+    CB_ARG_TEXTS,  /* a string, repeatable: appended to a cb_texts field in the order given */
 } cb_arg_kind;
 
 typedef struct cb_choice {

@@ -44,3 +44,34 @@ const char *cb_h5_coll_md_read_note(void)
              v[0], v[1], v[2]);
     return note;
 }
+
+const char *cb_h5_filtered_independent_note(void)
+{
+    static char note[320];
+    unsigned v[3];
+    running(v);
+    /* No release yet writes filtered chunks independently from more than one
+     * rank; 1.10.x refuses a single rank too. Kept for all versions, so a
+     * run never depends on its rank count. */
+    snprintf(note, sizeof note,
+             "--io independent cannot write a filtered dataset: parallel HDF5 (%u.%u.%u here) writes filtered chunks "
+             "only in collective transfers (\"Can't perform independent write with filters in pipeline\"): use "
+             "--io collective",
+             v[0], v[1], v[2]);
+    return note;
+}
+
+const char *cb_h5_no_edge_filter_note(void)
+{
+    static char note[400];
+    if (cb_h5_at_least(CB_H5_EDGE_FILTER_OK))
+        return NULL;
+    unsigned v[3];
+    running(v);
+    snprintf(note, sizeof note,
+             "--no-edge-filter: parallel HDF5 %u.%u.%u filters the partial edge chunks anyway while the dataset says "
+             "they are unfiltered, so a reader that trusts the option (h5py) gets wrong values there; it needs HDF5 1.14.0 or newer "
+             "(leave it out)",
+             v[0], v[1], v[2]);
+    return note;
+}

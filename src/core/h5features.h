@@ -15,6 +15,23 @@
  * honours them, else one sentence saying so, with the versions. */
 const char *cb_h5_coll_md_read_note(void);
 
+/* --no-edge-filter (H5Pset_chunk_opts, H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS):
+ * parallel HDF5 1.10.8 records the option but its collective filtered writes
+ * filter the partial edge chunks anyway (filter mask 0), so a serial reader,
+ * which trusts the option, reads them as raw bytes: wrong values. Its
+ * parallel path was rewritten in 1.14.0 (not tried here). NULL when the
+ * running library is not known to do so, else the sentence saying why not. */
+#define CB_H5_EDGE_FILTER_OK 1, 14, 0
+const char *cb_h5_no_edge_filter_note(void);
+
+/* Parallel HDF5 writes the chunks of a filtered dataset in collective
+ * transfers only: an independent H5Dwrite fails in H5D__ioinfo_adjust with
+ * "Can't perform independent write with filters in pipeline" (1.10.8 even
+ * on one rank; later releases refuse it on more than one, the ones chunkbench
+ * runs on). NULL when the running library can, else one sentence saying why
+ * not and what to use. */
+const char *cb_h5_filtered_independent_note(void);
+
 /* 1 when the running library is at least maj.min.rel. */
 int cb_h5_at_least(unsigned maj, unsigned min, unsigned rel);
 

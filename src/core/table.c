@@ -20,6 +20,7 @@ const cb_meta_field cb_meta_fields[] = {
     FIELD(requests, CB_MF_INT, CB_MF_NET),
     FIELD(retries, CB_MF_INT, CB_MF_NET),
     FIELD(mpi_hints, CB_MF_STR, CB_MF_MPIIO),
+    FIELD(filters, CB_MF_STR, CB_MF_FILTERS),
 };
 const int cb_meta_nfields = (int)(sizeof cb_meta_fields / sizeof cb_meta_fields[0]);
 

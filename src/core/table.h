@@ -26,9 +26,13 @@ typedef struct cb_meta {
     /* Its MPI-IO hints record (core/hints.h cb_hints_json), compact JSON;
      * "" when it opened no MPI-IO file, or the record did not fit. */
     char mpi_hints[4096];
+    /* The filter pipeline of dset as create made it (core/filters.h
+     * cb_filters_text, "shuffle deflate:1"); "" when unfiltered. */
+    char filters[256];
     /* Properties of the file, not of a run (found when read, never stored): */
     int64_t page_size;     /* file-space page size of a paged file; 0 when not paged */
     int64_t file_size;     /* bytes of the file when read (0: unknown, or not a file) */
+    int64_t stored_bytes;  /* filtered dset: bytes its chunks take in storage when read (0: unknown) */
     char phase[8];         /* in reports: "read" for a read run; "" means write */
 } cb_meta;
 
@@ -54,6 +58,7 @@ typedef enum { CB_MF_STR, CB_MF_INT, CB_MF_REAL } cb_meta_kind;
 enum {
     CB_MF_NET = 1,   /* request counts: kept by backends that count requests */
     CB_MF_MPIIO = 2, /* MPI-IO figures: kept by backends that open MPI-IO files */
+    CB_MF_FILTERS = 4, /* the filter pipeline: kept by backends that apply --filter (HDF5 files) */
 };
 
 typedef struct cb_meta_field {

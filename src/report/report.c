@@ -87,6 +87,31 @@ static void writers_text(FILE *f, const cb_summary *s)
         fprintf(f, "slowest host: %s (mean %.4f s)\n", s->hosts[s->slowest_host].name, s->hosts[s->slowest_host].mean_s);
 }
 
+/* A bandwidth of logical bytes as the bytes the filters stored: the same
+ * time over the stored size (all of dset's chunks, as the table's complete
+ * tasks are all of its values once the write is done). */
+static double stored_MBps(const cb_table *tab, const cb_summary *s, double logical_MBps)
+{
+    return s->bytes > 0 ? logical_MBps * (double)tab->meta.stored_bytes / (double)s->bytes : 0;
+}
+
+/* "compression": the filters and what they cost (NULL when unfiltered). */
+static cJSON *compression_json(const cb_table *tab, const cb_summary *s)
+{
+    if (!tab->meta.filters[0])
+        return NULL;
+    cJSON *c = cJSON_CreateObject();
+    int64_t stored = tab->meta.stored_bytes;
+    cJSON_AddStringToObject(c, "filters", tab->meta.filters);
+    cJSON_AddNumberToObject(c, "logical_bytes", (double)s->bytes);
+    cJSON_AddNumberToObject(c, "stored_bytes", (double)stored);
+    cJSON_AddNumberToObject(c, "ratio", stored > 0 ? (double)s->bytes / (double)stored : 0);
+    cJSON_AddNumberToObject(c, "logical_MBps", s->phase_MBps);
+    cJSON_AddNumberToObject(c, "stored_MBps", stored_MBps(tab, s, s->phase_MBps));
+    cJSON_AddNumberToObject(c, "stored_ior_MBps", stored_MBps(tab, s, s->ior_MBps));
+    return c;
+}
+
 void cb_report_text(FILE *f, const char *target, const char *backend, const cb_table *tab, const cb_summary *s,
                     int verbose)
 {
@@ -101,6 +126,8 @@ void cb_report_text(FILE *f, const char *target, const char *backend, const cb_t
     if (tab->meta.seed >= 0) /* a file another tool made has neither */
         fprintf(f, "values:       %s, seed %lld\n", tab->meta.values[0] ? tab->meta.values : "uniform",
                 (long long)tab->meta.seed);
+    if (tab->meta.filters[0])
+        fprintf(f, "filters:      %s\n", tab->meta.filters);
     fprintf(f, "bytes:        %.1f MB in complete tasks\n", (double)s->bytes / CB_BYTES_PER_MB);
     in_progress_text(f, s);
     if (s->complete == 0)
@@ -110,6 +137,11 @@ void cb_report_text(FILE *f, const char *target, const char *backend, const cb_t
     if (s->ior_MBps > 0)
         fprintf(f, "              %.1f MB/s IOR-style (last run: %.1f MB / first open to last close, %.3f s)\n",
                 s->ior_MBps, (double)s->run_bytes / CB_BYTES_PER_MB, s->run_span_s);
+    if (tab->meta.filters[0] && tab->meta.stored_bytes > 0)
+        fprintf(f, "compression:  %.1f MB stored for %.1f MB logical, ratio %.3f; %.1f MB/s stored %s phase\n",
+                (double)tab->meta.stored_bytes / CB_BYTES_PER_MB, (double)s->bytes / CB_BYTES_PER_MB,
+                (double)s->bytes / (double)tab->meta.stored_bytes, stored_MBps(tab, s, s->phase_MBps),
+                tab->meta.phase[0] ? tab->meta.phase : "write");
     const cb_quantiles *q = &s->latency;
     fprintf(f, "latency (s):  min %.4f  p50 %.4f  p90 %.4f  p99 %.4f  max %.4f\n", q->min, q->p50, q->p90, q->p99,
             q->max);
@@ -320,6 +352,11 @@ static cJSON *report_json(const char *target, const char *backend, const cb_tabl
     cJSON_AddNumberToObject(o, "last_done", s->last_done);
     cJSON_AddNumberToObject(o, "elapsed_s", s->elapsed_s);
     cJSON_AddItemToObject(o, "bandwidth_MBps", bandwidth_json(tab, s));
+    cJSON *comp = compression_json(tab, s);
+    if (comp) {
+        cJSON_AddStringToObject(o, "filters", tab->meta.filters);
+        cJSON_AddItemToObject(o, "compression", comp);
+    }
     cJSON_AddItemToObject(o, "last_run", last_run_json(&tab->meta, s));
     /* The last write's, as stored; a write or read run puts its own in its place. */
     cJSON *hints = tab->meta.mpi_hints[0] ? cJSON_Parse(tab->meta.mpi_hints) : NULL;

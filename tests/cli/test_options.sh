@@ -115,10 +115,10 @@ refused "option --force takes no value" create t.h5 10 10 --force=yes
 [ -e "$WORK/t.h5" ] && fail "a refused command left a file behind"
 
 # A valued option comes once; its two values are named. Flags and KEY=VALUE
-# options (pair: --hint) may repeat.
+# options (pair: --hint) and repeatable strings (texts: --filter) may repeat.
 while IFS=$'\t' read -r name short kind cmds value; do
   [ "$kind" = flag ] && continue
-  if [ "$kind" = pair ]; then ok "${cmds%%,*}" "--$name" "$value" "--$name=$value" --help; continue; fi
+  if [ "$kind" = pair ] || [ "$kind" = texts ]; then ok "${cmds%%,*}" "--$name" "$value" "--$name=$value" --help; continue; fi
   c=${cmds%%,*} second=$value
   case $kind in int|size) second=$((value + 1)) ;; text) second=y ;; esac
   refused "--$name given twice ('$value' and '$second'); give it once" "$c" "--$name" "$value" "--$name=$second"

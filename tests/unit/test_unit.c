@@ -11,6 +11,7 @@
 #include "core/batch.h"
 #include "core/collective.h"
 #include "core/datagen.h"
+#include "core/filters.h"
 #include "core/grow.h"
 #include "core/hints.h"
 #include "core/iolog.h"
@@ -490,6 +491,7 @@ static void test_backends(void)
         CHECK(!(b->caps & CB_CAP_CLAIMS) == (!b->claim || !b->finish));
         CHECK(!(b->caps & CB_CAP_DATASETS) == !b->describe);
         CHECK(!(b->caps & CB_CAP_RAW_EXTENTS) == !b->raw_extents);
+        CHECK(!(b->caps & CB_CAP_STORED_BYTES) == !b->stored_bytes);
         CHECK(b->check && b->open && b->close && b->load_table && b->save_table && b->create);
         /* Without file drivers a report needs the transport's name. */
         CHECK((b->caps & CB_CAP_FILE_DRIVERS) || b->transport);
@@ -525,7 +527,31 @@ static void test_meta_fields(void)
             found++;
         }
     }
-    CHECK(found == 5 && cb_meta_nfields == 14 && cb_meta_nfields <= 32);
+    CHECK(found == 5 && cb_meta_nfields == 15 && cb_meta_nfields <= 32);
+}
+
+/* --filter SPECs: forms, ranges, order, the record. */
+static void test_filters(void)
+{
+    cb_filters fs = {0};
+    cb_err err = {0};
+    char text[256];
+    CHECK(cb_filters_add(&fs, "shuffle", &err) == 0 && cb_filters_add(&fs, "deflate:1", &err) == 0);
+    CHECK(cb_filters_add(&fs, "fletcher32", &err) == 0 && cb_filters_add(&fs, "32004:0,7", &err) == 0);
+    CHECK(fs.n == 4 && fs.f[0].id == 2 && fs.f[1].id == 1 && fs.f[1].values[0] == 1 && fs.f[2].id == 3);
+    CHECK(fs.f[3].id == 32004 && !fs.f[3].named && fs.f[3].nvalues == 2 && fs.f[3].values[1] == 7);
+    CHECK(cb_filters_text(&fs, text, sizeof text) == 0 && !strcmp(text, "shuffle deflate:1 fletcher32 32004:0,7"));
+    CHECK(cb_filters_text(&fs, text, 10) == -1);
+    cb_filters d = {0};
+    CHECK(cb_filters_add(&d, "deflate", &err) == 0 && d.f[0].values[0] == 6);
+    CHECK(cb_filters_text(&d, text, sizeof text) == 0 && !strcmp(text, "deflate:6"));
+    const char *bad[] = {"", "bogus", "deflate:0", "deflate:10", "deflate:x", "deflate:", "shuffle:1", "0", "65536",
+                         "307:", "307:1,", "307:-1", "307:4294967296", "-3", "deflate"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        err.code = 0;
+        CHECK(cb_filters_add(&d, bad[k], &err) < 0 && err.code == CB_EUSAGE); /* the last: given twice */
+    }
+    CHECK(d.n == 1);
 }
 
 /* Writers grouped by name: many names in scattered rows (the hash grows),
@@ -637,6 +663,7 @@ int main(void)
 {
     test_backends();
     test_meta_fields();
+    test_filters();
     test_grow();
     test_classify();
     test_busy();

@@ -287,6 +287,46 @@ static int solo_driver(cb_driver d)
     return d == CB_DRIVER_SEC2 || d == CB_DRIVER_ROS3;
 }
 
+/* Writes to a filtered dataset: the transfers parallel HDF5 can make
+ * (also checked at open, for a file created with filters earlier). */
+static int filtered_write_refused(cb_io_mode io, cb_err *err)
+{
+    if (io == CB_IO_DIRECT)
+        return cb_fail(err, CB_EUSAGE, "--io direct writes raw chunks with H5Dwrite_chunk, past the filter pipeline, "
+                       "and chunkbench does not compress them itself: use --io collective for a filtered dataset");
+    const char *why = io == CB_IO_INDEPENDENT ? cb_h5_filtered_independent_note() : NULL;
+    if (why)
+        return cb_fail(err, CB_EUSAGE, "%s", why);
+    return 0;
+}
+
+/* --filter: each filter in this library (a plugin loaded from
+ * HDF5_PLUGIN_PATH counts), able to encode, and transfers that can write it. */
+static int check_filters(const cb_store_opts *o, cb_err *err)
+{
+    quiet_hdf5();
+    const cb_filters *fs = o->filters;
+    for (int i = 0; i < fs->n; i++) {
+        const cb_filter *f = &fs->f[i];
+        char spec[256];
+        cb_filter_spec(f, spec, sizeof spec);
+        unsigned conf = 0;
+        if (H5Zfilter_avail((H5Z_filter_t)f->id) <= 0) {
+            if (f->named || f->id <= CB_FILTER_SZIP)
+                return cb_fail(err, CB_EUSAGE, "--filter %s: this HDF5 library was built without filter %u", spec, f->id);
+            return cb_fail(err, CB_EUSAGE, "--filter %s: filter %u is not available: set HDF5_PLUGIN_PATH to its plugin directory",
+                           spec, f->id);
+        }
+        if (H5Zget_filter_info((H5Z_filter_t)f->id, &conf) < 0 || !(conf & H5Z_FILTER_CONFIG_ENCODE_ENABLED))
+            return cb_fail(err, CB_EUSAGE, "--filter %s: this HDF5 library has no encoder for filter %u (decoding only)%s",
+                           spec, f->id, f->id == CB_FILTER_SZIP ? ": it needs an HDF5 built with libaec or szip" : "");
+    }
+    const char *edge = fs->no_edge ? cb_h5_no_edge_filter_note() : NULL;
+    if (edge)
+        return cb_fail(err, CB_EUSAGE, "%s", edge);
+    return o->writes ? filtered_write_refused(o->io, err) : 0;
+}
+
 static int h5_check(const cb_store_opts *o, cb_err *err)
 {
     const cb_hdf5_opts *h = own_opts(o);
@@ -322,7 +362,7 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
     if (o->io == CB_IO_DIRECT && o->create_layout && o->create_layout->iter != CB_ITER_BLOCK)
         return cb_fail(err, CB_EUSAGE, "--io direct writes whole chunks: use block tasks, not %s",
                        cb_iter_name(o->create_layout->iter));
-    return 0;
+    return o->filters ? check_filters(o, err) : 0;
 }
 
 /* --coll-metadata: every rank takes part in each metadata read and write
@@ -379,6 +419,33 @@ static hid_t mpio_fapl(MPI_Comm comm, const cb_hints *hints, cb_err *err)
 }
 
 static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, int rank, cb_err *err);
+
+/* The pipeline in the order given; a filter by number is mandatory (a
+ * chunk it fails on is an error, not stored unfiltered). */
+static int set_filters(hid_t dcpl, const cb_filters *fs)
+{
+    for (int i = 0; i < fs->n; i++) {
+        const cb_filter *f = &fs->f[i];
+        herr_t r;
+        if (f->named && f->id == CB_FILTER_SHUFFLE)
+            r = H5Pset_shuffle(dcpl);
+        else if (f->named && f->id == CB_FILTER_DEFLATE)
+            r = H5Pset_deflate(dcpl, f->values[0]);
+        else if (f->named && f->id == CB_FILTER_FLETCHER32)
+            r = H5Pset_fletcher32(dcpl);
+        else if (f->named && f->id == CB_FILTER_SZIP)
+            r = H5Pset_szip(dcpl, H5_SZIP_NN_OPTION_MASK, 16); /* h5py's default: nearest neighbour, 16 pixels */
+        else
+            r = H5Pset_filter(dcpl, (H5Z_filter_t)f->id, H5Z_FLAG_MANDATORY, (size_t)f->nvalues, f->values);
+        if (r < 0)
+            return -1;
+    }
+#if H5_VERSION_GE(1, 10, 0) /* check() refused it where parallel writes break it */
+    if (fs->no_edge && H5Pset_chunk_opts(dcpl, H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS) < 0)
+        return -1;
+#endif
+    return 0;
+}
 
 static int h5_create(const cb_store_opts *opt, const cb_table *tab, MPI_Comm comm, cb_err *err)
 {
@@ -455,10 +522,26 @@ static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm c
     hid_t space = H5Screate_simple(2, dims, NULL);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl, 2, cdims);
-    /* Parallel HDF5 allocates every chunk at creation; without this it would
-     * also write fill values to all of them, i.e. the whole dataset once. */
-    H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
-    H5Pset_alloc_time(dcpl, comm != MPI_COMM_NULL ? H5D_ALLOC_TIME_EARLY : H5D_ALLOC_TIME_LATE);
+    int filtered = opt->filters && opt->filters->n > 0;
+    if (filtered && set_filters(dcpl, opt->filters) < 0 && rc == 0)
+        rc = h5_fail(err, "cannot set the filter pipeline of dset");
+    if (filtered) {
+        /* A filtered chunk needs its space when first written, at its
+         * filtered size, and a chunk written in parts (row tasks) must start
+         * from fill values, never from bytes HDF5 would unfilter unwritten.
+         * HDF5 1.10.8 takes any setting here, but in parallel allocates
+         * early whatever is asked, and writes every chunk's fill values
+         * filtered at create even with FILL_TIME_NEVER (a deflated chunk of
+         * zeros is a few dozen bytes; under shuffle or fletcher32 alone, the
+         * whole chunk). */
+        H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
+        H5Pset_alloc_time(dcpl, comm != MPI_COMM_NULL ? H5D_ALLOC_TIME_INCR : H5D_ALLOC_TIME_LATE);
+    } else {
+        /* Parallel HDF5 allocates every chunk at creation; without this it would
+         * also write fill values to all of them, i.e. the whole dataset once. */
+        H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
+        H5Pset_alloc_time(dcpl, comm != MPI_COMM_NULL ? H5D_ALLOC_TIME_EARLY : H5D_ALLOC_TIME_LATE);
+    }
     hid_t dset = H5Dcreate2(file, DSET_NAME, value_type(lay->elem_size), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset < 0 && rc == 0)
         rc = h5_fail(err, "cannot create dataset dset in %s", opt->target);
@@ -1010,11 +1093,16 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
     if (opt->tasks_per_call > 1)
         H5Pset_selection_io(h->dxpl, H5D_SELECTION_IO_MODE_ON);
 #endif
+    /* A dataset created with filters (by an earlier create, or another
+     * tool): the transfers check() could not know of. */
+    if (nfilters > 0 && writable && filtered_write_refused(opt->io, err) < 0) {
+        rc = -1;
+        goto done;
+    }
     if (opt->io == CB_IO_DIRECT) {
-        /* H5Dwrite_chunk bypasses the filter pipeline; independent writes to a
-         * filtered dataset are refused by parallel HDF5 anyway. */
+        /* H5Dread_chunk returns the chunk as stored, filtered. */
         if (nfilters > 0) {
-            rc = cb_fail(err, CB_EUSAGE, "--io direct cannot write a dataset with filters in parallel HDF5; use --io collective");
+            rc = cb_fail(err, CB_EUSAGE, "--io direct moves raw chunks; dset is filtered and chunkbench does not unfilter them itself: use --io collective or independent");
             goto done;
         }
         h->pad_bytes = (size_t)(cdims[0] * cdims[1]) * (size_t)s->layout.elem_size;
@@ -1260,6 +1348,8 @@ static int h5_load_table(const cb_store_opts *opt, cb_table *out, cb_err *err)
     }
     out->layout.elem_size = (int)esize;
     get_meta(file, &out->layout, &out->meta);
+    if (out->meta.filters[0])
+        out->meta.stored_bytes = (int64_t)H5Dget_storage_size(dset);
 
     const char *tname = H5Lexists(file, TABLE_NAME, H5P_DEFAULT) > 0 ? TABLE_NAME : SEED_TABLE_NAME;
     if ((table = H5Dopen2(file, tname, H5P_DEFAULT)) < 0) {
@@ -1404,9 +1494,29 @@ static int h5_save_table(const cb_store_opts *opt, const cb_table *tab, const in
     return rc;
 }
 
+/* One process, after a write: the bytes dset's chunks take in the file. */
+static int h5_stored_bytes(const cb_store_opts *opt, int64_t *out, cb_err *err)
+{
+    quiet_hdf5();
+    *out = 0;
+    hid_t file = open_lookup(opt, err);
+    if (file < 0)
+        return -1;
+    hid_t dset = H5Dopen2(file, DSET_NAME, H5P_DEFAULT);
+    int rc = dset < 0 ? h5_fail(err, "cannot open dataset dset of %s", opt->target) : 0;
+    if (dset >= 0) {
+        *out = (int64_t)H5Dget_storage_size(dset);
+        H5Dclose(dset);
+    }
+    if (H5Fclose(file) < 0 && rc == 0)
+        rc = h5_fail(err, "cannot close %s", opt->target);
+    return rc;
+}
+
 const cb_backend cb_backend_hdf5 = {
     .name = "hdf5",
-    .caps = CB_CAP_DATASETS | CB_CAP_RAW_EXTENTS | CB_CAP_FILE_DRIVERS | CB_CAP_JOURNAL | CB_CAP_BATCH,
+    .caps = CB_CAP_DATASETS | CB_CAP_RAW_EXTENTS | CB_CAP_FILE_DRIVERS | CB_CAP_JOURNAL | CB_CAP_BATCH |
+            CB_CAP_STORED_BYTES,
     .transport = NULL,
     .check = h5_check,
     .create = h5_create,
@@ -1420,4 +1530,5 @@ const cb_backend cb_backend_hdf5 = {
     .save_table = h5_save_table,
     .describe = h5_describe,
     .raw_extents = h5_raw_extents,
+    .stored_bytes = h5_stored_bytes,
 };

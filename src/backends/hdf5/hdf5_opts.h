@@ -12,7 +12,11 @@
  *     (core/h5features.h);
  *   - io direct (H5Dwrite_chunk) moves whole chunks: block tasks only;
  *   - coll_metadata needs a file opened with MPI-IO (not sec2/ros3, not a URL);
- *   - chunk_opt applies to collective transfers only. */
+ *   - chunk_opt applies to collective transfers only;
+ *   - filters: each in the library with its encoder (a plugin on
+ *     HDF5_PLUGIN_PATH counts); writes of a filtered dataset collective only
+ *     (checked here for run, at open for a filtered file); no_edge only
+ *     where parallel writes honour it (core/h5features.h). */
 #ifndef CHUNKBENCH_HDF5_OPTS_H
 #define CHUNKBENCH_HDF5_OPTS_H
 

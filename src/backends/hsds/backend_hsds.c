@@ -254,6 +254,8 @@ static int h_check(const cb_store_opts *o, cb_err *err)
     if ((o->mpi_hints && o->mpi_hints->n) || (o->create_hints && o->create_hints->n))
         return cb_fail(err, CB_EUSAGE, "--hint, --hints-file and --stripe-count/--stripe-size are MPI-IO hints for HDF5 "
                        "files; an HSDS domain is written over HTTP: leave them out");
+    if (o->filters)
+        return cb_fail(err, CB_EUSAGE, "not yet: --filter on an HSDS domain (filters apply to HDF5 files in this version); leave --filter out");
     if (o->io != CB_IO_INDEPENDENT)
         return cb_fail(err, CB_EUSAGE, "--io %s applies to HDF5 files; HSDS writes each task with its own request",
                        cb_io_name(o->io));

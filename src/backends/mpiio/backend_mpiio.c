@@ -60,6 +60,8 @@ static int mp_check(const cb_store_opts *o, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--align and --page-size lay out HDF5 files; an mpiio: target is plain bytes");
     if (o->coll_metadata || o->chunk_opt != CB_CHUNK_OPT_UNSET)
         return cb_fail(err, CB_EUSAGE, "--coll-metadata and --chunk-opt are HDF5's; an mpiio: target has no metadata or chunks (leave them out)");
+    if (o->filters)
+        return cb_fail(err, CB_EUSAGE, "--filter applies to HDF5 files; an mpiio: target is plain bytes, unfiltered (leave --filter out)");
     if (!data_path(o->target)[0])
         return cb_fail(err, CB_EUSAGE, "mpiio: needs a path: mpiio:FILE");
     return 0;
