@@ -1,6 +1,9 @@
 #include "backends/backend.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/hints.h"
 
 cb_target_kind cb_target_kind_of(const char *t)
 {
@@ -35,4 +38,21 @@ const cb_backend *cb_backend_for(const char *target)
     default:
         return &cb_backend_hdf5;
     }
+}
+
+void cb_store_release(cb_store *s, cb_net_stats *net)
+{
+    if (net)
+        *net = s->net;
+    else
+        free(s->net.latency);
+    if (s->iolog) {
+        cb_iolog_free(s->iolog);
+        free(s->iolog);
+    }
+    if (s->mpi_hints) {
+        cb_hints_free(s->mpi_hints);
+        free(s->mpi_hints);
+    }
+    free(s);
 }

@@ -191,6 +191,11 @@ cb_target_kind cb_target_kind_of(const char *target);
  * after mpiio:; NULL for domains and URLs. */
 const char *cb_target_file(const char *target);
 
+/* The end of every backend's close, after its own state is gone: the
+ * request statistics move to *net (freed when net is NULL), a request log
+ * and hints record the phase did not take are freed, and so is s. */
+void cb_store_release(cb_store *s, cb_net_stats *net);
+
 /* The backend of a target: HSDS for a domain, MPI-IO for mpiio:, HDF5 for a path or URL. */
 const cb_backend *cb_backend_for(const char *target);
 

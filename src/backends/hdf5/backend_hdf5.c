@@ -1246,19 +1246,7 @@ static int h5_close(cb_store *s, cb_net_stats *net, cb_err *err)
         free(h->pad);
         free(h);
     }
-    if (net)
-        *net = s->net;
-    else
-        free(s->net.latency);
-    if (s->iolog) {
-        cb_iolog_free(s->iolog);
-        free(s->iolog);
-    }
-    if (s->mpi_hints) {
-        cb_hints_free(s->mpi_hints);
-        free(s->mpi_hints);
-    }
-    free(s);
+    cb_store_release(s, net);
     return rc;
 }
 

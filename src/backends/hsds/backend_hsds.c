@@ -365,16 +365,8 @@ static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
     hs_claims_free(s);
     hs_recorder_free(s);
     cb_http_close(s->h);
-    if (net)
-        *net = st->net;
-    else
-        free(st->net.latency);
-    if (st->iolog) { /* not taken by the caller */
-        cb_iolog_free(st->iolog);
-        free(st->iolog);
-    }
     free(s);
-    free(st);
+    cb_store_release(st, net);
     return rc;
 }
 

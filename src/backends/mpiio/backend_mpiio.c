@@ -272,15 +272,7 @@ static int mp_close(cb_store *s, cb_net_stats *net, cb_err *err)
             rc = mp_io_fail(err, crc, "cannot close", "the file");
         free(m);
     }
-    if (net)
-        *net = s->net;
-    else
-        free(s->net.latency);
-    if (s->mpi_hints) {
-        cb_hints_free(s->mpi_hints);
-        free(s->mpi_hints);
-    }
-    free(s);
+    cb_store_release(s, net);
     return rc;
 }
 
