@@ -168,6 +168,8 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         sa.o.server_id = out.net.server_id; /* the server as the last pass opened it */
         if (cb_target_lock_same_file(lk, &gerr) == 0) /* not into a file made anew meanwhile */
             be->save_table(&sa.o, &tab, changed, nchanged, &gerr);
+        res.recorded_at = cb_now() - offset;
+        res.durable = (be->caps & CB_CAP_DURABLE) || cfg->fsync;
         /* What the filters made of it: once a run, from the file as closed. */
         if (!gerr.code && tab.meta.filters[0] && (be->caps & CB_CAP_STORED_BYTES))
             be->stored_bytes(&sa.o, &tab.meta.stored_bytes, &gerr);

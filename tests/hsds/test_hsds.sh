@@ -157,6 +157,14 @@ t_server_writers() { # three independent processes share a domain: every task ex
     for i in 1 2 3; do sum=$((sum + $(json "$WORK/s$i.json" "d['passes']['list'][0]['tasks']"))); done
     [ "$sum" = 100 ] || die "writers wrote $sum tasks, not 100"
     check "$T" --complete 100 --in-progress 0 >/dev/null
+    # Each writer recorded its tasks only after the server's flush: durable,
+    # and later than the last write was acknowledged.
+    for i in 1 2 3; do
+        "$PY" -c "
+import json,sys; x=json.load(open(sys.argv[1]))['finish']
+assert x['durable'] is True and 0 < x['acknowledged_s'] < x['recorded_s'] and x['wait_s'] > 0, x" "$WORK/s$i.json" ||
+            die "writer $i: finish record $(json "$WORK/s$i.json" "d.get('finish')")"
+    done
 }
 
 t_with_h5pyd_writer() { # two chunkbench writers beside an h5pyd writer doing the seed's loop

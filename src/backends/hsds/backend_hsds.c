@@ -552,7 +552,7 @@ out:
 
 const cb_backend cb_backend_hsds = {
     .name = "hsds",
-    .caps = CB_CAP_CLAIMS | CB_CAP_NET_STATS,
+    .caps = CB_CAP_CLAIMS | CB_CAP_NET_STATS | CB_CAP_DURABLE,
     .transport = "http",
     .check = h_check,
     .create = h_create,
