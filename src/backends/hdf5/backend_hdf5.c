@@ -377,24 +377,20 @@ static void coll_metadata(hid_t fapl, const cb_store_opts *opt)
     H5Pset_all_coll_metadata_ops(fapl, 1);
 }
 
-/* The hints MPI holds for an open mpio file: MPI_File_get_info on the
- * MPI_File HDF5 opened. */
-static int effective_hints(hid_t file, cb_hints *out, cb_err *err)
+/* The MPI_File HDF5 opened for an mpio file (MPI_FILE_NULL and *err when
+ * it cannot say), whose hints MPI reports (core/hints.h). */
+static MPI_File mpi_handle(hid_t file, cb_err *err)
 {
     void *handle = NULL;
     hid_t fapl = H5Fget_access_plist(file);
     herr_t got = fapl < 0 ? -1 : H5Fget_vfd_handle(file, fapl, &handle);
     if (fapl >= 0)
         H5Pclose(fapl);
-    if (got < 0 || !handle)
-        return h5_fail(err, "cannot get the MPI-IO file handle of the open file (H5Fget_vfd_handle)");
-    MPI_Info info = MPI_INFO_NULL;
-    if (cb_mpi(err, MPI_File_get_info(*(MPI_File *)handle, &info), "MPI_File_get_info") < 0)
-        return -1;
-    int rc = cb_hints_from_info(info, out, err);
-    if (cb_mpi(err, MPI_Info_free(&info), "MPI_Info_free") < 0)
-        rc = -1;
-    return rc;
+    if (got < 0 || !handle) {
+        h5_fail(err, "cannot get the MPI-IO file handle of the open file (H5Fget_vfd_handle)");
+        return MPI_FILE_NULL;
+    }
+    return *(MPI_File *)handle;
 }
 
 /* An mpio file access list with the hints (MPI_INFO_NULL when none). */
@@ -503,18 +499,12 @@ static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm c
 
     int rc = 0;
     if (opt->created_hints && comm != MPI_COMM_NULL) {
-        /* A local call that may fail on one rank only: agreed on, as the
-         * steps below are collective. */
+        /* The steps below are collective: one rank's failure is agreed on. */
         cb_err herr = {0};
-        effective_hints(file, opt->created_hints, &herr);
-        int bad = herr.code != 0, any = 1;
-        if (cb_mpi(&herr, MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm), "MPI_Allreduce of the hints read") < 0 ||
-            any) {
+        MPI_File fh = mpi_handle(file, &herr);
+        if (cb_hints_read_all(fh, comm, opt->created_hints, opt->target, &herr) < 0) {
             rc = -1;
-            if (herr.code)
-                *err = herr;
-            else
-                cb_fail(err, CB_EIO, "another rank could not read the MPI-IO hints of the new file");
+            *err = herr;
         }
     }
     hsize_t dims[2] = {(hsize_t)lay->shape[0], (hsize_t)lay->shape[1]};
@@ -1042,7 +1032,8 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
             rc = cb_fail(err, CB_EIO, "out of memory");
             goto done;
         }
-        if (effective_hints(h->file, s->mpi_hints, err) < 0) {
+        MPI_File fh = mpi_handle(h->file, err);
+        if (fh == MPI_FILE_NULL || cb_hints_read(fh, s->mpi_hints, err) < 0) {
             rc = -1;
             goto done;
         }
