@@ -151,8 +151,11 @@ t_server_writers() { # three independent processes share a domain: every task ex
     T=$D/srv.h5
     "$B" create "$T" 4000 4000 --chunk 400,400 -q
     pids=()
-    for i in 1 2 3; do "$B" write "$T" --schedule server -q --json "$WORK/s$i.json" & pids+=($!); done
-    for p in "${pids[@]}"; do wait "$p" || die "a writer failed"; done
+    for i in 1 2 3; do "$B" write "$T" --schedule server -q --json "$WORK/s$i.json" 2> "$WORK/s$i.err" & pids+=($!); done
+    for p in "${pids[@]}"; do wait "$p" || die "a writer failed: $(cat "$WORK"/s?.err)"; done
+    # The others' tasks waiting for their flush are no dead writers' claims:
+    # the writer that ends first waits for them instead of warning.
+    ! grep -h "warning" "$WORK"/s?.err || die "a writer warned beside live writers"
     sum=0
     for i in 1 2 3; do sum=$((sum + $(json "$WORK/s$i.json" "d['passes']['list'][0]['tasks']"))); done
     [ "$sum" = 100 ] || die "writers wrote $sum tasks, not 100"
