@@ -24,9 +24,9 @@ int hs_filters_kept(cb_http *h, const char *id, const cb_filters *fs, cb_err *er
 
 /* The bytes the chunks of dataset `id` take in storage and their count, as
  * the server's last scan of the domain found them (-1, -1: no scan since
- * they were written). With rescan, the server scans the domain first (PUT
- * rescan=1, which returns once the scan is done), so the figure counts
- * every chunk stored (flushed) before the call. */
+ * they were written). With rescan, the domain is flushed and scanned first
+ * (PUT flush=1&rescan=1, which returns once the scan is done), so the
+ * figure is exact as of the call. */
 int hs_stored_bytes(cb_http *h, const char *id, int rescan, int64_t *bytes, int64_t *nchunks, cb_err *err);
 
 #endif
