@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HSDS end to end, through the CLI, against a private server on loopback
 # (scripts/hsds_up.sh): MPI schedules x ranks, independent --schedule server
-# writers (alone and beside an h5pyd writer), h5pyd reading our domains,
+# writers (alone and beside an h5pyd writer), h5pyd reading our domains, --filter
+# (the server's pipeline, stored bytes, refusals),
 # resume, --lease, configuration, and faults (credentials, no server, missing
 # or existing domain, injected 503s / lost answers / short reads, a server
 # restart mid-run).
