@@ -311,6 +311,11 @@ static int check_filters(const cb_store_opts *o, cb_err *err)
         char spec[256];
         cb_filter_spec(f, spec, sizeof spec);
         unsigned conf = 0;
+        /* No blosc plugin here to map them to (hdf5-filter-plugin has LZ4,
+         * BZip2 and Bitshuffle, whose numbers mean other formats). */
+        if (f->blosc)
+            return cb_fail(err, CB_EUSAGE, "--filter %s is a codec of HSDS's blosc family, for hdf5:// domains only; "
+                           "an HDF5 file takes deflate, szip or a plugin filter number", spec);
         if (H5Zfilter_avail((H5Z_filter_t)f->id) <= 0) {
             if (f->named || f->id <= CB_FILTER_SZIP)
                 return cb_fail(err, CB_EUSAGE, "--filter %s: this HDF5 library was built without filter %u", spec, f->id);
