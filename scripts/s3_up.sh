@@ -1,14 +1,19 @@
 #!/bin/bash
 # Start a private S3-compatible server for tests: moto's server (PyPI
 # moto[server]) on http://127.0.0.1:PORT, with signature checking ON: moto
-# checks signatures only with IAM auth, so the first 3 actions (let through
+# checks signatures only with IAM auth, so the first 5 actions (let through
 # unauthenticated by INITIAL_NO_AUTH_ACTION_COUNT) make an IAM user, its
-# access key and a policy allowing s3:* and sts:GetSessionToken; every later
-# request must be signed with that key (a wrong secret or an unsigned request
-# answers 403, which this script checks before it says "up").
+# access key, a policy allowing it s3:* and sts:AssumeRole, and a role with
+# s3:* (for temporary credentials); every later request must be signed with
+# that key (a wrong secret or an unsigned request answers 403, which this
+# script checks before it says "up").
 # Writes DIR/env.sh (mode 0600; source it):
-#   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL
+#   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION (and AWS_DEFAULT_REGION,
+#   which boto3 reads), AWS_ENDPOINT_URL
 #   CB_S3_BUCKET   a bucket created empty, in AWS_REGION
+#   CB_S3_ROLE_ARN a role the key may assume (sts assume-role): temporary
+#                  credentials with a session token that moto checks (moto's
+#                  get-session-token hands out a fixed key it then refuses)
 # and DIR/moto.pid, DIR/moto.log. The keys are on no command line.
 # Usage: scripts/s3_up.sh DIR [PORT]       (default 5390; stop with scripts/s3_down.sh DIR)
 #        scripts/s3_up.sh --install-only   (the venv and packages alone)
@@ -88,14 +93,14 @@ rm -f "$DIR/env.sh"
 #    environment: no AWS_* of the caller's reaches it.
 (
   cd "$DIR"
-  exec setsid env -i PATH="$VENV/bin:/usr/bin:/bin" HOME="$DIR" LANG=C.UTF-8 INITIAL_NO_AUTH_ACTION_COUNT=3 \
+  exec setsid env -i PATH="$VENV/bin:/usr/bin:/bin" HOME="$DIR" LANG=C.UTF-8 INITIAL_NO_AUTH_ACTION_COUNT=5 \
     "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$DIR/moto.log" 2>&1 </dev/null
 ) &
 PID=$!
 echo "$PID" > "$DIR/moto.pid"
 
 # 4. Ready when the port accepts (a probe request would use up one of the
-#    3 unauthenticated actions); then the IAM user, its key and policy, the
+#    5 unauthenticated actions); then the IAM user, its key and policy, the
 #    bucket, and the checks that signatures are enforced. Python writes
 #    env.sh itself, so the secret passes through no command line.
 umask 077
@@ -125,13 +130,18 @@ def client(svc, key_id="setup", secret="setup", **kw):
     return boto3.client(svc, endpoint_url=ep, region_name=region, aws_access_key_id=key_id,
                         aws_secret_access_key=secret, **kw)
 
-# The 3 unauthenticated actions.
+# The 5 unauthenticated actions.
 iam = client("iam")
 iam.create_user(UserName="chunkbench")
 key = iam.create_access_key(UserName="chunkbench")["AccessKey"]
 policy = {"Version": "2012-10-17",
-          "Statement": [{"Effect": "Allow", "Action": ["s3:*", "sts:GetSessionToken"], "Resource": "*"}]}
+          "Statement": [{"Effect": "Allow", "Action": ["s3:*", "sts:AssumeRole"], "Resource": "*"}]}
 iam.put_user_policy(UserName="chunkbench", PolicyName="chunkbench-s3", PolicyDocument=json.dumps(policy))
+trust = {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+role = iam.create_role(RoleName="chunkbench", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+s3_only = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+iam.put_role_policy(RoleName="chunkbench", PolicyName="chunkbench-s3", PolicyDocument=json.dumps(s3_only))
 kid, secret = key["AccessKeyId"], key["SecretAccessKey"]
 
 s3 = client("s3", kid, secret)
@@ -158,7 +168,8 @@ s3.delete_object(Bucket=bucket, Key="s3_up-check")
 
 with open(env_path, "w") as f:
     f.write(f"export AWS_ACCESS_KEY_ID={kid}\nexport AWS_SECRET_ACCESS_KEY={secret}\n"
-            f"export AWS_REGION={region}\nexport AWS_ENDPOINT_URL={ep}\nexport CB_S3_BUCKET={bucket}\n")
+            f"export AWS_REGION={region}\nexport AWS_DEFAULT_REGION={region}\nexport AWS_ENDPOINT_URL={ep}\nexport CB_S3_BUCKET={bucket}\n"
+            f"export CB_S3_ROLE_ARN={role}\n")
 EOF
 then
   tail -n 20 "$DIR/moto.log" >&2 2>/dev/null || true

@@ -322,6 +322,10 @@ int cb_url_probe(const char *url, const cb_s3_creds *c, cb_err *err)
     if (status == 403 && sign)
         return 0;
 #endif
+    /* AWS answers 400 to a bad token, some servers 403. */
+    if ((status == 400 || status == 403) && sign && (!strcmp(code, "ExpiredToken") || !strcmp(code, "InvalidToken")))
+        return cb_fail(err, CB_EUSAGE, "%s: the server answered %ld (%s): the session token from %s is expired or "
+                       "not valid; get new credentials", url, status, code, c->from);
     if (status == 403 && sign) {
         if (!strcmp(code, "SignatureDoesNotMatch"))
             return cb_fail(err, CB_EUSAGE, "%s: the server answered 403 (SignatureDoesNotMatch): the secret key from "
@@ -329,9 +333,6 @@ int cb_url_probe(const char *url, const cb_s3_creds *c, cb_err *err)
         if (!strcmp(code, "InvalidAccessKeyId"))
             return cb_fail(err, CB_EUSAGE, "%s: the server answered 403 (InvalidAccessKeyId): it does not know the "
                            "access key id from %s; check the credentials", url, c->from);
-        if (!strcmp(code, "ExpiredToken") || !strcmp(code, "InvalidToken"))
-            return cb_fail(err, CB_EUSAGE, "%s: the server answered 403 (%s): the session token from %s is expired "
-                           "or not valid; get new credentials", url, code, c->from);
         return cb_fail(err, CB_EUSAGE, "%s: the server answered 403 (%s) to a request signed with the credentials "
                        "from %s: they may not read this object; check the credentials and the policy", url,
                        *code ? code : "forbidden", c->from);
