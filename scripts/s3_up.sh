@@ -49,7 +49,11 @@ log() { echo "s3_up: $*" >&2; }
 # shellcheck disable=SC2206
 PINS=(${CB_S3_PINS:-moto[server]==5.2.5 boto3==1.43.117 botocore==1.43.117})
 
-# 1. The venv and the pinned packages, only when missing.
+# 1. The venv and the pinned packages, only when missing; one installer at a
+#    time (tests run in parallel may start servers at once).
+mkdir -p "$(dirname "$VENV")"
+exec 9> "$VENV.s3-install.lock"
+flock 9
 if [ ! -x "$VENV/bin/python" ]; then
   log "creating venv $VENV"
   python3 -m venv "$VENV" >&2
@@ -68,6 +72,7 @@ then
   "$PY" -m pip install -q "${PINS[@]}" >&2
 fi
 [ -x "$VENV/bin/moto_server" ] || { log "no moto_server in $VENV/bin after install"; exit 1; }
+exec 9>&-
 [ $INSTALL_ONLY = 0 ] || exit 0
 
 # 2. A server left from an earlier run in this DIR: stop it first. The port
