@@ -24,6 +24,8 @@ PORT=$("$VPY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); pri
 # shellcheck disable=SC1091
 source "$S3/env.sh"
 SECRET=$AWS_SECRET_ACCESS_KEY KEYID=$AWS_ACCESS_KEY_ID EP=$AWS_ENDPOINT_URL BK=$CB_S3_BUCKET
+# The secrets, for grep -f: on grep's command line they would be in ps.
+(umask 077; printf '%s\n' "$SECRET" > "$WORK/secret"; printf '%s\n' "${SECRET%?}Z" > "$WORK/wrong-secret")
 OUT=$WORK/outputs; mkdir -p "$OUT"   # everything chunkbench printed, for the secret check
 n=0
 # expect (lib.sh) keeps its outputs here too.
@@ -147,9 +149,10 @@ done
 wait "$RP" || fail "read under ps: $(tail -3 "$OUT/ps-run.out")"
 grep -q "chunkbench read s3://$BK/dir/p.h5" "$WORK/ps.txt" && seen=1
 [ "$seen" = 1 ] || fail "ps never saw the read running (the check would prove nothing)"
-grep -qF -- "$SECRET" "$WORK/ps.txt" && fail "the secret is in the process list"
-grep -qF -- "${SECRET%?}Z" "$OUT/wrong.err" && fail "the wrong secret is in its error line"
+grep -qFf "$WORK/secret" "$WORK/ps.txt" && fail "the secret is in the process list"
+grep -qFf "$WORK/wrong-secret" "$OUT/wrong.err" && fail "the wrong secret is in its error line"
 [ -s "$OUT/r.html" ] && [ -s "$OUT/r.csv" ] && [ -s "$OUT/log.csv" ] || fail "outputs missing"
-grep -rlF -- "$SECRET" "$OUT" "$S3/moto.log" && fail "the secret is in the files above"
-grep -rlF -- "$TOK_SECRET" "$OUT" "$S3/moto.log" && fail "the temporary secret is in the files above"
+grep -rlFf "$WORK/secret" "$OUT" "$S3/moto.log" && fail "the secret is in the files above"
+(umask 077; printf '%s\n' "$TOK_SECRET" > "$WORK/tok-secret")
+grep -rlFf "$WORK/tok-secret" "$OUT" "$S3/moto.log" && fail "the temporary secret is in the files above"
 finish
