@@ -41,7 +41,9 @@ source "$HS/env.sh"
 [ ! -e "$HS/data" ] || die "posix storage made under S3 storage"
 # The secret, for grep -f: on grep's command line it would be in ps itself.
 (umask 077; printf '%s\n' "$AWS_SECRET_ACCESS_KEY" > "$WORK/secret")
-grep -qFf "$WORK/secret" "$HS/hsds.log" "$HS/hsds.out" && die "the S3 secret is in HSDS's log"
+# Only override.yml (0600, the server's own) may hold it in the server's directory.
+[ "$(stat -c %a "$HS/override.yml")" = 600 ] || die "override.yml is not 0600"
+grep -rlFf "$WORK/secret" --exclude=override.yml "$HS" && die "the S3 secret is in the files above (HSDS's logs)"
 ps -eww -o args= > "$WORK/ps.txt"
 grep -q "hsds-node --node_type=dn" "$WORK/ps.txt" || die "no data node in ps (the check below would prove nothing)"
 grep -qFf "$WORK/secret" "$WORK/ps.txt" && die "the S3 secret is in the process list"
