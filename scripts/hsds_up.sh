@@ -57,7 +57,11 @@ log() { echo "hsds_up: $*" >&2; }
 # shellcheck disable=SC2206
 PINS=(${CB_HSDS_PINS:-hsds==1.0.2 h5pyd==1.0.0 numpy==2.4.6 h5py==3.16.0})
 
-# 1. The venv and the pinned packages, only when missing.
+# 1. The venv and the pinned packages, only when missing; one installer at a
+#    time (s3_up.sh takes the same lock).
+mkdir -p "$(dirname "$VENV")"
+exec 9> "$VENV.install.lock"
+flock 9
 if [ ! -x "$VENV/bin/python" ]; then
   log "creating venv $VENV"
   python3 -m venv "$VENV" >&2
@@ -76,6 +80,7 @@ then
   "$PY" -m pip install -q "${PINS[@]}" >&2
 fi
 [ -x "$VENV/bin/hsds" ] || { log "no hsds in $VENV/bin after install"; exit 1; }
+exec 9>&-
 [ $INSTALL_ONLY = 0 ] || exit 0
 
 # 2. A server left from an earlier run in this DIR: stop it first.

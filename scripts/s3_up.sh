@@ -50,9 +50,10 @@ log() { echo "s3_up: $*" >&2; }
 PINS=(${CB_S3_PINS:-moto[server]==5.2.5 boto3==1.43.117 botocore==1.43.117})
 
 # 1. The venv and the pinned packages, only when missing; one installer at a
-#    time (tests run in parallel may start servers at once).
+#    time (tests run in parallel may start servers at once; hsds_up.sh takes
+#    the same lock).
 mkdir -p "$(dirname "$VENV")"
-exec 9> "$VENV.s3-install.lock"
+exec 9> "$VENV.install.lock"
 flock 9
 if [ ! -x "$VENV/bin/python" ]; then
   log "creating venv $VENV"
