@@ -3,7 +3,7 @@
 # 127.0.0.1 (moto, scripts/s3_up.sh) that checks every signature: files made
 # by chunkbench, uploaded with a signed PUT (boto3), read back and verified
 # on 2 ranks as s3://BUCKET/KEY (AWS_ENDPOINT_URL, --s3-endpoint) and as
-# http://ENDPOINT/BUCKET/KEY, with keys from the AWS variables and from a
+# http://ENDPOINT/BUCKET/KEY (and AWS_ENDPOINT_URL_S3, status), with keys from the AWS variables and from a
 # profile; a session token (refused before HDF5 1.14.2, read with it after);
 # then the failures, each one line with its exit code: wrong secret, unknown
 # key id, no keys, missing object, missing bucket, bad endpoint. The secret
@@ -71,6 +71,12 @@ n=$((n + 1)); AWS_ENDPOINT_URL= "$CHUNKBENCH" read "s3://$BK/dir/a.h5" --verify 
 verified "--s3-endpoint without AWS_ENDPOINT_URL"
 n=$((n + 1)); "$CHUNKBENCH" read "$EP/$BK/dir/a.h5" --verify > "$OUT/$n.out" 2> "$OUT/$n.err" || fail "http form: $(cat "$OUT/$n.err")"
 verified "http form"
+# AWS_ENDPOINT_URL_S3 wins over AWS_ENDPOINT_URL (as for the AWS CLI); status reads s3:// too.
+n=$((n + 1)); AWS_ENDPOINT_URL_S3=$EP AWS_ENDPOINT_URL=http://127.0.0.1:1 "$CHUNKBENCH" read "s3://$BK/dir/a.h5" \
+  --verify > "$OUT/$n.out" 2> "$OUT/$n.err" || fail "AWS_ENDPOINT_URL_S3: $(cat "$OUT/$n.err")"
+verified "AWS_ENDPOINT_URL_S3"
+n=$((n + 1)); "$CHUNKBENCH" status "s3://$BK/dir/a.h5" > "$OUT/$n.out" 2> "$OUT/$n.err" || fail "status: $(cat "$OUT/$n.err")"
+grep -q "r1@" "$OUT/$n.out" || fail "status over S3: no pod counts: $(head -c 300 "$OUT/$n.out")"
 
 # 2. Keys from a profile in a temporary ~/.aws: AWS_PROFILE, --s3-profile,
 #    AWS_SHARED_CREDENTIALS_FILE; the region from the profile's config.
