@@ -55,6 +55,7 @@ EOF
 
 # 1. Keys from the AWS variables, s3:// through AWS_ENDPOINT_URL, every
 #    output written; the JSON says ros3 and every chunk was read once.
+L0=$(wc -l < "$S3/moto.log")
 run read "s3://$BK/dir/a.h5" --verify --schedule dynamic --json "$OUT/r.json" --csv "$OUT/r.csv" \
   --report "$OUT/r.html" --log "$OUT/log.csv" || fail "signed read: $(cat "$OUT/$n.err")"
 verified "signed read"
@@ -64,6 +65,13 @@ d = json.load(open(sys.argv[1]))
 assert d["driver"] == "ros3" and d["tasks"]["complete"] == 16 and d["requests"]["raw_requests"] == 16, d
 assert len(list(csv.DictReader(open(sys.argv[2])))) >= 16
 EOF
+# moto served them (werkzeug's request lines): the probe and every logged
+# read as a signed 206, nothing refused.
+tail -n +$((L0 + 1)) "$S3/moto.log" | sed 's/\x1b\[[0-9;]*m//g' > "$WORK/moto-run.log"   # werkzeug colours them
+got=$(grep -c "\"GET /$BK/dir/a.h5 HTTP/1.1\" 206" "$WORK/moto-run.log" || true)
+logged=$(($(wc -l < "$OUT/log.csv") - 1))
+[ "$got" -ge $((logged + 1)) ] || fail "moto answered $got ranged GETs, the log has $logged reads + the probe"
+grep -q '" 40[0-9] ' "$WORK/moto-run.log" && fail "moto refused requests of a good read: $(grep '" 40' "$WORK/moto-run.log" | head -3)"
 # --s3-endpoint instead of the variable; the http:// path-style form.
 run read "s3://$BK/dir/p.h5" --verify --s3-endpoint "$EP/" --preset tuned || fail "--s3-endpoint: $(cat "$OUT/$n.err")"
 verified "--s3-endpoint"
