@@ -75,7 +75,7 @@ typedef struct cb_config {
     int shift_hosts;         /* --shift-hosts K: read what was written K hosts away; 0: off */
     cb_page_buffer_by page_buffer_by; /* --page-buffer-by; AUTO: HDF5's where the library has it */
     const char *log_path;    /* --log FILE: the raw request log as CSV */
-    const char *s3_region, *s3_profile;
+    const char *s3_region, *s3_profile, *s3_endpoint;
     const char *s3_key_id, *s3_secret; /* refused: secrets stay off the command line */
     const char *dataset;     /* the dataset a read opens (NULL: dset); set by cmd_read */
     char **datasets;         /* read TARGET DATASET...: the names given */

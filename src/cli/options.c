@@ -153,6 +153,9 @@ static const cb_option table[] = {
     {.name = "s3-profile", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_profile), .arg = "NAME",
      .help = "ros3: sign with this profile of ~/.aws/credentials (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
              "AWS_PROFILE, default)"},
+    {.name = "s3-endpoint", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_endpoint), .arg = "URL",
+     .help = "ros3: send s3://BUCKET/KEY path-style to this S3-compatible server, URL/BUCKET/KEY (else "
+             "AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL; none: AWS's https://BUCKET.s3.REGION.amazonaws.com/KEY)"},
     /* Kept so that they are refused with the fix, not as unknown options. */
     {.name = "s3-key-id", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_key_id), .arg = "ID",
      .help = "refused: set AWS_ACCESS_KEY_ID or use --s3-profile"},

@@ -357,8 +357,8 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
     if (o->page_buffer_by == CB_PB_HDF5 &&
         cb_h5_need(err, "--page-buffer-by hdf5 (HDF5's own page buffer in a parallel build)", CB_H5_PAGE_BUFFER_SOLO) < 0)
         return -1;
-    if ((h->s3_profile || h->s3_region || h->ca_file) && !url && o->driver != CB_DRIVER_ROS3)
-        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-profile and --ca-file apply to URLs (--driver ros3) and HSDS");
+    if ((h->s3_profile || h->s3_region || h->s3_endpoint || h->ca_file) && !url && o->driver != CB_DRIVER_ROS3)
+        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-profile, --s3-endpoint and --ca-file apply to URLs (--driver ros3) and HSDS");
     if (o->mpi_hints && o->mpi_hints->n && (url || solo_driver(o->driver)))
         return cb_fail(err, CB_EUSAGE, "--hint and --hints-file are MPI-IO hints; --driver %s opens the file without "
                        "MPI-IO: use --driver mpio or leave the hints out", url ? "ros3" : cb_driver_name(o->driver));
@@ -643,19 +643,22 @@ static hid_t solo_fapl(const cb_store_opts *opt, cb_driver driver, cb_iolog *log
     return fapl;
 }
 
-/* The name HDF5 opens: the path, or the http(s) address of a URL. Returns 1
- * when ros3 will sign its requests (keys found), 0 when not, -1 on error. */
-static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_err *err)
+/* The name HDF5 opens: the path, or the http(s) address of a URL; *c (when
+ * not NULL, for a URL) the credentials ros3 signs with, which the caller
+ * clears after use. */
+static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_s3_creds *c, cb_err *err)
 {
     if (is_url(opt->target)) {
         /* The region places s3:// URLs; the CA bundle is set before any request. */
-        cb_s3_creds c;
+        cb_s3_creds own_c;
+        cb_s3_creds *k = c ? c : &own_c;
         const cb_hdf5_opts *own = own_opts(opt);
-        int rc = cb_s3_find(own->s3_region, own->s3_profile, &c, err) || cb_ros3_tls(own->ca_file, err) ||
-                         cb_url_resolve(opt->target, c.region[0] ? c.region : NULL, name, cap, err)
+        int rc = cb_s3_find(own->s3_region, own->s3_profile, k, err) || cb_ros3_tls(own->ca_file, err) ||
+                         cb_url_resolve(opt->target, k->region[0] ? k->region : NULL, own->s3_endpoint, name, cap,
+                                        err)
                      ? -1
-                     : c.key_id[0] != '\0';
-        memset(&c, 0, sizeof c);
+                     : 0;
+        memset(&own_c, 0, sizeof own_c);
         return rc;
     }
     snprintf(name, cap, "%s", opt->target);
@@ -667,13 +670,16 @@ static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_err *e
 static hid_t open_lookup(const cb_store_opts *opt, cb_err *err)
 {
     char name[4096];
-    int signed_reads = open_name(opt, name, sizeof name, err);
-    if (signed_reads < 0)
+    cb_s3_creds c;
+    int rc = open_name(opt, name, sizeof name, &c, err);
+    /* The probe signs as ros3 will (when keys were found). */
+    if (rc == 0 && is_url(opt->target))
+        rc = cb_url_probe(name, &c, err);
+    memset(&c, 0, sizeof c); /* no copy of the secret left behind */
+    if (rc < 0)
         return H5I_INVALID_HID;
     hid_t fapl = H5P_DEFAULT;
     if (is_url(opt->target)) {
-        if (cb_url_probe(name, signed_reads, err) < 0)
-            return H5I_INVALID_HID;
         if ((fapl = solo_fapl(opt, CB_DRIVER_ROS3, NULL, 0, err)) < 0)
             return H5I_INVALID_HID;
     } else {
@@ -991,7 +997,7 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
 
     hid_t fapl;
     char name[4096];
-    if (open_name(opt, name, sizeof name, err) < 0) {
+    if (open_name(opt, name, sizeof name, NULL, err) < 0) {
         rc = -1;
         goto done;
     }
