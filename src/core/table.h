@@ -42,6 +42,11 @@ typedef struct cb_table {
     cb_meta meta;
     cb_task *tasks;
     int64_t ntasks;
+    /* A filtered dset after a write (backend stored_bytes): the bytes each
+     * chunk takes in storage, chunk_grid[0] x chunk_grid[1] chunks row-major
+     * (0: not allocated); NULL when not recorded. Never stored. */
+    int64_t *chunk_stored;
+    int64_t chunk_grid[2];
 } cb_table;
 
 void cb_table_free(cb_table *t);

@@ -87,6 +87,14 @@ static void writers_text(FILE *f, const cb_summary *s)
         fprintf(f, "slowest host: %s (mean %.4f s)\n", s->hosts[s->slowest_host].name, s->hosts[s->slowest_host].mean_s);
 }
 
+static cJSON *pair(int64_t a, int64_t b)
+{
+    cJSON *arr = cJSON_CreateArray();
+    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)a));
+    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)b));
+    return arr;
+}
+
 /* A bandwidth of logical bytes as the bytes the filters stored: the same
  * time over the stored size (all of dset's chunks, as the table's complete
  * tasks are all of its values once the write is done). */
@@ -109,6 +117,15 @@ static cJSON *compression_json(const cb_table *tab, const cb_summary *s)
     cJSON_AddNumberToObject(c, "logical_MBps", s->phase_MBps);
     cJSON_AddNumberToObject(c, "stored_MBps", stored_MBps(tab, s, s->phase_MBps));
     cJSON_AddNumberToObject(c, "stored_ior_MBps", stored_MBps(tab, s, s->ior_MBps));
+    /* Per chunk, as the write left them: the grid and each one's stored
+     * bytes, row-major. */
+    if (tab->chunk_stored) {
+        cJSON *ch = cJSON_AddObjectToObject(c, "chunks");
+        cJSON_AddItemToObject(ch, "grid", pair(tab->chunk_grid[0], tab->chunk_grid[1]));
+        cJSON *v = cJSON_AddArrayToObject(ch, "stored_bytes");
+        for (int64_t i = 0; i < tab->chunk_grid[0] * tab->chunk_grid[1]; i++)
+            cJSON_AddItemToArray(v, cJSON_CreateNumber((double)tab->chunk_stored[i]));
+    }
     return c;
 }
 
@@ -195,14 +212,6 @@ void cb_mismatches_text(FILE *f, const cb_task *tasks, const cb_mismatch *bad, i
     }
     if (n > 20)
         fprintf(f, "... and %lld more tasks with mismatches\n", (long long)(n - 20));
-}
-
-static cJSON *pair(int64_t a, int64_t b)
-{
-    cJSON *arr = cJSON_CreateArray();
-    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)a));
-    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)b));
-    return arr;
 }
 
 static int cmp_writer_name(const void *key, const void *w)
