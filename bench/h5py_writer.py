@@ -9,14 +9,40 @@ pass (numpy's default_rng into one reused buffer) and timed apart from the
 H5Dwrite calls, so the JSON has the same per-pass fields as chunkbench's:
 bytes, open_start, close_end, ior_MBps (bytes / open..close), gen_s, io_s.
 
+--values GEN writes chunkbench's generator (tests/hsds/cbvalues.py, the
+same bits as chunkbench's --values) instead of default_rng; --filter SPEC
+(shuffle, deflate:L; repeatable, in order) gives the dataset chunkbench's
+filter pipeline, and the JSON then has stored_bytes (H5Dget_storage_size).
+
 Run with Debian's /usr/bin/python3 (python3-h5py, serial HDF5 1.10.8).
 """
 import argparse
 import json
+import os
+import sys
 import time
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "hsds"))
+import cbvalues  # noqa: E402
+
+
+def filter_kw(specs):
+    """h5py's create_dataset arguments for --filter specs (shuffle, deflate[:L])."""
+    kw = {}
+    for i, f in enumerate(specs):
+        if f == "shuffle":
+            if i != 0:
+                sys.exit("h5py_writer: h5py puts shuffle first; give --filter shuffle first")
+            kw["shuffle"] = True
+        elif f.startswith("deflate"):
+            kw["compression"] = "gzip"
+            kw["compression_opts"] = int(f.split(":")[1]) if ":" in f else 6
+        else:
+            sys.exit(f"h5py_writer: --filter {f}: only shuffle and deflate[:L]")
+    return kw
 
 
 def main():
@@ -29,6 +55,8 @@ def main():
     ap.add_argument("--align", type=int, default=0, help="alignment in bytes for objects >= 64 KiB (0: none)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--values", default=None, help="chunkbench's generator (uniform, smooth, repeat:F, zeros)")
+    ap.add_argument("--filter", action="append", default=[], help="shuffle, deflate[:L]; repeatable")
     a = ap.parse_args()
     cr, cc = (int(v) for v in a.chunk.split(","))
     nr, nc = a.nrows, a.ncols
@@ -39,7 +67,7 @@ def main():
     with h5py.File(a.path, "w", libver="earliest", **kw) as f:
         # Serial HDF5 defaults: chunks allocated when first written, no fill
         # values written (none set), so pass 1 is the first write of the data.
-        f.create_dataset("dset", shape=(nr, nc), dtype="<f8", chunks=(cr, cc))
+        f.create_dataset("dset", shape=(nr, nc), dtype="<f8", chunks=(cr, cc), **filter_kw(a.filter))
 
     rng = np.random.default_rng(a.seed)
     buf = np.empty((cr, cc), dtype="<f8")
@@ -55,7 +83,9 @@ def main():
                     r, c = min(cr, nr - x), min(cc, nc - y)
                     v = buf[:r, :c]
                     g0 = time.perf_counter()
-                    if v.flags.c_contiguous:
+                    if a.values:
+                        v = cbvalues.values(a.seed, x, y, r, c, gen=a.values)
+                    elif v.flags.c_contiguous:
                         rng.random(out=v)
                     else:                       # edge chunk narrower than the buffer
                         v[...] = rng.random((r, c))
@@ -65,15 +95,17 @@ def main():
                     gen_s += g1 - g0
                     io_s += g2 - g1
                     nbytes += v.nbytes
+            stored = d.id.get_storage_size()
         t_close = time.time()
         span = t_close - t_open
         passes.append(dict(
             pass_=p + 1, tasks=((nr + cr - 1) // cr) * ((nc + cc - 1) // cc), bytes=nbytes,
             open_start=t_open, close_end=t_close,
             ior_MBps=nbytes / span / 1e6 if span > 0 else 0.0,
-            gen_s=gen_s, io_s=io_s))
+            gen_s=gen_s, io_s=io_s, stored_bytes=stored))
     out = {"writer": "h5py", "h5py": h5py.version.version, "hdf5": h5py.version.hdf5_version,
            "numpy": np.__version__, "shape": [nr, nc], "chunk": [cr, cc], "align": a.align,
+           "values": a.values or "default_rng", "filters": " ".join(a.filter),
            "passes": {"list": [{("pass" if k == "pass_" else k): v for k, v in q.items()} for q in passes]}}
     if a.json:
         with open(a.json, "w") as fh:

@@ -176,9 +176,11 @@ typedef struct cb_backend {
      * where the log cannot (MPI-IO). *out is malloc'd. */
     int (*raw_extents)(const cb_store_opts *o, cb_extent **out, int64_t *n, cb_err *err);
     /* One process, outside any open data phase (NULL when the backend cannot
-     * tell): the bytes dset takes in storage, its chunks as filtered.
-     * load_table also puts it in meta.stored_bytes for a filtered dset. */
-    int (*stored_bytes)(const cb_store_opts *o, int64_t *out, cb_err *err);
+     * tell): the bytes dset takes in storage, its chunks as filtered, into
+     * t->meta.stored_bytes, and each chunk's into t->chunk_stored (t's layout
+     * gives the chunk grid). load_table also puts the total in
+     * meta.stored_bytes for a filtered dset. */
+    int (*stored_bytes)(const cb_store_opts *o, cb_table *t, cb_err *err);
 } cb_backend;
 
 extern const cb_backend cb_backend_hdf5;

@@ -208,7 +208,7 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         res.durable = (be->caps & CB_CAP_DURABLE) || cfg->fsync;
         /* What the filters made of it: once a run, from the file as closed. */
         if (!gerr.code && tab.meta.filters[0] && (be->caps & CB_CAP_STORED_BYTES))
-            be->stored_bytes(&sa.o, &tab.meta.stored_bytes, &gerr);
+            be->stored_bytes(&sa.o, &tab, &gerr);
         /* The journals go only once the table holds their records; also when
          * the server lost some (CB_EPENDING): the save set those pending, and a
          * kept record would call them complete again. */

@@ -79,4 +79,6 @@ void cb_table_free(cb_table *t)
     free(t->tasks);
     t->tasks = NULL;
     t->ntasks = 0;
+    free(t->chunk_stored);
+    t->chunk_stored = NULL;
 }

@@ -34,6 +34,9 @@ typedef struct cb_meta {
     int64_t file_size;     /* bytes of the file when read (0: unknown, or not a file) */
     int64_t stored_bytes;  /* filtered dset: bytes its chunks take in storage when read (0: unknown) */
     char phase[8];         /* in reports: "read" for a read run; "" means write */
+    /* read runs of a filtered dset: the stored bytes of the chunks the read's
+     * complete tasks cover, each chunk once (0: unknown) */
+    int64_t stored_read;
 } cb_meta;
 
 /* Layout + metadata + the whole task table, as stored. */
@@ -42,6 +45,11 @@ typedef struct cb_table {
     cb_meta meta;
     cb_task *tasks;
     int64_t ntasks;
+    /* A filtered dset after a write or before a read (backend stored_bytes): the bytes each
+     * chunk takes in storage, chunk_grid[0] x chunk_grid[1] chunks row-major
+     * (0: not allocated); NULL when not recorded. Never stored. */
+    int64_t *chunk_stored;
+    int64_t chunk_grid[2];
 } cb_table;
 
 void cb_table_free(cb_table *t);

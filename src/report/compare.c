@@ -23,6 +23,8 @@ typedef struct run_row {
     double http_req, http_retries;                /* NAN when the report has no http */
     const char *hdf5, *mpi, *fs_type;             /* the run's stack; NULL when not recorded */
     double hosts;
+    const char *filters;                       /* "" when unfiltered */
+    double stored_bytes, cratio, stored_MBps;  /* NAN when unfiltered */
 } run_row;
 
 /* Tasks per writer and busy time: the spread columns. */
@@ -81,6 +83,15 @@ static int read_optional(const cJSON *root, const char *label, run_row *r, cb_er
         cb_rundoc_opt_num(root, "http.requests", label, &r->http_req, err) < 0 ||
         cb_rundoc_opt_num(root, "http.retries", label, &r->http_retries, err) < 0)
         return -1;
+    /* A filtered run's figures, all of them, or the report is not one of ours. */
+    if (cb_hj_at(root, "compression")) {
+        static const char *const keys[] = {"compression.stored_bytes", "compression.ratio", "compression.stored_MBps"};
+        if (!cJSON_IsString(cb_hj_at(root, "compression.filters")))
+            return cb_rundoc_missing(err, label, "string", "compression.filters");
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+            if (!cJSON_IsNumber(cb_hj_at(root, keys[i])))
+                return cb_rundoc_missing(err, label, "number", keys[i]);
+    }
     return 0;
 }
 
@@ -111,6 +122,10 @@ static int read_run(const cJSON *root, const char *label, run_row *r, cb_err *er
     r->mpi = d.mpi;
     r->fs_type = d.fs_type;
     r->hosts = d.hosts;
+    r->filters = d.filters;
+    r->stored_bytes = d.stored_bytes;
+    r->cratio = d.ratio;
+    r->stored_MBps = d.stored_MBps;
     return read_writers(root, label, r, err) < 0 || read_optional(root, label, r, err) < 0 ? -1 : 0;
 }
 
@@ -241,11 +256,12 @@ static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
 typedef struct columns {
     size_t strip; /* length of the labels' common directory */
     int same_shape, any_incomplete, any_passes, any_http, any_hosts;
+    int any_filters; /* a run with compression: the compression table */
 } columns;
 
 static columns columns_of(const run_row *rows, int n)
 {
-    columns k = {common_dir(rows, n), 1, 0, 0, 0, 0};
+    columns k = {common_dir(rows, n), 1, 0, 0, 0, 0, 0};
     for (int i = 0; i < n; i++) {
         const run_row *r = &rows[i];
         if (r->shape[0] != rows[0].shape[0] || r->shape[1] != rows[0].shape[1] || r->chunk[0] != rows[0].chunk[0] ||
@@ -255,6 +271,7 @@ static columns columns_of(const run_row *rows, int n)
         k.any_passes |= isfinite(r->npasses) && r->npasses > 1;
         k.any_http |= isfinite(r->http_req);
         k.any_hosts |= isfinite(r->hosts);
+        k.any_filters |= r->filters[0] != 0;
     }
     return k;
 }
@@ -366,6 +383,32 @@ static int main_table(FILE *out, const run_row *rows, int n, const columns *k)
     return table_print_free(out, &t);
 }
 
+/* Filters, ratio and both bandwidths side by side: logical MB/s is the
+ * phase bandwidth; stored MB/s the bytes the filters left over the same time. */
+static int compression_table(FILE *out, const run_row *rows, int n, const columns *k)
+{
+    fprintf(out, "\ncompression:\n");
+    table t;
+    if (table_init(&t, n + 1, 3) < 0)
+        return -1;
+    const char *h[] = {"#", "run", "filters", "logical MB", "stored MB", "ratio", "logical MB/s", "stored MB/s"};
+    for (int c = 0; c < (int)(sizeof h / sizeof h[0]); c++)
+        put(&t, 0, c, "%s", h[c]);
+    for (int i = 0; i < n; i++) {
+        const run_row *r = &rows[i];
+        int row = i + 1, c = 0;
+        put(&t, row, c++, "%d", row);
+        put(&t, row, c++, "%s", r->label + k->strip);
+        put(&t, row, c++, "%s", r->filters[0] ? r->filters : "none");
+        put_num(&t, row, c++, "%.2f", r->bytes / 1e6);
+        put_num(&t, row, c++, "%.2f", r->stored_bytes / 1e6);
+        put_num(&t, row, c++, "%.3f", r->cratio);
+        put_num(&t, row, c++, "%.1f", r->phase);
+        put_num(&t, row, c++, "%.1f", r->stored_MBps);
+    }
+    return table_print_free(out, &t);
+}
+
 static int ratio_table(FILE *out, const run_row *rows, int n, const columns *k)
 {
     fprintf(out, "\nratios to run 1 (%s): bandwidth > 1 is faster; latency and busy spread < 1 is better\n",
@@ -417,6 +460,16 @@ static int stack_note(FILE *out, const run_row *r, const run_row *b, int i, cons
     return 1;
 }
 
+/* A run with other filters than the first one. */
+static int filter_note(FILE *out, const run_row *r, const run_row *b, int i, const columns *k, int first_note)
+{
+    if (!strcmp(r->filters, b->filters))
+        return 0;
+    fprintf(out, "%snote: run %d (%s) used other filters than run 1: %s (run 1: %s)\n", first_note ? "\n" : "", i + 1,
+            r->label + k->strip, r->filters[0] ? r->filters : "none", b->filters[0] ? b->filters : "none");
+    return 1;
+}
+
 /* Things a reader of the figures should know. */
 static void print_notes(FILE *out, const run_row *rows, int n, const columns *k)
 {
@@ -424,6 +477,8 @@ static void print_notes(FILE *out, const run_row *rows, int n, const columns *k)
     for (int i = 0; i < n; i++) {
         const run_row *r = &rows[i];
         if (i > 0 && stack_note(out, r, &rows[0], i, k, first_note))
+            first_note = 0;
+        if (i > 0 && filter_note(out, r, &rows[0], i, k, first_note))
             first_note = 0;
         if (r->tasks_complete != r->tasks_total) {
             fprintf(out, "%snote: run %d (%s) is incomplete: %.0f of %.0f tasks\n", first_note ? "\n" : "", i + 1,
@@ -442,13 +497,17 @@ static void print_notes(FILE *out, const run_row *rows, int n, const columns *k)
                  "to last close;\n         p50/p90/p99 = per-task write latency; writers = ranks or pods that "
                  "completed tasks;\n         busy max/min = busiest writer's summed task time over the least busy "
                  "one's (1.00 = even)\n");
+    if (k->any_filters)
+        fprintf(out, "         compression: ratio = logical bytes / stored bytes; logical MB/s = phase MB/s; stored "
+                     "MB/s = stored bytes / the same time (- : unfiltered)\n");
 }
 
 static int print_text(FILE *out, const run_row *rows, int n)
 {
     columns k = columns_of(rows, n);
     print_heading(out, rows, n, &k);
-    if (main_table(out, rows, n, &k) < 0 || (n > 1 && ratio_table(out, rows, n, &k) < 0))
+    if (main_table(out, rows, n, &k) < 0 || (k.any_filters && compression_table(out, rows, n, &k) < 0) ||
+        (n > 1 && ratio_table(out, rows, n, &k) < 0))
         return -1;
     print_notes(out, rows, n, &k);
     return 0;
@@ -487,7 +546,8 @@ static void print_csv(FILE *out, const run_row *rows, int n)
           "tasks_complete,bytes,write_phase_MBps,ior_MBps,latency_p50_s,latency_p90_s,latency_p99_s,writers,"
           "writer_tasks_min,writer_tasks_max,writer_busy_min_s,writer_busy_max_s,busy_max_over_min,passes,"
           "ior_MBps_pass_min,ior_MBps_pass_median,ior_MBps_pass_max,http_requests,http_retries,bytes_ratio,"
-          "write_phase_ratio,ior_ratio,latency_p50_ratio,latency_p90_ratio,latency_p99_ratio,busy_spread_ratio,hosts\n",
+          "write_phase_ratio,ior_ratio,latency_p50_ratio,latency_p90_ratio,latency_p99_ratio,busy_spread_ratio,hosts,filters,stored_bytes,"
+          "compression_ratio,stored_MBps\n",
           out);
     const run_row *b = &rows[0];
     for (int i = 0; i < n; i++) {
@@ -516,6 +576,11 @@ static void print_csv(FILE *out, const run_row *rows, int n)
                       ratio(r->busy_ratio, b->busy_ratio), r->hosts};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
             csv_num(out, v[k]);
+        fputc(',', out);
+        csv_str(out, r->filters);
+        csv_num(out, r->stored_bytes);
+        csv_num(out, r->cratio);
+        csv_num(out, r->stored_MBps);
         fputc('\n', out);
     }
 }

@@ -385,6 +385,44 @@ void cb_grid_free(cb_grid *g)
     g->incomplete = NULL;
 }
 
+int cb_ratio_grid_build(const int64_t grid[2], const int64_t chunk[2], const int64_t shape[2], int elem_size,
+                        const double *stored, int max_side, cb_ratio_grid *g)
+{
+    memset(g, 0, sizeof *g);
+    for (int d = 0; d < 2; d++)
+        if (grid[d] < 1 || chunk[d] < 1 || shape[d] < 1 || ceil_div(shape[d], chunk[d]) != grid[d])
+            return -1;
+    if (max_side < 1 || elem_size < 1)
+        return -1;
+    g->group_r = ceil_div(grid[0], max_side);
+    g->group_c = ceil_div(grid[1], max_side);
+    g->rows = (int)ceil_div(grid[0], g->group_r);
+    g->cols = (int)ceil_div(grid[1], g->group_c);
+    size_t cells = (size_t)g->rows * (size_t)g->cols;
+    g->stored = calloc(cells, sizeof *g->stored);
+    g->logical = calloc(cells, sizeof *g->logical);
+    if (!g->stored || !g->logical) {
+        cb_ratio_grid_free(g);
+        return -1;
+    }
+    for (int64_t i = 0; i < grid[0]; i++)
+        for (int64_t j = 0; j < grid[1]; j++) {
+            size_t k = (size_t)(i / g->group_r) * (size_t)g->cols + (size_t)(j / g->group_c);
+            int64_t er = shape[0] - i * chunk[0] < chunk[0] ? shape[0] - i * chunk[0] : chunk[0];
+            int64_t ec = shape[1] - j * chunk[1] < chunk[1] ? shape[1] - j * chunk[1] : chunk[1];
+            g->stored[k] += stored[i * grid[1] + j];
+            g->logical[k] += (double)(er * ec * elem_size);
+        }
+    return 0;
+}
+
+void cb_ratio_grid_free(cb_ratio_grid *g)
+{
+    free(g->stored);
+    free(g->logical);
+    g->stored = g->logical = NULL;
+}
+
 /* ---- colour ---- */
 
 cb_rgb cb_viridis(double t)

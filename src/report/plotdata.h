@@ -121,6 +121,20 @@ int cb_grid_build(int64_t shape_r, int64_t shape_c, const int32_t *x, const int3
                   cb_grid *g);
 void cb_grid_free(cb_grid *g);
 
+/* Per-chunk stored sizes (grid_r x grid_c chunks of chunk_r x chunk_c
+ * elements, row-major) merged into at most max_side cells a side, each of
+ * group_r x group_c chunks: stored is a cell's summed stored bytes, logical
+ * the bytes of the dataset's elements in it (edge chunks cut to the shape).
+ * Returns 0, or -1 when out of memory or the sizes do not fit together. */
+typedef struct cb_ratio_grid {
+    int rows, cols;
+    int64_t group_r, group_c;
+    double *stored, *logical; /* rows * cols, row-major */
+} cb_ratio_grid;
+int cb_ratio_grid_build(const int64_t grid[2], const int64_t chunk[2], const int64_t shape[2], int elem_size,
+                        const double *stored, int max_side, cb_ratio_grid *g);
+void cb_ratio_grid_free(cb_ratio_grid *g);
+
 /* ---- colour ---- */
 
 typedef struct cb_rgb {

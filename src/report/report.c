@@ -87,12 +87,27 @@ static void writers_text(FILE *f, const cb_summary *s)
         fprintf(f, "slowest host: %s (mean %.4f s)\n", s->hosts[s->slowest_host].name, s->hosts[s->slowest_host].mean_s);
 }
 
+static cJSON *pair(int64_t a, int64_t b)
+{
+    cJSON *arr = cJSON_CreateArray();
+    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)a));
+    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)b));
+    return arr;
+}
+
+/* The stored bytes a run moved: a read's, the chunks its tasks covered;
+ * else all of dset's chunks (the table's complete tasks are all of its
+ * values once the write is done). */
+static int64_t run_stored(const cb_table *tab)
+{
+    return tab->meta.stored_read > 0 ? tab->meta.stored_read : tab->meta.stored_bytes;
+}
+
 /* A bandwidth of logical bytes as the bytes the filters stored: the same
- * time over the stored size (all of dset's chunks, as the table's complete
- * tasks are all of its values once the write is done). */
+ * time over the stored size. */
 static double stored_MBps(const cb_table *tab, const cb_summary *s, double logical_MBps)
 {
-    return s->bytes > 0 ? logical_MBps * (double)tab->meta.stored_bytes / (double)s->bytes : 0;
+    return s->bytes > 0 ? logical_MBps * (double)run_stored(tab) / (double)s->bytes : 0;
 }
 
 /* "compression": the filters and what they cost (NULL when unfiltered). */
@@ -101,14 +116,25 @@ static cJSON *compression_json(const cb_table *tab, const cb_summary *s)
     if (!tab->meta.filters[0])
         return NULL;
     cJSON *c = cJSON_CreateObject();
-    int64_t stored = tab->meta.stored_bytes;
+    int64_t stored = run_stored(tab);
     cJSON_AddStringToObject(c, "filters", tab->meta.filters);
     cJSON_AddNumberToObject(c, "logical_bytes", (double)s->bytes);
-    cJSON_AddNumberToObject(c, "stored_bytes", (double)stored);
+    cJSON_AddNumberToObject(c, "stored_bytes", (double)tab->meta.stored_bytes);
+    if (tab->meta.stored_read > 0)
+        cJSON_AddNumberToObject(c, "stored_bytes_read", (double)stored);
     cJSON_AddNumberToObject(c, "ratio", stored > 0 ? (double)s->bytes / (double)stored : 0);
     cJSON_AddNumberToObject(c, "logical_MBps", s->phase_MBps);
     cJSON_AddNumberToObject(c, "stored_MBps", stored_MBps(tab, s, s->phase_MBps));
     cJSON_AddNumberToObject(c, "stored_ior_MBps", stored_MBps(tab, s, s->ior_MBps));
+    /* Per chunk, as the write left them: the grid and each one's stored
+     * bytes, row-major. */
+    if (tab->chunk_stored) {
+        cJSON *ch = cJSON_AddObjectToObject(c, "chunks");
+        cJSON_AddItemToObject(ch, "grid", pair(tab->chunk_grid[0], tab->chunk_grid[1]));
+        cJSON *v = cJSON_AddArrayToObject(ch, "stored_bytes");
+        for (int64_t i = 0; i < tab->chunk_grid[0] * tab->chunk_grid[1]; i++)
+            cJSON_AddItemToArray(v, cJSON_CreateNumber((double)tab->chunk_stored[i]));
+    }
     return c;
 }
 
@@ -137,11 +163,11 @@ void cb_report_text(FILE *f, const char *target, const char *backend, const cb_t
     if (s->ior_MBps > 0)
         fprintf(f, "              %.1f MB/s IOR-style (last run: %.1f MB / first open to last close, %.3f s)\n",
                 s->ior_MBps, (double)s->run_bytes / CB_BYTES_PER_MB, s->run_span_s);
-    if (tab->meta.filters[0] && tab->meta.stored_bytes > 0)
-        fprintf(f, "compression:  %.1f MB stored for %.1f MB logical, ratio %.3f; %.1f MB/s stored %s phase\n",
-                (double)tab->meta.stored_bytes / CB_BYTES_PER_MB, (double)s->bytes / CB_BYTES_PER_MB,
-                (double)s->bytes / (double)tab->meta.stored_bytes, stored_MBps(tab, s, s->phase_MBps),
-                tab->meta.phase[0] ? tab->meta.phase : "write");
+    if (tab->meta.filters[0] && run_stored(tab) > 0)
+        fprintf(f, "compression:  %.1f MB stored%s for %.1f MB logical, ratio %.3f; %.1f MB/s stored %s phase\n",
+                (double)run_stored(tab) / CB_BYTES_PER_MB, tab->meta.stored_read > 0 ? " read" : "",
+                (double)s->bytes / CB_BYTES_PER_MB, (double)s->bytes / (double)run_stored(tab),
+                stored_MBps(tab, s, s->phase_MBps), tab->meta.phase[0] ? tab->meta.phase : "write");
     const cb_quantiles *q = &s->latency;
     fprintf(f, "latency (s):  min %.4f  p50 %.4f  p90 %.4f  p99 %.4f  max %.4f\n", q->min, q->p50, q->p90, q->p99,
             q->max);
@@ -195,14 +221,6 @@ void cb_mismatches_text(FILE *f, const cb_task *tasks, const cb_mismatch *bad, i
     }
     if (n > 20)
         fprintf(f, "... and %lld more tasks with mismatches\n", (long long)(n - 20));
-}
-
-static cJSON *pair(int64_t a, int64_t b)
-{
-    cJSON *arr = cJSON_CreateArray();
-    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)a));
-    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)b));
-    return arr;
 }
 
 static int cmp_writer_name(const void *key, const void *w)

@@ -47,6 +47,7 @@ static void run_free(cb_hrun *r)
     free(r->nrow);
     free(r->ncol);
     free(r->writer);
+    free(r->cstored);
 }
 
 static void load_writers(cb_hrun *r)
@@ -214,6 +215,29 @@ static void load_scalars(cb_hrun *r, const cb_rundoc *d)
     r->lat = d->lat;
 }
 
+/* compression.chunks: kept only when its grid and sizes agree (else the
+ * report draws no ratio map); -1 only when out of memory. */
+static int load_chunks(cb_hrun *r)
+{
+    const cJSON *c = cb_hj_item(r->doc, "compression");
+    r->filters = cb_hj_str(c, "filters");
+    const cJSON *ch = cb_hj_item(c, "chunks");
+    double g[2];
+    if (!ch || cb_hj_numbers(cb_hj_item(ch, "grid"), 2, g, NAN) < 0 || !(g[0] >= 1 && g[1] >= 1 && g[0] * g[1] < 1e9))
+        return 0;
+    int64_t n = (int64_t)g[0] * (int64_t)g[1];
+    if (!(r->cstored = malloc((size_t)n * sizeof *r->cstored)))
+        return -1;
+    if (cb_hj_numbers(cb_hj_item(ch, "stored_bytes"), n, r->cstored, 0) < 0) {
+        free(r->cstored);
+        r->cstored = NULL;
+        return 0;
+    }
+    r->cgrid[0] = (int64_t)g[0];
+    r->cgrid[1] = (int64_t)g[1];
+    return 0;
+}
+
 static int load_run(cb_hrun *r, const cJSON *doc, const char *label, int index, cb_err *err)
 {
     memset(r, 0, sizeof *r);
@@ -229,6 +253,12 @@ static int load_run(cb_hrun *r, const cJSON *doc, const char *label, int index, 
     load_writers(r);
     if (!r->w)
         return cb_fail(err, CB_EIO, "out of memory reading writers");
+    const cJSON *lr = cb_hj_item(doc, "last_run");
+    r->lr_writers = cb_hj_num(lr, "writers");
+    r->gen_s = cb_hj_num(lr, "gen_s");
+    r->io_s = cb_hj_num(lr, "io_s");
+    if (load_chunks(r) < 0)
+        return cb_fail(err, CB_EIO, "out of memory reading the chunks' stored bytes");
     return load_tasks(r, err);
 }
 

@@ -42,6 +42,14 @@ typedef struct cb_hrun {
     int32_t *status, *x, *y, *nrow, *ncol, *writer;
     double t0, t1; /* first start, last done (or last start) of the tasks; t1 > t0 when any started */
     int64_t started; /* tasks with a start time */
+    /* A filtered run: its filters (NULL when none), the stored bytes of each
+     * chunk (cgrid[0] x cgrid[1], row-major; NULL when not recorded). */
+    const char *filters;
+    int64_t cgrid[2];
+    double *cstored;
+    /* last_run: writers and their summed time generating values and inside
+     * I/O calls (NAN when not recorded). */
+    double lr_writers, gen_s, io_s;
 } cb_hrun;
 
 /* A read run with a timed open and close: one of the layouts chart's runs. */

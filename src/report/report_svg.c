@@ -688,6 +688,146 @@ static void grid_caption(FILE *f, const cb_grid *gr, const cb_hrun *r)
     fputs(" Hatched: no complete task yet.</figcaption>\n", f);
 }
 
+/* ---- compression: ratio per chunk, time split ---- */
+
+static void ratio_legend(FILE *f, double lo, double hi, double x, double y, double h)
+{
+    double lh = h / CB_HTML_LEVELS;
+    for (int L = 0; L < CB_HTML_LEVELS; L++) {
+        cb_rgb c = cb_viridis((L + 0.5) / CB_HTML_LEVELS);
+        fprintf(f, "<rect class=\"legend\" x=\"%.1f\" y=\"%.2f\" width=\"18\" height=\"%.2f\" fill=\"#%02x%02x%02x\"/>",
+                x, y + L * lh, lh + 0.3, c.r, c.g, c.b);
+    }
+    fputs("\n", f);
+    cb_scale s = {lo, hi > lo ? hi : lo + 1, y, y + h, 0};
+    double ticks[16], step;
+    int nt = cb_nice_ticks(s.d0, s.d1, 8, ticks, 16, &step);
+    for (int i = 0; i < nt; i++) {
+        char b[48];
+        cb_fmt_tick(b, sizeof b, ticks[i], step);
+        double ty = cb_scale_map(&s, ticks[i]);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#57606a\"/><text x=\"%.1f\" "
+                   "y=\"%.1f\">%s</text>\n",
+                x + 18, ty, x + 22, ty, x + 25, ty + 4, b);
+    }
+    fprintf(f, "<text class=\"title\" x=\"%.1f\" y=\"%.1f\">logical / stored</text>\n", x, y - 8);
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"12\" fill=\"url(#hatch)\" stroke=\"#57606a\"/>"
+               "<text x=\"%.1f\" y=\"%.1f\">not stored</text>\n",
+            x, y + h + 14, x + 25, y + h + 24);
+}
+
+/* The ratio map: drawn with the finish-time grid's cells (a cb_grid whose
+ * value is the ratio above the lowest; NAN for cells with nothing stored). */
+static void ratio_draw(FILE *f, const cb_hrun *r, const cb_ratio_grid *rg)
+{
+    size_t cells = (size_t)rg->rows * (size_t)rg->cols;
+    cb_grid g = {rg->rows, rg->cols, rg->group_r * (int64_t)r->chunk[0], rg->group_c * (int64_t)r->chunk[1],
+                 malloc(cells * sizeof(double)), NULL};
+    if (!g.value) {
+        note(f, "The ratio map could not be drawn (out of memory).");
+        return;
+    }
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t k = 0; k < cells; k++)
+        if (rg->stored[k] > 0) {
+            double q = rg->logical[k] / rg->stored[k];
+            lo = fmin(lo, q);
+            hi = fmax(hi, q);
+        }
+    if (!(lo <= hi))
+        lo = hi = 1;
+    for (size_t k = 0; k < cells; k++)
+        g.value[k] = rg->stored[k] > 0 ? rg->logical[k] / rg->stored[k] - lo : NAN;
+    double span = hi > lo ? hi - lo : 1;
+    gridgeo geo;
+    grid_geometry(&geo, r);
+    char data[160];
+    snprintf(data, sizeof data,
+             "data-rows=\"%d\" data-cols=\"%d\" data-group=\"%lld %lld\" data-ratio-min=\"%.6g\" "
+             "data-ratio-max=\"%.6g\"",
+             rg->rows, rg->cols, (long long)rg->group_r, (long long)rg->group_c, lo, hi);
+    cb_svg_open(f, 1000, geo.y + geo.h + 60, "ratio", data, "the chunk grid coloured by compression ratio");
+    /* Each cell's stored bytes, as numbers a test can read back (row-major). */
+    fputs("<desc class=\"stored\">", f);
+    for (size_t k = 0; k < cells; k++)
+        fprintf(f, "%s%.0f", k ? " " : "", rg->stored[k]);
+    fputs("</desc>\n", f);
+    level_path(f, &geo, &g, span, -1, "url(#hatch)");
+    for (int L = 0; L < CB_HTML_LEVELS; L++) {
+        cb_rgb c = cb_viridis((L + 0.5) / CB_HTML_LEVELS);
+        char fill[16];
+        snprintf(fill, sizeof fill, "#%02x%02x%02x", c.r, c.g, c.b);
+        level_path(f, &geo, &g, span, L, fill);
+    }
+    grid_axes(f, &geo);
+    ratio_legend(f, lo, hi, geo.x + geo.w + 40, geo.y + 14, fmin(geo.h - 40, 300));
+    fputs("</svg>\n", f);
+    free(g.value);
+}
+
+/* The writers' time from first open to last close (rank-seconds), split as
+ * the run recorded it. */
+static void split_draw(FILE *f, const cb_hrun *r)
+{
+    double gen = r->gen_s, io = r->io_s, total = r->lr_writers * r->span_s;
+    if (!(total > 0) || !(gen >= 0) || !(io >= 0))
+        return;
+    double other = fmax(0, total - gen - io);
+    total = fmax(total, gen + io);
+    const struct {
+        const char *name, *fill;
+        double s;
+    } seg[] = {{"generating values", "#fde725", gen}, {"inside I/O calls", "#31688e", io}, {"the rest", "#d5d9de", other}};
+    cb_svg_open(f, 1000, 70, "split", "", "the writers' time split");
+    double x = 90, w = 700;
+    for (int i = 0; i < 3; i++) {
+        double bw = seg[i].s / total * w;
+        fprintf(f, "<rect class=\"split-seg\" data-what=\"%s\" data-s=\"%.6g\" x=\"%.2f\" y=\"8\" width=\"%.2f\" "
+                   "height=\"22\" fill=\"%s\" stroke=\"#1f2328\" stroke-width=\"0.5\"/>\n",
+                seg[i].name, seg[i].s, x, bw, seg[i].fill);
+        x += bw;
+    }
+    for (int i = 0, lx = 90; i < 3; i++, lx += 230) {
+        char d[32];
+        cb_hfmt_secs(d, sizeof d, seg[i].s);
+        fprintf(f, "<rect x=\"%d\" y=\"44\" width=\"12\" height=\"12\" fill=\"%s\" stroke=\"#1f2328\" "
+                   "stroke-width=\"0.5\"/><text x=\"%d\" y=\"54\">%s: %s (%.0f%%)</text>\n",
+                lx, seg[i].fill, lx + 17, seg[i].name, d, 100 * seg[i].s / total);
+    }
+    fputs("</svg>\n", f);
+}
+
+/* A filtered run that recorded its chunks: ratio per chunk and time split. */
+static void compression_figures(FILE *f, const cb_hrun *r)
+{
+    if (!r->cstored)
+        return;
+    int64_t chunk[2] = {(int64_t)r->chunk[0], (int64_t)r->chunk[1]};
+    int64_t shape[2] = {(int64_t)r->shape[0], (int64_t)r->shape[1]};
+    cb_ratio_grid rg;
+    if (cb_ratio_grid_build(r->cgrid, chunk, shape, r->dtype && !strcmp(r->dtype, "f4") ? 4 : 8, r->cstored,
+                            CB_HTML_GRID_SIDE, &rg) < 0) {
+        note(f, "The compression ratio per chunk could not be drawn (the run's chunk sizes do not fit its shape).");
+        return;
+    }
+    fprintf(f, "<h4>Compression ratio per chunk (%s)</h4>\n<figure>\n", r->filters ? r->filters : "filters");
+    ratio_draw(f, r, &rg);
+    fprintf(f, "<figcaption>The dataset's chunks (%d &times; %d cells of %lld &times; %lld chunks) coloured by their ratio: "
+               "the bytes of the dataset's elements in them over the bytes their chunks take in the file after the "
+               "filters, as the file was when the write closed it (an edge chunk counts only the elements inside "
+               "the shape, though the filters compress it whole). Light: compressed most.</figcaption>\n</figure>\n",
+            rg.rows, rg.cols, (long long)rg.group_r, (long long)rg.group_c);
+    cb_ratio_grid_free(&rg);
+    fputs("<h4>Time split of the last run</h4>\n<figure>\n", f);
+    split_draw(f, r);
+    fputs("<figcaption>The writers' time from the first open to the last close, summed over the writers: "
+          "generating the values, inside the I/O calls (H5Dwrite, which runs the filters on the chunks, exchanges "
+          "them between ranks in collective mode and writes them: compression cannot be timed apart from the rest "
+          "of the write inside HDF5), and the rest (open, close with its metadata flush, scheduling, and waiting "
+          "for the other ranks).</figcaption>\n</figure>\n",
+          f);
+}
+
 void cb_sec_grid(FILE *f, const cb_hrun *r)
 {
     cb_sec_open(f, r, "grid", "Chunk grid by finish time");
@@ -713,6 +853,7 @@ void cb_sec_grid(FILE *f, const cb_hrun *r)
         grid_caption(f, &gr, r);
         fputs("</figure>\n", f);
     }
+    compression_figures(f, r);
     cb_grid_free(&gr);
     free(ok);
     free(when);

@@ -121,6 +121,11 @@ int cb_rundoc_read(const cJSON *d, cb_rundoc *r)
     r->fs_type = cb_hj_str(st, "fs_type");
     r->hosts = cJSON_IsObject(st) ? cb_hj_num(st, "hosts") : NAN;
     cb_hj_quantiles(cb_hj_item(d, "latency_s"), &r->lat);
+    const cJSON *c = cb_hj_item(d, "compression");
+    r->filters = cJSON_IsObject(c) && cb_hj_str(c, "filters") ? cb_hj_str(c, "filters") : "";
+    r->stored_bytes = cb_hj_num(c, "stored_bytes");
+    r->ratio = cb_hj_num(c, "ratio");
+    r->stored_MBps = cb_hj_num(c, "stored_MBps");
     return 0;
 }
 

@@ -43,6 +43,11 @@ typedef struct cb_rundoc {
     /* "stack" (what the run was measured with); NULL / NAN when the run has none. */
     const char *hdf5, *mpi, *fs_type;
     double hosts;
+    /* "compression" (filtered runs): the filter chain ("" when the run has
+     * none), stored bytes, logical/stored ratio and the stored bytes over
+     * the write phase's time; NAN when unfiltered. */
+    const char *filters;
+    double stored_bytes, ratio, stored_MBps;
 } cb_rundoc;
 
 /* 0, or -1 when doc is not an object with a "tasks" object. */

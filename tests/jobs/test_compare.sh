@@ -194,5 +194,58 @@ r = list(csv.DictReader(open(sys.argv[1])))
 assert [x["hosts"] for x in r] == ["1", "4"], r' stack.csv || fail "compare --csv: hosts column"
 grep -q "another stack" text.out && fail "compare of runs on one stack has a stack note: $(grep note text.out)"
 
+# Filters: a deflate run beside the unfiltered one. compare prints the
+# compression table (filters, logical and stored MB, ratio, logical and stored
+# MB/s: each cell the JSON's figure as printed) and a note for the filter
+# difference; runs without filters have no such table.
+mpi 2 "$CHUNKBENCH" run "$W/d.h5" 200 300 --chunk 50,100 --schedule cyclic --values smooth --filter shuffle \
+  --filter deflate:1 --io collective --json "$W/d.json" -q || fail "filtered run"
+"$CHUNKBENCH" compare b.json d.json >filt.out 2>filt.err || fail "compare with a filtered run: $(cat filt.err)"
+cat filt.out
+grep -q "^compression:" text.out && fail "compare of unfiltered runs prints a compression table"
+/usr/bin/python3 - filt.out b.json d.json <<'PY' || fail "compare: compression table"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+b, d = (json.load(open(f)) for f in sys.argv[2:4])
+c = d["compression"]
+assert "compression" not in b, "the unfiltered run has a compression object"
+# stored MB/s is stored bytes over the write phase's time
+t = d["bytes"] / 1e6 / d["bandwidth_MBps"]["write_phase"]
+assert abs(c["stored_MBps"] - c["stored_bytes"] / 1e6 / t) <= 1e-9 * c["stored_MBps"], (c, t)
+assert c["stored_bytes"] < d["bytes"], c
+want = [
+    "# run filters logical MB stored MB ratio logical MB/s stored MB/s",
+    "1 b.json none %.2f - - %.1f -" % (b["bytes"] / 1e6, b["bandwidth_MBps"]["write_phase"]),
+    "2 d.json shuffle deflate:1 %.2f %.2f %.3f %.1f %.1f"
+    % (d["bytes"] / 1e6, c["stored_bytes"] / 1e6, c["ratio"], c["logical_MBps"], c["stored_MBps"]),
+]
+i = lines.index("compression:")
+got = [" ".join(l.split()) for l in lines[i + 1 : i + 4]]
+assert got == want, f"\n got {got}\nwant {want}"
+note = "note: run 2 (d.json) used other filters than run 1: shuffle deflate:1 (run 1: none)"
+assert note in lines, f"no line {note!r}"
+print("compression table and filter note as the JSON says")
+PY
+"$CHUNKBENCH" compare b.json d.json --csv >filt.csv || fail "compare --csv with a filtered run"
+/usr/bin/python3 - filt.csv d.json <<'PY' || fail "compare --csv: compression columns"
+import csv, json, math, sys
+r1, r2 = csv.DictReader(open(sys.argv[1]))
+c = json.load(open(sys.argv[2]))["compression"]
+assert (r1["filters"], r1["stored_bytes"], r1["compression_ratio"], r1["stored_MBps"]) == ("", "", "", ""), r1
+assert r2["filters"] == "shuffle deflate:1" and int(r2["stored_bytes"]) == c["stored_bytes"], r2
+assert math.isclose(float(r2["compression_ratio"]), c["ratio"], rel_tol=1e-8), r2
+assert math.isclose(float(r2["stored_MBps"]), c["stored_MBps"], rel_tol=1e-8), r2
+PY
+# A compression object without its figures is not one of ours.
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open("d.json")); del d["compression"]["stored_bytes"]; json.dump(d, open("e.json", "w"))'
+set +e
+"$CHUNKBENCH" compare b.json e.json >e.out 2>e.err
+rc_e=$?
+set -e
+[ $rc_e = 2 ] && grep -qx 'chunkbench: error: e.json: not a chunkbench run report (JSON of write, run or status --json): no number at "compression.stored_bytes"' e.err ||
+  fail "compare with a broken compression object: exit $rc_e: $(cat e.err)"
+
 if [ "$FAILS" -ne 0 ]; then echo "$FAILS failures"; exit 1; fi
 echo "all passed"

@@ -27,8 +27,10 @@ chrome() {
 if [ "$MODE" = compare ]; then
     "$CB" create "$W/a.h5" 2000 2000 --chunk 250,250 --force -q
     "$MPIEXEC" -n 4 "$CB" write "$W/a.h5" --schedule dynamic --json "$W/a.json" -q
-    "$CB" create "$W/b.h5" 2000 2000 --chunk 250,250 --force -q
+    # b is filtered: its grid section adds the ratio map and the time split.
+    "$CB" create "$W/b.h5" 2000 2000 --chunk 250,250 --force -q --values smooth --filter shuffle --filter deflate:1
     "$MPIEXEC" -n 2 "$CB" write "$W/b.h5" --schedule block --io collective --json "$W/b.json" -q
+    H5CHECK=$W/b.h5
     "$CB" status "$W/a.h5" --json "$W/a_status.json" >/dev/null
     RUNS=("$W/a.json" "$W/b.json")
     "$RENDER" "$HTML" "$W/a.json=dynamic, 4 writers" "$W/b.json=block + collective, 2 writers"
@@ -91,6 +93,28 @@ echo "== as Chromium loads it"
 chrome --dump-dom "$HTML" >"$W/dom.html"
 grep -q '</html>' "$W/dom.html" || { echo "FAIL: Chromium did not load the page"; exit 1; }
 "$PY" "$HERE/check_report.py" "$W/dom.html" "${RUNS[@]}" "${LIMITS[@]}"
+if [ -n "${H5CHECK:-}" ]; then
+    # The ratio map's numbers, as Chromium shows them, are h5py's chunk sizes.
+    H5PY=${CB_PYTHON:-$PY}
+    "$H5PY" -c 'import h5py' 2>/dev/null || { echo "FAIL: $H5PY has no h5py (set CB_PYTHON)"; exit 1; }
+    "$H5PY" - "$W/dom.html" "$H5CHECK" <<'PYEOF'
+import re, sys, h5py
+page = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<section id="grid-2".*?<desc class="stored">([^<]*)</desc>', page, re.S)
+assert m, "no ratio map in run 2's grid section"
+shown = [int(x) for x in m.group(1).split()]
+d = h5py.File(sys.argv[2], "r")["dset"]
+cr, cc = d.chunks
+gc = -(-d.shape[1] // cc)
+want = [0] * (-(-d.shape[0] // cr) * gc)
+for i in range(d.id.get_num_chunks()):
+    info = d.id.get_chunk_info(i)
+    want[info.chunk_offset[0] // cr * gc + info.chunk_offset[1] // cc] = info.size
+assert shown == want, f"ratio map stored bytes {shown}\n h5py chunk sizes {want}"
+assert len(set(shown)) > 1 and sum(shown) < d.size * d.dtype.itemsize, shown
+print(f"ratio map: {len(shown)} chunks, stored bytes equal h5py's get_chunk_info sizes ({sum(shown)} bytes)")
+PYEOF
+fi
 
 echo "== screenshots"
 chrome --screenshot="$OUT/report_${MODE}.png" --window-size=1400,3000 --hide-scrollbars "$HTML" >/dev/null

@@ -31,6 +31,8 @@ class Page(html.parser.HTMLParser):
         self.css = []
         self.text = {}  # section id -> text
         self._in_style = False
+        self.desc = {}  # (section id, desc class) -> text
+        self._desc = None
 
     def handle_starttag(self, tag, attrs):
         a = {k.lower(): (v or "") for k, v in attrs}
@@ -38,6 +40,9 @@ class Page(html.parser.HTMLParser):
             self.section = a.get("id")
         self.elements.append((tag, a, self.section))
         self._in_style = tag == "style"
+        if tag == "desc":
+            self._desc = (self.section, a.get("class", ""))
+            self.desc[self._desc] = ""
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -47,10 +52,14 @@ class Page(html.parser.HTMLParser):
             self.section = None
         if tag == "style":
             self._in_style = False
+        if tag == "desc":
+            self._desc = None
 
     def handle_data(self, data):
         if self._in_style:
             self.css.append(data)
+        if self._desc:
+            self.desc[self._desc] += data
         self.text[self.section] = self.text.get(self.section, "") + data
 
     def find(self, tag, section=None, cls=None):
@@ -164,9 +173,59 @@ def check_run(page, run, k, problems, mode=None):
             if max(want) <= 200:  # one cell per chunk
                 expect(problems, f"run {k + 1} grid cells", (rows, cols), want)
         paths = len(page.find("path", "grid" + sfx, "cells"))
-        if not 1 <= paths <= 33:
+        maps = 2 if run.get("compression", {}).get("chunks") else 1  # the ratio map's cells too
+        if not maps <= paths <= 33 * maps:
             problems.append(f"run {k + 1}: {paths} grid paths (one per colour level expected)")
-        expect(problems, f"run {k + 1} grid legend steps", len(page.find("rect", "grid" + sfx, "legend")), 32)
+        legends = 32
+        chunks = run.get("compression", {}).get("chunks")
+        if chunks:
+            legends += 32
+            check_ratio(page, run, k, problems)
+        expect(problems, f"run {k + 1} grid legend steps", len(page.find("rect", "grid" + sfx, "legend")), legends)
+
+
+def ratio_cells(run):
+    """The ratio map's cells as the JSON's chunks give them: (rows, cols, stored sums)."""
+    (gr, gc), st = run["compression"]["chunks"]["grid"], run["compression"]["chunks"]["stored_bytes"]
+    kr, kc = math.ceil(gr / 200), math.ceil(gc / 200)
+    rows, cols = math.ceil(gr / kr), math.ceil(gc / kc)
+    cells = [0] * (rows * cols)
+    for i in range(gr):
+        for j in range(gc):
+            cells[(i // kr) * cols + j // kc] += st[i * gc + j]
+    return rows, cols, cells
+
+
+def check_ratio(page, run, k, problems):
+    """A filtered run's ratio map (one cell a chunk up to 200 a side, the
+    stored bytes of each as the JSON has them) and its time split bar."""
+    sfx = "" if k == 0 else f"-{k + 1}"
+    svg = svg_attrs(page, "grid" + sfx, "ratio")
+    if svg is None:
+        problems.append(f"run {k + 1}: filtered, but no ratio map")
+        return
+    rows, cols, cells = ratio_cells(run)
+    expect(problems, f"run {k + 1} ratio cells", (int(svg["data-rows"]), int(svg["data-cols"])), (rows, cols))
+    got = [int(x) for x in page.desc.get(("grid" + sfx, "stored"), "").split()]
+    expect(problems, f"run {k + 1} ratio map stored bytes", got, cells)
+    ratios = []
+    for i in range(rows):
+        for j in range(cols):
+            er = min(run["chunk"][0], run["shape"][0] - i * run["chunk"][0])
+            ec = min(run["chunk"][1], run["shape"][1] - j * run["chunk"][1])
+            if (rows, cols) == tuple(run["compression"]["chunks"]["grid"]) and cells[i * cols + j] > 0:
+                ratios.append(er * ec * (4 if run["dtype"] == "f4" else 8) / cells[i * cols + j])
+    if ratios:
+        for a, want in (("data-ratio-min", min(ratios)), ("data-ratio-max", max(ratios))):
+            if not math.isclose(float(svg[a]), want, rel_tol=1e-5):
+                problems.append(f"run {k + 1}: ratio map {a} {svg[a]}, want {want:.6g}")
+    segs = page.find("rect", "grid" + sfx, "split-seg")
+    expect(problems, f"run {k + 1} time split segments", [s.get("data-what") for s in segs],
+           ["generating values", "inside I/O calls", "the rest"])
+    lr = run["last_run"]
+    for s, want in zip(segs, (lr["gen_s"], lr["io_s"])):
+        if not math.isclose(float(s["data-s"]), want, rel_tol=1e-5, abs_tol=1e-9):
+            problems.append(f"run {k + 1}: time split {s['data-what']} {s['data-s']} s, JSON has {want}")
 
 
 def size_class(z):

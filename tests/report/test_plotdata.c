@@ -280,6 +280,35 @@ static void test_grid_aggregates(void)
     free(x), free(y), free(nr), free(nc), free(v), free(ok);
 }
 
+static void test_ratio_grid(void)
+{
+    /* 5 x 3 chunks of 10 x 20 over 45 x 50 (edge chunks cut to 5 rows, 10
+     * columns), merged at most 2 a side: cells of 3 x 2 chunks. */
+    int64_t grid[2] = {5, 3}, chunk[2] = {10, 20}, shape[2] = {45, 50};
+    double st[15];
+    for (int i = 0; i < 15; i++)
+        st[i] = i + 1;
+    cb_ratio_grid g;
+    CHECK(cb_ratio_grid_build(grid, chunk, shape, 8, st, 200, &g) == 0);
+    CHECK(g.rows == 5 && g.cols == 3 && g.group_r == 1 && g.group_c == 1);
+    CHECK_NEAR(g.stored[14], 15, 0);
+    CHECK_NEAR(g.logical[0], 10 * 20 * 8, 0);
+    CHECK_NEAR(g.logical[14], 5 * 10 * 8, 0); /* the corner chunk: only its elements count */
+    cb_ratio_grid_free(&g);
+    CHECK(cb_ratio_grid_build(grid, chunk, shape, 8, st, 2, &g) == 0);
+    CHECK(g.rows == 2 && g.cols == 2 && g.group_r == 3 && g.group_c == 2);
+    /* cell (0,0): chunks rows 0-2, cols 0-1: 1+2+4+5+7+8 */
+    CHECK_NEAR(g.stored[0], 27, 0);
+    CHECK_NEAR(g.logical[3], (10 * 10 + 5 * 10) * 8, 0); /* chunks (3,2), (4,2) */
+    double total = 0;
+    for (int k = 0; k < 4; k++)
+        total += g.logical[k];
+    CHECK_NEAR(total, 45 * 50 * 8, 0);
+    cb_ratio_grid_free(&g);
+    int64_t wrong[2] = {4, 3};
+    CHECK(cb_ratio_grid_build(wrong, chunk, shape, 8, st, 200, &g) == -1);
+}
+
 static double luminance(cb_rgb c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b; }
 
 static void test_colour(void)
@@ -355,6 +384,7 @@ int main(void)
     test_timeline();
     test_grid_blocks();
     test_grid_aggregates();
+    test_ratio_grid();
     test_colour();
     return CHECK_DONE();
 }
