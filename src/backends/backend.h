@@ -132,6 +132,9 @@ enum {
      * reports when its data was acknowledged and when it was durable.
      * Without it only --fsync makes the data durable. */
     CB_CAP_DURABLE = 1 << 8,
+    /* stored_bytes also gives each chunk's size (t->chunk_stored), which a
+     * read needs to count the stored bytes of the chunks it covers. */
+    CB_CAP_CHUNK_STORED = 1 << 9,
 };
 
 typedef struct cb_backend {

@@ -89,8 +89,11 @@ static int read_table(const cb_config *cfg, const cb_backend *be, const cb_table
  * unfilter it), from each chunk's size as the file has it. */
 static int stored_read(const cb_store_opts *so, const cb_backend *be, cb_table *tab, cb_err *err)
 {
-    if (!tab->meta.filters[0] || !(be->caps & CB_CAP_STORED_BYTES) || be->stored_bytes(so, tab, err) < 0)
-        return tab->meta.filters[0] && (be->caps & CB_CAP_STORED_BYTES) ? -1 : 0;
+    const unsigned need = CB_CAP_STORED_BYTES | CB_CAP_CHUNK_STORED;
+    if (!tab->meta.filters[0] || (be->caps & need) != need || be->stored_bytes(so, tab, err) < 0)
+        return tab->meta.filters[0] && (be->caps & need) == need ? -1 : 0;
+    if (!tab->chunk_stored)
+        return 0;
     const cb_layout *l = &tab->layout;
     int64_t gc = tab->chunk_grid[1], n = tab->chunk_grid[0] * gc;
     unsigned char *seen = calloc((size_t)(n > 0 ? n : 1), 1);

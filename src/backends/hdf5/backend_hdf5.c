@@ -1532,7 +1532,7 @@ static int h5_stored_bytes(const cb_store_opts *opt, cb_table *t, cb_err *err)
 const cb_backend cb_backend_hdf5 = {
     .name = "hdf5",
     .caps = CB_CAP_DATASETS | CB_CAP_RAW_EXTENTS | CB_CAP_FILE_DRIVERS | CB_CAP_JOURNAL | CB_CAP_BATCH |
-            CB_CAP_STORED_BYTES,
+            CB_CAP_STORED_BYTES | CB_CAP_CHUNK_STORED,
     .transport = NULL,
     .check = h5_check,
     .create = h5_create,

@@ -566,11 +566,13 @@ out:
 /* One process, after a write: the bytes dset's chunks take in the
  * server's storage, exact as of now (a flush and a scan, which costs up to
  * the server's scan_sleep_time). */
-static int h_stored_bytes(const cb_store_opts *opt, int64_t *out, cb_err *err)
+/* The dataset's total as the server counts it; no per-chunk sizes (the
+ * server keeps none a client can ask for cheaply): t->chunk_stored stays NULL. */
+static int h_stored_bytes(const cb_store_opts *opt, cb_table *t, cb_err *err)
 {
     cb_http *h = NULL;
     hs_info in;
-    int64_t nchunks = 0;
+    int64_t nchunks = 0, *out = &t->meta.stored_bytes;
     *out = 0;
     int rc = connect_opts(opt, NULL, &h, err) || hs_resolve(h, &in, err) ||
              hs_stored_bytes(h, in.dset, 1, out, &nchunks, err) ? -1 : 0;
