@@ -30,13 +30,19 @@ static const cb_choice chunk_opts[] = {
     {"auto", CB_CHUNK_OPT_AUTO, 0, 0}, {"one", CB_CHUNK_OPT_ONE, 0, 0}, {"multi", CB_CHUNK_OPT_MULTI, 0, 0}, {0, 0, 0, 0},
 };
 static const cb_choice drivers[] = {
-    {"mpio", CB_DRIVER_MPIO, 0, 0}, {"sec2", CB_DRIVER_SEC2, 0, 0}, {"ros3", CB_DRIVER_ROS3, 0, 0}, {0, 0, 0, 0},
+    {"mpio", CB_DRIVER_MPIO, 0, 0}, {"sec2", CB_DRIVER_SEC2, 0, 0}, {"ros3", CB_DRIVER_ROS3, 0, 0},
+    {"curl", CB_DRIVER_CURL, 0, 0}, {0, 0, 0, 0},
 };
 static const cb_choice iters[] = {
     {"block", CB_ITER_BLOCK, 0, 0}, {"row", CB_ITER_ROW, 0, 0}, {"col", CB_ITER_COL, 0, 0}, {0, 0, 0, 0},
 };
 static const cb_choice page_buffer_bys[] = {
     {"hdf5", CB_PB_HDF5, 0, 0}, {"chunkbench", CB_PB_CHUNKBENCH, 0, 0}, {0, 0, 0, 0},
+};
+static const cb_choice http_caches[] = {
+    {"none", CB_HTTP_CACHE_NONE, 0, 0},   {"readahead", CB_HTTP_CACHE_READAHEAD, 0, 0},
+    {"blockcache", CB_HTTP_CACHE_BLOCK, 0, 0}, {"first", CB_HTTP_CACHE_FIRST, 0, 0},
+    {"all", CB_HTTP_CACHE_ALL, 0, 0},     {0, 0, 0, 0},
 };
 static const cb_choice presets[] = {
     {"default", CB_PRESET_DEFAULT, 0, 0}, {"tuned", CB_PRESET_TUNED, 0, 0}, {0, 0, 0, 0},
@@ -127,7 +133,16 @@ static const cb_option table[] = {
     /* read */
     {.name = "driver", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(driver), .choices = drivers,
      .help = "mpio: one parallel open (default for files); sec2: every rank opens the file read-only on its "
-             "own; ros3: HTTP range requests (default for URLs)"},
+             "own; ros3: HTTP range requests (default for URLs); curl: chunkbench's libcurl driver for URLs, with "
+             "fsspec's cache types (--cache-type)"},
+    {.name = "cache-type", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(http_cache),
+     .given_at = offsetof(cb_config, http_cache_given), .choices = http_caches,
+     .help = "--driver curl: fsspec's cache between HDF5 and the HTTP requests: none (default; every read one "
+             "request), readahead (one buffer: the read and a block after it), blockcache (whole aligned blocks, "
+             "the 32 most recently used kept), first (the first block kept), all (the whole file in one GET)"},
+    {.name = "block-size", .kind = CB_ARG_SIZE, .cmds = CB_IN_READ, CB_FIELD(http_block),
+     .given_at = offsetof(cb_config, http_cache_given), .arg = "BYTES", .lo = 1, .hi = TIB,
+     .help = "--driver curl: the cache's block size (default 8M, K/M/G suffixes)"},
     {.name = "iter", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(iter),
      .given_at = offsetof(cb_config, iter_given), .choices = iters, .help = "tasks (default: the file's own)"},
     {.name = "verify", .kind = CB_ARG_FLAG, .cmds = CB_IN_READ, CB_FIELD(verify),
@@ -211,6 +226,7 @@ void cb_options_defaults(cb_config *cfg)
     cfg->iterations = 1;
     cfg->claim_batch = CB_CLAIM_BATCH_DEFAULT;
     cfg->chunk_cache = cfg->chunk_cache_slots = cfg->page_buffer = -1;
+    cfg->http_block = (int64_t)8 << 20; /* the seed's fsspec blocks */
 }
 
 /* ---- values ---- */
