@@ -40,6 +40,9 @@ log() { echo "hsds_up: $*" >&2; }
 # works, and there h5pyd's update_where is the server's atomic query-update).
 # shellcheck disable=SC2206
 PINS=(${CB_HSDS_PINS:-hsds==1.0.2 h5pyd==1.0.0 numpy==2.4.6 h5py==3.16.0})
+# The curl driver's tests and bench: a moto S3 server that checks signatures
+# (tests/read/test_curl_s3.sh), h5py + fsspec over HTTP (bench/fsspec_compare.sh).
+PINS+=(moto[server]==5.2.5 fsspec==2026.9.0 aiohttp==3.14.3)
 
 # 1. The venv and the pinned packages, only when missing.
 if [ ! -x "$VENV/bin/python" ]; then
@@ -52,7 +55,7 @@ import sys
 from importlib.metadata import version
 for pin in sys.argv[1:]:
     name, want = pin.split("==")
-    if version(name) != want:
+    if version(name.split("[")[0]) != want:
         sys.exit(1)
 EOF
 then

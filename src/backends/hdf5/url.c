@@ -257,9 +257,11 @@ int cb_url_probe(const char *url, int signed_reads, cb_err *err)
      * signed requests are the ones that count. */
     if (status == 403 && signed_reads)
         return 0;
-    if (status == 404 || status == 403)
-        return cb_fail(err, CB_EUSAGE, "%s: the server answered %ld (%s); check the URL", url, status,
-                       status == 404 ? "not found" : "forbidden");
+    if (status == 404)
+        return cb_fail(err, CB_EUSAGE, "%s: the server answered 404 (not found); check the URL", url);
+    if (status == 403)
+        return cb_fail(err, CB_EUSAGE, "%s: the server answered 403 (forbidden); check the URL, or give keys for a private "
+                       "object (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --s3-profile NAME)", url);
     if (status != 206) {
         if (status == 200)
             return cb_fail(err, CB_EUSAGE,

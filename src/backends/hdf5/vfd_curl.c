@@ -66,24 +66,25 @@ static void *fa_get(H5FD_t *f)
 }
 
 /* The driver's reason on HDF5's error stack: the backend reports the
- * innermost message (h5_fail), so this line is what the user reads. */
+ * innermost message (h5_fail) after its own, which names the target, so
+ * this is the reason alone. */
 #define PUSH(...) H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_READERROR, __VA_ARGS__)
 
 /* A failed transfer or an unexpected status, as one line. */
 static void push_http(const curl_file *f, CURLcode rc, const char *why, long status, const char *what)
 {
     if (rc != CURLE_OK)
-        PUSH("cannot read %s: %s", f->url, *why ? why : curl_easy_strerror(rc));
+        PUSH("%s", *why ? why : curl_easy_strerror(rc));
     else if (status == 404)
-        PUSH("%s: the server answered 404 (not found); check the URL", f->url);
+        PUSH("the server answered 404 (not found); check the URL");
     else if (status == 403)
-        PUSH("%s: the server answered 403 (forbidden)%s", f->url,
+        PUSH("the server answered 403 (forbidden)%s",
              f->fa.sign ? "; check the keys and the region" : "; a private object needs keys (AWS_ACCESS_KEY_ID or a profile)");
     else if (status == 200)
-        PUSH("%s: the server ignores range requests (answered 200 to a ranged GET); the curl driver needs HTTP range "
-             "support (206)", f->url);
+        PUSH("the server ignores range requests (answered 200 to a ranged GET); the curl driver needs HTTP range "
+             "support (206)");
     else
-        PUSH("%s: the server answered %ld to %s", f->url, status, what);
+        PUSH("the server answered %ld to %s", status, what);
 }
 
 typedef struct sink {
@@ -127,7 +128,7 @@ static int fetch(void *ctx, int64_t offset, int64_t size, void *buf, cb_err *err
         return cb_fail(err, CB_EIO, "ranged GET failed");
     }
     if (s.got != s.want) {
-        PUSH("%s: the server sent %zu of the %zu bytes asked for at %lld", f->url, s.got, s.want, (long long)offset);
+        PUSH("the server sent %zu of the %zu bytes asked for at %lld", s.got, s.want, (long long)offset);
         return cb_fail(err, CB_EIO, "short read");
     }
     return 0;
@@ -161,7 +162,7 @@ static int head(curl_file *f)
         return -1;
     }
     if (len < 0) {
-        PUSH("%s: the server gave no Content-Length in its answer to a HEAD", f->url);
+        PUSH("the server gave no Content-Length in its answer to a HEAD");
         return -1;
     }
     f->size = (int64_t)len;
@@ -308,7 +309,7 @@ static herr_t c_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, si
     if (cb_rcache_read(&f->cache, (int64_t)addr, (int64_t)size, buf, &err) < 0) {
         /* A fetch has pushed its reason already; the cache's own (past the end) is pushed here. */
         if (strcmp(err.msg, "ranged GET failed") && strcmp(err.msg, "short read"))
-            PUSH("%s: %s", f->url, err.msg);
+            PUSH("%s", err.msg);
         return -1;
     }
     return 0;
