@@ -50,6 +50,11 @@ static const char *io_label(const cb_config *cfg, const cb_backend *be, char *bu
 {
     if (be->transport)
         return be->transport;
+    if (cfg->driver == CB_DRIVER_CURL) {
+        /* The cache type decides the requests as much as the driver: curl-blockcache, ... */
+        snprintf(buf, cap, "curl-%s", cb_http_cache_name(cfg->http_cache));
+        return buf;
+    }
     if (cfg->driver != CB_DRIVER_MPIO)
         return cb_driver_name(cfg->driver);
     static const char *short_io[] = {"indep", "coll", "direct"};
