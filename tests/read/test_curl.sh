@@ -117,6 +117,7 @@ expect 2 "the server answered 404 (not found)" 2 read "$URL/missing.h5" --driver
 expect 2 "'$WORK/a.h5' is a path" 2 read "$WORK/a.h5" --driver curl
 expect 2 "are the curl driver's: add --driver curl (this read uses ros3)" 2 read "$URL/a.h5" --cache-type all
 expect 2 "are the curl driver's: add --driver curl (this read uses sec2)" 2 read "$WORK/a.h5" --driver sec2 --block-size 1M
+expect 2 "are the curl driver's, for URLs; an mpiio: target is read with MPI-IO" 0 read "mpiio:$WORK/m" --cache-type all
 # Python's http.server ignores Range and sends the whole file with 200: the probe says so.
 PYPORT=$(freeport)
 (cd "$WORK" && exec $PY -m http.server "$PYPORT" --bind 127.0.0.1 > /dev/null 2>&1) & PYPIDS+=($!)
