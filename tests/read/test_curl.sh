@@ -140,8 +140,30 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
 http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
 PYEOF
-for p in $PYPORT $P2; do for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$p/a.h5" && break; sleep 0.1; done; done
+# A server that loses the object once the reads reach the raw chunks (ranges over 100 KB):
+# the failure is in the timed read, on every rank, and still one line.
+P3=$(freeport)
+$PY - "$WORK" "$P3" > /dev/null 2>&1 <<'PYEOF' & PYPIDS+=($!)
+import http.server, os, re, sys
+root, port = sys.argv[1], int(sys.argv[2])
+class H(http.server.BaseHTTPRequestHandler):
+    def body(self):
+        return open(os.path.join(root, self.path.lstrip("/")), "rb").read()
+    def do_HEAD(self):
+        self.send_response(200); self.send_header("Content-Length", str(len(self.body()))); self.end_headers()
+    def do_GET(self):
+        b = self.body()
+        a, z = map(int, re.match(r"bytes=(\d+)-(\d+)", self.headers["Range"]).groups())
+        if z - a + 1 > 100000:
+            self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
+        self.send_response(206); self.send_header("Content-Range", f"bytes {a}-{z}/{len(b)}")
+        self.send_header("Content-Length", str(z - a + 1)); self.end_headers(); self.wfile.write(b[a:z + 1])
+http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+PYEOF
+for p in $PYPORT $P2 $P3; do for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$p/a.h5" && break; sleep 0.1; done; done
 expect 2 "ignores range requests" 2 read "http://127.0.0.1:$PYPORT/a.h5" --driver curl
 expect 3 "ignores range requests (answered 200 to a ranged GET); the curl driver needs HTTP range support" 2 \
   read "http://127.0.0.1:$P2/a.h5" --driver curl
+expect 3 "H5Dread of the task at .* failed: the server answered 404 (not found)" 2 \
+  read "http://127.0.0.1:$P3/a.h5" --driver curl
 finish

@@ -26,7 +26,8 @@ typedef struct curl_file {
     haddr_t eoa;
     int64_t size;
     cb_rcache cache;
-    int kind; /* what the read being served is for, for the log */
+    int kind;   /* what the read being served is for, for the log */
+    int pushed; /* a fetch has put its reason on HDF5's error stack */
 } curl_file;
 
 /* Largest address a signed 64-bit offset reaches, as sec2 and ros3 declare. */
@@ -125,10 +126,12 @@ static int fetch(void *ctx, int64_t offset, int64_t size, void *buf, cb_err *err
         rc = CURLE_OK; /* we stopped it: the whole file was coming */
     if (rc != CURLE_OK || status != 206) {
         push_http(f, rc, why, status, "a ranged GET");
+        f->pushed = 1;
         return cb_fail(err, CB_EIO, "ranged GET failed");
     }
     if (s.got != s.want) {
         PUSH("the server sent %zu of the %zu bytes asked for at %lld", s.got, s.want, (long long)offset);
+        f->pushed = 1;
         return cb_fail(err, CB_EIO, "short read");
     }
     return 0;
@@ -306,9 +309,10 @@ static herr_t c_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, si
     curl_file *f = (curl_file *)file;
     f->kind = type == H5FD_MEM_DRAW ? CB_REQ_DRAW : CB_REQ_META;
     cb_err err = {0};
+    f->pushed = 0;
     if (cb_rcache_read(&f->cache, (int64_t)addr, (int64_t)size, buf, &err) < 0) {
-        /* A fetch has pushed its reason already; the cache's own (past the end) is pushed here. */
-        if (strcmp(err.msg, "ranged GET failed") && strcmp(err.msg, "short read"))
+        /* A fetch has pushed its reason already; the cache's own (past the end, no memory) is pushed here. */
+        if (!f->pushed)
             PUSH("%s", err.msg);
         return -1;
     }
