@@ -155,7 +155,7 @@ static const cb_option table[] = {
     {.name = "chunk-cache-slots", .kind = CB_ARG_INT, .cmds = CB_IN_READ, CB_FIELD(chunk_cache_slots), .arg = "N",
      .lo = 1, .hi = INT32_MAX, .help = "chunk cache hash slots (rdcc_nslots)"},
     {.name = "page-buffer", .kind = CB_ARG_SIZE, .cmds = CB_IN_READ, CB_FIELD(page_buffer), .arg = "BYTES", .lo = 0,
-     .hi = TIB, .help = "HDF5 page buffer (paged files; sec2/ros3 only)"},
+     .hi = TIB, .help = "HDF5 page buffer (paged files; sec2/ros3/curl only)"},
     {.name = "shift-hosts", .kind = CB_ARG_INT, .cmds = CB_IN_READ | CB_IN_VERIFY, CB_FIELD(shift_hosts), .arg = "K",
      .lo = 1, .hi = 1 << 20, .help = "each rank reads the tasks written K hosts away (defeats the writer's page cache)"},
     {.name = "page-buffer-by", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(page_buffer_by),
@@ -163,9 +163,9 @@ static const cb_option table[] = {
     {.name = "log", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(log_path), .arg = "FILE",
      .help = "every storage request as CSV"},
     {.name = "s3-region", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_region), .arg = "R",
-     .help = "ros3: the S3 region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)"},
+     .help = "ros3, curl: the S3 region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)"},
     {.name = "s3-profile", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_profile), .arg = "NAME",
-     .help = "ros3: sign with this profile of ~/.aws/credentials (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+     .help = "ros3, curl: sign with this profile of ~/.aws/credentials (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
              "AWS_PROFILE, default)"},
     /* Kept so that they are refused with the fix, not as unknown options. */
     {.name = "s3-key-id", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_key_id), .arg = "ID",
@@ -203,7 +203,7 @@ static const cb_option table[] = {
     {.name = "bucket", .kind = CB_ARG_TEXT, .cmds = CB_IN_TARGETS, CB_FIELD(bucket), .arg = "NAME",
      .help = "HSDS bucket (else HS_BUCKET, .hscfg)"},
     {.name = "ca-file", .kind = CB_ARG_TEXT, .cmds = CB_IN_TARGETS, CB_FIELD(ca_file), .arg = "PATH",
-     .help = "HSDS and ros3 over https: trust this CA bundle (else REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, "
+     .help = "HSDS, ros3 and curl over https: trust this CA bundle (else REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, "
              "SSL_CERT_FILE, the system's)"},
     /* every command */
     {.name = "quiet", .short_name = 'q', .kind = CB_ARG_FLAG, .cmds = CB_IN_ALL, CB_FIELD(quiet),
