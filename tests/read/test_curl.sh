@@ -140,8 +140,9 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
 http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
 PYEOF
-# A server that loses the object once the reads reach the raw chunks (ranges over 100 KB):
-# the failure is in the timed read, on every rank, and still one line.
+# A server that refuses HEAD (405: the driver takes the size from a GET of byte 0) and loses
+# the object once the reads reach the raw chunks (ranges over 100 KB): the failure is in the
+# timed read, on every rank, and still one line.
 P3=$(freeport)
 $PY - "$WORK" "$P3" > /dev/null 2>&1 <<'PYEOF' & PYPIDS+=($!)
 import http.server, os, re, sys
@@ -150,7 +151,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def body(self):
         return open(os.path.join(root, self.path.lstrip("/")), "rb").read()
     def do_HEAD(self):
-        self.send_response(200); self.send_header("Content-Length", str(len(self.body()))); self.end_headers()
+        self.send_response(405); self.send_header("Content-Length", "0"); self.end_headers()
     def do_GET(self):
         b = self.body()
         a, z = map(int, re.match(r"bytes=(\d+)-(\d+)", self.headers["Range"]).groups())

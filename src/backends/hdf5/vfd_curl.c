@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/rangecache.h"
@@ -144,7 +145,42 @@ static size_t discard(char *data, size_t size, size_t nmemb, void *user)
     return size * nmemb;
 }
 
-/* The file's size: a HEAD. */
+/* The total of a Content-Range header ("bytes 0-0/TOTAL"), into *(int64_t *)user. */
+static size_t range_total(char *line, size_t size, size_t nmemb, void *user)
+{
+    size_t n = size * nmemb;
+    static const char key[] = "content-range:";
+    if (n > sizeof key && !strncasecmp(line, key, sizeof key - 1)) {
+        const char *slash = memchr(line, '/', n);
+        if (slash && slash[1] >= '0' && slash[1] <= '9')
+            *(int64_t *)user = strtoll(slash + 1, NULL, 10);
+    }
+    return n;
+}
+
+/* The size from a GET of byte 0 (its Content-Range), for a server that
+ * refuses HEAD (405; an S3 URL presigned for GET answers 403). One logged request. */
+static int size_by_get(curl_file *f)
+{
+    unsigned char b[1];
+    int64_t total = -1;
+    curl_easy_setopt(f->h, CURLOPT_HEADERFUNCTION, range_total);
+    curl_easy_setopt(f->h, CURLOPT_HEADERDATA, &total);
+    cb_err err = {0};
+    int rc = fetch(f, 0, 1, b, &err);
+    curl_easy_setopt(f->h, CURLOPT_HEADERFUNCTION, NULL);
+    curl_easy_setopt(f->h, CURLOPT_HEADERDATA, NULL);
+    if (rc < 0)
+        return -1;
+    if (total < 0) {
+        PUSH("the server gave the file's size neither to a HEAD nor in the Content-Range of a ranged GET");
+        return -1;
+    }
+    f->size = total;
+    return 0;
+}
+
+/* The file's size: a HEAD (else size_by_get). */
 static int head(curl_file *f)
 {
     char why[CURL_ERROR_SIZE] = "";
@@ -160,12 +196,10 @@ static int head(curl_file *f)
     /* From here on, GETs with the body into the caller's buffer. */
     curl_easy_setopt(f->h, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(f->h, CURLOPT_WRITEFUNCTION, take);
+    if (rc == CURLE_OK && (status == 405 || status == 403 || (status == 200 && len < 0)))
+        return size_by_get(f);
     if (rc != CURLE_OK || status != 200) {
         push_http(f, rc, why, status, "a HEAD");
-        return -1;
-    }
-    if (len < 0) {
-        PUSH("the server gave no Content-Length in its answer to a HEAD");
         return -1;
     }
     f->size = (int64_t)len;

@@ -1,6 +1,6 @@
 /* chunkbench's own read-only HDF5 file driver for http(s) URLs, on libcurl:
  * one easy handle per open file (the connection kept alive), the size from a
- * HEAD, then ranged GETs, through one of fsspec's cache types
+ * HEAD (where HEAD is refused, from a GET of byte 0), then ranged GETs, through one of fsspec's cache types
  * (core/rangecache.h), so a read compares with h5py + fsspec type for type.
  * Every GET is one request in the request log (offset, bytes, when); the
  * HEAD is not (it reads nothing, as with ros3). Requests are bounded by
