@@ -142,7 +142,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
 PYEOF
 # A server that refuses HEAD (405: the driver takes the size from a GET of byte 0) and loses
 # the object once the reads reach the raw chunks (ranges over 100 KB): the failure is in the
-# timed read, on every rank, and still one line.
+# timed read, on every rank, its error page longer than the range, and still one line.
 P3=$(freeport)
 $PY - "$WORK" "$P3" > /dev/null 2>&1 <<'PYEOF' & PYPIDS+=($!)
 import http.server, os, re, sys
@@ -155,8 +155,10 @@ class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         b = self.body()
         a, z = map(int, re.match(r"bytes=(\d+)-(\d+)", self.headers["Range"]).groups())
-        if z - a + 1 > 100000:
-            self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
+        if z - a + 1 > 100000:  # an error page longer than the range asked for
+            page = b"<html>not found</html>" * 20000
+            self.send_response(404); self.send_header("Content-Length", str(len(page))); self.end_headers()
+            self.wfile.write(page); return
         self.send_response(206); self.send_header("Content-Range", f"bytes {a}-{z}/{len(b)}")
         self.send_header("Content-Length", str(z - a + 1)); self.end_headers(); self.wfile.write(b[a:z + 1])
 http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()

@@ -123,8 +123,8 @@ static int fetch(void *ctx, int64_t offset, int64_t size, void *buf, cb_err *err
     curl_easy_setopt(f->h, CURLOPT_ERRORBUFFER, NULL);
     if (f->fa.log)
         cb_iolog_add(f->fa.log, offset, size, t0, t1, f->kind);
-    if (rc == CURLE_WRITE_ERROR && status == 200)
-        rc = CURLE_OK; /* we stopped it: the whole file was coming */
+    if (rc == CURLE_WRITE_ERROR && status != 206 && status != 0)
+        rc = CURLE_OK; /* we stopped it: the whole file (200) or an error page longer than the range was coming */
     if (rc != CURLE_OK || status != 206) {
         push_http(f, rc, why, status, "a ranged GET");
         f->pushed = 1;
