@@ -12,6 +12,12 @@
 #      CB_HS_HOST (default 127.0.0.1): the name clients reach the server by,
 #      for a server run inside a network namespace host that other hosts
 #      reach (`tests/multihost/hosts.sh on cbhost1 env CB_HS_HOST=cbhost1 ...`).
+#      CB_HS_STORAGE=posix (default: DIR/data) | s3: store in an S3 bucket
+#      instead, from the caller's environment as scripts/s3_up.sh's env.sh
+#      sets it (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+#      AWS_REGION, CB_S3_BUCKET: HS_BUCKET is then that bucket). The keys
+#      reach hsds through DIR/override.yml (mode 0600, its
+#      CONFIG_OVERRIDE_PATH), never a command line.
 # Note: hsds also binds its data nodes to ports 6101.. (fixed in hsds), so only
 # one such server can run on a machine at a time.
 set -euo pipefail
@@ -32,6 +38,16 @@ VENV=${CB_VENV:-$REPO/.venv}
 HS_USER=${CB_HS_USER:-test_user1}
 HS_PASS=${CB_HS_PASSWORD:-test}
 BUCKET=hsdstest
+STORAGE=${CB_HS_STORAGE:-posix}
+case "$STORAGE" in
+  posix) ;;
+  s3)
+    for v in AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY CB_S3_BUCKET; do
+      [ -n "${!v:-}" ] || { echo "hsds_up: CB_HS_STORAGE=s3 needs $v (source the env.sh of scripts/s3_up.sh)" >&2; exit 2; }
+    done
+    BUCKET=$CB_S3_BUCKET ;;
+  *) echo "hsds_up: CB_HS_STORAGE is posix or s3, not '$STORAGE'" >&2; exit 2 ;;
+esac
 COUNT=2
 log() { echo "hsds_up: $*" >&2; }
 
@@ -40,11 +56,14 @@ log() { echo "hsds_up: $*" >&2; }
 # works, and there h5pyd's update_where is the server's atomic query-update).
 # shellcheck disable=SC2206
 PINS=(${CB_HSDS_PINS:-hsds==1.0.2 h5pyd==1.0.0 numpy==2.4.6 h5py==3.16.0})
-# The curl driver's tests and bench: a moto S3 server that checks signatures
-# (tests/read/test_curl_s3.sh), h5py + fsspec over HTTP (bench/fsspec_compare.sh).
-PINS+=(moto[server]==5.2.5 fsspec==2026.9.0 aiohttp==3.14.3)
+# The curl driver's bench: h5py + fsspec over HTTP (bench/fsspec_compare.sh).
+PINS+=(fsspec==2026.9.0 aiohttp==3.14.3)
 
-# 1. The venv and the pinned packages, only when missing.
+# 1. The venv and the pinned packages, only when missing; one installer at a
+#    time (s3_up.sh takes the same lock).
+mkdir -p "$(dirname "$VENV")"
+exec 9> "$VENV.install.lock"
+flock 9
 if [ ! -x "$VENV/bin/python" ]; then
   log "creating venv $VENV"
   python3 -m venv "$VENV" >&2
@@ -55,7 +74,7 @@ import sys
 from importlib.metadata import version
 for pin in sys.argv[1:]:
     name, want = pin.split("==")
-    if version(name.split("[")[0]) != want:
+    if version(name) != want:
         sys.exit(1)
 EOF
 then
@@ -63,6 +82,7 @@ then
   "$PY" -m pip install -q "${PINS[@]}" >&2
 fi
 [ -x "$VENV/bin/hsds" ] || { log "no hsds in $VENV/bin after install"; exit 1; }
+exec 9>&-
 [ $INSTALL_ONLY = 0 ] || exit 0
 
 # 2. A server left from an earlier run in this DIR: stop it first.
@@ -86,10 +106,26 @@ for p in map(int, sys.argv[1:]):
         time.sleep(1)
 EOF
 
-mkdir -p "$DIR/data/$BUCKET"
+[ "$STORAGE" = s3 ] || mkdir -p "$DIR/data/$BUCKET"
 rm -f "$DIR/env.sh"   # the log is appended to: a restart keeps the earlier lines
 # Files holding the password: the owner's alone, from their first byte.
 umask 077
+# Where hsds stores: a directory, or (s3) the bucket, with the keys in an
+# override file that the server and its nodes read (hsds overrides only keys
+# of its own config.yml, and these are all there).
+STORE_ARGS=(--root_dir "$DIR/data")
+if [ "$STORAGE" = s3 ]; then
+  STORE_ARGS=()
+  cat > "$DIR/override.yml" <<YML
+aws_s3_gateway: '$AWS_ENDPOINT_URL'
+aws_access_key_id: '$AWS_ACCESS_KEY_ID'
+aws_secret_access_key: '$AWS_SECRET_ACCESS_KEY'
+aws_region: '${AWS_REGION:-us-east-1}'
+bucket_name: '$BUCKET'
+YML
+else
+  rm -f "$DIR/override.yml"
+fi
 # HSDS's own password file (user:password lines); the start-up user is its
 # admin (ADMIN_USER), as --hs_username would make it.
 printf '%s:%s\n' "$HS_USER" "$HS_PASS" > "$DIR/passwd.txt"
@@ -100,7 +136,8 @@ printf '%s:%s\n' "$HS_USER" "$HS_PASS" > "$DIR/passwd.txt"
 (
   cd "$DIR"
   exec setsid env -i PATH="$VENV/bin:/usr/bin:/bin" HOME="$DIR" LANG=C.UTF-8 ADMIN_USER="$HS_USER" \
-    "$VENV/bin/hsds" --root_dir "$DIR/data" --bucket_name "$BUCKET" \
+    CONFIG_OVERRIDE_PATH="$DIR/override.yml" \
+    "$VENV/bin/hsds" "${STORE_ARGS[@]}" --bucket_name "$BUCKET" \
       --password_file "$DIR/passwd.txt" --port "$PORT" \
       --count "$COUNT" --logfile "$DIR/hsds.log" >"$DIR/hsds.out" 2>&1 </dev/null
 ) &
@@ -163,4 +200,4 @@ export HS_USERNAME=$HS_USER
 export HS_PASSWORD=$HS_PASS
 export HS_BUCKET=$BUCKET
 ENV
-log "up: $ENDPOINT (pid $PID); source $DIR/env.sh"
+log "up: $ENDPOINT (pid $PID, $STORAGE storage); source $DIR/env.sh"

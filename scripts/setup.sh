@@ -46,7 +46,9 @@ if [ "$mode" = demo ]; then
   mpirun -n "${CB_RANKS:-4}" "$build/chunkbench" run "$out" 4000 8000 --schedule dynamic --force
   mpirun -n "${CB_RANKS:-4}" "$build/chunkbench" verify "$out"
 else
-  (cd "$build" && ctest --output-on-failure --timeout 900)
+  # -j2: the other-stack tests run beside the host's chain, which stays one
+  # test at a time (the locks in tests/CMakeLists.txt).
+  (cd "$build" && ctest -j2 --output-on-failure --timeout 900)
   # The tests labelled sanitize again under ASan and UBSan (a second tree; no
   # leak check, which costs 3-6 s a process: CHUNKBENCH_SANITIZE_LEAKS=ON for it).
   # CB_SANITIZE=0 leaves this out.

@@ -130,6 +130,11 @@ enum {
     CB_CAP_BATCH = 1 << 6,
     /* stored_bytes: what the dataset takes in storage (its filters' cost). */
     CB_CAP_STORED_BYTES = 1 << 7,
+    /* Tasks are recorded complete only once their data is in durable
+     * storage (HSDS: after a flush of the server's storage), so a write
+     * reports when its data was acknowledged and when it was durable.
+     * Without it only --fsync makes the data durable. */
+    CB_CAP_DURABLE = 1 << 8,
 };
 
 typedef struct cb_backend {

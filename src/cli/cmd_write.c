@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine/agree.h"
 #include "engine/hosts.h"
@@ -38,6 +39,41 @@ static void keep_journal_hint(const char *target, cb_err *err)
     size_t n = strlen(msg) < sizeof err->msg ? strlen(msg) : sizeof err->msg - 1;
     memcpy(err->msg, msg, n);
     err->msg[n] = 0;
+}
+
+static int64_t in_progress(const cb_table *tab)
+{
+    int64_t n = 0;
+    for (int64_t i = 0; i < tab->ntasks; i++)
+        n += tab->tasks[i].status == CB_IN_PROGRESS;
+    return n;
+}
+
+/* A live writer's finished tasks stay in progress on the server until its
+ * flush lands (1-2 s on a stock HSDS), so the writer that ends first would
+ * see them and warn (suggesting a --lease that would redo them). While that
+ * count keeps falling, look again; a count that has not fallen for
+ * CB_SETTLE_S is warned about (dead writers' claims cost that much more). */
+#define CB_SETTLE_S 5.0
+static void settle_in_progress(const cb_backend *be, const cb_store_opts *o, cb_table *tab)
+{
+    int64_t was = in_progress(tab);
+    double fell = cb_now(), until = fell + 30;
+    while (was > 0 && cb_now() - fell < CB_SETTLE_S && cb_now() < until) {
+        nanosleep(&(struct timespec){.tv_nsec = 250000000}, NULL);
+        cb_table t = {0};
+        cb_err e = {0};
+        if (be->load_table(o, &t, &e) < 0) { /* keep what we had: the warning is a hint */
+            cb_table_free(&t);
+            return;
+        }
+        cb_table_free(tab);
+        *tab = t;
+        int64_t now = in_progress(tab);
+        if (now < was)
+            fell = cb_now();
+        was = now;
+    }
 }
 
 static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm comm, cb_err *err)
@@ -168,6 +204,8 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
         sa.o.server_id = out.net.server_id; /* the server as the last pass opened it */
         if (cb_target_lock_same_file(lk, &gerr) == 0) /* not into a file made anew meanwhile */
             be->save_table(&sa.o, &tab, changed, nchanged, &gerr);
+        res.recorded_at = cb_now() - offset;
+        res.durable = (be->caps & CB_CAP_DURABLE) || cfg->fsync;
         /* What the filters made of it: once a run, from the file as closed. */
         if (!gerr.code && tab.meta.filters[0] && (be->caps & CB_CAP_STORED_BYTES))
             be->stored_bytes(&sa.o, &tab.meta.stored_bytes, &gerr);
@@ -189,8 +227,10 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
             gerr = lerr;
         /* Tasks other writers (or dead ones) hold: not this run's failure,
          * so no error code (README, "Exit status"), but said. */
-        if (cfg->sched == CB_SCHED_SERVER && !lerr.code && (!gerr.code || gerr.code == CB_EPENDING))
+        if (cfg->sched == CB_SCHED_SERVER && !lerr.code && (!gerr.code || gerr.code == CB_EPENDING)) {
+            settle_in_progress(be, &sa.o, &tab);
             res.left_in_progress = cb_warn_in_progress(cfg, &tab);
+        }
         free(changed);
         if (!gerr.code && res.net.given_back > 0)
             cb_fail(&gerr, CB_EPENDING,

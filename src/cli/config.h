@@ -78,7 +78,7 @@ typedef struct cb_config {
     cb_http_cache http_cache; /* --cache-type (driver curl; default none) */
     int64_t http_block;      /* --block-size BYTES (driver curl; default 8 MiB) */
     int http_cache_given;    /* either was given */
-    const char *s3_region, *s3_profile;
+    const char *s3_region, *s3_profile, *s3_endpoint;
     const char *s3_key_id, *s3_secret; /* refused: secrets stay off the command line */
     const char *dataset;     /* the dataset a read opens (NULL: dset); set by cmd_read */
     char **datasets;         /* read TARGET DATASET...: the names given */

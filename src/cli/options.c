@@ -66,12 +66,13 @@ static const cb_option table[] = {
     /* HDF5 wants a page of at least 512 bytes. */
     {.name = "page-size", .kind = CB_ARG_SIZE, .cmds = CB_IN_MAKERS, CB_FIELD(page_size), .arg = "BYTES", .lo = 512,
      .hi = (int64_t)1 << 32, .help = "paged file-space strategy with this page size; HDF5 files"},
-    /* the filter pipeline of dset (core/filters.h; applied by the HDF5 backend) */
+    /* the filter pipeline of dset (core/filters.h; applied by the HDF5 and HSDS backends) */
     {.name = "filter", .kind = CB_ARG_TEXTS, .cmds = CB_IN_MAKERS, CB_FIELD(filter_args), .arg = "SPEC",
-     .help = "an HDF5 filter for dset, repeatable, applied in the order given: shuffle, deflate[:LEVEL] (1-9, "
+     .help = "a filter for dset, repeatable, applied in the order given: shuffle, deflate[:LEVEL] (1-9, "
              "default 6), fletcher32, szip (where HDF5 has its encoder) or a filter number ID[:v1,v2,...] with "
-             "its client values (built in or a plugin on HDF5_PLUGIN_PATH); HDF5 files; writes need --io "
-             "collective"},
+             "its client values (built in or a plugin on HDF5_PLUGIN_PATH) for HDF5 files, whose writes need "
+             "--io collective; on HSDS domains shuffle (before a compressor), deflate[:LEVEL] and the server's "
+             "blosc codecs blosc-lz4[:LEVEL] (default 5), blosc-lz4hc, blosc-zstd, blosc-blosclz, one compressor"},
     {.name = "no-edge-filter", .kind = CB_ARG_FLAG, .cmds = CB_IN_MAKERS, CB_FIELD(no_edge_filter),
      .help = "with --filter: store the partial chunks at the dataset's edges unfiltered "
              "(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS); HDF5 1.14+ (1.10 writes them filtered in parallel)"},
@@ -167,6 +168,9 @@ static const cb_option table[] = {
     {.name = "s3-profile", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_profile), .arg = "NAME",
      .help = "ros3, curl: sign with this profile of ~/.aws/credentials (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
              "AWS_PROFILE, default)"},
+    {.name = "s3-endpoint", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_endpoint), .arg = "URL",
+     .help = "ros3, curl: send s3://BUCKET/KEY path-style to this S3-compatible server, URL/BUCKET/KEY (else "
+             "AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL; none: AWS's https://BUCKET.s3.REGION.amazonaws.com/KEY)"},
     /* Kept so that they are refused with the fix, not as unknown options. */
     {.name = "s3-key-id", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_key_id), .arg = "ID",
      .help = "refused: set AWS_ACCESS_KEY_ID or use --s3-profile"},

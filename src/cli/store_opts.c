@@ -40,7 +40,7 @@ const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb
         a->hs = (cb_hsds_opts){cfg->endpoint, cfg->bucket, cfg->claim_batch, cfg->ca_file};
         o->backend = &a->hs;
     } else {
-        a->h5 = (cb_hdf5_opts){cfg->s3_region, cfg->s3_profile, cfg->ca_file};
+        a->h5 = (cb_hdf5_opts){cfg->s3_region, cfg->s3_profile, cfg->s3_endpoint, cfg->ca_file};
         o->backend = &a->h5;
     }
     return be;

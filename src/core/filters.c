@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char FORMS[] = "shuffle, deflate[:LEVEL], fletcher32, szip or a filter number ID[:v1,v2,...]";
+static const char FORMS[] = "shuffle, deflate[:LEVEL], fletcher32, szip, a filter number ID[:v1,v2,...] or (HSDS) "
+                             "blosc-lz4[:LEVEL], blosc-lz4hc, blosc-zstd, blosc-blosclz";
 
 /* A whole number of s[0..len) in [lo, hi]; 0 when it is one. */
 static int number(const char *s, size_t len, unsigned long lo, unsigned long hi, unsigned *out)
@@ -25,30 +26,71 @@ static int number(const char *s, size_t len, unsigned long lo, unsigned long hi,
     return 0;
 }
 
+/* The named filters: word, number, blosc, whether it takes a level (its
+ * range and default). */
+static const struct named {
+    const char *name;
+    unsigned id;
+    int blosc;
+    unsigned lo, hi, dflt; /* hi == 0: takes no value */
+} NAMES[] = {
+    {"shuffle", CB_FILTER_SHUFFLE, 0, 0, 0, 0},
+    {"deflate", CB_FILTER_DEFLATE, 0, 1, 9, 6}, /* zlib's own default */
+    {"fletcher32", CB_FILTER_FLETCHER32, 0, 0, 0, 0},
+    {"szip", CB_FILTER_SZIP, 0, 0, 0, 0},
+    /* HSDS's default level; it takes a level for lz4 only (the others
+     * have no level option on the server, which applies 5). */
+    {"blosc-lz4", CB_FILTER_LZ4, 1, 1, 9, 5},
+    {"blosc-lz4hc", CB_FILTER_LZ4HC, 1, 0, 0, 0},
+    {"blosc-zstd", CB_FILTER_ZSTD, 1, 0, 0, 0},
+    {"blosc-blosclz", CB_FILTER_BLOSC, 1, 0, 0, 0},
+};
+enum { NNAMES = sizeof NAMES / sizeof NAMES[0] };
+
+static const struct named *named_of(const cb_filter *f)
+{
+    if (!f->named)
+        return NULL;
+    for (int k = 0; k < NNAMES; k++)
+        if (NAMES[k].id == f->id && NAMES[k].blosc == f->blosc)
+            return &NAMES[k];
+    return NULL;
+}
+
+const char *cb_filter_name(const cb_filter *f)
+{
+    const struct named *n = named_of(f);
+    return n ? n->name : NULL;
+}
+
+int cb_filter_compresses(const cb_filter *f)
+{
+    return f->blosc || (f->named && (f->id == CB_FILTER_DEFLATE || f->id == CB_FILTER_SZIP));
+}
+
 static int parse_one(const char *spec, cb_filter *f, cb_err *err)
 {
     memset(f, 0, sizeof *f);
     const char *colon = strchr(spec, ':');
     size_t nlen = colon ? (size_t)(colon - spec) : strlen(spec);
     const char *arg = colon ? colon + 1 : NULL;
-    static const struct { const char *name; unsigned id; } names[] = {
-        {"shuffle", CB_FILTER_SHUFFLE}, {"deflate", CB_FILTER_DEFLATE},
-        {"fletcher32", CB_FILTER_FLETCHER32}, {"szip", CB_FILTER_SZIP},
-    };
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        if (strlen(names[k].name) != nlen || strncmp(spec, names[k].name, nlen))
+    for (int k = 0; k < NNAMES; k++) {
+        const struct named *n = &NAMES[k];
+        if (strlen(n->name) != nlen || strncmp(spec, n->name, nlen))
             continue;
-        f->id = names[k].id;
+        f->id = n->id;
         f->named = 1;
-        if (f->id != CB_FILTER_DEFLATE) {
+        f->blosc = n->blosc;
+        if (!n->hi) {
             if (arg)
-                return cb_fail(err, CB_EUSAGE, "--filter %s takes no value, got '%s'", names[k].name, spec);
+                return cb_fail(err, CB_EUSAGE, "--filter %s takes no value, got '%s'", n->name, spec);
             return 0;
         }
         f->nvalues = 1;
-        f->values[0] = 6; /* zlib's own default */
-        if (arg && number(arg, strlen(arg), 1, 9, &f->values[0]) < 0)
-            return cb_fail(err, CB_EUSAGE, "--filter deflate:LEVEL takes a level from 1 to 9, got '%s'", spec);
+        f->values[0] = n->dflt;
+        if (arg && number(arg, strlen(arg), n->lo, n->hi, &f->values[0]) < 0)
+            return cb_fail(err, CB_EUSAGE, "--filter %s:LEVEL takes a level from %u to %u, got '%s'", n->name, n->lo,
+                           n->hi, spec);
         return 0;
     }
     /* 0 is no filter; 65535 is H5Z_FILTER_MAX. */
@@ -74,7 +116,7 @@ int cb_filters_add(cb_filters *fs, const char *spec, cb_err *err)
     if (parse_one(spec, &f, err) < 0)
         return -1;
     for (int i = 0; i < fs->n; i++)
-        if (fs->f[i].id == f.id)
+        if (fs->f[i].id == f.id && fs->f[i].blosc == f.blosc)
             return cb_fail(err, CB_EUSAGE, "--filter '%s': filter %u is in the pipeline already; give each filter once", spec, f.id);
     if (fs->n == CB_FILTERS_MAX)
         return cb_fail(err, CB_EUSAGE, "--filter: at most %d filters", CB_FILTERS_MAX);
@@ -84,10 +126,10 @@ int cb_filters_add(cb_filters *fs, const char *spec, cb_err *err)
 
 void cb_filter_spec(const cb_filter *f, char *buf, size_t cap)
 {
-    static const char *const names[] = {"", "deflate", "shuffle", "fletcher32", "szip"};
+    const char *name = cb_filter_name(f);
     size_t n;
-    if (f->named)
-        n = (size_t)snprintf(buf, cap, "%s", names[f->id]);
+    if (name)
+        n = (size_t)snprintf(buf, cap, "%s", name);
     else
         n = (size_t)snprintf(buf, cap, "%u", f->id);
     for (int k = 0; k < f->nvalues && n < cap; k++)

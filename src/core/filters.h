@@ -1,7 +1,7 @@
-/* The HDF5 filter pipeline asked for at create (--filter, repeatable, in
+/* The filter pipeline asked for at create (--filter, repeatable, in
  * order): parsed, checked for form and printed as the record kept with the
- * dataset. Whether the library has each filter, and applying them, is the
- * HDF5 backend's. */
+ * dataset. Whether the storage has each filter, and applying them, is the
+ * backend's (HDF5: the library and its plugins; HSDS: the server's). */
 #ifndef CHUNKBENCH_FILTERS_H
 #define CHUNKBENCH_FILTERS_H
 
@@ -15,9 +15,16 @@ enum { CB_FILTERS_MAX = 8, CB_FILTER_VALUES_MAX = 16 };
  * parser needs no HDF5. */
 enum { CB_FILTER_DEFLATE = 1, CB_FILTER_SHUFFLE = 2, CB_FILTER_FLETCHER32 = 3, CB_FILTER_SZIP = 4 };
 
+/* The blosc family as HSDS applies it (blosc-lz4, ...): the server's own
+ * codecs, each under the registered number HSDS names it by. They are not
+ * the HDF5 plugins of those numbers (32004 is bare LZ4 there), so a filter
+ * carries `blosc` to tell them apart. */
+enum { CB_FILTER_BLOSC = 32001, CB_FILTER_LZ4 = 32004, CB_FILTER_LZ4HC = 32005, CB_FILTER_ZSTD = 32015 };
+
 typedef struct cb_filter {
     unsigned id;       /* HDF5 filter id (1-65535) */
     int named;         /* given by its name (shuffle, deflate, ...), not by number */
+    int blosc;         /* a blosc-* codec (HSDS's): id is the number HSDS names it by */
     int nvalues;
     unsigned values[CB_FILTER_VALUES_MAX]; /* deflate: its level; by number: the client values */
 } cb_filter;
@@ -29,8 +36,16 @@ typedef struct cb_filters {
 } cb_filters;
 
 /* Append one SPEC: shuffle, deflate[:LEVEL] (1-9, default 6), fletcher32,
- * szip, or ID[:v1,v2,...]. A filter given twice is refused. */
+ * szip, blosc-lz4[:LEVEL] (1-9, default 5), blosc-lz4hc, blosc-zstd,
+ * blosc-blosclz, or ID[:v1,v2,...]. A filter given twice is refused. */
 int cb_filters_add(cb_filters *fs, const char *spec, cb_err *err);
+
+/* The word of a named filter ("deflate", "blosc-zstd"); NULL for a number. */
+const char *cb_filter_name(const cb_filter *f);
+
+/* A filter that compresses (deflate, szip, blosc-*), not one that only
+ * reorders or checks bytes. */
+int cb_filter_compresses(const cb_filter *f);
 
 /* One filter as --filter takes it ("deflate:1", "32004:0,1"). */
 void cb_filter_spec(const cb_filter *f, char *buf, size_t cap);

@@ -202,6 +202,38 @@ int cb_hints_from_info(MPI_Info info, cb_hints *out, cb_err *err)
     return rc;
 }
 
+int cb_hints_read(MPI_File fh, cb_hints *out, cb_err *err)
+{
+    MPI_Info info = MPI_INFO_NULL;
+    if (cb_mpi(err, MPI_File_get_info(fh, &info), "MPI_File_get_info") < 0)
+        return -1;
+    int rc = cb_hints_from_info(info, out, err);
+    if (cb_mpi(err, MPI_Info_free(&info), "MPI_Info_free") < 0)
+        rc = -1;
+    return rc;
+}
+
+int cb_hints_read_all(MPI_File fh, MPI_Comm comm, cb_hints *out, const char *path, cb_err *err)
+{
+    /* A local call that may fail on one rank only: agreed on, as what the
+     * callers do next is collective. */
+    cb_err herr = *err;
+    if (!herr.code && fh == MPI_FILE_NULL)
+        cb_fail(&herr, CB_EIO, "no MPI-IO handle for %s", path);
+    else if (!herr.code)
+        cb_hints_read(fh, out, &herr);
+    int bad = herr.code != 0, any = 1;
+    if (cb_mpi(&herr, MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm), "MPI_Allreduce of the hints read") < 0 ||
+        any) {
+        if (herr.code)
+            *err = herr;
+        else
+            cb_fail(err, CB_EIO, "another rank could not read the MPI-IO hints of %s", path);
+        return -1;
+    }
+    return 0;
+}
+
 int cb_hint_taken(const cb_hint *asked, const cb_hints *effective)
 {
     const char *v = cb_hints_get(effective, asked->key);

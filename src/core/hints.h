@@ -40,6 +40,13 @@ void cb_hints_free(cb_hints *h);
 int cb_hints_to_info(const cb_hints *h, MPI_Info *info, cb_err *err);
 /* Every key and value of info, into *out (emptied first). */
 int cb_hints_from_info(MPI_Info info, cb_hints *out, cb_err *err);
+/* What the MPI library holds for the open file fh (MPI_File_get_info), into
+ * *out. Local. */
+int cb_hints_read(MPI_File fh, cb_hints *out, cb_err *err);
+/* The same, agreed over comm (collective): every rank returns -1 when any
+ * could not read them. A rank that could not get fh passes MPI_FILE_NULL
+ * with *err saying why. path names the file in messages. */
+int cb_hints_read_all(MPI_File fh, MPI_Comm comm, cb_hints *out, const char *path, cb_err *err);
 
 /* Asked for but absent from the effective list, or with another value there. */
 int cb_hint_taken(const cb_hint *asked, const cb_hints *effective);

@@ -70,6 +70,11 @@ typedef struct cb_result {
     int64_t nbad;
     cb_net_summary net;
     int64_t left_in_progress; /* server schedule: tasks still in progress (others' claims) at the end */
+    /* write, rank 0: when the run's tasks were recorded in the task table
+     * (after the last close and the table's save; 0: not known), and whether
+     * their data was durable by then (CB_CAP_DURABLE or --fsync). */
+    double recorded_at;
+    int durable;
     cb_ioreq *reqs;         /* the request log, every rank's */
     int64_t nreqs, lost;    /* lost: requests that could not be stored */
     int logged;             /* any rank's store kept a log */

@@ -58,7 +58,7 @@ typedef enum { CB_MF_STR, CB_MF_INT, CB_MF_REAL } cb_meta_kind;
 enum {
     CB_MF_NET = 1,   /* request counts: kept by backends that count requests */
     CB_MF_MPIIO = 2, /* MPI-IO figures: kept by backends that open MPI-IO files */
-    CB_MF_FILTERS = 4, /* the filter pipeline: kept by backends that apply --filter (HDF5 files) */
+    CB_MF_FILTERS = 4, /* the filter pipeline: kept by backends that apply --filter (HDF5 files, HSDS) */
 };
 
 typedef struct cb_meta_field {

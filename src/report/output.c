@@ -285,6 +285,38 @@ static void http_text(const cb_net_summary *net)
            (long long)net->requests, (long long)net->retries, net->latency.p50, net->latency.p99, net->latency.max);
 }
 
+/* Acknowledged (the last write answered) against recorded (the table saved
+ * after the last close, which for a durable backend waited for storage):
+ * what a user who needs the data safe waits for, and what is only fast. */
+static int finish_known(const cb_result *res, const cb_pass *p)
+{
+    return p && p->tasks > 0 && p->last_done > 0 && res->recorded_at >= p->last_done;
+}
+
+static cJSON *finish_json(const cb_result *res, const cb_pass *p)
+{
+    cJSON *x = cJSON_CreateObject();
+    double ack = p->last_done - p->open_start, rec = res->recorded_at - p->open_start;
+    cJSON_AddNumberToObject(x, "acknowledged_s", ack);
+    cJSON_AddNumberToObject(x, "acknowledged_MBps", mbps(p->bytes, ack));
+    cJSON_AddNumberToObject(x, "recorded_s", rec);
+    cJSON_AddNumberToObject(x, "recorded_MBps", mbps(p->bytes, rec));
+    cJSON_AddNumberToObject(x, "wait_s", rec - ack);
+    cJSON_AddBoolToObject(x, "durable", res->durable);
+    return x;
+}
+
+static void finish_text(const cb_result *res, const cb_pass *p)
+{
+    if (!finish_known(res, p))
+        return;
+    double ack = p->last_done - p->open_start, rec = res->recorded_at - p->open_start;
+    printf("finished:     acknowledged %.3f s (%.1f MB/s: the last write answered), %s %.3f s (%.1f MB/s), "
+           "%.3f s later\n",
+           ack, mbps(p->bytes, ack), res->durable ? "durable and recorded" : "recorded (not synced: --fsync)", rec,
+           mbps(p->bytes, rec), rec - ack);
+}
+
 static void write_text(const cb_result *res)
 {
     const cb_pass *last = cb_result_last(res);
@@ -298,6 +330,7 @@ static void write_text(const cb_result *res)
     if (last->io_max_s > 0)
         printf("I/O only:     %.1f MB/s (bytes / the busiest writer's time inside I/O calls)\n",
                (double)last->bytes / last->io_max_s / CB_BYTES_PER_MB);
+    finish_text(res, last);
     if (res->counter)
         printf("counter:      %s (the dynamic schedule's claims)\n", res->counter);
     if (res->tasks_per_call > 1 && last->io_calls > 0)
@@ -349,6 +382,8 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
     }
     if (res->http)
         cJSON_AddItemToObject(extra, "http", cb_net_json(&res->net));
+    if (finish_known(res, cb_result_last(res)))
+        cJSON_AddItemToObject(extra, "finish", finish_json(res, cb_result_last(res)));
     int rc = cb_emit_report(o, backend, tab, extra, !o->quiet, err);
     if (cb_output_prints(o))
         write_text(res);

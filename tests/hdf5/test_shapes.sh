@@ -42,6 +42,20 @@ n_with=$(syncs timeout 120 mpirun -n 2 "$CHUNKBENCH" write "$WORK/fsync.h5" --re
 n_without=$(syncs timeout 120 mpirun -n 2 "$CHUNKBENCH" write "$WORK/fsync.h5" --rewrite -q)
 [ "$n_with" -ge 2 ] && [ "$n_without" -eq 0 ] || fail "--fsync: $n_with syncs with it, $n_without without (want >= 2 and 0)"
 mpi 2 "$CHUNKBENCH" verify "$WORK/fsync.h5" -q || fail "--fsync: verify after the synced rewrite"
+# When the data was acknowledged and when recorded: durable only with --fsync.
+for f in 1 0; do
+    opt=; [ $f = 1 ] && opt=--fsync
+    out=$(mpi 2 "$CHUNKBENCH" write "$WORK/fsync.h5" --rewrite $opt --json "$WORK/fin$f.json") || fail "finish: write $opt"
+    want="recorded \\(not synced: --fsync\\)"; [ $f = 1 ] && want="durable and recorded"
+    grep -qE "^finished: +acknowledged [0-9.]+ s \\([0-9.]+ MB/s: the last write answered\\), $want [0-9.]+ s" <<<"$out" ||
+        fail "finish line $opt: $(grep finished <<<"$out")"
+    $PY -c "
+import json,sys; d=json.load(open(sys.argv[1])); x=d['finish']; p=d['passes']['list'][-1]
+assert x['durable'] == (sys.argv[2] == '1'), x
+assert 0 < x['acknowledged_s'] <= x['recorded_s'] and abs(x['wait_s'] - (x['recorded_s'] - x['acknowledged_s'])) < 1e-9, x
+assert abs(x['acknowledged_s'] - (p['last_done'] - p['open_start'])) < 1e-3, (x, p)  # JSON keeps ~10 us of an epoch time
+assert x['recorded_MBps'] <= x['acknowledged_MBps'], x" "$WORK/fin$f.json" $f || fail "finish record $opt"
+done
 
 # The layouts asked for are the layouts made.
 $PY - "$WORK" <<'PYEOF' || fail "layout properties"

@@ -8,6 +8,7 @@ values); and the status counts.
 Usage: hs_check.py TARGET [--shape R,C] [--chunk R,C] [--dtype f8|f4]
                    [--iter block|row|col] [--complete N] [--pending N]
                    [--in-progress N] [--seed S] [--values GEN] [--no-data]
+                   [--filters "CLASS[:LEVEL] ..." --compression NAME|none --shuffle 0|1]
 Prints a JSON summary (counts, pods, layout) on stdout; exits 1 on the first
 failed check, naming it.
 """
@@ -56,6 +57,9 @@ def main():
     ap.add_argument("--seed", type=int)
     ap.add_argument("--values", help="the generator the domain must record (default: any; its own is used)")
     ap.add_argument("--no-data", action="store_true")
+    ap.add_argument("--filters", help="dset's creation-property filters, in order: 'H5Z_FILTER_SHUFFLE H5Z_FILTER_DEFLATE:1'")
+    ap.add_argument("--compression", help="what h5pyd's dset.compression must say ('none': None)")
+    ap.add_argument("--shuffle", type=int, help="what h5pyd's dset.shuffle must say (0 or 1)")
     a = ap.parse_args()
 
     f = h5pyd.File(a.target, "r")
@@ -87,6 +91,15 @@ def main():
         fail(f"shape attribute {attrs['shape']} disagrees with dset {dset.shape}")
     if tuple(int(v) for v in attrs["chunk"]) != tuple(dset.chunks):
         fail(f"chunk attribute {attrs['chunk']} disagrees with the real layout {dset.chunks}")
+
+    if a.filters is not None:
+        got = " ".join(fl["class"] + (f":{fl['level']}" if "level" in fl else "") for fl in dset.id.filters)
+        if got != a.filters:
+            fail(f"dset filters {got!r}, want {a.filters!r}")
+    if a.compression is not None and str(dset.compression) != ("None" if a.compression == "none" else a.compression):
+        fail(f"dset.compression {dset.compression!r}, want {a.compression!r}")
+    if a.shuffle is not None and bool(dset.shuffle) != bool(a.shuffle):
+        fail(f"dset.shuffle {dset.shuffle!r}, want {bool(a.shuffle)}")
 
     if table.dtype != cbvalues.TASK_DTYPE or table.dtype.itemsize != 76:
         fail(f"task_list dtype {table.dtype} is not the seed's {cbvalues.TASK_DTYPE}")
@@ -130,7 +143,8 @@ def main():
             fail("a complete task has no done time")
     summary = {"counts": counts, "pods": pods, "shape": list(dset.shape), "chunk": list(dset.chunks),
                "dtype": str(dset.dtype), "iter": it, "seed": seed, "checked": checked,
-               "version": text(attrs["version"])}
+               "version": text(attrs["version"]),
+               "filters_attr": text(attrs["filters"]) if "filters" in attrs else None}
     f.close()
     print(json.dumps(summary))
 

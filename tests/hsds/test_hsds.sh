@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HSDS end to end, through the CLI, against a private server on loopback
 # (scripts/hsds_up.sh): MPI schedules x ranks, independent --schedule server
-# writers (alone and beside an h5pyd writer), h5pyd reading our domains,
+# writers (alone and beside an h5pyd writer), h5pyd reading our domains, --filter
+# (the server's pipeline, stored bytes, refusals),
 # resume, --lease, configuration, and faults (credentials, no server, missing
 # or existing domain, injected 503s / lost answers / short reads, a server
 # restart mid-run).
@@ -132,6 +133,81 @@ t_values() { # --values on a domain: stored as the values attribute, written, ve
     done
 }
 
+# comp_ok FILE CHAIN: a write's or status's JSON names the chain, and fewer bytes stored than logical.
+comp_ok() {
+    [ "$(json "$1" "d['compression']['filters'], 0 < d['compression']['stored_bytes'] < d['compression']['logical_bytes'], d['compression']['ratio'] > 1")" = "$2 True True" ] ||
+        die "$1: compression $(json "$1" "d.get('compression')"), want $2 and stored < logical"
+}
+
+t_filters() { # --filter on a domain: the server's pipeline (h5pyd sees it), MPI and server writers, data = numpy's, stored < logical
+    # shuffle + deflate, dynamic at 2 ranks
+    T=$D/flt_deflate.h5
+    "$B" create "$T" 400 600 --chunk 100,150 --filter shuffle --filter deflate:1 --values smooth -q
+    mpi 2 "$B" write "$T" --schedule dynamic -q --json "$WORK/fw1.json"
+    comp_ok "$WORK/fw1.json" "shuffle deflate:1"
+    mpi 2 "$B" verify "$T" -q || die "verify deflate"
+    check "$T" --complete 16 --values smooth --filters "H5Z_FILTER_SHUFFLE H5Z_FILTER_DEFLATE:1" --compression gzip \
+        --shuffle 1 > "$WORK/fc1.json"
+    [ "$(json "$WORK/fc1.json" "d['filters_attr']")" = "shuffle deflate:1" ] || die "filters attribute: $(cat "$WORK/fc1.json")"
+    # status: the record, and the stored bytes the write ended with (the server's last scan)
+    "$B" status "$T" --json "$WORK/fs1.json" -q
+    comp_ok "$WORK/fs1.json" "shuffle deflate:1"
+    [ "$(json "$WORK/fs1.json" "d['compression']['stored_bytes']")" = "$(json "$WORK/fw1.json" "d['compression']['stored_bytes']")" ] ||
+        die "status stored $(json "$WORK/fs1.json" "d['compression']") vs write $(json "$WORK/fw1.json" "d['compression']")"
+    "$B" status "$T" | grep -qE "^compression: +[0-9.]+ MB stored for 1.9 MB logical, ratio [0-9.]+" || die "no compression line in status"
+
+    # a blosc codec alone (f4), cyclic at 2 ranks
+    T=$D/flt_zstd.h5
+    "$B" create "$T" 400 600 --chunk 100,150 --dtype f4 --filter blosc-zstd --values smooth -q
+    mpi 2 "$B" write "$T" --schedule cyclic -q --json "$WORK/fw2.json"
+    comp_ok "$WORK/fw2.json" "blosc-zstd"
+    mpi 2 "$B" verify "$T" -q || die "verify zstd"
+    check "$T" --complete 16 --values smooth --filters "H5Z_FILTER_ZSTD" --compression zstd --shuffle 0 >/dev/null
+
+    # shuffle + blosc-lz4:3 by two --schedule server writers: every task once
+    T=$D/flt_lz4.h5
+    "$B" create "$T" 400 600 --chunk 100,150 --filter shuffle --filter blosc-lz4:3 --values smooth -q
+    "$B" write "$T" --schedule server -q --json "$WORK/fw3a.json" & p1=$!
+    "$B" write "$T" --schedule server -q --json "$WORK/fw3b.json" & p2=$!
+    wait $p1 && wait $p2 || die "a server writer failed"
+    [ $(($(json "$WORK/fw3a.json" "d['passes']['list'][0]['tasks']") + $(json "$WORK/fw3b.json" "d['passes']['list'][0]['tasks']"))) = 16 ] ||
+        die "server writers: not 16 tasks"
+    "$B" verify "$T" -q || die "verify lz4"
+    check "$T" --complete 16 --in-progress 0 --values smooth --filters "H5Z_FILTER_SHUFFLE H5Z_FILTER_LZ4:3" \
+        --compression lz4 --shuffle 1 >/dev/null
+    "$B" status "$T" --json "$WORK/fs3.json" -q
+    comp_ok "$WORK/fs3.json" "shuffle blosc-lz4:3"
+}
+
+t_filter_errors() { # filters HSDS would not apply: one line, exit 2, no domain made
+    local n=0 offers="it offers shuffle before a compressor, deflate[:LEVEL], blosc-lz4[:LEVEL], blosc-lz4hc, blosc-zstd and blosc-blosclz"
+    while IFS='|' read -r args msg; do
+        n=$((n + 1))
+        local rc=0
+        # shellcheck disable=SC2086
+        "$B" create "$D/flt_bad$n.h5" 100 100 $args 2> "$WORK/fe.err" || rc=$?
+        [ "$rc" = 2 ] && [ "$(wc -l < "$WORK/fe.err")" = 1 ] && [ "$(cat "$WORK/fe.err")" = "chunkbench: error: ${msg/OFFERS/$offers}" ] ||
+            die "create $args: exit $rc, $(cat "$WORK/fe.err"), want: ${msg/OFFERS/$offers}"
+    done <<'CASES'
+--filter fletcher32|--filter fletcher32: HSDS does not apply this filter (OFFERS)
+--filter szip|--filter szip: HSDS does not apply this filter (OFFERS)
+--filter 32004:1|--filter 32004:1: HSDS does not apply this filter (OFFERS)
+--filter shuffle|--filter shuffle alone: HSDS stores such chunks unshuffled but unshuffles them when it reads them back from storage; add a compressor after it (deflate or blosc-*)
+--filter deflate --filter shuffle|--filter shuffle after deflate:6: HSDS shuffles inside the compressor, before compressing: give --filter shuffle first
+--filter deflate --filter blosc-zstd|--filter blosc-zstd: HSDS applies one compressor per dataset and deflate:6 is one: give one of them
+--filter deflate --no-edge-filter|--no-edge-filter: HSDS stores every chunk whole, the edges too, and filters them all: leave it out
+CASES
+    "$PY" - "$D" "$n" <<'PY' || die "a refused create left a domain"
+import sys, h5pyd
+for k in range(1, int(sys.argv[2]) + 1):
+    try:
+        h5pyd.File(f"{sys.argv[1]}/flt_bad{k}.h5", "r")
+    except FileNotFoundError:  # any other failure (credentials, server) is the test's
+        continue
+    sys.exit(f"flt_bad{k}.h5 exists")
+PY
+}
+
 t_h5pyd_reads() { # h5pyd sees dtype, fields, layout, data and the same status as chunkbench
     "$B" create "$D/f4.h5" 300 500 --dtype f4 --chunk 64,128 -q
     mpi 2 "$B" write "$D/f4.h5" --max-tasks 3 -q
@@ -151,12 +227,23 @@ t_server_writers() { # three independent processes share a domain: every task ex
     T=$D/srv.h5
     "$B" create "$T" 4000 4000 --chunk 400,400 -q
     pids=()
-    for i in 1 2 3; do "$B" write "$T" --schedule server -q --json "$WORK/s$i.json" & pids+=($!); done
-    for p in "${pids[@]}"; do wait "$p" || die "a writer failed"; done
+    for i in 1 2 3; do "$B" write "$T" --schedule server -q --json "$WORK/s$i.json" 2> "$WORK/s$i.err" & pids+=($!); done
+    for p in "${pids[@]}"; do wait "$p" || die "a writer failed: $(cat "$WORK"/s?.err)"; done
+    # The others' tasks waiting for their flush are no dead writers' claims:
+    # the writer that ends first waits for them instead of warning.
+    ! grep -h "warning" "$WORK"/s?.err || die "a writer warned beside live writers"
     sum=0
     for i in 1 2 3; do sum=$((sum + $(json "$WORK/s$i.json" "d['passes']['list'][0]['tasks']"))); done
     [ "$sum" = 100 ] || die "writers wrote $sum tasks, not 100"
     check "$T" --complete 100 --in-progress 0 >/dev/null
+    # Each writer recorded its tasks only after the server's flush: durable,
+    # and later than the last write was acknowledged.
+    for i in 1 2 3; do
+        "$PY" -c "
+import json,sys; x=json.load(open(sys.argv[1]))['finish']
+assert x['durable'] is True and 0 < x['acknowledged_s'] < x['recorded_s'] and x['wait_s'] > 0, x" "$WORK/s$i.json" ||
+            die "writer $i: finish record $(json "$WORK/s$i.json" "d.get('finish')")"
+    done
 }
 
 t_with_h5pyd_writer() { # two chunkbench writers beside an h5pyd writer doing the seed's loop
@@ -327,7 +414,10 @@ t_restart() { # the server stops and restarts mid-run: complete or stop cleanly;
     for sched in cyclic server; do
         T=$D/restart_$sched.h5
         "$B" create "$T" 4000 4000 --chunk 200,200 -q
-        # Each writer's exit status goes to r<i>.rc.
+        # Each writer's exit status goes to r<i>.rc. The retry budget is cut
+        # from 120 s to 60: a restart here takes 10-30 s, and a writer that
+        # gives up says so (exit 3, allowed below) instead of waiting twice as long.
+        export CB_HTTP_RETRY_S=60
         if [ $sched = server ]; then
             (for i in 1 2; do ("$B" write "$T" --schedule server -q > "$WORK/r$i.txt" 2>&1; echo $? > "$WORK/r$i.rc") & done; wait) &
         else
@@ -339,6 +429,7 @@ t_restart() { # the server stops and restarts mid-run: complete or stop cleanly;
         sleep 2
         "$CB_SRC/scripts/hsds_up.sh" "$HS" "$PORT" > "$WORK/up2.log" 2>&1 || die "restart failed: $(tail -5 "$WORK/up2.log")"
         wait $job
+        unset CB_HTTP_RETRY_S
         # Allowed: success (0); tasks given back as pending after the restart,
         # said so (6); or a failure that says what happened (3).
         for f in "$WORK"/r*.rc; do
@@ -429,6 +520,8 @@ t_restart_given_back() { # finished tasks wait for a flush across a restart: giv
 run_test schedules
 run_test reads
 run_test values
+run_test filters
+run_test filter_errors
 run_test h5pyd_reads
 run_test server_writers
 run_test with_h5pyd_writer

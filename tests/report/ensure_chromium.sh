@@ -14,6 +14,7 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "installing Debian's chromium (once)" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
-apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >&2
+# The lock: other tests may install packages at the same time (ctest -j).
+flock -w 900 /var/lock/chunkbench-apt apt-get update -qq >&2
+flock -w 900 /var/lock/chunkbench-apt apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends chromium fonts-dejavu-core >&2
 command -v chromium

@@ -553,6 +553,18 @@ static void test_filters(void)
         CHECK(cb_filters_add(&d, bad[k], &err) < 0 && err.code == CB_EUSAGE); /* the last: given twice */
     }
     CHECK(d.n == 1);
+    /* HSDS's blosc codecs: their own words, apart from the plugins of the same numbers */
+    cb_filters h = {0};
+    CHECK(cb_filters_add(&h, "blosc-lz4", &err) == 0 && h.f[0].id == 32004 && h.f[0].blosc && h.f[0].values[0] == 5);
+    CHECK(cb_filters_add(&h, "32004", &err) == 0 && !h.f[1].blosc && cb_filters_add(&h, "blosc-zstd", &err) == 0);
+    CHECK(cb_filters_text(&h, text, sizeof text) == 0 && !strcmp(text, "blosc-lz4:5 32004 blosc-zstd"));
+    CHECK(cb_filter_compresses(&h.f[0]) && !cb_filter_compresses(&h.f[1]) && !strcmp(cb_filter_name(&h.f[2]), "blosc-zstd"));
+    const char *hbad[] = {"blosc-lz4:0", "blosc-lz4:10", "blosc-zstd:3", "blosc-lz4hc:1", "blosc", "blosc-zstd"};
+    for (size_t k = 0; k < sizeof hbad / sizeof hbad[0]; k++) {
+        err.code = 0;
+        CHECK(cb_filters_add(&h, hbad[k], &err) < 0 && err.code == CB_EUSAGE); /* the last: given twice */
+    }
+    CHECK(h.n == 3);
 }
 
 /* Writers grouped by name: many names in scattered rows (the hash grows),

@@ -318,6 +318,11 @@ static int check_filters(const cb_store_opts *o, cb_err *err)
         char spec[256];
         cb_filter_spec(f, spec, sizeof spec);
         unsigned conf = 0;
+        /* No blosc plugin here to map them to (hdf5-filter-plugin has LZ4,
+         * BZip2 and Bitshuffle, whose numbers mean other formats). */
+        if (f->blosc)
+            return cb_fail(err, CB_EUSAGE, "--filter %s is a codec of HSDS's blosc family, for hdf5:// domains only; "
+                           "an HDF5 file takes deflate, szip or a plugin filter number", spec);
         if (H5Zfilter_avail((H5Z_filter_t)f->id) <= 0) {
             if (f->named || f->id <= CB_FILTER_SZIP)
                 return cb_fail(err, CB_EUSAGE, "--filter %s: this HDF5 library was built without filter %u", spec, f->id);
@@ -363,8 +368,8 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
     if (o->page_buffer_by == CB_PB_HDF5 &&
         cb_h5_need(err, "--page-buffer-by hdf5 (HDF5's own page buffer in a parallel build)", CB_H5_PAGE_BUFFER_SOLO) < 0)
         return -1;
-    if ((h->s3_profile || h->s3_region || h->ca_file) && !url && !http_driver(o->driver))
-        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-profile and --ca-file apply to URLs (--driver ros3 or curl) and HSDS");
+    if ((h->s3_profile || h->s3_region || h->s3_endpoint || h->ca_file) && !url && !http_driver(o->driver))
+        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-profile, --s3-endpoint and --ca-file apply to URLs (--driver ros3 or curl) and HSDS");
     if (o->mpi_hints && o->mpi_hints->n && (url || solo_driver(o->driver)))
         return cb_fail(err, CB_EUSAGE, "--hint and --hints-file are MPI-IO hints; --driver %s opens the file without "
                        "MPI-IO: use --driver mpio or leave the hints out",
@@ -389,24 +394,20 @@ static void coll_metadata(hid_t fapl, const cb_store_opts *opt)
     H5Pset_all_coll_metadata_ops(fapl, 1);
 }
 
-/* The hints MPI holds for an open mpio file: MPI_File_get_info on the
- * MPI_File HDF5 opened. */
-static int effective_hints(hid_t file, cb_hints *out, cb_err *err)
+/* The MPI_File HDF5 opened for an mpio file (MPI_FILE_NULL and *err when
+ * it cannot say), whose hints MPI reports (core/hints.h). */
+static MPI_File mpi_handle(hid_t file, cb_err *err)
 {
     void *handle = NULL;
     hid_t fapl = H5Fget_access_plist(file);
     herr_t got = fapl < 0 ? -1 : H5Fget_vfd_handle(file, fapl, &handle);
     if (fapl >= 0)
         H5Pclose(fapl);
-    if (got < 0 || !handle)
-        return h5_fail(err, "cannot get the MPI-IO file handle of the open file (H5Fget_vfd_handle)");
-    MPI_Info info = MPI_INFO_NULL;
-    if (cb_mpi(err, MPI_File_get_info(*(MPI_File *)handle, &info), "MPI_File_get_info") < 0)
-        return -1;
-    int rc = cb_hints_from_info(info, out, err);
-    if (cb_mpi(err, MPI_Info_free(&info), "MPI_Info_free") < 0)
-        rc = -1;
-    return rc;
+    if (got < 0 || !handle) {
+        h5_fail(err, "cannot get the MPI-IO file handle of the open file (H5Fget_vfd_handle)");
+        return MPI_FILE_NULL;
+    }
+    return *(MPI_File *)handle;
 }
 
 /* An mpio file access list with the hints (MPI_INFO_NULL when none). */
@@ -515,18 +516,12 @@ static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm c
 
     int rc = 0;
     if (opt->created_hints && comm != MPI_COMM_NULL) {
-        /* A local call that may fail on one rank only: agreed on, as the
-         * steps below are collective. */
+        /* The steps below are collective: one rank's failure is agreed on. */
         cb_err herr = {0};
-        effective_hints(file, opt->created_hints, &herr);
-        int bad = herr.code != 0, any = 1;
-        if (cb_mpi(&herr, MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm), "MPI_Allreduce of the hints read") < 0 ||
-            any) {
+        MPI_File fh = mpi_handle(file, &herr);
+        if (cb_hints_read_all(fh, comm, opt->created_hints, opt->target, &herr) < 0) {
             rc = -1;
-            if (herr.code)
-                *err = herr;
-            else
-                cb_fail(err, CB_EIO, "another rank could not read the MPI-IO hints of the new file");
+            *err = herr;
         }
     }
     hsize_t dims[2] = {(hsize_t)lay->shape[0], (hsize_t)lay->shape[1]};
@@ -674,19 +669,22 @@ static hid_t solo_fapl(const cb_store_opts *opt, cb_driver driver, cb_iolog *log
     return fapl;
 }
 
-/* The name HDF5 opens: the path, or the http(s) address of a URL. Returns 1
- * when ros3 will sign its requests (keys found), 0 when not, -1 on error. */
-static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_err *err)
+/* The name HDF5 opens: the path, or the http(s) address of a URL; *c (when
+ * not NULL, for a URL) the credentials ros3 signs with, which the caller
+ * clears after use. */
+static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_s3_creds *c, cb_err *err)
 {
     if (is_url(opt->target)) {
         /* The region places s3:// URLs; the CA bundle is set before any request. */
-        cb_s3_creds c;
+        cb_s3_creds own_c;
+        cb_s3_creds *k = c ? c : &own_c;
         const cb_hdf5_opts *own = own_opts(opt);
-        int rc = cb_s3_find(own->s3_region, own->s3_profile, &c, err) || cb_ros3_tls(own->ca_file, err) ||
-                         cb_url_resolve(opt->target, c.region[0] ? c.region : NULL, name, cap, err)
+        int rc = cb_s3_find(own->s3_region, own->s3_profile, k, err) || cb_ros3_tls(own->ca_file, err) ||
+                         cb_url_resolve(opt->target, k->region[0] ? k->region : NULL, own->s3_endpoint, name, cap,
+                                        err)
                      ? -1
-                     : c.key_id[0] != '\0';
-        memset(&c, 0, sizeof c);
+                     : 0;
+        memset(&own_c, 0, sizeof own_c);
         return rc;
     }
     snprintf(name, cap, "%s", opt->target);
@@ -698,13 +696,16 @@ static int open_name(const cb_store_opts *opt, char *name, size_t cap, cb_err *e
 static hid_t open_lookup(const cb_store_opts *opt, cb_err *err)
 {
     char name[4096];
-    int signed_reads = open_name(opt, name, sizeof name, err);
-    if (signed_reads < 0)
+    cb_s3_creds c;
+    int rc = open_name(opt, name, sizeof name, &c, err);
+    /* The probe signs as ros3 will (when keys were found). */
+    if (rc == 0 && is_url(opt->target))
+        rc = cb_url_probe(name, &c, err);
+    memset(&c, 0, sizeof c); /* no copy of the secret left behind */
+    if (rc < 0)
         return H5I_INVALID_HID;
     hid_t fapl = H5P_DEFAULT;
     if (is_url(opt->target)) {
-        if (cb_url_probe(name, signed_reads, err) < 0)
-            return H5I_INVALID_HID;
         if ((fapl = solo_fapl(opt, opt->driver == CB_DRIVER_CURL ? CB_DRIVER_CURL : CB_DRIVER_ROS3, NULL, 0, err)) < 0)
             return H5I_INVALID_HID;
     } else {
@@ -1022,7 +1023,7 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
 
     hid_t fapl;
     char name[4096];
-    if (open_name(opt, name, sizeof name, err) < 0) {
+    if (open_name(opt, name, sizeof name, NULL, err) < 0) {
         rc = -1;
         goto done;
     }
@@ -1068,7 +1069,8 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
             rc = cb_fail(err, CB_EIO, "out of memory");
             goto done;
         }
-        if (effective_hints(h->file, s->mpi_hints, err) < 0) {
+        MPI_File fh = mpi_handle(h->file, err);
+        if (fh == MPI_FILE_NULL || cb_hints_read(fh, s->mpi_hints, err) < 0) {
             rc = -1;
             goto done;
         }

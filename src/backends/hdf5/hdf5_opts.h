@@ -3,6 +3,8 @@
  *   s3_region, s3_profile   ros3 and curl: the region (also places s3:// URLs) and
  *       the AWS profile; the keys come from the AWS variables or the profile
  *       (url.h cb_s3_find), never from the command line
+ *   s3_endpoint   ros3 and curl: where s3://BUCKET/KEY goes, path-style (an
+ *       S3-compatible server); else AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL
  *   ca_file   ros3 and curl: the CA bundle to trust (core/secrets.h cb_ca_bundle)
  * Rules on the common options (cb_store_opts) it enforces:
  *   - a URL (http://, https://, s3://) is read with driver ros3 or curl, a path never;
@@ -22,7 +24,7 @@
 #define CHUNKBENCH_HDF5_OPTS_H
 
 typedef struct cb_hdf5_opts {
-    const char *s3_region, *s3_profile, *ca_file;
+    const char *s3_region, *s3_profile, *s3_endpoint, *ca_file;
 } cb_hdf5_opts;
 
 #endif

@@ -187,7 +187,8 @@ int cb_ros3_tls(const char *ca_file, cb_err *err)
     return 0;
 }
 
-int cb_url_resolve(const char *target, const char *region, char *out, size_t cap, cb_err *err)
+int cb_url_resolve(const char *target, const char *region, const char *endpoint, char *out, size_t cap,
+                   cb_err *err)
 {
     if (cb_url_has_userinfo(target)) {
         char safe[4096];
@@ -198,6 +199,9 @@ int cb_url_resolve(const char *target, const char *region, char *out, size_t cap
                        safe);
     }
     if (strncmp(target, "s3://", 5) != 0) {
+        if (endpoint)
+            return cb_fail(err, CB_EUSAGE, "--s3-endpoint places s3://BUCKET/KEY targets; %s is already an address "
+                           "(leave --s3-endpoint out, or give s3://BUCKET/KEY)", target);
         if ((size_t)snprintf(out, cap, "%s", target) >= cap)
             return cb_fail(err, CB_EUSAGE, "URL too long: %s", target);
         return 0;
@@ -205,14 +209,36 @@ int cb_url_resolve(const char *target, const char *region, char *out, size_t cap
     const char *bucket = target + 5, *slash = strchr(bucket, '/');
     if (!slash || slash == bucket || !slash[1])
         return cb_fail(err, CB_EUSAGE, "an S3 target is s3://BUCKET/KEY, got '%s'", target);
+    /* The endpoint as the AWS CLI takes it: the option, the S3 one, the
+     * general one. */
+    const char *from = endpoint ? "--s3-endpoint" : env("AWS_ENDPOINT_URL_S3") ? "AWS_ENDPOINT_URL_S3" : "AWS_ENDPOINT_URL";
+    if (!endpoint)
+        endpoint = env("AWS_ENDPOINT_URL_S3") ? env("AWS_ENDPOINT_URL_S3") : env("AWS_ENDPOINT_URL");
+    if (endpoint) {
+        if (strncmp(endpoint, "http://", 7) != 0 && strncmp(endpoint, "https://", 8) != 0)
+            return cb_fail(err, CB_EUSAGE, "%s '%s' is not an http:// or https:// address (e.g. http://127.0.0.1:9000)",
+                           from, endpoint);
+        if (cb_url_has_userinfo(endpoint))
+            return cb_fail(err, CB_EUSAGE, "%s carries user:password@: leave it out, S3 keys come from "
+                           "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile", from);
+        size_t n = strlen(endpoint);
+        while (n > 0 && endpoint[n - 1] == '/')
+            n--;
+        /* Path-style: what S3-compatible servers (and AWS) all take. */
+        if ((size_t)snprintf(out, cap, "%.*s/%s", (int)n, endpoint, bucket) >= cap)
+            return cb_fail(err, CB_EUSAGE, "URL too long: %s", target);
+        return 0;
+    }
     if ((size_t)snprintf(out, cap, "https://%.*s.s3.%s.amazonaws.com/%s", (int)(slash - bucket), bucket,
                          region && *region ? region : "us-east-1", slash + 1) >= cap)
         return cb_fail(err, CB_EUSAGE, "URL too long: %s", target);
     return 0;
 }
 
+/* The first bytes of the answer: the HDF5 signature of a 206, or the start
+ * of an S3 error document. */
 typedef struct probe_buf {
-    unsigned char head[8];
+    unsigned char head[1024];
     size_t n;
 } probe_buf;
 
@@ -220,54 +246,118 @@ static size_t take(char *p, size_t size, size_t nmemb, void *user)
 {
     probe_buf *b = user;
     size_t len = size * nmemb;
-    size_t k = len < sizeof b->head - b->n ? len : sizeof b->head - b->n;
+    size_t k = len < sizeof b->head - 1 - b->n ? len : sizeof b->head - 1 - b->n;
     memcpy(b->head + b->n, p, k);
     b->n += k;
-    /* A server that ignores Range sends the whole file: stop after 8 bytes. */
-    return b->n >= sizeof b->head ? (k == len ? len : 0) : len;
+    b->head[b->n] = '\0';
+    /* A server that ignores Range sends the whole file: stop when full. */
+    return k == len ? len : 0;
 }
 
-int cb_url_probe(const char *url, int signed_reads, cb_err *err)
+/* The <Code> of an S3 error document (SignatureDoesNotMatch, NoSuchKey...),
+ * else "". Only the one element is looked for, so no XML parser. */
+static void s3_code(const probe_buf *b, char *out, size_t cap)
+{
+    const char *s = strstr((const char *)b->head, "<Code>"), *e = s ? strstr(s, "</Code>") : NULL;
+    out[0] = '\0';
+    if (s && e && e - s - 6 < (long)cap)
+        snprintf(out, cap, "%.*s", (int)(e - s - 6), s + 6);
+}
+
+int cb_url_probe(const char *url, const cb_s3_creds *c, cb_err *err)
 {
     static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    CURL *c = curl_easy_init();
-    if (!c)
+    int sign = c && c->key_id[0];
+    CURL *h = curl_easy_init();
+    if (!h)
         return cb_fail(err, CB_EIO, "cannot start libcurl");
     probe_buf b = {{0}, 0};
-    char why[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_RANGE, "0-7");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, why);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    CURLcode rc = curl_easy_perform(c);
+    char why[CURL_ERROR_SIZE] = "", scope[64], token[4200];
+    struct curl_slist *hdr = NULL;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_RANGE, "0-7");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, take);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, why);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 15L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (sign) {
+#if LIBCURL_VERSION_NUM >= 0x074b00 /* CURLOPT_AWS_SIGV4: libcurl 7.75 */
+        /* Signed as ros3 signs, so the probe sees what ros3 will see. S3
+         * wants the payload hash among the headers; libcurl (before 8.1)
+         * does not add it itself. */
+        snprintf(scope, sizeof scope, "aws:amz:%s:s3", c->region[0] ? c->region : "us-east-1");
+        curl_easy_setopt(h, CURLOPT_AWS_SIGV4, scope);
+        curl_easy_setopt(h, CURLOPT_USERNAME, c->key_id);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, c->secret);
+        hdr = curl_slist_append(hdr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+        if (c->token[0]) {
+            snprintf(token, sizeof token, "x-amz-security-token: %s", c->token);
+            hdr = curl_slist_append(hdr, token);
+            memset(token, 0, sizeof token);
+        }
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+#else
+        (void)scope;
+        (void)token;
+#endif
+    }
+    CURLcode rc = curl_easy_perform(h);
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && b.n == sizeof b.head)) {
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(h);
+    curl_slist_free_all(hdr);
+    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && b.n >= sizeof sig)) {
         int cert = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE;
         return cb_fail(err, CB_EIO, "cannot read %s: %s%s", url, *why ? why : curl_easy_strerror(rc),
                        !cert ? "" : g_cainfo[0] ? " (the CA bundle in use does not vouch for this server)"
                                                 : " (a private CA? give its certificate with --ca-file PATH or CURL_CA_BUNDLE)");
     }
-    /* This probe is not signed: a private object answers 403 to it, and ros3's
+    char code[64];
+    s3_code(&b, code, sizeof code);
+#if LIBCURL_VERSION_NUM < 0x074b00
+    /* Not signed here: a private object answers 403 to it, and ros3's
      * signed requests are the ones that count. */
-    if (status == 403 && signed_reads)
+    if (status == 403 && sign)
         return 0;
-    if (status == 404)
-        return cb_fail(err, CB_EUSAGE, "%s: the server answered 404 (not found); check the URL", url);
-    if (status == 403)
-        return cb_fail(err, CB_EUSAGE, "%s: the server answered 403 (forbidden); check the URL, or give keys for a private "
-                       "object (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --s3-profile NAME)", url);
+#endif
+    /* AWS answers 400 to a bad token, some servers 403. */
+    if ((status == 400 || status == 403) && sign && (!strcmp(code, "ExpiredToken") || !strcmp(code, "InvalidToken")))
+        return cb_fail(err, CB_EUSAGE, "%s: the server answered %ld (%s): the session token from %s is expired or "
+                       "not valid; get new credentials", url, status, code, c->from);
+    if (status == 403 && sign) {
+        if (!strcmp(code, "SignatureDoesNotMatch"))
+            return cb_fail(err, CB_EUSAGE, "%s: the server answered 403 (SignatureDoesNotMatch): the secret key from "
+                           "%s is not the one of its key id; check the credentials", url, c->from);
+        if (!strcmp(code, "InvalidAccessKeyId"))
+            return cb_fail(err, CB_EUSAGE, "%s: the server answered 403 (InvalidAccessKeyId): it does not know the "
+                           "access key id from %s; check the credentials", url, c->from);
+        return cb_fail(err, CB_EUSAGE, "%s: the server answered 403 (%s) to a request signed with the credentials "
+                       "from %s: they may not read this object; check the credentials and the policy", url,
+                       *code ? code : "forbidden", c->from);
+    }
+    if (status == 404 && !strcmp(code, "NoSuchBucket"))
+        return cb_fail(err, CB_EUSAGE, "%s: the server answered 404 (NoSuchBucket): there is no such bucket; check "
+                       "the URL%s", url, sign ? " (and the endpoint)" : "");
+    if (status == 404 && !strcmp(code, "NoSuchKey"))
+        return cb_fail(err, CB_EUSAGE, "%s: the server answered 404 (NoSuchKey): the bucket has no such object; "
+                       "check the URL", url);
+    if (status == 404 || status == 403)
+        return cb_fail(err, CB_EUSAGE, "%s: the server answered %ld (%s); check the URL%s", url, status,
+                       status == 404 ? "not found" : "forbidden",
+                       status == 403 ? " (a private object? set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a "
+                                       "profile, to sign the requests)" : "");
+    if (status == 301 || (status == 400 && !strcmp(code, "AuthorizationHeaderMalformed")))
+        return cb_fail(err, CB_EUSAGE, "%s: the server answered %ld (%s): the bucket is in another region; give "
+                       "it with --s3-region or AWS_REGION", url, status, *code ? code : "moved");
     if (status != 206) {
         if (status == 200)
             return cb_fail(err, CB_EUSAGE,
                            "%s: the server ignores range requests (answered 200 to a ranged GET); reading over HTTP needs range support (206)",
                            url);
-        return cb_fail(err, CB_EIO, "%s: the server answered %ld to a ranged GET; expected 206", url, status);
+        return cb_fail(err, CB_EIO, "%s: the server answered %ld%s%s%s to a ranged GET; expected 206", url, status,
+                       *code ? " (" : "", code, *code ? ")" : "");
     }
     if (b.n < sizeof sig || memcmp(b.head, sig, sizeof sig) != 0)
         return cb_fail(err, CB_EUSAGE, "%s is not an HDF5 file (no HDF5 signature at byte 0)", url);

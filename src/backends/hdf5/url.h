@@ -35,14 +35,20 @@ int cb_ros3_fapl(hid_t fapl, const cb_s3_creds *c, cb_err *err);
 int cb_ros3_tls(const char *ca_file, cb_err *err);
 
 /* s3://BUCKET/KEY -> https://BUCKET.s3.REGION.amazonaws.com/KEY (region
- * us-east-1 when NULL); http(s) URLs unchanged. A URL with user:password@
- * is refused (credentials come from the AWS variables or a profile). */
-int cb_url_resolve(const char *target, const char *region, char *out, size_t cap, cb_err *err);
+ * us-east-1 when NULL), or, with an endpoint (endpoint: --s3-endpoint, else
+ * AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, as the AWS CLI), path-style
+ * ENDPOINT/BUCKET/KEY; http(s) URLs unchanged (--s3-endpoint with one is
+ * refused). A URL with user:password@ is refused (credentials come from the
+ * AWS variables or a profile). */
+int cb_url_resolve(const char *target, const char *region, const char *endpoint, char *out, size_t cap,
+                   cb_err *err);
 
 /* One ranged GET of the first 8 bytes: the server must answer 206 with the
  * HDF5 signature. Bounded by timeouts, so a dead server cannot hang a run.
- * signed_reads: ros3 will sign its requests, so a 403 to this unsigned one
- * says nothing. */
-int cb_url_probe(const char *url, int signed_reads, cb_err *err);
+ * c with keys: signed as ros3 signs (SigV4, c's region, us-east-1 if none),
+ * so a 403 (the S3 error code named) or 404 NoSuchKey/NoSuchBucket reads as
+ * one line here, before ros3's open fails without saying why; c NULL or
+ * without keys: anonymous. */
+int cb_url_probe(const char *url, const cb_s3_creds *c, cb_err *err);
 
 #endif

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "backends/backend.h"
+#include "backends/hsds/hsds_filters.h"
 #include "backends/hsds/hsds_store.h"
 #include "core/clock.h"
 #include "core/datagen.h"
@@ -147,6 +148,9 @@ static int create0(const cb_store_opts *opt, const cb_table *tab, cb_err *err)
     cJSON_AddItemToObject(cp, "layout", l = cJSON_CreateObject());
     cJSON_AddStringToObject(l, "class", "H5D_CHUNKED");
     cJSON_AddItemToObject(l, "dims", hs_int64_array(lay.chunk, 2));
+    const cb_filters *fs = opt->filters && opt->filters->n ? opt->filters : NULL;
+    if (fs)
+        cJSON_AddItemToObject(cp, "filters", hs_filters_json(fs));
     cJSON_AddItemToObject(body, "link", link = cJSON_CreateObject());
     cJSON_AddStringToObject(link, "id", root);
     cJSON_AddStringToObject(link, "name", "dset");
@@ -159,6 +163,8 @@ static int create0(const cb_store_opts *opt, const cb_table *tab, cb_err *err)
     }
     cJSON_Delete(j);
     j = NULL;
+    if (fs && hs_filters_kept(h, dset, fs, err))
+        goto out;
     int64_t shape[2], chunk[2];
     int rank;
     if (hs_dataset_info(h, dset, shape, chunk, &rank, &type, err))
@@ -254,8 +260,8 @@ static int h_check(const cb_store_opts *o, cb_err *err)
     if ((o->mpi_hints && o->mpi_hints->n) || (o->create_hints && o->create_hints->n))
         return cb_fail(err, CB_EUSAGE, "--hint, --hints-file and --stripe-count/--stripe-size are MPI-IO hints for HDF5 "
                        "files; an HSDS domain is written over HTTP: leave them out");
-    if (o->filters)
-        return cb_fail(err, CB_EUSAGE, "not yet: --filter on an HSDS domain (filters apply to HDF5 files in this version); leave --filter out");
+    if (o->filters && hs_filters_check(o->filters, err))
+        return -1;
     if (o->io != CB_IO_INDEPENDENT)
         return cb_fail(err, CB_EUSAGE, "--io %s applies to HDF5 files; HSDS writes each task with its own request",
                        cb_io_name(o->io));
@@ -385,6 +391,13 @@ static int h_load_table(const cb_store_opts *opt, cb_table *out, cb_err *err)
     out->layout = in.layout;
     if (hs_load_meta(h, in.root, &out->layout, &out->meta, err))
         goto out;
+    /* The server's figure as its last scan found it (write rescans at its
+     * end); 0 (unknown) when it has not scanned since the chunks came. */
+    int64_t nchunks;
+    if (out->meta.filters[0] && hs_stored_bytes(h, in.dset, 0, &out->meta.stored_bytes, &nchunks, err))
+        goto out;
+    if (out->meta.stored_bytes < 0)
+        out->meta.stored_bytes = 0;
     int64_t n = in.ntasks, step = hs_io_rows(in.tchunk);
     char path[ID_LEN + 32];
     snprintf(path, sizeof path, "/datasets/%s/value", in.table);
@@ -550,9 +563,27 @@ out:
     return rc;
 }
 
+/* One process, after a write: the bytes dset's chunks take in the
+ * server's storage, exact as of now (a flush and a scan, which costs up to
+ * the server's scan_sleep_time). */
+static int h_stored_bytes(const cb_store_opts *opt, int64_t *out, cb_err *err)
+{
+    cb_http *h = NULL;
+    hs_info in;
+    int64_t nchunks = 0;
+    *out = 0;
+    int rc = connect_opts(opt, NULL, &h, err) || hs_resolve(h, &in, err) ||
+             hs_stored_bytes(h, in.dset, 1, out, &nchunks, err) ? -1 : 0;
+    if (rc == 0 && *out < 0)
+        rc = cb_fail(err, CB_EIO, "HSDS at %s did not count the chunks of dset in %s after a rescan", cb_http_where(h),
+                     hs_domain_of(h));
+    cb_http_close(h);
+    return rc;
+}
+
 const cb_backend cb_backend_hsds = {
     .name = "hsds",
-    .caps = CB_CAP_CLAIMS | CB_CAP_NET_STATS,
+    .caps = CB_CAP_CLAIMS | CB_CAP_NET_STATS | CB_CAP_DURABLE | CB_CAP_STORED_BYTES,
     .transport = "http",
     .check = h_check,
     .create = h_create,
@@ -564,4 +595,5 @@ const cb_backend cb_backend_hsds = {
     .close = h_close,
     .load_table = h_load_table,
     .save_table = h_save_table,
+    .stored_bytes = h_stored_bytes,
 };

@@ -379,7 +379,7 @@ void hs_meta_attrs(cJSON *attrs, const cb_meta *m)
 {
     for (int i = 0; i < cb_meta_nfields; i++) {
         const cb_meta_field *f = &cb_meta_fields[i];
-        if (f->flags & (CB_MF_MPIIO | CB_MF_FILTERS))
+        if (f->flags & CB_MF_MPIIO)
             continue;
         if (f->kind == CB_MF_STR)
             hs_attr_str(attrs, f->name, cb_meta_get(m, f));

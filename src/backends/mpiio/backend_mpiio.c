@@ -118,18 +118,6 @@ static int open_with_hints(MPI_Comm comm, const char *path, int amode, const cb_
     return err->code ? -1 : 0;
 }
 
-/* What the library holds for the open file, for the record. */
-static int effective_hints(MPI_File fh, cb_hints *out, cb_err *err)
-{
-    MPI_Info info = MPI_INFO_NULL;
-    if (cb_mpi(err, MPI_File_get_info(fh, &info), "MPI_File_get_info") < 0)
-        return -1;
-    int rc = cb_hints_from_info(info, out, err);
-    if (cb_mpi(err, MPI_Info_free(&info), "MPI_Info_free") < 0)
-        rc = -1;
-    return rc;
-}
-
 /* Rank 0: the data file may be made (it is new, or --force replaces a plain file). */
 static int new_data_path(const char *path, int force, cb_err *err)
 {
@@ -169,18 +157,7 @@ static int mp_create(const cb_store_opts *o, const cb_table *tab, MPI_Comm comm,
     if (open_with_hints(comm, path, MPI_MODE_CREATE | MPI_MODE_EXCL | MPI_MODE_WRONLY,
                         o->create_hints ? o->create_hints : o->mpi_hints, &fh, "cannot create", err) < 0)
         return -1;
-    int frc = 0;
-    if (o->created_hints) {
-        cb_err herr = {0};
-        effective_hints(fh, o->created_hints, &herr);
-        int bad = herr.code != 0, any = 1;
-        if (cb_mpi(&herr, MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm), "MPI_Allreduce of the hints read") < 0 || any) {
-            frc = -1;
-            *err = herr.code ? herr : (cb_err){0};
-            if (!err->code)
-                cb_fail(err, CB_EIO, "another rank could not read the hints of %s", path);
-        }
-    }
+    int frc = o->created_hints ? cb_hints_read_all(fh, comm, o->created_hints, path, err) : 0;
     int rc = MPI_File_close(&fh);
     if (rc != MPI_SUCCESS && frc == 0)
         return mp_io_fail(err, rc, "cannot close", path);
@@ -213,7 +190,7 @@ static int mp_open(const cb_store_opts *o, MPI_Comm comm, cb_store **out, cb_err
         return -1;
     if (!(s->mpi_hints = calloc(1, sizeof *s->mpi_hints)))
         return cb_fail(err, CB_EIO, "out of memory");
-    return effective_hints(m->fh, s->mpi_hints, err);
+    return cb_hints_read(m->fh, s->mpi_hints, err);
 }
 
 /* One task's values at its offset; t == NULL: a collective call with nothing. */
