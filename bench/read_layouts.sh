@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The seed's cloud-optimised HDF5 experiment on this machine: one dataset in
 # four layouts (1 MB chunks, the same paged, rechunked to 2 MB and 4 MB),
-# read with sec2 and with ros3 from a loopback nginx, with HDF5's default
-# settings and the seed's tuned ones. Prints a table, writes an HTML report
+# read with sec2, with ros3 from a loopback nginx and with chunkbench's curl
+# driver from the same nginx in each of fsspec's cache types (8 MiB blocks,
+# as the seed's fsspec reads), with HDF5's default settings and the seed's
+# tuned ones. Prints a table, writes an HTML report
 # of all runs, and appends the figures to bench/RESULTS.md.
 # Usage: bench/read_layouts.sh [NROWS NCOLS [RANKS [REPEATS]]]   (default 4000 4000 2 3)
+# Env: DRIVERS (default: sec2 ros3 curl:none curl:readahead curl:blockcache curl:first curl:all)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CB=${CHUNKBENCH:-$HERE/../build/chunkbench}
@@ -31,26 +34,31 @@ runs=()
 # Interleave what is compared, repeat, keep every run (medians below).
 for r in $(seq "$REP"); do
   for preset in default tuned; do
-    for drv in sec2 ros3; do
+    for d in ${DRIVERS:-sec2 ros3 curl:none curl:readahead curl:blockcache curl:first curl:all}; do
+      drv=${d%%:*} cache=()
+      [ "$drv" != "$d" ] && cache=(--cache-type "${d#*:}" --block-size 8M)
       for l in original paged rechunked-2mb rechunked-4mb; do
-        t=$W/$l.h5; [ $drv = ros3 ] && t=http://127.0.0.1:$PORT/$l.h5
-        j=$W/run-$l-$drv-$preset-$r.json
-        mpirun -n "$NP" $CB read "$t" --driver $drv --preset $preset --verify --json "$j" -q
+        t=$W/$l.h5; [ $drv != sec2 ] && t=http://127.0.0.1:$PORT/$l.h5
+        j=$W/run-$l@${d/:/-}-$preset-$r.json
+        mpirun -n "$NP" $CB read "$t" --driver $drv "${cache[@]}" --preset $preset --verify --json "$j" -q
         runs+=("$j")
       done
     done
   done
 done
-# Every run: the report's layouts chart averages the repeats of each combination.
-$CB report "${runs[@]:0:64}" -o "${REPORT:-$W/../read_layouts.html}" -q && echo "report: ${REPORT:-$W/../read_layouts.html}"
+# The report: its layouts chart averages the runs of each combination given
+# (the report takes up to 64 runs: the first round's, or the first 64 of it).
+per_round=$((${#runs[@]} / REP)); [ $per_round -gt 64 ] && per_round=64
+$CB report "${runs[@]:0:$per_round}" -o "${REPORT:-$W/../read_layouts.html}" -q && echo "report: ${REPORT:-$W/../read_layouts.html}"
 /usr/bin/python3 - "$W" "$NR" "$NC" "$NP" "$REP" "${runs[@]}" <<'PYEOF' | tee "$W/table.md"
 import json, statistics, sys, collections, platform, datetime
 w, nr, nc, np_, rep, files = sys.argv[1], *sys.argv[2:6], sys.argv[6:]
 g = collections.defaultdict(list)
 for f in files:
     d = json.load(open(f))
-    layout = f.split("/run-")[1].rsplit("-", 3)[0]
-    g[(layout, d["driver"], d["cache"]["preset"])].append(d)
+    layout = f.split("/run-")[1].split("@")[0]
+    drv = d["driver"] + (f"-{d['cache']['http_cache']}" if "http_cache" in d["cache"] else "")
+    g[(layout, drv, d["cache"]["preset"])].append(d)
 print(f"\n### read_layouts.sh, {datetime.date.today()}: {nr} x {nc} float64 ({int(nr)*int(nc)*8/1e6:.0f} MB), {np_} ranks, median of {rep}, {platform.node()}\n")
 print("| layout | driver | preset | chunk | MB/s (open..close) | p50 task ms | requests | <1KB | 1-10KB | 10-100KB | >100KB | over-read |")
 print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")

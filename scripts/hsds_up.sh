@@ -56,6 +56,8 @@ log() { echo "hsds_up: $*" >&2; }
 # works, and there h5pyd's update_where is the server's atomic query-update).
 # shellcheck disable=SC2206
 PINS=(${CB_HSDS_PINS:-hsds==1.0.2 h5pyd==1.0.0 numpy==2.4.6 h5py==3.16.0})
+# The curl driver's bench: h5py + fsspec over HTTP (bench/fsspec_compare.sh).
+PINS+=(fsspec==2026.9.0 aiohttp==3.14.3)
 
 # 1. The venv and the pinned packages, only when missing; one installer at a
 #    time (s3_up.sh takes the same lock).

@@ -84,6 +84,9 @@ typedef struct cb_store_opts {
     int64_t chunk_cache_slots; /* -1: the library's default */
     int64_t page_buffer;   /* bytes of whole file pages kept (reads); <= 0: none */
     cb_page_buffer_by page_buffer_by; /* whose buffer; resolved (never AUTO) when page_buffer > 0 */
+    int http_cache_given;  /* --cache-type or --block-size was given (driver curl only) */
+    cb_http_cache http_cache; /* driver curl: the cache between HDF5 and the HTTP requests */
+    int64_t http_block;    /* driver curl: the cache's block size */
     const cb_hints *mpi_hints; /* MPI-IO hints for every MPI-IO open (NULL or empty: none) */
     int64_t file_page_size; /* the target's own page size, as load_table or describe
                                found it (meta.page_size); 0: not paged or unknown */

@@ -50,6 +50,11 @@ static const char *io_label(const cb_config *cfg, const cb_backend *be, char *bu
 {
     if (be->transport)
         return be->transport;
+    if (cfg->driver == CB_DRIVER_CURL) {
+        /* The cache type decides the requests as much as the driver: curl-blockcache, ... */
+        snprintf(buf, cap, "curl-%s", cb_http_cache_name(cfg->http_cache));
+        return buf;
+    }
     if (cfg->driver != CB_DRIVER_MPIO)
         return cb_driver_name(cfg->driver);
     static const char *short_io[] = {"indep", "coll", "direct"};
@@ -127,6 +132,8 @@ static int report_read(const cb_config *cfg, const cb_backend *be, const cb_tabl
     char iob[24];
     cb_read_info ri = {.dataset = cfg->dataset ? cfg->dataset : "dset",
                        .driver = files ? cb_driver_name(cfg->driver) : be->name,
+                       .http_cache = files && cfg->driver == CB_DRIVER_CURL ? cb_http_cache_name(cfg->http_cache) : NULL,
+                       .http_block = cfg->http_block,
                        .label = files ? io_label(cfg, be, iob, sizeof iob) : be->name,
                        .schedule = cb_sched_name(cfg->sched), .tuned = cfg->preset == CB_PRESET_TUNED,
                        .chunk_cache = cfg->chunk_cache, .chunk_cache_slots = cfg->chunk_cache_slots,

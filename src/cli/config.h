@@ -75,6 +75,9 @@ typedef struct cb_config {
     int shift_hosts;         /* --shift-hosts K: read what was written K hosts away; 0: off */
     cb_page_buffer_by page_buffer_by; /* --page-buffer-by; AUTO: HDF5's where the library has it */
     const char *log_path;    /* --log FILE: the raw request log as CSV */
+    cb_http_cache http_cache; /* --cache-type (driver curl; default none) */
+    int64_t http_block;      /* --block-size BYTES (driver curl; default 8 MiB) */
+    int http_cache_given;    /* either was given */
     const char *s3_region, *s3_profile, *s3_endpoint;
     const char *s3_key_id, *s3_secret; /* refused: secrets stay off the command line */
     const char *dataset;     /* the dataset a read opens (NULL: dset); set by cmd_read */

@@ -30,13 +30,19 @@ static const cb_choice chunk_opts[] = {
     {"auto", CB_CHUNK_OPT_AUTO, 0, 0}, {"one", CB_CHUNK_OPT_ONE, 0, 0}, {"multi", CB_CHUNK_OPT_MULTI, 0, 0}, {0, 0, 0, 0},
 };
 static const cb_choice drivers[] = {
-    {"mpio", CB_DRIVER_MPIO, 0, 0}, {"sec2", CB_DRIVER_SEC2, 0, 0}, {"ros3", CB_DRIVER_ROS3, 0, 0}, {0, 0, 0, 0},
+    {"mpio", CB_DRIVER_MPIO, 0, 0}, {"sec2", CB_DRIVER_SEC2, 0, 0}, {"ros3", CB_DRIVER_ROS3, 0, 0},
+    {"curl", CB_DRIVER_CURL, 0, 0}, {0, 0, 0, 0},
 };
 static const cb_choice iters[] = {
     {"block", CB_ITER_BLOCK, 0, 0}, {"row", CB_ITER_ROW, 0, 0}, {"col", CB_ITER_COL, 0, 0}, {0, 0, 0, 0},
 };
 static const cb_choice page_buffer_bys[] = {
     {"hdf5", CB_PB_HDF5, 0, 0}, {"chunkbench", CB_PB_CHUNKBENCH, 0, 0}, {0, 0, 0, 0},
+};
+static const cb_choice http_caches[] = {
+    {"none", CB_HTTP_CACHE_NONE, 0, 0},   {"readahead", CB_HTTP_CACHE_READAHEAD, 0, 0},
+    {"blockcache", CB_HTTP_CACHE_BLOCK, 0, 0}, {"first", CB_HTTP_CACHE_FIRST, 0, 0},
+    {"all", CB_HTTP_CACHE_ALL, 0, 0},     {0, 0, 0, 0},
 };
 static const cb_choice presets[] = {
     {"default", CB_PRESET_DEFAULT, 0, 0}, {"tuned", CB_PRESET_TUNED, 0, 0}, {0, 0, 0, 0},
@@ -128,7 +134,16 @@ static const cb_option table[] = {
     /* read */
     {.name = "driver", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(driver), .choices = drivers,
      .help = "mpio: one parallel open (default for files); sec2: every rank opens the file read-only on its "
-             "own; ros3: HTTP range requests (default for URLs)"},
+             "own; ros3: HTTP range requests (default for URLs); curl: chunkbench's libcurl driver for URLs, with "
+             "fsspec's cache types (--cache-type)"},
+    {.name = "cache-type", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(http_cache),
+     .given_at = offsetof(cb_config, http_cache_given), .choices = http_caches,
+     .help = "--driver curl: fsspec's cache between HDF5 and the HTTP requests: none (default; every read one "
+             "request), readahead (one buffer: the read and a block after it), blockcache (whole aligned blocks, "
+             "the 32 most recently used kept), first (the first block kept), all (the whole file in one GET)"},
+    {.name = "block-size", .kind = CB_ARG_SIZE, .cmds = CB_IN_READ, CB_FIELD(http_block),
+     .given_at = offsetof(cb_config, http_cache_given), .arg = "BYTES", .lo = 1, .hi = TIB,
+     .help = "--driver curl: the cache's block size (default 8M, K/M/G suffixes)"},
     {.name = "iter", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(iter),
      .given_at = offsetof(cb_config, iter_given), .choices = iters, .help = "tasks (default: the file's own)"},
     {.name = "verify", .kind = CB_ARG_FLAG, .cmds = CB_IN_READ, CB_FIELD(verify),
@@ -141,7 +156,7 @@ static const cb_option table[] = {
     {.name = "chunk-cache-slots", .kind = CB_ARG_INT, .cmds = CB_IN_READ, CB_FIELD(chunk_cache_slots), .arg = "N",
      .lo = 1, .hi = INT32_MAX, .help = "chunk cache hash slots (rdcc_nslots)"},
     {.name = "page-buffer", .kind = CB_ARG_SIZE, .cmds = CB_IN_READ, CB_FIELD(page_buffer), .arg = "BYTES", .lo = 0,
-     .hi = TIB, .help = "HDF5 page buffer (paged files; sec2/ros3 only)"},
+     .hi = TIB, .help = "HDF5 page buffer (paged files; sec2/ros3/curl only)"},
     {.name = "shift-hosts", .kind = CB_ARG_INT, .cmds = CB_IN_READ | CB_IN_VERIFY, CB_FIELD(shift_hosts), .arg = "K",
      .lo = 1, .hi = 1 << 20, .help = "each rank reads the tasks written K hosts away (defeats the writer's page cache)"},
     {.name = "page-buffer-by", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(page_buffer_by),
@@ -149,12 +164,12 @@ static const cb_option table[] = {
     {.name = "log", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(log_path), .arg = "FILE",
      .help = "every storage request as CSV"},
     {.name = "s3-region", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_region), .arg = "R",
-     .help = "ros3: the S3 region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)"},
+     .help = "ros3, curl: the S3 region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)"},
     {.name = "s3-profile", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_profile), .arg = "NAME",
-     .help = "ros3: sign with this profile of ~/.aws/credentials (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+     .help = "ros3, curl: sign with this profile of ~/.aws/credentials (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
              "AWS_PROFILE, default)"},
     {.name = "s3-endpoint", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_endpoint), .arg = "URL",
-     .help = "ros3: send s3://BUCKET/KEY path-style to this S3-compatible server, URL/BUCKET/KEY (else "
+     .help = "ros3, curl: send s3://BUCKET/KEY path-style to this S3-compatible server, URL/BUCKET/KEY (else "
              "AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL; none: AWS's https://BUCKET.s3.REGION.amazonaws.com/KEY)"},
     /* Kept so that they are refused with the fix, not as unknown options. */
     {.name = "s3-key-id", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(s3_key_id), .arg = "ID",
@@ -192,7 +207,7 @@ static const cb_option table[] = {
     {.name = "bucket", .kind = CB_ARG_TEXT, .cmds = CB_IN_TARGETS, CB_FIELD(bucket), .arg = "NAME",
      .help = "HSDS bucket (else HS_BUCKET, .hscfg)"},
     {.name = "ca-file", .kind = CB_ARG_TEXT, .cmds = CB_IN_TARGETS, CB_FIELD(ca_file), .arg = "PATH",
-     .help = "HSDS and ros3 over https: trust this CA bundle (else REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, "
+     .help = "HSDS, ros3 and curl over https: trust this CA bundle (else REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, "
              "SSL_CERT_FILE, the system's)"},
     /* every command */
     {.name = "quiet", .short_name = 'q', .kind = CB_ARG_FLAG, .cmds = CB_IN_ALL, CB_FIELD(quiet),
@@ -215,6 +230,7 @@ void cb_options_defaults(cb_config *cfg)
     cfg->iterations = 1;
     cfg->claim_batch = CB_CLAIM_BATCH_DEFAULT;
     cfg->chunk_cache = cfg->chunk_cache_slots = cfg->page_buffer = -1;
+    cfg->http_block = (int64_t)8 << 20; /* the seed's fsspec blocks */
 }
 
 /* ---- values ---- */

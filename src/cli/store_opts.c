@@ -25,6 +25,9 @@ const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb
     o->chunk_cache_slots = cfg->chunk_cache_slots;
     o->page_buffer = cfg->page_buffer;
     o->page_buffer_by = cfg->page_buffer_by;
+    o->http_cache = cfg->http_cache;
+    o->http_block = cfg->http_block;
+    o->http_cache_given = cfg->http_cache_given;
     o->force = cfg->force;
     o->align = cfg->align;
     o->page_size = cfg->page_size;

@@ -14,7 +14,7 @@ const char *cb_io_name(cb_io_mode m)
 
 const char *cb_driver_name(cb_driver d)
 {
-    static const char *n[] = {"default", "mpio", "sec2", "ros3"};
+    static const char *n[] = {"default", "mpio", "sec2", "ros3", "curl"};
     return n[d];
 }
 
@@ -22,6 +22,12 @@ const char *cb_page_buffer_by_name(cb_page_buffer_by b)
 {
     static const char *n[] = {"auto", "hdf5", "chunkbench"};
     return n[b];
+}
+
+const char *cb_http_cache_name(cb_http_cache c)
+{
+    static const char *n[] = {"none", "readahead", "blockcache", "first", "all"};
+    return n[c];
 }
 
 const char *cb_chunk_opt_name(cb_chunk_opt c)

@@ -473,6 +473,10 @@ static cJSON *cache_json(const cb_read_info *ri, const cb_table *tab)
     cJSON_AddNumberToObject(c, "page_buffer_bytes", (double)(ri->page_buffer > 0 ? ri->page_buffer : 0));
     cJSON_AddStringToObject(c, "page_buffer_by", ri->page_buffer_by ? ri->page_buffer_by : "none");
     cJSON_AddNumberToObject(c, "file_page_size", (double)tab->meta.page_size);
+    if (ri->http_cache) {
+        cJSON_AddStringToObject(c, "http_cache", ri->http_cache);
+        cJSON_AddNumberToObject(c, "http_block_size", (double)ri->http_block);
+    }
     return c;
 }
 
@@ -522,6 +526,8 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
                ri->label, ri->schedule, ri->tuned ? "tuned" : "default", cc, pb, (long long)tab->meta.page_size);
     else
         printf("read:         %s, %s schedule\n", ri->label, ri->schedule);
+    if (ri->http_cache)
+        printf("curl cache:   %s, blocks of %lld bytes\n", ri->http_cache, (long long)ri->http_block);
     if (res->stack)
         cb_provenance_text(stdout, res->stack);
     hints_text(res);

@@ -52,7 +52,9 @@ int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_tabl
 /* What a read run was, beyond its table (README "read"). */
 typedef struct cb_read_info {
     const char *dataset;      /* "dset" or the one named */
-    const char *driver;       /* JSON "driver": mpio, sec2, ros3, hsds */
+    const char *driver;       /* JSON "driver": mpio, sec2, ros3, curl, hsds */
+    const char *http_cache;   /* driver curl: its cache type (JSON cache.http_cache); else NULL */
+    int64_t http_block;       /* and its block size (cache.http_block_size) */
     const char *label;        /* the text's: hsds, sec2, mpio-indep, ... */
     const char *schedule;
     int tuned;                /* preset tuned (else default) */

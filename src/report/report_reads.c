@@ -295,6 +295,9 @@ static int layouts_gather(layouts *t, const cb_hrun *rv, int n, int same_shape)
         const char *drv = r->driver ? r->driver : r->backend ? r->backend : "?";
         if (!strcmp(drv, "mpio") && r->io && !strncmp(r->io, "mpio-", 5))
             drv = r->io;
+        /* And the curl driver's cache type: curl-none, curl-blockcache, ... */
+        if (!strcmp(drv, "curl") && r->io && !strncmp(r->io, "curl-", 5))
+            drv = r->io;
         snprintf(g, sizeof g, "%s / %s", drv, r->preset ? r->preset : "default");
         int a = key_of(&t->grp, g), b = key_of(&t->lay, l);
         if (a >= 0 && b >= 0) {

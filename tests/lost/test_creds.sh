@@ -7,7 +7,7 @@
 #     (nginx logs the Authorization header it got); a credentials file or a
 #     .hscfg others may read is warned about, one others may change refused;
 #   - a private CA (made here with openssl) is trusted through --ca-file or
-#     CURL_CA_BUNDLE / REQUESTS_CA_BUNDLE / SSL_CERT_FILE, by ros3 (nginx over
+#     CURL_CA_BUNDLE / REQUESTS_CA_BUNDLE / SSL_CERT_FILE, by ros3 and the curl driver (nginx over
 #     TLS) and by HSDS (nginx as a TLS proxy in front of it); without it the
 #     error names the certificate problem;
 #   - scripts/hsds_up.sh keeps the password out of `ps` and writes env.sh 0600;
@@ -172,6 +172,12 @@ done
 # --ca-file first: a wrong one is not saved by a right variable.
 expect 3 "SSL certificate problem" env CURL_CA_BUNDLE="$CA/ca.pem" "$B" read "$SURL/a.h5" --ca-file "$CA/other.pem"
 expect 2 "the CA bundle $WORK/none.pem (--ca-file) cannot be read" "$B" read "$SURL/a.h5" --ca-file "$WORK/none.pem"
+# The curl driver's own handles trust the same bundle (they are made through the same curl_easy_init).
+mpi 2 "$B" read "$SURL/a.h5" --driver curl --cache-type blockcache --verify -q --ca-file "$CA/ca.pem" ||
+  fail "curl over TLS with --ca-file"
+env CURL_CA_BUNDLE="$CA/ca.pem" timeout 120 mpirun -n 2 "$B" read "$SURL/a.h5" --driver curl --verify -q > "$WORK/out" 2>&1 ||
+  fail "curl over TLS with CURL_CA_BUNDLE: $(cat "$WORK/out")"
+expect 3 "SSL certificate problem" "$B" read "$SURL/a.h5" --driver curl
 
 # ---- HSDS settings without a server -----------------------------------------
 T0=hdf5://home/someone/x.h5

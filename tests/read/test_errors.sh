@@ -30,7 +30,7 @@ expect 2 "is not paged (make one with chunkbench create --page-size)" 2 read "$f
 expect 2 "HDF5 has no page buffer for parallel (MPI-IO) access" 2 read "$f" --page-buffer 1M
 expect 2 "--io collective needs --driver mpio" 2 read "$f" --driver sec2 --io collective
 expect 2 "is a path (use sec2 or mpio)" 2 read "$f" --driver ros3
-expect 2 "--driver must be mpio, sec2 or ros3" 1 read "$f" --driver posix
+expect 2 "--driver must be mpio, sec2, ros3 or curl" 1 read "$f" --driver posix
 expect 2 "--preset must be default or tuned" 1 read "$f" --preset fast
 expect 2 "--schedule must be block, cyclic, dynamic, got 'server'" 1 read "$f" --schedule server
 expect 2 "2 of 4 tasks of $f are not written" 2 read "$f" --verify

@@ -15,6 +15,7 @@
 #include "core/grow.h"
 #include "core/hints.h"
 #include "core/iolog.h"
+#include "core/rangecache.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
 #include "core/stats.h"
@@ -671,8 +672,112 @@ static void test_coll_stats(void)
     CHECK(!strcmp(cb_chunk_opt_name(CB_CHUNK_OPT_UNSET), "auto"));
 }
 
+/* A fake remote file for the caches: byte i is i * 7 mod 251; every fetch is
+ * recorded, as the HTTP requests would be. */
+typedef struct fake_remote {
+    int64_t size, n, off[64], len[64];
+    int fail;
+} fake_remote;
+
+static int fake_fetch(void *ctx, int64_t offset, int64_t size, void *buf, cb_err *err)
+{
+    fake_remote *r = ctx;
+    if (r->fail || offset < 0 || offset + size > r->size || size <= 0)
+        return cb_fail(err, CB_EIO, "fake fetch refused %lld+%lld", (long long)offset, (long long)size);
+    if (r->n < 64) {
+        r->off[r->n] = offset;
+        r->len[r->n] = size;
+    }
+    r->n++;
+    for (int64_t i = 0; i < size; i++)
+        ((unsigned char *)buf)[i] = (unsigned char)((offset + i) * 7 % 251);
+    return 0;
+}
+
+/* Read [off, off+n) through c and check the bytes; the fetches it made are
+ * r->n - before. */
+static int cache_read_ok(cb_rcache *c, int64_t off, int64_t n)
+{
+    unsigned char buf[4096];
+    cb_err err = {0};
+    if (n > (int64_t)sizeof buf || cb_rcache_read(c, off, n, buf, &err) < 0)
+        return 0;
+    for (int64_t i = 0; i < n; i++)
+        if (buf[i] != (unsigned char)((off + i) * 7 % 251))
+            return 0;
+    return 1;
+}
+
+static void test_rangecache(void)
+{
+    cb_err err = {0};
+    cb_rcache c;
+    /* none: each read one request of exactly its bytes. */
+    fake_remote r = {.size = 1000};
+    CHECK(cb_rcache_init(&c, CB_HTTP_CACHE_NONE, 100, 1, r.size, fake_fetch, &r, &err) == 0);
+    CHECK(cache_read_ok(&c, 10, 20) && cache_read_ok(&c, 10, 20));
+    CHECK(r.n == 2 && r.off[1] == 10 && r.len[1] == 20);
+    CHECK(cb_rcache_read(&c, 990, 20, (unsigned char[20]){0}, &err) < 0 && strstr(err.msg, "past the end"));
+    cb_rcache_free(&c);
+
+    /* readahead: a miss fetches the read plus a block; reads inside are free;
+     * a read running past the buffer fetches only from the buffer's end. */
+    r = (fake_remote){.size = 1000};
+    cb_rcache_init(&c, CB_HTTP_CACHE_READAHEAD, 100, 1, r.size, fake_fetch, &r, &err);
+    CHECK(cache_read_ok(&c, 50, 10) && r.n == 1 && r.off[0] == 50 && r.len[0] == 110);
+    CHECK(cache_read_ok(&c, 100, 60) && r.n == 1);                      /* inside [50, 160) */
+    CHECK(cache_read_ok(&c, 150, 30) && r.n == 2 && r.off[1] == 160 && r.len[1] == 120); /* tail: 160..280 */
+    CHECK(cache_read_ok(&c, 10, 5) && r.n == 3 && r.off[2] == 10 && r.len[2] == 105);    /* before: a miss */
+    CHECK(cache_read_ok(&c, 950, 50) && r.n == 4 && r.off[3] == 950 && r.len[3] == 50);  /* clipped at the end */
+    cb_rcache_free(&c);
+
+    /* blockcache: whole aligned blocks, adjacent misses in one request, LRU of 2. */
+    r = (fake_remote){.size = 1050};
+    cb_rcache_init(&c, CB_HTTP_CACHE_BLOCK, 100, 2, r.size, fake_fetch, &r, &err);
+    CHECK(cache_read_ok(&c, 120, 10) && r.n == 1 && r.off[0] == 100 && r.len[0] == 100);
+    CHECK(cache_read_ok(&c, 150, 100) && r.n == 2 && r.off[1] == 200 && r.len[1] == 100); /* block 1 kept, 2 fetched */
+    CHECK(cache_read_ok(&c, 110, 150) && r.n == 2);                                     /* blocks 1, 2: hits */
+    CHECK(cache_read_ok(&c, 310, 200) && r.n == 3 && r.off[2] == 300 && r.len[2] == 300); /* 3, 4, 5: one request */
+    CHECK(cache_read_ok(&c, 420, 10) && r.n == 3);                                      /* 4: the LRU kept 4 and 5 */
+    CHECK(cache_read_ok(&c, 150, 10) && r.n == 4 && r.off[3] == 100);                   /* 1 was evicted */
+    CHECK(cache_read_ok(&c, 1020, 30) && r.n == 5 && r.off[4] == 1000 && r.len[4] == 50); /* short last block */
+    CHECK(cache_read_ok(&c, 1000, 50) && r.n == 5);
+    cb_rcache_free(&c);
+
+    /* first: block 0 kept for ever (a read running past it is one request), the rest uncached. */
+    r = (fake_remote){.size = 1000};
+    cb_rcache_init(&c, CB_HTTP_CACHE_FIRST, 100, 1, r.size, fake_fetch, &r, &err);
+    CHECK(cache_read_ok(&c, 0, 8) && r.n == 1 && r.off[0] == 0 && r.len[0] == 100);
+    CHECK(cache_read_ok(&c, 40, 60) && r.n == 1);
+    CHECK(cache_read_ok(&c, 500, 10) && cache_read_ok(&c, 500, 10) && r.n == 3);
+    CHECK(cache_read_ok(&c, 90, 20) && r.n == 4 && r.off[3] == 100 && r.len[3] == 10);
+    cb_rcache_free(&c);
+    r = (fake_remote){.size = 1000};
+    cb_rcache_init(&c, CB_HTTP_CACHE_FIRST, 100, 1, r.size, fake_fetch, &r, &err);
+    CHECK(cache_read_ok(&c, 50, 150) && r.n == 1 && r.off[0] == 0 && r.len[0] == 200);
+    CHECK(cache_read_ok(&c, 0, 100) && r.n == 1);
+    cb_rcache_free(&c);
+
+    /* all: one request for the whole file, then none. */
+    r = (fake_remote){.size = 3000};
+    cb_rcache_init(&c, CB_HTTP_CACHE_ALL, 100, 1, r.size, fake_fetch, &r, &err);
+    CHECK(cache_read_ok(&c, 2000, 100) && cache_read_ok(&c, 0, 3000) && r.n == 1);
+    CHECK(r.off[0] == 0 && r.len[0] == 3000);
+    cb_rcache_free(&c);
+
+    /* A failed fetch is the read's error, and the cache stays usable. */
+    r = (fake_remote){.size = 1000, .fail = 1};
+    cb_rcache_init(&c, CB_HTTP_CACHE_BLOCK, 100, 2, r.size, fake_fetch, &r, &err);
+    cb_err e2 = {0};
+    CHECK(cb_rcache_read(&c, 0, 10, (unsigned char[10]){0}, &e2) < 0 && strstr(e2.msg, "fake fetch refused"));
+    r.fail = 0;
+    CHECK(cache_read_ok(&c, 0, 10) && r.n == 1);
+    cb_rcache_free(&c);
+}
+
 int main(void)
 {
+    test_rangecache();
     test_backends();
     test_meta_fields();
     test_filters();

@@ -19,6 +19,7 @@
 #include "backends/hdf5/mpiio_log.h"
 #include "backends/hdf5/mpio_modes.h"
 #include "backends/hdf5/url.h"
+#include "backends/hdf5/vfd_curl.h"
 #include "backends/hdf5/vfd_log.h"
 #include "core/h5features.h"
 #include "core/mpi_err.h"
@@ -281,10 +282,16 @@ static const cb_hdf5_opts *own_opts(const cb_store_opts *o)
     return o->backend ? o->backend : &none;
 }
 
-/* A read where every rank opens the file alone (sec2, ros3), not through MPI-IO. */
+/* A read where every rank opens the file alone (sec2, ros3, curl), not through MPI-IO. */
 static int solo_driver(cb_driver d)
 {
-    return d == CB_DRIVER_SEC2 || d == CB_DRIVER_ROS3;
+    return d == CB_DRIVER_SEC2 || d == CB_DRIVER_ROS3 || d == CB_DRIVER_CURL;
+}
+
+/* The drivers that read URLs. */
+static int http_driver(cb_driver d)
+{
+    return d == CB_DRIVER_ROS3 || d == CB_DRIVER_CURL;
 }
 
 /* Writes to a filtered dataset: the transfers parallel HDF5 can make
@@ -337,11 +344,15 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
     const cb_hdf5_opts *h = own_opts(o);
     int url = is_url(o->target);
     if (o->driver != CB_DRIVER_DEFAULT) {
-        if (url && o->driver != CB_DRIVER_ROS3)
-            return cb_fail(err, CB_EUSAGE, "%s is a URL: read it with --driver ros3", o->target);
-        if (!url && o->driver == CB_DRIVER_ROS3)
-            return cb_fail(err, CB_EUSAGE, "--driver ros3 reads http://, https:// or s3:// URLs; '%s' is a path (use sec2 or mpio)", o->target);
+        if (url && !http_driver(o->driver))
+            return cb_fail(err, CB_EUSAGE, "%s is a URL: read it with --driver ros3 or curl", o->target);
+        if (!url && http_driver(o->driver))
+            return cb_fail(err, CB_EUSAGE, "--driver %s reads http://, https:// or s3:// URLs; '%s' is a path (use sec2 or mpio)",
+                           cb_driver_name(o->driver), o->target);
     }
+    if (o->http_cache_given && o->driver != CB_DRIVER_CURL)
+        return cb_fail(err, CB_EUSAGE, "--cache-type and --block-size are the curl driver's: add --driver curl (this read uses %s)",
+                       o->driver == CB_DRIVER_DEFAULT ? (url ? "ros3" : "mpio") : cb_driver_name(o->driver));
     if (o->coll_metadata && (url || solo_driver(o->driver)))
         return cb_fail(err, CB_EUSAGE, "--coll-metadata needs a file opened with MPI-IO (--driver mpio); with %s every rank reads on its own",
                        url ? "a URL (ros3)" : cb_driver_name(o->driver));
@@ -353,15 +364,16 @@ static int h5_check(const cb_store_opts *o, cb_err *err)
         return cb_fail(err, CB_EUSAGE, "--io %s needs --driver mpio; with %s every rank reads on its own",
                        cb_io_name(o->io), cb_driver_name(o->driver));
     if (o->driver == CB_DRIVER_MPIO && o->page_buffer > 0)
-        return cb_fail(err, CB_EUSAGE, "--page-buffer needs --driver sec2 or ros3: HDF5 has no page buffer for parallel (MPI-IO) access");
+        return cb_fail(err, CB_EUSAGE, "--page-buffer needs --driver sec2, ros3 or curl: HDF5 has no page buffer for parallel (MPI-IO) access");
     if (o->page_buffer_by == CB_PB_HDF5 &&
         cb_h5_need(err, "--page-buffer-by hdf5 (HDF5's own page buffer in a parallel build)", CB_H5_PAGE_BUFFER_SOLO) < 0)
         return -1;
-    if ((h->s3_profile || h->s3_region || h->s3_endpoint || h->ca_file) && !url && o->driver != CB_DRIVER_ROS3)
-        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-profile, --s3-endpoint and --ca-file apply to URLs (--driver ros3) and HSDS");
+    if ((h->s3_profile || h->s3_region || h->s3_endpoint || h->ca_file) && !url && !http_driver(o->driver))
+        return cb_fail(err, CB_EUSAGE, "--s3-region, --s3-profile, --s3-endpoint and --ca-file apply to URLs (--driver ros3 or curl) and HSDS");
     if (o->mpi_hints && o->mpi_hints->n && (url || solo_driver(o->driver)))
         return cb_fail(err, CB_EUSAGE, "--hint and --hints-file are MPI-IO hints; --driver %s opens the file without "
-                       "MPI-IO: use --driver mpio or leave the hints out", url ? "ros3" : cb_driver_name(o->driver));
+                       "MPI-IO: use --driver mpio or leave the hints out",
+                       o->driver == CB_DRIVER_DEFAULT ? "ros3" : cb_driver_name(o->driver));
     if (o->tasks_per_call > 1 && o->io == CB_IO_DIRECT)
         return cb_fail(err, CB_EUSAGE, "--tasks-per-call writes several tasks with one H5Dwrite; --io direct writes one chunk per H5Dwrite_chunk: use --io independent or collective");
     if (o->io == CB_IO_DIRECT && o->create_layout && o->create_layout->iter != CB_ITER_BLOCK)
@@ -602,12 +614,26 @@ static int create_file(const cb_store_opts *opt, const cb_table *tab, MPI_Comm c
 
 /* The file access list of a rank that reads on its own: sec2 or ros3, under
  * the request-log driver when log != NULL, with the page buffer when
- * `tuning` (the bookkeeping opens run without the caches being measured). */
+ * `tuning` (the bookkeeping opens run without the caches being measured).
+ * curl logs its own HTTP requests (the log driver above it would log HDF5's
+ * reads, before the curl cache), so above it the log driver only holds the
+ * page buffer. */
 static hid_t solo_fapl(const cb_store_opts *opt, cb_driver driver, cb_iolog *log, int tuning, cb_err *err)
 {
     const cb_hdf5_opts *own = own_opts(opt);
     hid_t inner = H5Pcreate(H5P_FILE_ACCESS);
-    if (driver == CB_DRIVER_ROS3) {
+    if (driver == CB_DRIVER_CURL) {
+        cb_s3_creds c;
+        cb_vfd_curl_opts co = {tuning ? opt->http_cache : CB_HTTP_CACHE_NONE, opt->http_block > 0 ? opt->http_block : (int64_t)8 << 20,
+                               log, &c};
+        int rc = cb_s3_find(own->s3_region, own->s3_profile, &c, err) == 0 ? cb_vfd_curl_set(inner, &co, err) : -1;
+        memset(&c, 0, sizeof c);
+        if (rc < 0) {
+            H5Pclose(inner);
+            return H5I_INVALID_HID;
+        }
+        log = NULL;
+    } else if (driver == CB_DRIVER_ROS3) {
         /* Keys from the AWS variables or a profile, never the command line. */
         cb_s3_creds c;
         int rc = cb_s3_find(own->s3_region, own->s3_profile, &c, err) == 0 ? cb_ros3_fapl(inner, &c, err) : -1;
@@ -680,7 +706,7 @@ static hid_t open_lookup(const cb_store_opts *opt, cb_err *err)
         return H5I_INVALID_HID;
     hid_t fapl = H5P_DEFAULT;
     if (is_url(opt->target)) {
-        if ((fapl = solo_fapl(opt, CB_DRIVER_ROS3, NULL, 0, err)) < 0)
+        if ((fapl = solo_fapl(opt, opt->driver == CB_DRIVER_CURL ? CB_DRIVER_CURL : CB_DRIVER_ROS3, NULL, 0, err)) < 0)
             return H5I_INVALID_HID;
     } else {
         /* stat, never open: opening a FIFO blocks, a device may act. */
@@ -1034,7 +1060,7 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
     h->file = H5Fopen(name, writable && !solo ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
     if (h->file < 0)
         rc = h5_fail(err, "cannot open %s with %s", opt->target,
-                     solo ? (opt->driver == CB_DRIVER_ROS3 ? "ros3" : "sec2") : "MPI-IO");
+                     solo ? cb_driver_name(opt->driver) : "MPI-IO");
     H5Pclose(fapl);
     if (h->file < 0)
         goto done;

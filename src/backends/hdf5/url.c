@@ -354,7 +354,7 @@ int cb_url_probe(const char *url, const cb_s3_creds *c, cb_err *err)
     if (status != 206) {
         if (status == 200)
             return cb_fail(err, CB_EUSAGE,
-                           "%s: the server ignores range requests (answered 200 to a ranged GET); the ros3 driver needs HTTP range support (206)",
+                           "%s: the server ignores range requests (answered 200 to a ranged GET); reading over HTTP needs range support (206)",
                            url);
         return cb_fail(err, CB_EIO, "%s: the server answered %ld%s%s%s to a ranged GET; expected 206", url, status,
                        *code ? " (" : "", code, *code ? ")" : "");

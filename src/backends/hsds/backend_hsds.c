@@ -253,8 +253,8 @@ static int h_check(const cb_store_opts *o, cb_err *err)
 {
     if (o->coll_metadata || o->chunk_opt != CB_CHUNK_OPT_UNSET)
         return cb_fail(err, CB_EUSAGE, "--coll-metadata and --chunk-opt apply to HDF5 files opened with MPI-IO, not to HSDS domains");
-    if (o->driver || o->page_buffer >= 0 || o->chunk_cache >= 0)
-        return cb_fail(err, CB_EUSAGE, "--driver, --page-buffer and --chunk-cache apply to HDF5 files and URLs, not to HSDS domains");
+    if (o->driver || o->page_buffer >= 0 || o->chunk_cache >= 0 || o->http_cache_given)
+        return cb_fail(err, CB_EUSAGE, "--driver, --page-buffer, --chunk-cache and --cache-type apply to HDF5 files and URLs, not to HSDS domains");
     if (o->align || o->page_size)
         return cb_fail(err, CB_EUSAGE, "--align and --page-size apply to HDF5 files, not to HSDS domains");
     if ((o->mpi_hints && o->mpi_hints->n) || (o->create_hints && o->create_hints->n))

@@ -54,6 +54,8 @@ static int mp_check(const cb_store_opts *o, cb_err *err)
 {
     if (o->driver != CB_DRIVER_DEFAULT && o->driver != CB_DRIVER_MPIO)
         return cb_fail(err, CB_EUSAGE, "%s is read with MPI-IO: leave --driver out", o->target);
+    if (o->http_cache_given)
+        return cb_fail(err, CB_EUSAGE, "--cache-type and --block-size are the curl driver's, for URLs; an mpiio: target is read with MPI-IO");
     if (o->page_buffer > 0 || o->chunk_cache >= 0 || o->chunk_cache_slots >= 0)
         return cb_fail(err, CB_EUSAGE, "--page-buffer and --chunk-cache are HDF5's caches; an mpiio: target has none");
     if (o->align || o->page_size)
