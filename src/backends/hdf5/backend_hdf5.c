@@ -301,8 +301,8 @@ static int filtered_write_refused(cb_io_mode io, cb_err *err)
     if (io == CB_IO_DIRECT)
         /* Tried (HDF5 1.10.8, 2 ranks, zlib-compressed chunks): every new
          * chunk size changes the chunk index, which parallel HDF5 changes
-         * only in a collective H5Dwrite; independent H5Dwrite_chunk calls
-         * spin for ever. */
+         * only in a collective H5Dwrite; the test program never finished
+         * (both ranks spinning in MPI). */
         return cb_fail(err, CB_EUSAGE, "--io direct writes raw chunks with H5Dwrite_chunk, past the filter pipeline, "
                        "and parallel HDF5 cannot take pre-compressed chunks from ranks independently (a chunk's new size "
                        "changes the chunk index, which only a collective H5Dwrite may do): use --io collective for a "
