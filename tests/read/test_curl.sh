@@ -112,7 +112,7 @@ PYEOF
 
 # Failing servers and misuse: one clear line, the right exit code, no hang.
 DEAD=$(freeport)
-expect 3 "Couldn't connect to server" 2 read "http://127.0.0.1:$DEAD/a.h5" --driver curl
+expect 3 "Failed to connect to 127.0.0.1 port $DEAD" 2 read "http://127.0.0.1:$DEAD/a.h5" --driver curl
 expect 2 "the server answered 404 (not found)" 2 read "$URL/missing.h5" --driver curl
 expect 2 "'$WORK/a.h5' is a path" 2 read "$WORK/a.h5" --driver curl
 expect 2 "are the curl driver's: add --driver curl (this read uses ros3)" 2 read "$URL/a.h5" --cache-type all

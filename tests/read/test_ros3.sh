@@ -69,7 +69,7 @@ expect() { # code message command...
   grep -qF "$msg" "$WORK/err" || fail "'$*' message: $(grep '^chunkbench' "$WORK/err")"
 }
 DEAD=$(freeport)
-expect 3 "Couldn't connect to server" read "http://127.0.0.1:$DEAD/a.h5"
+expect 3 "Failed to connect to 127.0.0.1 port $DEAD" read "http://127.0.0.1:$DEAD/a.h5"
 expect 2 "the server answered 404 (not found)" read "$URL/missing.h5"
 echo "plain text, not HDF5" > "$WORK/text.h5"
 expect 2 "is not an HDF5 file" read "$URL/text.h5"

@@ -145,7 +145,7 @@ expect 2 "--s3-endpoint places s3://BUCKET/KEY targets" 0 read "$EP/$BK/dir/a.h5
 expect 2 "--s3-endpoint carries user:password@" 0 read "s3://$BK/dir/a.h5" --s3-endpoint "http://u:p@127.0.0.1:$PORT"
 expect 2 "--s3-region, --s3-profile, --s3-endpoint and --ca-file apply to URLs" 0 read "$WORK/a.h5" --s3-endpoint "$EP"
 DEAD=$("$VPY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
-expect 3 "Couldn't connect to server" 0 read "s3://$BK/dir/a.h5" --s3-endpoint "http://127.0.0.1:$DEAD"
+expect 3 "Failed to connect to 127.0.0.1 port $DEAD" 0 read "s3://$BK/dir/a.h5" --s3-endpoint "http://127.0.0.1:$DEAD"
 # The region: moto (5.2.5) does not check the region in the signature's
 # scope, so a read signed for another region still verifies here (AWS itself
 # answers 400 AuthorizationHeaderMalformed, which the probe names). If moto
