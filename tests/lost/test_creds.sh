@@ -18,7 +18,7 @@
 # The HSDS part starts scripts/hsds_up.sh on the fixed HSDS ports: run it under
 # the machine-wide lock (tests/README.md). Env: CB_VENV (hsds, h5pyd), CB_HSDS_PORT.
 source "$(dirname "$0")/../hdf5/lib.sh"
-NGINX=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null || true)
+source "$(dirname "$0")/../read/nginx.sh"
 if [ -z "$NGINX" ] || ! command -v openssl > /dev/null; then
   echo "SKIP: needs nginx and openssl (apt-get install nginx-light openssl)"; exit 77
 fi
@@ -60,38 +60,23 @@ openssl x509 -req -in "$CA/srv.csr" -CA "$CA/ca.pem" -CAkey "$CA/ca.key" -CAcrea
 chmod 644 "$CA"/*
 
 # ---- nginx: plain and TLS static files (ros3), and later a TLS proxy to HSDS
-freeport() { $PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"; }
 HPORT=$(freeport) SPORT=$(freeport) PPORT=$(freeport)
 HSPORT=${CB_HSDS_PORT:-5101}
 NG=$WORK/nginx
 mkdir -p "$NG" "$WORK/www"
 chmod 755 "$WORK/www"
-cat > "$NG/nginx.conf" << CONF
-daemon off;
-pid $NG/nginx.pid;
-error_log $NG/error.log;
-events { worker_connections 64; }
-http {
-  log_format cb '\$request_method \$status auth="\$http_authorization" token="\$http_x_amz_security_token"';
-  access_log $NG/access.log cb;
-  client_body_temp_path $NG/body; proxy_temp_path $NG/proxy; fastcgi_temp_path $NG/fcgi;
-  uwsgi_temp_path $NG/uwsgi; scgi_temp_path $NG/scgi;
-  server { listen 127.0.0.1:$HPORT; root $WORK/www; }
-  server { listen 127.0.0.1:$SPORT ssl; ssl_certificate $CA/srv.pem; ssl_certificate_key $CA/srv.key; root $WORK/www; }
-  server { listen 127.0.0.1:$PPORT ssl; ssl_certificate $CA/srv.pem; ssl_certificate_key $CA/srv.key;
-           location / { proxy_pass http://127.0.0.1:$HSPORT; proxy_set_header Host \$host; } }
-}
-CONF
-"$NGINX" -c "$NG/nginx.conf" -e "$NG/error.log" & NGPID=$!
-HSDIR=
+HSDIR= NGPID=
 cleanup() {
-  kill "$NGPID" 2> /dev/null
+  kill $NGPID 2> /dev/null
   [ -n "$HSDIR" ] && "$CB_SRC/scripts/hsds_down.sh" "$HSDIR" > /dev/null 2>&1
   wait 2> /dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HPORT/" && break; sleep 0.1; done
+nginx_up "$NG" '$request_method $status auth="$http_authorization" token="$http_x_amz_security_token"' "  server { listen 127.0.0.1:$HPORT; root $WORK/www; }
+  server { listen 127.0.0.1:$SPORT ssl; ssl_certificate $CA/srv.pem; ssl_certificate_key $CA/srv.key; root $WORK/www; }
+  server { listen 127.0.0.1:$PPORT ssl; ssl_certificate $CA/srv.pem; ssl_certificate_key $CA/srv.key;
+           location / { proxy_pass http://127.0.0.1:$HSPORT; proxy_set_header Host \$host; } }" "http://127.0.0.1:$HPORT/" || exit 1
 URL=http://127.0.0.1:$HPORT
 "$B" create "$WORK/www/a.h5" 200 300 --chunk 100,100 -q
 mpi 2 "$B" write "$WORK/www/a.h5" -q || fail "write a.h5"

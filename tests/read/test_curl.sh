@@ -9,30 +9,16 @@
 # unreachable, 404, Range ignored (seen by the probe, and by the driver
 # itself), each one line and a non-zero exit.
 source "$(dirname "$0")/../hdf5/lib.sh"
-NGINX=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null || true)
+source "$(dirname "$0")/nginx.sh"
 if [ -z "$NGINX" ]; then echo "SKIP: nginx not installed (apt-get install nginx-light)"; exit 77; fi
-freeport() { $PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"; }
 PORT=$(freeport)
-NG=$WORK/nginx; mkdir -p "$NG"
+NG=$WORK/nginx NGPID=
 chmod 755 "$WORK"   # nginx workers run as nobody
-cat > "$NG/nginx.conf" <<CONF
-daemon off;
-pid $NG/nginx.pid;
-error_log $NG/error.log;
-events { worker_connections 64; }
-http {
-  log_format cb '\$connection \$request_method \$status "\$http_range"';
-  access_log $NG/access.log cb;
-  client_body_temp_path $NG/body; proxy_temp_path $NG/proxy; fastcgi_temp_path $NG/fcgi;
-  uwsgi_temp_path $NG/uwsgi; scgi_temp_path $NG/scgi;
-  server { listen 127.0.0.1:$PORT; root $WORK; }
-}
-CONF
-"$NGINX" -c "$NG/nginx.conf" -e "$NG/error.log" & NGPID=$!
 PYPIDS=()
-cleanup() { kill "$NGPID" "${PYPIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+cleanup() { kill $NGPID "${PYPIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+nginx_up "$NG" '$connection $request_method $status "$http_range"' "  server { listen 127.0.0.1:$PORT; root $WORK; }" \
+    "http://127.0.0.1:$PORT/" || exit 1
 URL=http://127.0.0.1:$PORT
 
 "$CHUNKBENCH" create "$WORK/a.h5" 370 530 --chunk 100,160 -q
