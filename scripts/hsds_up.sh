@@ -59,30 +59,9 @@ PINS=(${CB_HSDS_PINS:-hsds==1.0.2 h5pyd==1.0.0 numpy==2.4.6 h5py==3.16.0})
 # The curl driver's bench: h5py + fsspec over HTTP (bench/fsspec_compare.sh).
 PINS+=(fsspec==2026.9.0 aiohttp==3.14.3)
 
-# 1. The venv and the pinned packages, only when missing; one installer at a
-#    time (s3_up.sh takes the same lock).
-mkdir -p "$(dirname "$VENV")"
-exec 9> "$VENV.install.lock"
-flock 9
-if [ ! -x "$VENV/bin/python" ]; then
-  log "creating venv $VENV"
-  python3 -m venv "$VENV" >&2
-fi
+# 1. The venv and the pinned packages, only when missing (shared with s3_up.sh).
+"$HERE/venv_pins.sh" "$VENV" hsds "${PINS[@]}"
 PY=$VENV/bin/python
-if ! "$PY" - "${PINS[@]}" <<'EOF' 2>/dev/null
-import sys
-from importlib.metadata import version
-for pin in sys.argv[1:]:
-    name, want = pin.split("==")
-    if version(name) != want:
-        sys.exit(1)
-EOF
-then
-  log "installing ${PINS[*]} into $VENV"
-  "$PY" -m pip install -q "${PINS[@]}" >&2
-fi
-[ -x "$VENV/bin/hsds" ] || { log "no hsds in $VENV/bin after install"; exit 1; }
-exec 9>&-
 [ $INSTALL_ONLY = 0 ] || exit 0
 
 # 2. A server left from an earlier run in this DIR: stop it first.

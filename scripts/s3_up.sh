@@ -49,31 +49,9 @@ log() { echo "s3_up: $*" >&2; }
 # shellcheck disable=SC2206
 PINS=(${CB_S3_PINS:-moto[server]==5.2.5 boto3==1.43.117 botocore==1.43.117})
 
-# 1. The venv and the pinned packages, only when missing; one installer at a
-#    time (tests run in parallel may start servers at once; hsds_up.sh takes
-#    the same lock).
-mkdir -p "$(dirname "$VENV")"
-exec 9> "$VENV.install.lock"
-flock 9
-if [ ! -x "$VENV/bin/python" ]; then
-  log "creating venv $VENV"
-  python3 -m venv "$VENV" >&2
-fi
+# 1. The venv and the pinned packages, only when missing (shared with hsds_up.sh).
+"$HERE/venv_pins.sh" "$VENV" moto_server "${PINS[@]}"
 PY=$VENV/bin/python
-if [ ! -x "$VENV/bin/moto_server" ] || ! "$PY" - "${PINS[@]}" <<'EOF' 2>/dev/null
-import re, sys
-from importlib.metadata import version
-for pin in sys.argv[1:]:
-    name, want = pin.split("==")
-    if version(re.sub(r"\[.*\]", "", name)) != want:
-        sys.exit(1)
-EOF
-then
-  log "installing ${PINS[*]} into $VENV"
-  "$PY" -m pip install -q "${PINS[@]}" >&2
-fi
-[ -x "$VENV/bin/moto_server" ] || { log "no moto_server in $VENV/bin after install"; exit 1; }
-exec 9>&-
 [ $INSTALL_ONLY = 0 ] || exit 0
 
 # 2. A server left from an earlier run in this DIR: stop it first. The port
