@@ -369,23 +369,24 @@ static int match_all(const cb_config *cfg, const cb_backend *be, char **pool, si
     size_t cap = 0;
     if (be->list_datasets(&sa.o, &all, &nall, err) < 0)
         return -1;
-    for (int i = 0; i < cfg->ndatasets && rc == 0; i++) {
+    int oom = 0;
+    for (int i = 0; i < cfg->ndatasets && !oom && rc == 0; i++) {
         const char *pat = cfg->datasets[i];
         if (!has_glob(pat)) {
-            rc = pool_add(pool, len, &cap, pat);
+            oom = pool_add(pool, len, &cap, pat) < 0;
             continue;
         }
         int hits = 0;
-        for (int j = 0; j < nall && rc == 0; j++)
+        for (int j = 0; j < nall && !oom; j++)
             if (fnmatch(pat, pat[0] == '/' ? all[j] : all[j] + 1, FNM_PATHNAME) == 0) {
-                rc = pool_add(pool, len, &cap, all[j]);
+                oom = pool_add(pool, len, &cap, all[j]) < 0;
                 hits++;
             }
-        if (rc == 0 && !hits)
+        if (!oom && !hits)
             rc = cb_fail(err, CB_EUSAGE, "no dataset of %s matches '%s'; list its datasets with h5ls -r %s",
                          cfg->target, pat, cfg->target);
     }
-    if (rc > 0 || (rc < 0 && !err->code))
+    if (oom)
         rc = cb_fail(err, CB_EIO, "out of memory for the dataset names");
     for (int j = 0; j < nall; j++)
         free(all[j]);
@@ -418,18 +419,20 @@ static int expand(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cha
         return -1;
     }
     int64_t l64 = (int64_t)len;
-    if (cb_mpi(&local, MPI_Bcast(&l64, 1, MPI_INT64_T, 0, comm), "MPI_Bcast of the dataset names") == 0 && rank != 0 &&
-        !(*pool = malloc((size_t)l64)))
-        cb_fail(&local, CB_EIO, "out of memory for the dataset names");
+    cb_mpi(&local, MPI_Bcast(&l64, 1, MPI_INT64_T, 0, comm), "MPI_Bcast of the dataset names");
     if (cb_agree(comm, &local) == 0 && l64 > INT_MAX)
         cb_fail(&local, CB_EUSAGE, "the patterns match %lld bytes of names; name fewer datasets", (long long)l64);
+    if (!local.code && rank != 0 && !(*pool = malloc((size_t)l64 + 1)))
+        cb_fail(&local, CB_EIO, "out of memory for the dataset names");
     if (cb_agree(comm, &local) == 0)
         cb_mpi(&local, MPI_Bcast(*pool, (int)l64, MPI_CHAR, 0, comm), "MPI_Bcast of the dataset names");
     int count = 0;
-    for (int64_t i = 0; i < l64; i++)
-        count += (*pool)[i] == 0;
-    if (!local.code && !(*names = malloc((size_t)(count ? count : 1) * sizeof **names)))
-        cb_fail(&local, CB_EIO, "out of memory for the dataset names");
+    if (cb_agree(comm, &local) == 0) {
+        for (int64_t i = 0; i < l64; i++)
+            count += (*pool)[i] == 0;
+        if (!(*names = malloc((size_t)(count ? count : 1) * sizeof **names)))
+            cb_fail(&local, CB_EIO, "out of memory for the dataset names");
+    }
     if (cb_agree(comm, &local) < 0) {
         free(*names);
         free(*pool);
