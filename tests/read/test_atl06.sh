@@ -30,6 +30,12 @@ echo "$out" | grep -q "^== dataset 3 of 3: /gt1r/land_ice_segments/segment_id ==
 echo "$out" | grep -Eq "^total:        3 datasets, 0\.[0-9]{3} MB read in [0-9.]+ s open to close .*; [1-9][0-9]* requests" ||
   fail "total text: $(echo "$out" | grep total)"
 
+# report and compare take the datasets' own files, not the whole read's.
+run 1 original "$V/original.h5" sec2
+expect 2 "r.json is the total of a read of several datasets; give their own files" 0 report "$WORK/r.json" -o "$WORK/x.html"
+expect 2 "r.json is the total of a read of several datasets" 0 compare "$WORK/r.json" "$WORK/r-1.json"
+"$CHUNKBENCH" report "$WORK/r-1.json" "$WORK/r-2.json" -o "$WORK/x.html" -q || fail "report of two datasets' files"
+
 # A pattern matching nothing: one line naming it, exit 2, before any read (no JSON).
 rm -f "$WORK"/r*.json
 expect 2 "no dataset of $V/original.h5 matches '/gt\*/land_ice_segments/h_lx'; list its datasets with h5ls -r" 2 \
