@@ -187,6 +187,10 @@ typedef struct cb_backend {
      * gives the chunk grid). load_table also puts the total in
      * meta.stored_bytes for a filtered dset. */
     int (*stored_bytes)(const cb_store_opts *o, cb_table *t, cb_err *err);
+    /* One process, read-only (NULL when the backend has named datasets of
+     * one kind only): the path of every dataset in the file ("/a/b", by hard
+     * link), sorted; *out and its strings malloc'd, free each and the array. */
+    int (*list_datasets)(const cb_store_opts *o, char ***out, int *n, cb_err *err);
 } cb_backend;
 
 extern const cb_backend cb_backend_hdf5;

@@ -35,10 +35,11 @@ static const struct command {
      "  Reads back every complete task and compares it with the generator.\n"
      "  Exit status 4 when any value differs.\n",
      NULL},
-    {"read", CB_CMD_READ, 1, "TARGET [DATASET...]", "timed read: drivers, caches, request log",
+    {"read", CB_CMD_READ, 1, "TARGET [DATASET|PATTERN...]", "timed read: drivers, caches, request log",
      "  Reads the dataset task by task (or the named 1-D/2-D datasets by row blocks),\n"
      "  times every task and every storage request, and prints the report. Never\n"
-     "  writes to TARGET. TARGET: a file, an http(s):// or s3:// URL, or hdf5://.\n",
+     "  writes to TARGET. TARGET: a file, an http(s):// or s3:// URL, or hdf5://.\n"
+     "  A PATTERN ('/gt*/land_ice_segments/h_li', quoted) reads every dataset it matches.\n",
      NULL},
     {"run", CB_CMD_RUN, 1, "TARGET NROWS NCOLS [row|col|block]", "create + write + status in one go",
      "  create + write + status in one command. Takes the options of create and write.\n", NULL},

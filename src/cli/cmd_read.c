@@ -1,6 +1,8 @@
 /* read: a timed read of the dataset (or of named datasets), task by task,
  * with a chosen driver and cache settings, reporting tasks as write does and
  * every storage request the driver made. It never writes to the target. */
+#include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,22 +126,28 @@ static int stored_read(const cb_store_opts *so, const cb_backend *be, cb_table *
     return 0;
 }
 
+/* What the report says of the read's settings (dataset k of n). */
+static cb_read_info read_info(const cb_config *cfg, const cb_backend *be, char *iob, size_t cap, int k, int n)
+{
+    int files = (be->caps & CB_CAP_FILE_DRIVERS) != 0;
+    return (cb_read_info){.dataset = cfg->dataset ? cfg->dataset : "dset",
+                          .driver = files ? cb_driver_name(cfg->driver) : be->name,
+                          .http_cache = files && cfg->driver == CB_DRIVER_CURL ? cb_http_cache_name(cfg->http_cache) : NULL,
+                          .http_block = cfg->http_block,
+                          .label = files ? io_label(cfg, be, iob, cap) : be->name,
+                          .schedule = cb_sched_name(cfg->sched), .tuned = cfg->preset == CB_PRESET_TUNED,
+                          .chunk_cache = cfg->chunk_cache, .chunk_cache_slots = cfg->chunk_cache_slots,
+                          .page_buffer = cfg->page_buffer,
+                          .page_buffer_by = cfg->page_buffer > 0 ? cb_page_buffer_by_name(cfg->page_buffer_by) : "none",
+                          .verify = cfg->verify, .k = k, .n = n, .caches = files};
+}
+
 /* Rank 0: the report of one dataset's read (dataset k of n). */
 static int report_read(const cb_config *cfg, const cb_backend *be, const cb_table *tab, const cb_result *res, int k,
                        int n, cb_err *err)
 {
-    int files = (be->caps & CB_CAP_FILE_DRIVERS) != 0;
     char iob[24];
-    cb_read_info ri = {.dataset = cfg->dataset ? cfg->dataset : "dset",
-                       .driver = files ? cb_driver_name(cfg->driver) : be->name,
-                       .http_cache = files && cfg->driver == CB_DRIVER_CURL ? cb_http_cache_name(cfg->http_cache) : NULL,
-                       .http_block = cfg->http_block,
-                       .label = files ? io_label(cfg, be, iob, sizeof iob) : be->name,
-                       .schedule = cb_sched_name(cfg->sched), .tuned = cfg->preset == CB_PRESET_TUNED,
-                       .chunk_cache = cfg->chunk_cache, .chunk_cache_slots = cfg->chunk_cache_slots,
-                       .page_buffer = cfg->page_buffer,
-                       .page_buffer_by = cfg->page_buffer > 0 ? cb_page_buffer_by_name(cfg->page_buffer_by) : "none",
-                       .verify = cfg->verify, .k = k, .n = n, .caches = files};
+    cb_read_info ri = read_info(cfg, be, iob, sizeof iob, k, n);
     cb_output_opts oo = cb_output_of(cfg);
     return cb_output_read(&oo, be->name, tab, res, &ri, err);
 }
@@ -205,7 +213,7 @@ static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend
 }
 
 static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, const cb_provenance *prov, MPI_Comm comm,
-                    cb_err *err)
+                    cb_read_part *part, cb_err *err)
 {
     int rank;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
@@ -290,6 +298,13 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     cb_phase_out_free(&o);
     if (rank == 0 && !local.code && res.logged && cfg.driver == CB_DRIVER_MPIO)
         classify(&sa.o, be, res.reqs, res.nreqs, &local);
+    if (rank == 0) {
+        *part = (cb_read_part){.dataset = cfg.dataset ? cfg.dataset : "dset", .bytes = pass.bytes,
+                               .checksum = pass.checksum, .requests = res.logged ? res.nreqs : -1,
+                               .open_start = pass.open_start, .close_end = pass.close_end};
+        for (int64_t i = 0; res.logged && i < res.nreqs; i++)
+            part->request_bytes += res.reqs[i].size;
+    }
     cb_table tab;
     if (rank == 0 && !local.code && read_table(&cfg, be, &src, tasks, ntasks, &tl, &res, &tab, &local) == 0) {
         if ((cfg.dataset || stored_read(&sa.o, be, &tab, &local) == 0) && report_read(&cfg, be, &tab, &res, k, n, &local) == 0 && res.nbad)
@@ -316,11 +331,129 @@ out:
     return 0;
 }
 
+static int has_glob(const char *s)
+{
+    return strpbrk(s, "*?[") != NULL;
+}
+
+/* Append name and its NUL to the growing pool. */
+static int pool_add(char **pool, size_t *len, size_t *cap, const char *name)
+{
+    size_t l = strlen(name) + 1;
+    if (*len + l > *cap) {
+        size_t c = *cap ? *cap : 4096;
+        while (c < *len + l)
+            c *= 2;
+        char *p = realloc(*pool, c);
+        if (!p)
+            return -1;
+        *pool = p;
+        *cap = c;
+    }
+    memcpy(*pool + *len, name, l);
+    *len += l;
+    return 0;
+}
+
+/* Rank 0: the names to read, DATASET arguments in order, a pattern (glob
+ * characters) replaced by the file's datasets it matches (fnmatch, '/' only
+ * matched by '/'), sorted; into pool, each name ended by its NUL. */
+static int match_all(const cb_config *cfg, const cb_backend *be, char **pool, size_t *len, cb_err *err)
+{
+    if (!be->list_datasets)
+        return cb_fail(err, CB_EUSAGE, "the %s backend reads dset only; name no datasets", be->name);
+    cb_store_args sa;
+    cb_store_args_for(cfg, NULL, &sa);
+    char **all = NULL;
+    int nall = 0, rc = 0;
+    size_t cap = 0;
+    if (be->list_datasets(&sa.o, &all, &nall, err) < 0)
+        return -1;
+    int oom = 0;
+    for (int i = 0; i < cfg->ndatasets && !oom && rc == 0; i++) {
+        const char *pat = cfg->datasets[i];
+        if (!has_glob(pat)) {
+            oom = pool_add(pool, len, &cap, pat) < 0;
+            continue;
+        }
+        int hits = 0;
+        for (int j = 0; j < nall && !oom; j++)
+            if (fnmatch(pat, pat[0] == '/' ? all[j] : all[j] + 1, FNM_PATHNAME) == 0) {
+                oom = pool_add(pool, len, &cap, all[j]) < 0;
+                hits++;
+            }
+        if (!oom && !hits)
+            rc = cb_fail(err, CB_EUSAGE, "no dataset of %s matches '%s'; list its datasets with h5ls -r %s",
+                         cfg->target, pat, cfg->target);
+    }
+    if (oom)
+        rc = cb_fail(err, CB_EIO, "out of memory for the dataset names");
+    for (int j = 0; j < nall; j++)
+        free(all[j]);
+    free(all);
+    return rc;
+}
+
+/* Patterns among the DATASET arguments: rank 0 matches them, every rank
+ * gets the names (*names into *pool, both malloc'd; NULL when no pattern). */
+static int expand(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, char ***names, int *n, char **pool,
+                  cb_err *err)
+{
+    *names = NULL;
+    *pool = NULL;
+    int any = 0, rank;
+    for (int i = 0; i < cfg->ndatasets; i++)
+        any |= has_glob(cfg->datasets[i]);
+    if (!any) /* the same arguments on every rank: all return here or none */
+        return 0;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
+    cb_err local = {0};
+    size_t len = 0;
+    if (rank == 0)
+        match_all(cfg, be, pool, &len, &local);
+    if (cb_agree(comm, &local) < 0) {
+        free(*pool);
+        *pool = NULL;
+        *err = local;
+        return -1;
+    }
+    int64_t l64 = (int64_t)len;
+    cb_mpi(&local, MPI_Bcast(&l64, 1, MPI_INT64_T, 0, comm), "MPI_Bcast of the dataset names");
+    if (cb_agree(comm, &local) == 0 && l64 > INT_MAX)
+        cb_fail(&local, CB_EUSAGE, "the patterns match %lld bytes of names; name fewer datasets", (long long)l64);
+    if (!local.code && rank != 0 && !(*pool = malloc((size_t)l64 + 1)))
+        cb_fail(&local, CB_EIO, "out of memory for the dataset names");
+    if (cb_agree(comm, &local) == 0)
+        cb_mpi(&local, MPI_Bcast(*pool, (int)l64, MPI_CHAR, 0, comm), "MPI_Bcast of the dataset names");
+    int count = 0;
+    if (cb_agree(comm, &local) == 0) {
+        for (int64_t i = 0; i < l64; i++)
+            count += (*pool)[i] == 0;
+        if (!(*names = malloc((size_t)(count ? count : 1) * sizeof **names)))
+            cb_fail(&local, CB_EIO, "out of memory for the dataset names");
+    }
+    if (cb_agree(comm, &local) < 0) {
+        free(*names);
+        free(*pool);
+        *names = NULL;
+        *pool = NULL;
+        *err = local;
+        return -1;
+    }
+    for (int64_t i = 0, k = 0; i < l64; i += (int64_t)strlen(*pool + i) + 1)
+        (*names)[k++] = *pool + i;
+    *n = count;
+    return 0;
+}
+
 int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err)
 {
     const cb_backend *be = cb_backend_for(cfg->target);
     cb_config c = *cfg;
-    int n = cfg->ndatasets ? cfg->ndatasets : 1;
+    int rank;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
     cb_provenance prov;
     if (cb_provenance_gather(comm, cfg->target, &prov, err) < 0)
         return -1;
@@ -329,14 +462,40 @@ int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     cb_target_lock lk;
     if (cb_target_lock_take(&rq, comm, &lk, err) < 0)
         return -1;
-    int rc = 0;
+    char **names = NULL, *pool = NULL;
+    cb_read_part *parts = NULL;
+    int rc = expand(cfg, be, comm, &names, &c.ndatasets, &pool, err);
+    if (rc == 0 && names) {
+        c.datasets = names;
+        rc = cb_check_outputs(&c, comm, err); /* numbered as the names now are */
+    }
+    int n = c.ndatasets ? c.ndatasets : 1;
+    if (rc == 0 && !(parts = calloc((size_t)n, sizeof *parts)))
+        rc = cb_fail(err, CB_EIO, "out of memory");
     for (int k = 0; k < n && rc == 0; k++) {
-        const char *name = cfg->ndatasets ? cfg->datasets[k] : NULL;
+        const char *name = c.ndatasets ? c.datasets[k] : NULL;
         /* Naming chunkbench's own dataset reads it as a chunkbench file (its
          * tasks, seed and --verify), when the file is one. */
         c.dataset = name && strcmp(name, "dset") && strcmp(name, "/dset") ? name : NULL;
-        rc = read_one(&c, be, k, n, &prov, comm, err);
+        rc = read_one(&c, be, k, n, &prov, comm, &parts[k], err);
     }
+    if (rc == 0 && n > 1) {
+        /* The whole read: the seed times a file from open to close. */
+        cb_err local = {0};
+        if (rank == 0) {
+            char iob[24];
+            cb_read_info ri = read_info(&c, be, iob, sizeof iob, 0, n);
+            cb_output_opts oo = cb_output_of(&c);
+            cb_output_read_total(&oo, &ri, parts, n, &local);
+        }
+        if (cb_agree(comm, &local) < 0) {
+            *err = local;
+            rc = -1;
+        }
+    }
+    free(parts);
+    free(names);
+    free(pool);
     cb_target_lock_release(&lk);
     return rc;
 }

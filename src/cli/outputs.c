@@ -35,7 +35,8 @@ static int check_all(const cb_config *cfg, cb_err *err)
             check_one(cfg, "--log", cb_output_numbered(cfg->log_path, k, n, b[3], sizeof b[3]), err) < 0)
             return -1;
     }
-    return 0;
+    /* and, of several, the whole read's JSON under the name given */
+    return n > 1 ? check_one(cfg, "--json", cfg->json_path, err) : 0;
 }
 
 int cb_check_outputs(const cb_config *cfg, MPI_Comm comm, cb_err *err)

@@ -39,6 +39,7 @@ typedef struct cb_pass {
     double gen_s, io_s;            /* summed: generating (or checking) values; inside I/O calls */
     double io_max_s;               /* the longest time one rank spent inside I/O calls */
     int64_t bytes, tasks;
+    uint64_t checksum;             /* read: core/checksum.h of the values read, summed over ranks */
     int64_t io_calls;              /* data calls that moved tasks (fewer than tasks with --tasks-per-call) */
     cb_coll_stats coll;            /* what collective transfers did, summed over ranks (zero: none asked) */
     /* --deadline: the setting (0: none), its instant (the latest rank's),

@@ -26,12 +26,14 @@ void cb_gather_pass(const cb_phase_out *o, MPI_Comm comm, cb_pass *p, cb_err *er
     cb_mpi(err, MPI_Allreduce(sum, rsum, 2, MPI_DOUBLE, MPI_SUM, comm), "%s", ctx);
     cb_mpi(err, MPI_Allreduce(cnt, rcnt, 5, MPI_INT64_T, MPI_SUM, comm), "%s", ctx);
     cb_mpi(err, MPI_Allreduce(&o->io_s, &io_max, 1, MPI_DOUBLE, MPI_MAX, comm), "%s", ctx);
+    uint64_t checksum = 0; /* unsigned: the ranks' sums add modulo 2^64 */
+    cb_mpi(err, MPI_Allreduce(&o->checksum, &checksum, 1, MPI_UINT64_T, MPI_SUM, comm), "%s", ctx);
     /* Counters only: one sum over ranks gives the pass's modes and causes. */
     cb_coll_stats coll = {0};
     cb_mpi(err, MPI_Allreduce(&o->coll, &coll, CB_COLL_STATS_NINT, MPI_INT64_T, MPI_SUM, comm), "%s", ctx);
     *p = (cb_pass){.coll = coll, .open_start = rlo[0], .close_end = rhi[0], .first_start = rcnt[1] ? rlo[1] : 0,
                    .last_done = rhi[1], .gen_s = rsum[0], .io_s = rsum[1], .io_max_s = io_max,
-                   .bytes = rcnt[0], .tasks = rcnt[1], .io_calls = rcnt[2], .deadline_at = rhi[2],
+                   .bytes = rcnt[0], .checksum = checksum, .tasks = rcnt[1], .io_calls = rcnt[2], .deadline_at = rhi[2],
                    .deadline_hit = rhi[3] > 0, .deadline_tasks = rcnt[3], .deadline_bytes = rcnt[4]};
 }
 

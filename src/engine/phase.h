@@ -37,6 +37,7 @@ typedef struct cb_phase_out {
     double open_start, close_end; /* corrected */
     double gen_s, io_s;           /* generating / checking values; inside I/O calls */
     int64_t bytes;
+    uint64_t checksum;            /* reading: core/checksum.h of the values read */
     int64_t io_calls;             /* data calls that moved at least one task */
     cb_mismatch *bad;
     int64_t nbad, capbad;

@@ -490,6 +490,9 @@ static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read
     cJSON_AddStringToObject(extra, "driver", ri->driver);
     cJSON_AddItemToObject(extra, "cache", cache_json(ri, tab));
     cJSON_AddNumberToObject(extra, "read_bytes", (double)p->bytes);
+    char ck[24]; /* hex: a JSON number would lose the low bits of 64 */
+    snprintf(ck, sizeof ck, "%016llx", (unsigned long long)p->checksum);
+    cJSON_AddStringToObject(extra, "checksum", ck);
     coll_add(extra, res, &p->coll);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
@@ -570,6 +573,82 @@ int cb_output_read(const cb_output_opts *o0, const char *backend, const cb_table
     coll_warn(&cb_result_last(res)->coll);
     if (rc == 0 && o.log_path)
         rc = cb_iolog_csv(o.log_path, res->reqs, res->nreqs, err);
+    if (cb_stdout_check(err) < 0)
+        rc = -1;
+    return rc;
+}
+
+int cb_output_read_total(const cb_output_opts *o, const cb_read_info *ri, const cb_read_part *parts, int n,
+                         cb_err *err)
+{
+    int64_t bytes = 0, reqs = 0, rbytes = 0;
+    int logged = 1;
+    double sum_s = 0, first = 1e300, last = 0;
+    cJSON *doc = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(doc, "datasets");
+    for (int k = 0; k < n; k++) {
+        const cb_read_part *p = &parts[k];
+        bytes += p->bytes;
+        logged = logged && p->requests >= 0;
+        reqs += p->requests;
+        rbytes += p->request_bytes;
+        sum_s += p->close_end - p->open_start;
+        first = p->open_start < first ? p->open_start : first;
+        last = p->close_end > last ? p->close_end : last;
+        cJSON *d = cJSON_CreateObject();
+        char buf[4096], ck[24];
+        snprintf(ck, sizeof ck, "%016llx", (unsigned long long)p->checksum);
+        cJSON_AddStringToObject(d, "dataset", p->dataset);
+        if (o->json_path && strcmp(o->json_path, "-"))
+            cJSON_AddStringToObject(d, "json", cb_output_numbered(o->json_path, k, n, buf, sizeof buf));
+        cJSON_AddNumberToObject(d, "read_bytes", (double)p->bytes);
+        cJSON_AddStringToObject(d, "checksum", ck);
+        cJSON_AddNumberToObject(d, "open_close_s", p->close_end - p->open_start);
+        if (p->requests >= 0) {
+            cJSON_AddNumberToObject(d, "requests", (double)p->requests);
+            cJSON_AddNumberToObject(d, "request_bytes", (double)p->request_bytes);
+        }
+        cJSON_AddItemToArray(list, d);
+    }
+    cJSON_AddStringToObject(doc, "phase", "read_total");
+    cJSON_AddStringToObject(doc, "target", o->target);
+    cJSON_AddStringToObject(doc, "driver", ri->driver);
+    if (ri->http_cache) {
+        cJSON_AddStringToObject(doc, "http_cache", ri->http_cache);
+        cJSON_AddNumberToObject(doc, "http_block_size", (double)ri->http_block);
+    }
+    cJSON_AddStringToObject(doc, "label", ri->label);
+    cJSON_AddStringToObject(doc, "preset", ri->tuned ? "tuned" : "default");
+    cJSON *t = cJSON_AddObjectToObject(doc, "total");
+    cJSON_AddNumberToObject(t, "datasets", n);
+    cJSON_AddNumberToObject(t, "read_bytes", (double)bytes);
+    cJSON_AddNumberToObject(t, "open_close_s", sum_s);
+    cJSON_AddNumberToObject(t, "wall_s", last - first);
+    if (logged) {
+        cJSON_AddNumberToObject(t, "requests", (double)reqs);
+        cJSON_AddNumberToObject(t, "request_bytes", (double)rbytes);
+    }
+    int rc = 0;
+    if (cb_output_prints(o)) {
+        char rq[96] = "";
+        if (logged)
+            snprintf(rq, sizeof rq, "; %lld requests, %.3f MB requested", (long long)reqs, rbytes / 1e6);
+        printf("total:        %d datasets, %.3f MB read in %.3f s open to close (summed over datasets; %.3f s first "
+               "open to last close)%s\n",
+               n, bytes / 1e6, sum_s, last - first, rq);
+    }
+    if (o->json_path) {
+        cb_outfile f;
+        char *text = cJSON_Print(doc);
+        if (!text)
+            rc = cb_fail(err, CB_EIO, "out of memory for the total's JSON");
+        else if ((rc = cb_outfile_open(&f, "--json", o->json_path, err)) == 0) {
+            fputs(text, f.f);
+            fputc('\n', f.f);
+            rc = cb_outfile_commit(&f, err);
+        }
+        free(text);
+    }
+    cJSON_Delete(doc);
     if (cb_stdout_check(err) < 0)
         rc = -1;
     return rc;

@@ -74,4 +74,19 @@ const char *cb_output_numbered(const char *path, int k, int n, char *buf, size_t
 int cb_output_read(const cb_output_opts *o, const char *backend, const cb_table *tab, const cb_result *res,
                    const cb_read_info *ri, cb_err *err);
 
+/* One dataset of a read of several, as the total line and JSON give it. */
+typedef struct cb_read_part {
+    const char *dataset;
+    int64_t bytes;                 /* values read */
+    uint64_t checksum;             /* core/checksum.h */
+    int64_t requests, request_bytes; /* -1: not logged */
+    double open_start, close_end;  /* first open started, last close ended */
+} cb_read_part;
+
+/* A read of n > 1 datasets: the line `total: ...` and, with --json PATH, PATH
+ * itself (the datasets' own files are numbered) holding the list and the
+ * totals. ri: the read's settings (its dataset, k and n unused). */
+int cb_output_read_total(const cb_output_opts *o, const cb_read_info *ri, const cb_read_part *parts, int n,
+                         cb_err *err);
+
 #endif

@@ -220,5 +220,13 @@ cJSON *cb_rundoc_load(const char *path, cb_err *err)
     free(text);
     if (!doc)
         cb_fail(err, CB_EUSAGE, "%s is not valid JSON (give the output of chunkbench write/status --json)", path);
+    const cJSON *ph = cJSON_GetObjectItemCaseSensitive(doc, "phase");
+    if (cJSON_IsString(ph) && !strcmp(ph->valuestring, "read_total")) {
+        /* a read of several datasets: its runs are the numbered files beside it */
+        cb_fail(err, CB_EUSAGE, "%s is the total of a read of several datasets; give their own files (its datasets[].json)",
+                path);
+        cJSON_Delete(doc);
+        return NULL;
+    }
     return doc;
 }

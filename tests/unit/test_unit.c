@@ -9,6 +9,7 @@
 #include "backends/backend.h"
 #include "cli/config.h"
 #include "core/batch.h"
+#include "core/checksum.h"
 #include "core/collective.h"
 #include "core/datagen.h"
 #include "core/filters.h"
@@ -775,8 +776,38 @@ static void test_rangecache(void)
     cb_rcache_free(&c);
 }
 
+/* The read checksum: known values, and the same sum however the dataset is
+ * split into blocks (tasks, ranks). */
+static void test_checksum(void)
+{
+    /* 1-byte elements 1, 2, 3 at g = 0, 1, 2: 1*1 + 2*3 + 3*5 */
+    CHECK(cb_checksum_block((unsigned char[]){1, 2, 3}, 1, 1, 3, 0, 0, 3) == 22);
+    /* little-endian: bytes 01 00 are 1, 00 01 are 256 */
+    CHECK(cb_checksum_block((unsigned char[]){1, 0, 0, 1}, 2, 1, 2, 0, 0, 2) == 1 + 256 * 3);
+    /* a 16-byte element folds its first 8 bytes */
+    unsigned char big[16] = {7, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9};
+    CHECK(cb_checksum_block(big, 16, 1, 1, 0, 0, 1) == 7);
+    /* 6 x 5 doubles: whole = rows 0-3 + rows 4-5, and = its two column halves */
+    double v[30], part[30];
+    for (int i = 0; i < 30; i++)
+        v[i] = i * 1.25 - 7;
+    uint64_t whole = cb_checksum_block(v, 8, 6, 5, 0, 0, 5);
+    CHECK(whole == cb_checksum_block(v, 8, 4, 5, 0, 0, 5) + cb_checksum_block(v + 20, 8, 2, 5, 4, 0, 5));
+    for (int r = 0; r < 6; r++)
+        for (int c = 0; c < 5; c++)
+            part[c < 2 ? r * 2 + c : 12 + r * 3 + c - 2] = v[r * 5 + c];
+    CHECK(whole == cb_checksum_block(part, 8, 6, 2, 0, 0, 5) + cb_checksum_block(part + 12, 8, 6, 3, 0, 2, 5));
+    /* position counts: two values swapped change it */
+    double w[30];
+    memcpy(w, v, sizeof w);
+    w[3] = v[4];
+    w[4] = v[3];
+    CHECK(whole != cb_checksum_block(w, 8, 6, 5, 0, 0, 5));
+}
+
 int main(void)
 {
+    test_checksum();
     test_rangecache();
     test_backends();
     test_meta_fields();

@@ -881,6 +881,67 @@ static int h5_describe(const cb_store_opts *opt, const char *name, cb_table *out
     return rc;
 }
 
+/* The dataset paths under a file, for read's patterns. */
+typedef struct h5_names {
+    char **v;
+    int n, cap;
+    int oom;
+} h5_names;
+
+/* H5Lvisit's names are relative to the file's root; unversioned names: the
+ * link info struct and visit call are 1.12's under its default API mapping. */
+static herr_t list_cb(hid_t root, const char *name, const H5L_info_t *info, void *op)
+{
+    h5_names *ns = op;
+    if (info->type != H5L_TYPE_HARD || !is_dataset(root, name))
+        return 0;
+    if (ns->n == ns->cap) {
+        int cap = ns->cap ? 2 * ns->cap : 64;
+        char **v = realloc(ns->v, (size_t)cap * sizeof *v);
+        if (!v)
+            return ns->oom = 1, -1;
+        ns->v = v;
+        ns->cap = cap;
+    }
+    size_t len = strlen(name) + 2;
+    if (!(ns->v[ns->n] = malloc(len)))
+        return ns->oom = 1, -1;
+    snprintf(ns->v[ns->n++], len, "/%s", name);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int h5_list_datasets(const cb_store_opts *opt, char ***out, int *n, cb_err *err)
+{
+    quiet_hdf5();
+    *out = NULL;
+    *n = 0;
+    hid_t file = open_lookup(opt, err);
+    if (file < 0)
+        return -1;
+    h5_names ns = {0};
+    int rc = 0;
+    if (H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC, list_cb, &ns) < 0)
+        rc = ns.oom ? cb_fail(err, CB_EIO, "out of memory listing the datasets of %s", opt->target)
+                    : h5_fail(err, "listing the datasets of %s failed", opt->target);
+    H5Fclose(file);
+    if (rc < 0) {
+        for (int i = 0; i < ns.n; i++)
+            free(ns.v[i]);
+        free(ns.v);
+        return -1;
+    }
+    if (ns.n)
+        qsort(ns.v, (size_t)ns.n, sizeof *ns.v, cmp_str);
+    *out = ns.v;
+    *n = ns.n;
+    return 0;
+}
+
 /* Where each chunk of an open chunked dataset is stored, in HDF5's own
  * words: the file is open under the request-log driver in dry mode, and
  * H5Dread_chunk on every allocated chunk makes HDF5 look the chunk up in its
@@ -1579,4 +1640,5 @@ const cb_backend cb_backend_hdf5 = {
     .describe = h5_describe,
     .raw_extents = h5_raw_extents,
     .stored_bytes = h5_stored_bytes,
+    .list_datasets = h5_list_datasets,
 };
