@@ -191,6 +191,12 @@ typedef struct cb_backend {
      * one kind only): the path of every dataset in the file ("/a/b", by hard
      * link), sorted; *out and its strings malloc'd, free each and the array. */
     int (*list_datasets)(const cb_store_opts *o, char ***out, int *n, cb_err *err);
+    /* Collective as open (NULL exactly when describe is): the open store
+     * reads another dataset of its file, o->dataset (NULL: dset) with o's
+     * chunk cache, into s->layout; the file stays open, its caches and
+     * request log with it (read's one open for several datasets). A
+     * failure leaves the store to be closed as usual. */
+    int (*switch_dataset)(cb_store *s, const cb_store_opts *o, cb_err *err);
 } cb_backend;
 
 extern const cb_backend cb_backend_hdf5;

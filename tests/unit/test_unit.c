@@ -492,6 +492,7 @@ static void test_backends(void)
         const cb_backend *b = all[i];
         CHECK(!(b->caps & CB_CAP_CLAIMS) == (!b->claim || !b->finish));
         CHECK(!(b->caps & CB_CAP_DATASETS) == !b->describe);
+        CHECK(!(b->caps & CB_CAP_DATASETS) == !b->switch_dataset);
         CHECK(!(b->caps & CB_CAP_RAW_EXTENTS) == !b->raw_extents);
         CHECK(!(b->caps & CB_CAP_STORED_BYTES) == !b->stored_bytes);
         CHECK(b->check && b->open && b->close && b->load_table && b->save_table && b->create);

@@ -1067,6 +1067,66 @@ static int h5_raw_extents(const cb_store_opts *opt, cb_extent **out, int64_t *n,
 
 /* ---- open / data I/O ---- */
 
+/* The dataset an open store reads: opened with the chunk cache asked for,
+ * its layout into s->layout, its memory type, and what its filters forbid.
+ * Any earlier one is closed first (h5_switch_dataset). */
+static int open_dataset(cb_store *s, const cb_store_opts *opt, cb_err *err)
+{
+    h5_store *h = s->impl;
+    const char *dname = opt->dataset ? opt->dataset : DSET_NAME;
+    if (h->mtype >= 0) H5Tclose(h->mtype);
+    if (h->fspace >= 0) H5Sclose(h->fspace);
+    if (h->dset >= 0) H5Dclose(h->dset);
+    h->dset = h->fspace = h->mtype = H5I_INVALID_HID;
+    free(h->pad);
+    h->pad = NULL;
+    h->pad_bytes = 0;
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (opt->chunk_cache >= 0 || opt->chunk_cache_slots >= 0)
+        /* The *_DEFAULT values mean "as the file access list says". */
+        H5Pset_chunk_cache(dapl, opt->chunk_cache_slots >= 0 ? (size_t)opt->chunk_cache_slots : H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
+                           opt->chunk_cache >= 0 ? (size_t)opt->chunk_cache : H5D_CHUNK_CACHE_NBYTES_DEFAULT,
+                           H5D_CHUNK_CACHE_W0_DEFAULT);
+    h->dset = H5Dopen2(h->file, dname, dapl);
+    H5Pclose(dapl);
+    if (h->dset < 0)
+        return h5_fail(err, "cannot open dataset %s", dname);
+    h->fspace = H5Dget_space(h->dset);
+    if (dataset_layout(h->dset, dname, &s->layout, &h->ndims, err) < 0)
+        return -1;
+    hid_t dcpl = H5Dget_create_plist(h->dset);
+    int nfilters = H5Pget_nfilters(dcpl);
+    H5Pclose(dcpl);
+    if (opt->dataset) {
+        h->mtype = H5Dget_type(h->dset); /* raw bytes as stored: nothing to convert */
+    } else {
+        h->mtype = H5Tcopy(mem_value_type(s->layout.elem_size));
+        cb_meta m;
+        cb_meta_init(&m);
+        get_meta(h->file, &s->layout, &m);
+    }
+    /* A dataset created with filters (by an earlier create, or another
+     * tool): the transfers check() could not know of. */
+    if (nfilters > 0 && opt->writable && filtered_write_refused(opt->io, err) < 0)
+        return -1;
+    if (opt->io == CB_IO_DIRECT) {
+        /* H5Dread_chunk returns the chunk as stored, filtered. */
+        if (nfilters > 0)
+            return cb_fail(err, CB_EUSAGE, "--io direct moves raw chunks; dset is filtered and chunkbench does not unfilter them itself: use --io collective or independent");
+        h->pad_bytes = (size_t)(s->layout.chunk[0] * s->layout.chunk[1]) * (size_t)s->layout.elem_size;
+    }
+    return 0;
+}
+
+/* Collective as the open: the store reads another dataset of its file, the
+ * file's caches (page buffer, driver caches) and request log staying as
+ * they are. A failure leaves no dataset open; close still works. */
+static int h5_switch_dataset(cb_store *s, const cb_store_opts *opt, cb_err *err)
+{
+    quiet_hdf5();
+    return open_dataset(s, opt, err);
+}
+
 static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_err *err)
 {
     quiet_hdf5();
@@ -1084,7 +1144,6 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
     h->fsync = writable && opt->fsync;
     h->file = h->dset = h->fspace = h->dxpl = h->mtype = H5I_INVALID_HID;
     int rc = 0;
-    const char *dname = opt->dataset ? opt->dataset : DSET_NAME;
     /* A read through sec2/ros3: every rank alone, under the request log. */
     int solo = solo_driver(opt->driver);
 
@@ -1142,37 +1201,10 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
             goto done;
         }
     }
-    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
-    if (opt->chunk_cache >= 0 || opt->chunk_cache_slots >= 0)
-        /* The *_DEFAULT values mean "as the file access list says". */
-        H5Pset_chunk_cache(dapl, opt->chunk_cache_slots >= 0 ? (size_t)opt->chunk_cache_slots : H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
-                           opt->chunk_cache >= 0 ? (size_t)opt->chunk_cache : H5D_CHUNK_CACHE_NBYTES_DEFAULT,
-                           H5D_CHUNK_CACHE_W0_DEFAULT);
-    h->dset = H5Dopen2(h->file, dname, dapl);
-    if (h->dset < 0)
-        rc = h5_fail(err, "cannot open dataset %s", dname);
-    H5Pclose(dapl);
-    if (h->dset < 0) {
-        goto done;
-    }
-    h->fspace = H5Dget_space(h->dset);
-    if (dataset_layout(h->dset, dname, &s->layout, &h->ndims, err) < 0) {
+    if (open_dataset(s, opt, err) < 0) {
         rc = -1;
         goto done;
     }
-    hid_t dcpl = H5Dget_create_plist(h->dset);
-    int nfilters = H5Pget_nfilters(dcpl);
-    H5Pclose(dcpl);
-    if (opt->dataset) {
-        h->mtype = H5Dget_type(h->dset); /* raw bytes as stored: nothing to convert */
-    } else {
-        h->mtype = H5Tcopy(mem_value_type(s->layout.elem_size));
-        cb_meta m;
-        cb_meta_init(&m);
-        get_meta(h->file, &s->layout, &m);
-    }
-    hsize_t cdims[2] = {(hsize_t)s->layout.chunk[0], (hsize_t)s->layout.chunk[1]};
-
     h->dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(h->dxpl, opt->io == CB_IO_COLLECTIVE ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT);
     s->lockstep = opt->io == CB_IO_COLLECTIVE;
@@ -1188,20 +1220,6 @@ static int h5_open(const cb_store_opts *opt, MPI_Comm comm, cb_store **out, cb_e
     if (opt->tasks_per_call > 1)
         H5Pset_selection_io(h->dxpl, H5D_SELECTION_IO_MODE_ON);
 #endif
-    /* A dataset created with filters (by an earlier create, or another
-     * tool): the transfers check() could not know of. */
-    if (nfilters > 0 && writable && filtered_write_refused(opt->io, err) < 0) {
-        rc = -1;
-        goto done;
-    }
-    if (opt->io == CB_IO_DIRECT) {
-        /* H5Dread_chunk returns the chunk as stored, filtered. */
-        if (nfilters > 0) {
-            rc = cb_fail(err, CB_EUSAGE, "--io direct moves raw chunks; dset is filtered and chunkbench does not unfilter them itself: use --io collective or independent");
-            goto done;
-        }
-        h->pad_bytes = (size_t)(cdims[0] * cdims[1]) * (size_t)s->layout.elem_size;
-    }
 done:
     if (rc < 0) {
         cb_err ignore = {0};
@@ -1641,4 +1659,5 @@ const cb_backend cb_backend_hdf5 = {
     .raw_extents = h5_raw_extents,
     .stored_bytes = h5_stored_bytes,
     .list_datasets = h5_list_datasets,
+    .switch_dataset = h5_switch_dataset,
 };
