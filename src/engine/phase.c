@@ -107,19 +107,15 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
     return 0;
 }
 
-int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *tasks, const int64_t *index,
-                 int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err)
+/* Collective: the barrier, the open, agreed on. On failure the ranks whose
+ * open worked have closed again. */
+static int open_store(const cb_store_opts *so, const cb_backend *be, const cb_phase_opts *o, MPI_Comm comm,
+                      cb_store **out, double *open_start, cb_err *err)
 {
-    memset(out, 0, sizeof *out);
     cb_err local = {0};
     cb_store *st = NULL;
-    cb_sched *sched = NULL;
-    cb_progress *progress = NULL;
-    void *buf = NULL;
-    cb_deadline dl = {0};
-
     cb_mpi(&local, MPI_Barrier(comm), "MPI_Barrier before opening"); /* agreed on after the open */
-    out->open_start = cb_now() - o->clock_offset;
+    *open_start = cb_now() - o->clock_offset;
     cb_store_opts open_opts = *so;
     open_opts.writable = o->writing;
     be->open(&open_opts, comm, &st, &local);
@@ -132,6 +128,20 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
         *err = local;
         return -1;
     }
+    *out = st;
+    return 0;
+}
+
+/* The tasks of a phase on an open store, into out; a failure is left in
+ * *local, after the schedule's own collective end (every rank gets here). */
+static void run_tasks(cb_store *st, const cb_task *tasks, const int64_t *index, int64_t ntasks,
+                      const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err)
+{
+    cb_err local = *err;
+    cb_sched *sched = NULL;
+    cb_progress *progress = NULL;
+    void *buf = NULL;
+    cb_deadline dl = {0};
     cb_sched_opts sched_opts = {.kind = o->sched, .max_tasks = o->max_tasks, .tasks = tasks, .rows = index,
                                 .ntasks = ntasks, .bounds = o->bounds, .store = st, .pod = o->pod, .lease_s = o->lease_s};
     cb_sched_start(&sched_opts, comm, &sched, &local);
@@ -159,7 +169,7 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
                         !(held = malloc((size_t)per_call * sizeof *held))))
         cb_fail(&local, CB_EIO, "out of memory for %d tasks a call", per_call);
     if (cb_agree(comm, &local) < 0)
-        goto close;
+        goto end;
     /* Static and dynamic schedules know the total; claims from a server do not. */
     int64_t total = ntasks;
     if (o->max_tasks > 0 && o->sched != CB_SCHED_SERVER) {
@@ -294,7 +304,7 @@ int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *t
     /* Out of tasks, this rank may wait long for the others: its records go now. */
     if (cb_journal_flush(jr, &local) < 0)
         cb_wrap(&local, "at the end of the phase");
-close:
+end:
     stop_armed = 0;
     cb_deadline_post(&dl, out->nrecs, &local);
     cb_sched_end(sched, &local); /* first: the others may still wait for a p2p counter's answer */
@@ -314,22 +324,119 @@ close:
     free(of);
     free(stamp);
     free(held);
+    *err = local;
+}
+
+/* Appends src's requests to dst's (the close's to the last step's). */
+static void iolog_append(cb_iolog *dst, const cb_iolog *src)
+{
+    for (int64_t i = 0; i < src->n; i++)
+        cb_iolog_add(dst, src->v[i].offset, src->v[i].size, src->v[i].start, src->v[i].end, src->v[i].kind);
+    dst->lost += src->lost;
+}
+
+/* Collective: the store's figures into out, then the close, agreed on.
+ * step: out is the last step's, which has its own figures already; the
+ * close's requests are added to its log. */
+static int close_store(cb_store *st, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, int step,
+                       cb_err *local, cb_err *err)
+{
     /* The log stays where it is: reads made while closing still reach it. */
-    out->iolog = st->iolog;
+    cb_iolog *log = st->iolog;
     st->iolog = NULL;
-    out->coll = st->coll;
-    out->mpi_hints = st->mpi_hints;
-    st->mpi_hints = NULL;
+    if (!out->iolog)
+        out->iolog = log;
+    if (!step)
+        out->coll = st->coll;
+    if (!step) {
+        out->mpi_hints = st->mpi_hints;
+        st->mpi_hints = NULL;
+    }
     cb_err cerr = {0};
     st->ops->close(st, &out->net, &cerr);
     out->close_end = cb_now() - o->clock_offset;
-    if (!local.code && cerr.code)
-        local = cerr;
+    if (log && log != out->iolog) {
+        iolog_append(out->iolog, log);
+        cb_iolog_free(log);
+        free(log);
+    }
+    if (!local->code && cerr.code)
+        *local = cerr;
+    if (cb_agree(comm, local) < 0) {
+        *err = *local;
+        return -1;
+    }
+    return 0;
+}
+
+int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *tasks, const int64_t *index,
+                 int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err)
+{
+    memset(out, 0, sizeof *out);
+    cb_store *st;
+    if (open_store(so, be, o, comm, &st, &out->open_start, err) < 0)
+        return -1;
+    cb_err local = {0};
+    run_tasks(st, tasks, index, ntasks, o, comm, out, &local);
+    return close_store(st, o, comm, out, 0, &local, err);
+}
+
+int cb_phase_open(const cb_store_opts *so, const cb_backend *be, const cb_phase_opts *o, MPI_Comm comm,
+                  cb_store **st, double *open_start, cb_err *err)
+{
+    *st = NULL;
+    return open_store(so, be, o, comm, st, open_start, err);
+}
+
+int cb_phase_step(cb_store *st, const cb_store_opts *next, const cb_task *tasks, const int64_t *index,
+                  int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err)
+{
+    memset(out, 0, sizeof *out);
+    cb_err local = {0};
+    /* A step starts when every rank has finished the one before. */
+    cb_mpi(&local, MPI_Barrier(comm), "MPI_Barrier before the next dataset");
+    out->open_start = cb_now() - o->clock_offset;
+    if (next && !local.code)
+        st->ops->switch_dataset(st, next, &local);
+    if (cb_agree(comm, &local) < 0) {
+        *err = local;
+        return -1;
+    }
+    run_tasks(st, tasks, index, ntasks, o, comm, out, &local);
+    out->close_end = cb_now() - o->clock_offset;
+    /* The requests so far are this step's (the first's from the open on);
+     * the log goes on empty for the next. */
+    if (st->iolog && (out->iolog = calloc(1, sizeof *out->iolog))) {
+        *out->iolog = *st->iolog;
+        st->iolog->v = NULL;
+        st->iolog->n = st->iolog->cap = st->iolog->lost = 0;
+    } else if (st->iolog) {
+        cb_fail(&local, CB_EIO, "out of memory");
+    }
+    out->coll = st->coll;
+    for (int i = 0; i < CB_COLL_STATS_NINT; i++)
+        if (i >= CB_CHUNK_OPT_N) /* the counts go on from zero; what was asked stays */
+            ((int64_t *)&st->coll)[i] = 0;
+    if (st->mpi_hints && !local.code) {
+        if (!(out->mpi_hints = calloc(1, sizeof *out->mpi_hints)))
+            cb_fail(&local, CB_EIO, "out of memory");
+        else
+            cb_hints_copy(out->mpi_hints, st->mpi_hints, &local);
+    }
     if (cb_agree(comm, &local) < 0) {
         *err = local;
         return -1;
     }
     return 0;
+}
+
+int cb_phase_close(cb_store *st, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *last, cb_err *err)
+{
+    cb_err local = {0};
+    cb_phase_out scratch = {0};
+    int rc = close_store(st, o, comm, last ? last : &scratch, last != NULL, &local, err);
+    cb_phase_out_free(&scratch);
+    return rc;
 }
 
 void cb_phase_out_free(cb_phase_out *o)

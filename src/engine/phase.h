@@ -61,6 +61,22 @@ typedef struct cb_phase_out {
 int cb_phase_run(const cb_store_opts *so, const cb_backend *be, const cb_task *tasks, const int64_t *index,
                  int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err);
 
+/* One open, several phases (read of several datasets): cb_phase_open opens
+ * the store as cb_phase_run does; each cb_phase_step (after a barrier)
+ * switches it to the dataset `next` says (NULL: stay on the one open) and
+ * runs tasks there, its out spanning that barrier to its last task, with the
+ * requests logged since the step before (the first: since the open) and
+ * copies of the store's hints; cb_phase_close closes, adding the close's
+ * requests, time (close_end) and statistics to `last`, the last step's out
+ * (NULL: nobody wants them, after a failed step). All collective and agreed
+ * on: a -1 is returned on every rank, and after a failed step every rank
+ * still calls cb_phase_close. Reads only (o->writing 0). */
+int cb_phase_open(const cb_store_opts *so, const cb_backend *be, const cb_phase_opts *o, MPI_Comm comm,
+                  cb_store **st, double *open_start, cb_err *err);
+int cb_phase_step(cb_store *st, const cb_store_opts *next, const cb_task *tasks, const int64_t *index,
+                  int64_t ntasks, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *out, cb_err *err);
+int cb_phase_close(cb_store *st, const cb_phase_opts *o, MPI_Comm comm, cb_phase_out *last, cb_err *err);
+
 void cb_phase_out_free(cb_phase_out *o);
 
 /* For a SIGTERM/SIGINT handler (async-signal-safe): writes the journal's
