@@ -212,102 +212,140 @@ static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend
     return -1;
 }
 
-static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, const cb_provenance *prov, MPI_Comm comm,
-                    cb_read_part *part, cb_err *err)
+/* One dataset of a read: what it reads and how, and its tasks. Filled in
+ * place (sa.o points into sa, and at src.layout). */
+typedef struct read_ds {
+    cb_config cfg;
+    cb_table src;
+    cb_store_args sa;
+    cb_layout tl;
+    cb_task *tasks;
+    int64_t *index, *bounds, ntasks;
+    char pod[CB_POD_LEN + 1];
+    cb_phase_opts po;
+} read_ds;
+
+static void ds_free(read_ds *d)
+{
+    free(d->tasks);
+    free(d->index);
+    free(d->bounds);
+    cb_table_free(&d->src);
+    d->tasks = NULL;
+    d->index = d->bounds = NULL;
+}
+
+/* Collective: what dataset cfg0->dataset is, its caches as tuned, its tasks
+ * and the phase's options, into *d. Fails on every rank or none (then *d
+ * holds nothing). */
+static int prepare(read_ds *d, const cb_config *cfg0, const cb_backend *be, MPI_Comm comm, cb_err *err)
 {
     int rank;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
         return -1;
-    cb_config cfg = *cfg0;
-    cb_table src;
-    cb_store_args sa;
-    cb_store_args_for(&cfg, NULL, &sa);
-    if (learn(&cfg, &sa.o, be, comm, &src, err) < 0)
+    memset(d, 0, sizeof *d);
+    d->cfg = *cfg0;
+    cb_config *cfg = &d->cfg;
+    cb_store_args_for(cfg, NULL, &d->sa);
+    if (learn(cfg, &d->sa.o, be, comm, &d->src, err) < 0)
         return -1;
     cb_err local = {0};
-    resolve_tuning(&cfg, &src.meta, be, &local);
+    resolve_tuning(cfg, &d->src.meta, be, &local);
     /* The open takes the caches as tuned, and reads pages of the file's own
      * size (the page buffer's unit). */
-    sa.o.chunk_cache = cfg.chunk_cache;
-    sa.o.page_buffer = cfg.page_buffer;
-    sa.o.page_buffer_by = cfg.page_buffer_by;
-    sa.o.file_page_size = src.meta.page_size;
-    sa.o.layout = &src.layout;
+    d->sa.o.chunk_cache = cfg->chunk_cache;
+    d->sa.o.page_buffer = cfg->page_buffer;
+    d->sa.o.page_buffer_by = cfg->page_buffer_by;
+    d->sa.o.file_page_size = d->src.meta.page_size;
+    d->sa.o.layout = &d->src.layout;
 
     /* The tasks: the file's own grid, or --iter's; named datasets by row blocks. */
-    cb_layout tl = src.layout;
-    if (cfg.iter_given)
-        tl.iter = cfg.iter;
-    if (cfg.dataset && tl.iter == CB_ITER_BLOCK)
-        tl.chunk[1] = tl.shape[1];
-    int64_t ntasks = 0, *index = NULL, *bounds = NULL;
-    cb_task *tasks = NULL;
-    if (cfg.shift_hosts) {
+    d->tl = d->src.layout;
+    if (cfg->iter_given)
+        d->tl.iter = cfg->iter;
+    if (cfg->dataset && d->tl.iter == CB_ITER_BLOCK)
+        d->tl.chunk[1] = d->tl.shape[1];
+    if (cfg->shift_hosts) {
         /* The file's own tasks, with their writers: every complete one, read
          * on the host K hosts before the one that wrote it. */
-        if (!local.code && cb_share_loaded(&src, CB_COMPLETE, comm, &tasks, &index, &ntasks, &local) == 0) {
-            if (cb_host_shift(tasks, index, ntasks, cfg.shift_hosts, comm, &bounds, &local) == 0)
-                for (int64_t i = 0; i < ntasks; i++)
-                    index[i] = i; /* records name positions in this list, as below */
+        if (!local.code && cb_share_loaded(&d->src, CB_COMPLETE, comm, &d->tasks, &d->index, &d->ntasks, &local) == 0) {
+            if (cb_host_shift(d->tasks, d->index, d->ntasks, cfg->shift_hosts, comm, &d->bounds, &local) == 0)
+                for (int64_t i = 0; i < d->ntasks; i++)
+                    d->index[i] = i; /* records name positions in this list, as below */
         }
     } else {
-        ntasks = local.code ? 0 : cb_task_count(&tl);
+        int64_t ntasks = d->ntasks = local.code ? 0 : cb_task_count(&d->tl);
         if (ntasks < 0)
             cb_fail(&local, CB_EUSAGE, "too many tasks for this layout; use --iter block");
-        tasks = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *tasks);
-        index = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *index);
-        if (!tasks || !index)
+        d->tasks = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *d->tasks);
+        d->index = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *d->index);
+        if (!d->tasks || !d->index)
             cb_fail(&local, CB_EIO, "out of memory for %lld tasks", (long long)ntasks);
         else if (!local.code) {
-            cb_tasks_make(&tl, tasks);
+            cb_tasks_make(&d->tl, d->tasks);
             for (int64_t i = 0; i < ntasks; i++)
-                index[i] = i;
+                d->index[i] = i;
         }
     }
     double offset = 0;
     cb_clock_offset(comm, &offset, &local);
-    if (cb_agree(comm, &local) < 0)
-        goto out;
-
-    char pod[CB_POD_LEN + 1];
-    cb_pod_name(rank, 0, pod);
+    if (cb_agree(comm, &local) < 0) {
+        ds_free(d);
+        *err = local;
+        return -1;
+    }
+    cb_pod_name(rank, 0, d->pod);
     cb_values gen; /* a name it does not know stopped --verify above; otherwise unused */
-    if (cb_values_parse(src.meta.values, &gen) < 0)
+    if (cb_values_parse(d->src.meta.values, &gen) < 0)
         gen = (cb_values){.kind = CB_VALUES_UNIFORM};
-    cb_phase_opts po = {.writing = 0, .verify = cfg.verify, .seed = (uint64_t)src.meta.seed, .values = gen, .sched = cfg.sched,
-                        .bounds = bounds, .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,
-                        .progress = cb_progress_wanted(&cfg), .progress_interval = cb_progress_interval()};
-    cb_phase_out o;
-    if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
-        goto out;
+    d->po = (cb_phase_opts){.writing = 0, .verify = cfg->verify, .seed = (uint64_t)d->src.meta.seed, .values = gen,
+                            .sched = cfg->sched, .bounds = d->bounds, .max_tasks = cfg->max_tasks, .pod = d->pod,
+                            .clock_offset = offset, .progress = cb_progress_wanted(cfg),
+                            .progress_interval = cb_progress_interval()};
+    return 0;
+}
+
+/* Collective, after dataset k's phase (o, freed here): its figures
+ * gathered, its report (rank 0) and its part of the whole read. */
+static int finish(read_ds *d, const cb_backend *be, int k, int n, const cb_provenance *prov, MPI_Comm comm,
+                  cb_phase_out *o, cb_read_part *part, cb_err *err)
+{
+    int rank;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0) {
+        cb_phase_out_free(o);
+        return -1;
+    }
+    const cb_config *cfg = &d->cfg;
+    cb_err local = {0};
     /* The driver stamped requests with this rank's clock: put them on rank 0's. */
-    for (int64_t i = 0; o.iolog && i < o.iolog->n; i++) {
-        o.iolog->v[i].start -= offset;
-        o.iolog->v[i].end -= offset;
+    for (int64_t i = 0; o->iolog && i < o->iolog->n; i++) {
+        o->iolog->v[i].start -= d->po.clock_offset;
+        o->iolog->v[i].end -= d->po.clock_offset;
     }
     cb_pass pass;
     cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = prov,
-                     .coll_metadata = cfg.coll_metadata};
-    cb_gather_pass(&o, comm, &pass, &local);
-    cb_gather_result(&o, pod, comm, &res, &local);
+                     .coll_metadata = cfg->coll_metadata};
+    cb_gather_pass(o, comm, &pass, &local);
+    cb_gather_result(o, d->pod, comm, &res, &local);
     /* Kept past the phase's other figures: the report prints them. */
-    cb_hints *effective = o.mpi_hints;
-    o.mpi_hints = NULL;
-    res.hints_asked = sa.o.mpi_hints;
+    cb_hints *effective = o->mpi_hints;
+    o->mpi_hints = NULL;
+    res.hints_asked = d->sa.o.mpi_hints;
     res.hints_effective = effective;
-    cb_phase_out_free(&o);
-    if (rank == 0 && !local.code && res.logged && cfg.driver == CB_DRIVER_MPIO)
-        classify(&sa.o, be, res.reqs, res.nreqs, &local);
+    cb_phase_out_free(o);
+    if (rank == 0 && !local.code && res.logged && cfg->driver == CB_DRIVER_MPIO)
+        classify(&d->sa.o, be, res.reqs, res.nreqs, &local);
     if (rank == 0) {
-        *part = (cb_read_part){.dataset = cfg.dataset ? cfg.dataset : "dset", .bytes = pass.bytes,
+        *part = (cb_read_part){.dataset = cfg->dataset ? cfg->dataset : "dset", .bytes = pass.bytes,
                                .checksum = pass.checksum, .requests = res.logged ? res.nreqs : -1,
                                .open_start = pass.open_start, .close_end = pass.close_end};
         for (int64_t i = 0; res.logged && i < res.nreqs; i++)
             part->request_bytes += res.reqs[i].size;
     }
     cb_table tab;
-    if (rank == 0 && !local.code && read_table(&cfg, be, &src, tasks, ntasks, &tl, &res, &tab, &local) == 0) {
-        if ((cfg.dataset || stored_read(&sa.o, be, &tab, &local) == 0) && report_read(&cfg, be, &tab, &res, k, n, &local) == 0 && res.nbad)
+    if (rank == 0 && !local.code && read_table(cfg, be, &d->src, d->tasks, d->ntasks, &d->tl, &res, &tab, &local) == 0) {
+        if ((cfg->dataset || stored_read(&d->sa.o, be, &tab, &local) == 0) &&
+            report_read(cfg, be, &tab, &res, k, n, &local) == 0 && res.nbad)
             cb_fail(&local, CB_EVERIFY, "%lld of %lld tasks differ from the generated values", (long long)res.nbad,
                     (long long)res.nrecs);
         cb_table_free(&tab);
@@ -318,17 +356,95 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
         cb_hints_free(effective);
         free(effective);
     }
-    cb_agree(comm, &local);
-out:
-    free(tasks);
-    free(index);
-    free(bounds);
-    cb_table_free(&src);
-    if (local.code) {
+    if (cb_agree(comm, &local) < 0) {
         *err = local;
         return -1;
     }
     return 0;
+}
+
+/* Naming chunkbench's own dataset reads it as a chunkbench file (its tasks,
+ * seed and --verify), when the file is one. */
+static const char *dataset_of(const cb_config *c, int k)
+{
+    const char *name = c->ndatasets ? c->datasets[k] : NULL;
+    return name && strcmp(name, "dset") && strcmp(name, "/dset") ? name : NULL;
+}
+
+/* Dataset k in an open and close of its own. */
+static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, const cb_provenance *prov, MPI_Comm comm,
+                    cb_read_part *part, cb_err *err)
+{
+    read_ds d;
+    cb_config c = *cfg0;
+    c.dataset = dataset_of(cfg0, k);
+    if (prepare(&d, &c, be, comm, err) < 0)
+        return -1;
+    cb_phase_out o;
+    int rc = cb_phase_run(&d.sa.o, be, d.tasks, d.index, d.ntasks, &d.po, comm, &o, err);
+    if (rc == 0)
+        rc = finish(&d, be, k, n, prov, comm, &o, part, err);
+    ds_free(&d);
+    return rc;
+}
+
+/* All n datasets in one open of the file, in order, closed once at the end
+ * (the seed's read of a granule): the page buffer, the driver's caches and
+ * the request log span them all. Dataset k's time runs from the barrier
+ * before it (the first's: from the open) to its last task (the last's: to
+ * the close's end), so the spans tile the open-to-close time; its requests
+ * are those made in that time (the open's in the first, the close's in
+ * the last). Each is described before the open (rank 0, outside it) and
+ * reported after the close. */
+static int read_shared(const cb_config *cfg0, const cb_backend *be, int n, const cb_provenance *prov, MPI_Comm comm,
+                       cb_read_part *parts, cb_err *err)
+{
+    cb_err local = {0};
+    read_ds *ds = calloc((size_t)n, sizeof *ds);
+    cb_phase_out *outs = calloc((size_t)n, sizeof *outs);
+    if (!ds || !outs)
+        cb_fail(&local, CB_EIO, "out of memory for %d datasets", n);
+    if (cb_agree(comm, &local) < 0) {
+        free(ds);
+        free(outs);
+        *err = local;
+        return -1;
+    }
+    int ready = 0, rc = 0;
+    for (; ready < n && rc == 0; ready++) {
+        cb_config c = *cfg0;
+        c.dataset = dataset_of(cfg0, ready);
+        if ((rc = prepare(&ds[ready], &c, be, comm, err)) < 0)
+            break;
+    }
+    cb_store *st = NULL;
+    double open_start = 0;
+    if (rc == 0)
+        rc = cb_phase_open(&ds[0].sa.o, be, &ds[0].po, comm, &st, &open_start, err);
+    if (rc == 0) {
+        int done = 0;
+        while (done < n && cb_phase_step(st, done ? &ds[done].sa.o : NULL, ds[done].tasks, ds[done].index,
+                                         ds[done].ntasks, &ds[done].po, comm, &outs[done], err) == 0)
+            done++;
+        outs[0].open_start = open_start;
+        cb_err cerr = {0};
+        /* Closed on every rank whatever failed; the first failure is the one told. */
+        rc = cb_phase_close(st, &ds[n - 1].po, comm, done == n ? &outs[n - 1] : NULL, &cerr);
+        if (done < n)
+            rc = -1;
+        else if (rc < 0)
+            *err = cerr;
+    }
+    for (int k = 0; k < n && rc == 0; k++)
+        rc = finish(&ds[k], be, k, n, prov, comm, &outs[k], &parts[k], err);
+    for (int k = 0; k < n; k++) {
+        cb_phase_out_free(&outs[k]);
+        if (k < ready)
+            ds_free(&ds[k]);
+    }
+    free(ds);
+    free(outs);
+    return rc;
 }
 
 static int has_glob(const char *s)
@@ -472,19 +588,18 @@ int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     int n = c.ndatasets ? c.ndatasets : 1;
     if (rc == 0 && !(parts = calloc((size_t)n, sizeof *parts)))
         rc = cb_fail(err, CB_EIO, "out of memory");
-    for (int k = 0; k < n && rc == 0; k++) {
-        const char *name = c.ndatasets ? c.datasets[k] : NULL;
-        /* Naming chunkbench's own dataset reads it as a chunkbench file (its
-         * tasks, seed and --verify), when the file is one. */
-        c.dataset = name && strcmp(name, "dset") && strcmp(name, "/dset") ? name : NULL;
-        rc = read_one(&c, be, k, n, &prov, comm, &parts[k], err);
-    }
+    if (rc == 0 && n > 1 && !c.open_each)
+        rc = read_shared(&c, be, n, &prov, comm, parts, err);
+    else
+        for (int k = 0; k < n && rc == 0; k++)
+            rc = read_one(&c, be, k, n, &prov, comm, &parts[k], err);
     if (rc == 0 && n > 1) {
         /* The whole read: the seed times a file from open to close. */
         cb_err local = {0};
         if (rank == 0) {
             char iob[24];
             cb_read_info ri = read_info(&c, be, iob, sizeof iob, 0, n);
+            ri.one_open = !c.open_each;
             cb_output_opts oo = cb_output_of(&c);
             cb_output_read_total(&oo, &ri, parts, n, &local);
         }

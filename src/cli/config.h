@@ -66,6 +66,7 @@ typedef struct cb_config {
     /* read */
     cb_driver driver;
     cb_preset preset;
+    int open_each;           /* --open-each: several datasets, one open each (default: one open for all) */
     int iter_given;          /* --iter: tasks by block/row/col instead of the file's own */
     cb_iter iter;
     int verify;              /* --verify */

@@ -151,6 +151,9 @@ static const cb_option table[] = {
     {.name = "preset", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(preset), .choices = presets,
      .help = "HDF5 defaults, or the seed's optimised settings (page buffer 16 MiB when the file is paged, "
              "chunk cache 4 MiB)"},
+    {.name = "open-each", .kind = CB_ARG_FLAG, .cmds = CB_IN_READ, CB_FIELD(open_each),
+     .help = "with several datasets, open and close the file for each one (default: one open for all, as the seed "
+             "reads a granule, caches warm across them)"},
     {.name = "chunk-cache", .kind = CB_ARG_SIZE, .cmds = CB_IN_READ, CB_FIELD(chunk_cache), .arg = "BYTES", .lo = 0,
      .hi = TIB, .help = "chunk cache size (rdcc_nbytes)"},
     {.name = "chunk-cache-slots", .kind = CB_ARG_INT, .cmds = CB_IN_READ, CB_FIELD(chunk_cache_slots), .arg = "N",

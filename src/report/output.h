@@ -63,6 +63,7 @@ typedef struct cb_read_info {
     int verify;               /* values were compared */
     int k, n;                 /* dataset k (0-based) of n: output files numbered when n > 1 */
     int caches;               /* the backend has HDF5's caches (else the text names none) */
+    int one_open;             /* several datasets read in one open of the file (else one open each) */
 } cb_read_info;
 
 /* The output path of dataset k (0-based) of n read: "out.json" ->
@@ -80,12 +81,17 @@ typedef struct cb_read_part {
     int64_t bytes;                 /* values read */
     uint64_t checksum;             /* core/checksum.h */
     int64_t requests, request_bytes; /* -1: not logged */
-    double open_start, close_end;  /* first open started, last close ended */
+    /* Its own open started, close ended; in one open of all, its turn: from
+     * the barrier before it (the first: the open) to its last task (the
+     * last: the close's end). */
+    double open_start, close_end;
 } cb_read_part;
 
 /* A read of n > 1 datasets: the line `total: ...` and, with --json PATH, PATH
  * itself (the datasets' own files are numbered) holding the list and the
- * totals. ri: the read's settings (its dataset, k and n unused). */
+ * totals. ri: the read's settings (its dataset, k and n unused). The
+ * total's open_close_s is the one open's open-to-close time (ri->one_open),
+ * else the sum of the datasets' own. */
 int cb_output_read_total(const cb_output_opts *o, const cb_read_info *ri, const cb_read_part *parts, int n,
                          cb_err *err);
 
