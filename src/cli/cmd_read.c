@@ -430,8 +430,10 @@ static int read_shared(const cb_config *cfg0, const cb_backend *be, int n, const
         cb_err cerr = {0};
         /* Closed on every rank whatever failed; the first failure is the one told. */
         rc = cb_phase_close(st, &ds[n - 1].po, comm, done == n ? &outs[n - 1] : NULL, &cerr);
-        if (done < n)
+        if (done < n) {
+            cb_wrap(err, "dataset %s (%d of %d)", ds[done].cfg.dataset ? ds[done].cfg.dataset : "dset", done + 1, n);
             rc = -1;
+        }
         else if (rc < 0)
             *err = cerr;
     }
