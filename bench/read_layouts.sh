@@ -13,8 +13,8 @@
 # LAYOUT_SOURCE=atl06: the seed's own table instead: ATL06-like granules
 # (bench/atl06_variants.sh: original, page-only-8mb, rechunked-2/4/8mb),
 # the seed's three variables of gt1l (h_li, latitude, longitude) read in one
-# chunkbench read each, timed as the seed times a file (the total of the
-# three reads, open to close; README "read"), ros3 and curl (none,
+# chunkbench read each, timed as the seed times a file (the three reads in
+# one open of it, open to close; README "read", "One open"), ros3 and curl (none,
 # blockcache 8M) by default, presets default and tuned.
 # Usage: LAYOUT_SOURCE=atl06 bench/read_layouts.sh [SEGMENTS [RANKS [REPEATS]]]   (default 150000 1 3)
 set -euo pipefail
