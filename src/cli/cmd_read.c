@@ -139,7 +139,8 @@ static cb_read_info read_info(const cb_config *cfg, const cb_backend *be, char *
                           .chunk_cache = cfg->chunk_cache, .chunk_cache_slots = cfg->chunk_cache_slots,
                           .page_buffer = cfg->page_buffer,
                           .page_buffer_by = cfg->page_buffer > 0 ? cb_page_buffer_by_name(cfg->page_buffer_by) : "none",
-                          .verify = cfg->verify, .k = k, .n = n, .caches = files};
+                          .verify = cfg->verify, .k = k, .n = n, .caches = files,
+                          .one_open = n > 1 && !cfg->open_each};
 }
 
 /* Rank 0: the report of one dataset's read (dataset k of n). */
@@ -601,7 +602,6 @@ int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err)
         if (rank == 0) {
             char iob[24];
             cb_read_info ri = read_info(&c, be, iob, sizeof iob, 0, n);
-            ri.one_open = !c.open_each;
             cb_output_opts oo = cb_output_of(&c);
             cb_output_read_total(&oo, &ri, parts, n, &local);
         }

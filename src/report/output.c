@@ -488,6 +488,9 @@ static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read
     cJSON *extra = cJSON_CreateObject();
     cJSON_AddStringToObject(extra, "dataset", ri->dataset);
     cJSON_AddStringToObject(extra, "driver", ri->driver);
+    /* shared: one open of the file for all the read's datasets, this one's
+     * time its turn in it (README "One open"); own: an open of its own. */
+    cJSON_AddStringToObject(extra, "open", ri->one_open ? "shared" : "own");
     cJSON_AddItemToObject(extra, "cache", cache_json(ri, tab));
     cJSON_AddNumberToObject(extra, "read_bytes", (double)p->bytes);
     char ck[24]; /* hex: a JSON number would lose the low bits of 64 */
@@ -531,6 +534,9 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
         printf("read:         %s, %s schedule\n", ri->label, ri->schedule);
     if (ri->http_cache)
         printf("curl cache:   %s, blocks of %lld bytes\n", ri->http_cache, (long long)ri->http_block);
+    if (ri->one_open)
+        printf("open:         one for the %d datasets; this one's time is its turn in it, %.3f s\n", ri->n,
+               p->close_end - p->open_start);
     if (res->stack)
         cb_provenance_text(stdout, res->stack);
     hints_text(res);

@@ -59,6 +59,9 @@ t = json.load(open(sys.argv[2]))
 assert t["total"]["opens"] == int(sys.argv[3]), t["total"]
 for d in t["datasets"]:
     assert [d["read_bytes"], d["checksum"]] == exp[d["dataset"]], (d, exp[d["dataset"]])
+    one = json.load(open(d["json"]))
+    assert one["open"] == ("shared" if t["total"]["opens"] == 1 else "own"), one["open"]
+    assert one["checksum"] == d["checksum"] and one["requests"]["count"] == d["requests"]
 assert [d["dataset"] for d in t["datasets"]] == ["/gt1l/land_ice_segments/" + v for v in ("h_li", "latitude", "longitude")]
 PYEOF
 }
