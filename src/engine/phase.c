@@ -346,9 +346,8 @@ static int close_store(cb_store *st, const cb_phase_opts *o, MPI_Comm comm, cb_p
     st->iolog = NULL;
     if (!out->iolog)
         out->iolog = log;
-    if (!step)
-        out->coll = st->coll;
     if (!step) {
+        out->coll = st->coll;
         out->mpi_hints = st->mpi_hints;
         st->mpi_hints = NULL;
     }
