@@ -140,7 +140,7 @@ static cb_read_info read_info(const cb_config *cfg, const cb_backend *be, char *
                           .page_buffer = cfg->page_buffer,
                           .page_buffer_by = cfg->page_buffer > 0 ? cb_page_buffer_by_name(cfg->page_buffer_by) : "none",
                           .verify = cfg->verify, .k = k, .n = n, .caches = files,
-                          .one_open = n > 1 && !cfg->open_each};
+                          .one_open = n > 1 && !cfg->open_each && (be->caps & CB_CAP_DATASETS)};
 }
 
 /* Rank 0: the report of one dataset's read (dataset k of n). */
@@ -591,7 +591,9 @@ int cmd_read(const cb_config *cfg, MPI_Comm comm, cb_err *err)
     int n = c.ndatasets ? c.ndatasets : 1;
     if (rc == 0 && !(parts = calloc((size_t)n, sizeof *parts)))
         rc = cb_fail(err, CB_EIO, "out of memory");
-    if (rc == 0 && n > 1 && !c.open_each)
+    /* One open needs a store that switches datasets; others (dset named
+     * twice, HSDS) open for each. */
+    if (rc == 0 && n > 1 && !c.open_each && (be->caps & CB_CAP_DATASETS))
         rc = read_shared(&c, be, n, &prov, comm, parts, err);
     else
         for (int k = 0; k < n && rc == 0; k++)
