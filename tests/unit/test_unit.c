@@ -285,7 +285,8 @@ static void test_partition(void)
 
 static int parse(const char *line, cb_config *cfg, cb_err *err)
 {
-    char buf[512], *argv[32];
+    /* Static: the parsed config points into argv's strings (as into main's). */
+    static char buf[512], *argv[32];
     int argc = 0;
     snprintf(buf, sizeof buf, "chunkbench %s", line);
     for (char *tok = strtok(buf, " "); tok && argc < 31; tok = strtok(NULL, " "))
