@@ -493,6 +493,7 @@ static void test_backends(void)
         CHECK(!(b->caps & CB_CAP_DATASETS) == !b->describe);
         CHECK(!(b->caps & CB_CAP_RAW_EXTENTS) == !b->raw_extents);
         CHECK(!(b->caps & CB_CAP_STORED_BYTES) == !b->stored_bytes);
+        CHECK(!(b->caps & CB_CAP_SELECTIONS) == !b->read_sel);
         CHECK(b->check && b->open && b->close && b->load_table && b->save_table && b->create);
         /* Without file drivers a report needs the transport's name. */
         CHECK((b->caps & CB_CAP_FILE_DRIVERS) || b->transport);
