@@ -99,7 +99,7 @@ typedef struct cb_store_opts {
     int table_only;        /* create: dset gets no storage, its values live elsewhere (mpiio's table) */
     const cb_filters *filters; /* create: dset's filter pipeline, in order (NULL: none) */
     int writes;            /* the command writes data (write, run): its transfers must suit the filters */
-    int selections;        /* read --pattern: the data phase calls read_sel */
+    int selections;        /* read --pattern: the data phase calls read_sel; 1 hyperslabs, 2 point lists */
     /* open: the target's layout as its task table has it, on every rank
      * (a backend whose data file does not hold it, mpiio, needs it). */
     const cb_layout *layout;
