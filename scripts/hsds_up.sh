@@ -19,7 +19,7 @@
 #      reach hsds through DIR/override.yml (mode 0600, its
 #      CONFIG_OVERRIDE_PATH), never a command line.
 # Note: hsds also binds its data nodes to ports 6101.. (fixed in hsds), so only
-# one such server can run on a machine at a time.
+# one such server can run in a network namespace at a time.
 set -euo pipefail
 
 [ $# -ge 1 ] && [ $# -le 2 ] && [ -n "$1" ] || { echo "usage: $0 DIR [PORT] | --install-only" >&2; exit 2; }

@@ -25,7 +25,7 @@ log() { echo "slurm_up: $*" >&2; }
 #    run (a test installing beside us under ctest -j) instead of failing.
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
-  APT=(flock -w 900 /var/lock/chunkbench-apt apt-get -o DPkg::Lock::Timeout=300 -y -q)
+  APT=(flock -w 900 /tmp/chunkbench-apt.lock apt-get -o DPkg::Lock::Timeout=300 -y -q)
   if ! apt-cache show slurm-wlm >/dev/null 2>&1; then "${APT[@]}" update >&2; fi
   log "installing slurm-wlm munge"
   "${APT[@]}" install --no-install-recommends slurm-wlm munge >&2

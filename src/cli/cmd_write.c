@@ -119,12 +119,8 @@ static int write_locked(const cb_config *cfg, const cb_target_lock *lk, MPI_Comm
      * its recorded pipeline before anything is opened for writing (its open
      * refuses them too, for a file filtered by another tool). */
     if (rank == 0 && !local.code && tab.meta.filters[0] && be->check) {
-        cb_filters fs = {0};
-        char rec[sizeof tab.meta.filters], *save = NULL;
-        snprintf(rec, sizeof rec, "%s", tab.meta.filters);
-        for (char *w = strtok_r(rec, " ", &save); w && !local.code; w = strtok_r(NULL, " ", &save))
-            cb_filters_add(&fs, w, &local);
-        if (!local.code) {
+        cb_filters fs;
+        if (cb_filters_from_text(&fs, tab.meta.filters, &local) == 0) {
             cb_store_opts co = sa.o;
             co.filters = &fs;
             be->check(&co, &local);

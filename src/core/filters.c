@@ -151,3 +151,15 @@ int cb_filters_text(const cb_filters *fs, char *buf, size_t cap)
     }
     return 0;
 }
+
+int cb_filters_from_text(cb_filters *fs, const char *text, cb_err *err)
+{
+    memset(fs, 0, sizeof *fs);
+    char rec[1024], *save = NULL;
+    if (snprintf(rec, sizeof rec, "%s", text) >= (int)sizeof rec)
+        return cb_fail(err, CB_EUSAGE, "the recorded filter pipeline is too long (%zu characters)", strlen(text));
+    for (char *w = strtok_r(rec, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        if (cb_filters_add(fs, w, err) < 0)
+            return -1;
+    return 0;
+}

@@ -55,4 +55,7 @@ void cb_filter_spec(const cb_filter *f, char *buf, size_t cap);
  * not fit in cap. */
 int cb_filters_text(const cb_filters *fs, char *buf, size_t cap);
 
+/* The inverse: the filters of a record cb_filters_text made. */
+int cb_filters_from_text(cb_filters *fs, const char *text, cb_err *err);
+
 #endif

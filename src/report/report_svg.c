@@ -604,32 +604,41 @@ static int level_path(FILE *f, const gridgeo *g, const cb_grid *gr, double span,
     return started;
 }
 
-static void grid_legend(FILE *f, const cb_hrun *r, double x, double y, double h)
+/* A vertical viridis colour bar for values lo..hi with nice ticks, its title
+ * above and a hatched key for cells with no value below. */
+static void colour_bar(FILE *f, double lo, double hi, double x, double y, double h, const char *title,
+                       const char *hatched)
 {
-    cb_time_unit u = cb_time_unit_for(r->t1 - r->t0);
-    double span = (r->t1 - r->t0) * u.factor, lh = h / CB_HTML_LEVELS;
+    double lh = h / CB_HTML_LEVELS;
     for (int L = 0; L < CB_HTML_LEVELS; L++) {
         cb_rgb c = cb_viridis((L + 0.5) / CB_HTML_LEVELS);
         fprintf(f, "<rect class=\"legend\" x=\"%.1f\" y=\"%.2f\" width=\"18\" height=\"%.2f\" fill=\"#%02x%02x%02x\"/>",
                 x, y + L * lh, lh + 0.3, c.r, c.g, c.b);
     }
     fputs("\n", f);
-    cb_frame p = {x + 18, y, 0, h};
-    cb_scale s = {0, span, y, y + h, 0};
+    cb_scale s = {lo, hi > lo ? hi : lo + 1, y, y + h, 0};
     double ticks[16], step;
-    int nt = cb_nice_ticks(0, span, 8, ticks, 16, &step);
+    int nt = cb_nice_ticks(s.d0, s.d1, 8, ticks, 16, &step);
     for (int i = 0; i < nt; i++) {
         char b[48];
         cb_fmt_tick(b, sizeof b, ticks[i], step);
         double ty = cb_scale_map(&s, ticks[i]);
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#57606a\"/><text x=\"%.1f\" "
                    "y=\"%.1f\">%s</text>\n",
-                p.x, ty, p.x + 4, ty, p.x + 7, ty + 4, b);
+                x + 18, ty, x + 22, ty, x + 25, ty + 4, b);
     }
-    fprintf(f, "<text class=\"title\" x=\"%.1f\" y=\"%.1f\">finished at (%s)</text>\n", x, y - 8, u.name);
+    fprintf(f, "<text class=\"title\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", x, y - 8, title);
     fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"12\" fill=\"url(#hatch)\" stroke=\"#57606a\"/>"
-               "<text x=\"%.1f\" y=\"%.1f\">not complete</text>\n",
-            x, y + h + 14, x + 25, y + h + 24);
+               "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
+            x, y + h + 14, x + 25, y + h + 24, hatched);
+}
+
+static void grid_legend(FILE *f, const cb_hrun *r, double x, double y, double h)
+{
+    cb_time_unit u = cb_time_unit_for(r->t1 - r->t0);
+    char title[64];
+    snprintf(title, sizeof title, "finished at (%s)", u.name);
+    colour_bar(f, 0, (r->t1 - r->t0) * u.factor, x, y, h, title, "not complete");
 }
 
 static void grid_geometry(gridgeo *g, const cb_hrun *r)
@@ -692,28 +701,7 @@ static void grid_caption(FILE *f, const cb_grid *gr, const cb_hrun *r)
 
 static void ratio_legend(FILE *f, double lo, double hi, double x, double y, double h)
 {
-    double lh = h / CB_HTML_LEVELS;
-    for (int L = 0; L < CB_HTML_LEVELS; L++) {
-        cb_rgb c = cb_viridis((L + 0.5) / CB_HTML_LEVELS);
-        fprintf(f, "<rect class=\"legend\" x=\"%.1f\" y=\"%.2f\" width=\"18\" height=\"%.2f\" fill=\"#%02x%02x%02x\"/>",
-                x, y + L * lh, lh + 0.3, c.r, c.g, c.b);
-    }
-    fputs("\n", f);
-    cb_scale s = {lo, hi > lo ? hi : lo + 1, y, y + h, 0};
-    double ticks[16], step;
-    int nt = cb_nice_ticks(s.d0, s.d1, 8, ticks, 16, &step);
-    for (int i = 0; i < nt; i++) {
-        char b[48];
-        cb_fmt_tick(b, sizeof b, ticks[i], step);
-        double ty = cb_scale_map(&s, ticks[i]);
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#57606a\"/><text x=\"%.1f\" "
-                   "y=\"%.1f\">%s</text>\n",
-                x + 18, ty, x + 22, ty, x + 25, ty + 4, b);
-    }
-    fprintf(f, "<text class=\"title\" x=\"%.1f\" y=\"%.1f\">logical / stored</text>\n", x, y - 8);
-    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"12\" fill=\"url(#hatch)\" stroke=\"#57606a\"/>"
-               "<text x=\"%.1f\" y=\"%.1f\">not stored</text>\n",
-            x, y + h + 14, x + 25, y + h + 24);
+    colour_bar(f, lo, hi, x, y, h, "logical / stored", "not stored");
 }
 
 /* The ratio map: drawn with the finish-time grid's cells (a cb_grid whose

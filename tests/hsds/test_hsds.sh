@@ -9,20 +9,19 @@
 # Env: CHUNKBENCH (the program), CB_SRC (source tree), CB_VENV (python venv,
 # default $CB_SRC/.venv), CB_HSDS_PORT (default 5101; hsds also takes
 # 6101-6102), CB_HSDS_ONLY (run only the tests whose name contains it),
-# CB_HSDS_KEEP (keep the work directory with every test's log).
+# CB_HSDS_KEEP (keep the work directory with every test's log), CB_OWN_NETNS=1
+# (run in a network namespace of its own: tests/hsds/own_netns.sh).
 set -uo pipefail
-: "${CHUNKBENCH:?set CHUNKBENCH to the program}"
-: "${CB_SRC:?set CB_SRC to the source tree}"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
-export CB_VENV=${CB_VENV:-$CB_SRC/.venv}
-PORT=${CB_HSDS_PORT:-5101}
+# shellcheck disable=SC1091
+source "${CB_SRC:?set CB_SRC to the source tree}/tests/hsds/own_netns.sh"
+cb_own_netns "$0" "$@"
+# shellcheck disable=SC1091
+source "$CB_SRC/tests/hsds/common.sh"
 PROXY_PORT=$((PORT + 100))
 HERE=$CB_SRC/tests/hsds
 WORK=$(mktemp -d /tmp/cbhsds.XXXXXX)
 HS=$WORK/server
 PASSED=0 FAILED=0 PROXY_PID=
-B=$CHUNKBENCH
 
 cleanup() {
     [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
@@ -42,7 +41,6 @@ PY=$CB_VENV/bin/python
 U=$HS_USERNAME
 D=hdf5://home/$U
 
-mpi() { local n=$1; shift; timeout 300 mpirun -n "$n" "$@"; }
 check() { "$PY" "$HERE/hs_check.py" "$@"; }
 
 # run_test NAME: runs t_NAME in a subshell; its non-zero exit is a failure.
@@ -62,8 +60,6 @@ run_test() {
 
 die() { echo "$*" >&2; exit 1; }
 
-# json FILE EXPR: print a Python expression of the JSON document d.
-json() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 proxy_start() { # proxy_start ARGS...: a fault proxy on PROXY_PORT
     "$PY" "$HERE/fault_proxy.py" --listen "$PROXY_PORT" --target "$HS_ENDPOINT" --stats "$WORK/proxy.json" "$@" \

@@ -5,17 +5,12 @@
 # then 2 independent --schedule server writers) / verify / read against it:
 # every task exactly once, the values verify (chunkbench and h5pyd), and the
 # chunks are objects in the moto bucket, written with the key s3_up made.
-# Env: CHUNKBENCH, CB_SRC, CB_VENV (default $CB_SRC/.venv), CB_HSDS_PORT
-# (default 5101; hsds also takes 6101-6102, so one HSDS a machine).
+# Env: as tests/hsds/common.sh says.
 set -uo pipefail
-: "${CHUNKBENCH:?set CHUNKBENCH to the program}"
-: "${CB_SRC:?set CB_SRC to the source tree}"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
-export CB_VENV=${CB_VENV:-$CB_SRC/.venv}
-PORT=${CB_HSDS_PORT:-5101}
+# shellcheck disable=SC1091
+source "${CB_SRC:?set CB_SRC to the source tree}/tests/hsds/common.sh"
 WORK=$(mktemp -d /tmp/cbhsds3.XXXXXX)
-HS=$WORK/server S3=$WORK/s3 B=$CHUNKBENCH
+HS=$WORK/server S3=$WORK/s3
 cleanup() {
   "$CB_SRC/scripts/hsds_down.sh" "$HS" >/dev/null 2>&1
   "$CB_SRC/scripts/s3_down.sh" "$S3" >/dev/null 2>&1
@@ -23,7 +18,6 @@ cleanup() {
 }
 trap cleanup EXIT
 die() { echo "FAIL: $*"; exit 1; }
-mpi() { local n=$1; shift; timeout 300 mpirun -n "$n" "$@"; }
 
 if ! "$CB_SRC/scripts/s3_up.sh" --install-only > "$WORK/install.log" 2>&1; then
   echo "SKIP: cannot install moto[server] into $CB_VENV: $(tail -3 "$WORK/install.log")"; exit 77
@@ -49,7 +43,6 @@ grep -q "hsds-node --node_type=dn" "$WORK/ps.txt" || die "no data node in ps (th
 grep -qFf "$WORK/secret" "$WORK/ps.txt" && die "the S3 secret is in the process list"
 D=hdf5://home/$HS_USERNAME
 check() { "$PY" "$CB_SRC/tests/hsds/hs_check.py" "$@"; }
-json() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 # MPI dynamic on 2 ranks: 4 x 5 = 20 tasks of 1.28 MB (HSDS keeps chunks of 1-4 MiB).
 T=$D/s3dyn.h5

@@ -15,6 +15,6 @@ fi
 echo "installing Debian's chromium (once)" >&2
 export DEBIAN_FRONTEND=noninteractive
 # The lock: other tests may install packages at the same time (ctest -j).
-flock -w 900 /var/lock/chunkbench-apt apt-get update -qq >&2
-flock -w 900 /var/lock/chunkbench-apt apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends chromium fonts-dejavu-core >&2
+flock -w 900 /tmp/chunkbench-apt.lock apt-get update -qq >&2
+flock -w 900 /tmp/chunkbench-apt.lock apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends chromium fonts-dejavu-core >&2
 command -v chromium

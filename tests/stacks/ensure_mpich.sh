@@ -36,6 +36,6 @@ trap restore EXIT
 echo "installing libhdf5-mpich-dev mpich (beside OpenMPI)"
 export DEBIAN_FRONTEND=noninteractive
 # The lock: other tests may install packages at the same time (ctest -j).
-flock -w 900 /var/lock/chunkbench-apt apt-get install -y -qq -o DPkg::Lock::Timeout=300 libhdf5-mpich-dev mpich >/dev/null ||
-    { flock -w 900 /var/lock/chunkbench-apt apt-get update -qq && flock -w 900 /var/lock/chunkbench-apt apt-get install -y -qq -o DPkg::Lock::Timeout=300 libhdf5-mpich-dev mpich >/dev/null; }
+flock -w 900 /tmp/chunkbench-apt.lock apt-get install -y -qq -o DPkg::Lock::Timeout=300 libhdf5-mpich-dev mpich >/dev/null ||
+    { flock -w 900 /tmp/chunkbench-apt.lock apt-get update -qq && flock -w 900 /tmp/chunkbench-apt.lock apt-get install -y -qq -o DPkg::Lock::Timeout=300 libhdf5-mpich-dev mpich >/dev/null; }
 have || { echo "FAIL: libhdf5-mpich-dev installed, but mpicc.mpich/mpiexec.mpich/h5pcc.mpich are missing"; exit 1; }

@@ -43,6 +43,10 @@ debootstrap --variant=minbase --include="$pkgs" "$release" "$dir" "$mirror" >"$d
 DEBIAN_FRONTEND=noninteractive chroot "$dir" apt-get -f install -y -qq >>"$dir.debootstrap.log" 2>&1 ||
     { echo "FAIL: apt-get -f install in the root failed (see $dir.debootstrap.log)"; exit 1; }
 chroot "$dir" dpkg --audit | grep -q . && { echo "FAIL: packages left unconfigured in the root"; exit 1; }
+# debootstrap leaves its own /debootstrap behind when it ends early, and a
+# debootstrap run inside the root then takes itself for a second stage there
+# ("No such script: /debootstrap/scripts/sid"): this root may build the next.
+rm -rf "$dir/debootstrap"
 chroot "$dir" apt-get clean
 echo "$release $pkgs" >"$stamp"
 echo "root ready in $(( $(date +%s) - t0 )) s"
