@@ -115,7 +115,7 @@ static int check_pattern(cb_config *cfg, const cb_opt_seen *seen, const cb_backe
         return 0;
     }
     if (!(be->caps & CB_CAP_SELECTIONS))
-        return cb_fail(err, CB_EUSAGE, "--pattern: the %s backend does not read selections yet (only whole tasks); read an HDF5 file (a path or URL) instead",
+        return cb_fail(err, CB_EUSAGE, "--pattern: the %s backend does not read selections yet (only whole tasks); read an HDF5 file (a path or URL) or an HSDS domain instead",
                        be->name);
     if (cb_pattern_parse(cfg->pattern_arg, &cfg->pattern, err) < 0)
         return -1;

@@ -2,7 +2,9 @@
 # figures of a read --pattern run (its --json) against h5py's read of the
 # selections README "read" defines, recomputed here (splitmix64 for the
 # random ones): each selection read once, elements, bytes, value sum.
-import json, sys, h5py, numpy as np
+# FILE hdf5://...: an HSDS domain, read with h5pyd; there each selection
+# is one data request (a GET with select=, a POST of points).
+import json, sys, numpy as np
 js, path, spec, rest = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 opt = {rest[i]: int(rest[i + 1]) for i in range(0, len(rest), 2) if rest[i + 1].isdigit()}
 d = json.load(open(js))
@@ -15,7 +17,12 @@ def nxt():
     z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M
     z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M
     return z ^ (z >> 31)
-with h5py.File(path, "r") as f:
+hsds = path.startswith("hdf5://")
+if hsds:
+    import h5pyd as h5
+else:
+    import h5py as h5
+with h5.File(path, "r") as f:
     ds = f["dset"]
     R, C = ds.shape
     a = ds[...]
@@ -59,3 +66,5 @@ vs = float(sum(v.sum() for _, _, v in sels))
 assert abs(p["value_sum"] - vs) <= 1e-9 * max(1.0, abs(vs)), (p["value_sum"], vs)
 assert p["latency_s"]["n"] == n and p["latency_s"]["max"] >= p["latency_s"]["p50"] > 0, p["latency_s"]
 assert p["requests_per_selection"] > 0 and d["verify"]["checked"] and d["verify"]["mismatches"] == []
+if hsds:
+    assert d["pattern"]["data_requests_per_selection"] == 1.0, d["pattern"]

@@ -87,6 +87,5 @@ expect 2 "--count and --group shape a --pattern read" 0 read "$f" --count 3
 expect 2 "leave --iter out" 0 read "$f" --pattern random:2x2 --iter row
 expect 2 "use --io independent" 3 read "$f" --pattern points:10 --io collective
 expect 2 "--io direct moves whole chunks" 3 read "$f" --pattern random:2x2 --io direct
-expect 2 "the hsds backend does not read selections yet" 0 read hdf5://home/x/t.h5 --pattern random:2x2
 expect 2 "the mpiio backend does not read selections yet" 0 read "mpiio:$WORK/x.bin" --pattern random:2x2
 finish
