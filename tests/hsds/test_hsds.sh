@@ -140,6 +140,11 @@ t_pattern() { # read --pattern on a domain: random, stride, points at 1 and 3 ra
             "$PY" "$CB_SRC/tests/read/pattern_check.py" "$WORK/p.json" "$T" $spec || die "figures np=$1 $2 $spec"
             [ "$(($(wc -l < "$WORK/p.csv") - 1))" = "$(json "$WORK/p.json" "d['requests']['count']")" ] ||
                 die "request log rows for $spec"
+            # Two points a POST: 2 x 16 bytes of uint64 coordinates up, 2 x 8 of float64 down.
+            if [[ $spec == *p.txt* ]]; then
+                [ "$(tail -n +2 "$WORK/p.csv" | cut -d, -f2,4 | sort -u)" = "raw,48" ] ||
+                    die "point requests' sizes: $(cat "$WORK/p.csv")"
+            fi
         done
     done
     # One changed value (h5pyd): found by the patterns that read it, exit 4; not by one that misses it.
