@@ -143,11 +143,12 @@ static cb_read_info read_info(const cb_config *cfg, const cb_backend *be, char *
 }
 
 /* Rank 0: the report of one dataset's read (dataset k of n). */
-static int report_read(const cb_config *cfg, const cb_backend *be, const cb_table *tab, const cb_result *res, int k,
-                       int n, cb_err *err)
+static int report_read(const cb_config *cfg, const cb_backend *be, const cb_table *tab, const cb_result *res,
+                       const cb_read_pattern *pat, int k, int n, cb_err *err)
 {
     char iob[24];
     cb_read_info ri = read_info(cfg, be, iob, sizeof iob, k, n);
+    ri.pattern = pat;
     cb_output_opts oo = cb_output_of(cfg);
     return cb_output_read(&oo, be->name, tab, res, &ri, err);
 }
@@ -242,6 +243,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
         tl.chunk[1] = tl.shape[1];
     int64_t ntasks = 0, *index = NULL, *bounds = NULL;
     cb_task *tasks = NULL;
+    cb_pattern pat = {0};
     if (cfg.shift_hosts) {
         /* The file's own tasks, with their writers: every complete one, read
          * on the host K hosts before the one that wrote it. */
@@ -249,6 +251,20 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
             if (cb_host_shift(tasks, index, ntasks, cfg.shift_hosts, comm, &bounds, &local) == 0)
                 for (int64_t i = 0; i < ntasks; i++)
                     index[i] = i; /* records name positions in this list, as below */
+        }
+    } else if (cfg.pattern_arg) {
+        /* One task a selection, standing for it in the table and reports. */
+        if (!local.code && cb_share_pattern(&cfg.pattern, &src.layout, cfg.pattern_count, cfg.pattern_group, cfg.seed,
+                                            comm, &pat, &local) == 0) {
+            ntasks = pat.nsels;
+            tasks = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *tasks);
+            index = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *index);
+            if (!tasks || !index)
+                cb_fail(&local, CB_EIO, "out of memory for %lld selections", (long long)ntasks);
+            for (int64_t i = 0; tasks && index && i < ntasks; i++) {
+                cb_sel_task(&pat.sels[i], &tasks[i]);
+                index[i] = i;
+            }
         }
     } else {
         ntasks = local.code ? 0 : cb_task_count(&tl);
@@ -276,7 +292,8 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
         gen = (cb_values){.kind = CB_VALUES_UNIFORM};
     cb_phase_opts po = {.writing = 0, .verify = cfg.verify, .seed = (uint64_t)src.meta.seed, .values = gen, .sched = cfg.sched,
                         .bounds = bounds, .max_tasks = cfg.max_tasks, .pod = pod, .clock_offset = offset,
-                        .progress = cb_progress_wanted(&cfg), .progress_interval = cb_progress_interval()};
+                        .progress = cb_progress_wanted(&cfg), .progress_interval = cb_progress_interval(),
+                        .sels = cfg.pattern_arg ? pat.sels : NULL, .sum_values = cfg.pattern_arg && !cfg.dataset};
     cb_phase_out o;
     if (cb_phase_run(&sa.o, be, tasks, index, ntasks, &po, comm, &o, &local) < 0)
         goto out;
@@ -288,6 +305,11 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     cb_pass pass;
     cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = prov,
                      .coll_metadata = cfg.coll_metadata};
+    cb_read_pattern rp = {.spec = cfg.pattern_arg, .kind = cb_pattern_kind_name(cfg.pattern.kind),
+                          .selections = ntasks, .has_sum = po.sum_values};
+    if (cfg.pattern_arg)
+        cb_mpi(&local, MPI_Reduce(&o.value_sum, &rp.value_sum, 1, MPI_DOUBLE, MPI_SUM, 0, comm),
+               "MPI_Reduce of the values' sum");
     cb_gather_pass(&o, comm, &pass, &local);
     cb_gather_result(&o, pod, comm, &res, &local);
     /* Kept past the phase's other figures: the report prints them. */
@@ -307,7 +329,9 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     }
     cb_table tab;
     if (rank == 0 && !local.code && read_table(&cfg, be, &src, tasks, ntasks, &tl, &res, &tab, &local) == 0) {
-        if ((cfg.dataset || stored_read(&sa.o, be, &tab, &local) == 0) && report_read(&cfg, be, &tab, &res, k, n, &local) == 0 && res.nbad)
+        /* A pattern's tasks are no rectangles of chunks: no stored bytes for them. */
+        if ((cfg.dataset || cfg.pattern_arg || stored_read(&sa.o, be, &tab, &local) == 0) &&
+            report_read(&cfg, be, &tab, &res, cfg.pattern_arg ? &rp : NULL, k, n, &local) == 0 && res.nbad)
             cb_fail(&local, CB_EVERIFY, "%lld of %lld tasks differ from the generated values", (long long)res.nbad,
                     (long long)res.nrecs);
         cb_table_free(&tab);
@@ -320,6 +344,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     }
     cb_agree(comm, &local);
 out:
+    cb_pattern_free(&pat);
     free(tasks);
     free(index);
     free(bounds);
