@@ -18,8 +18,9 @@ pkgs=(build-essential cmake pkg-config openmpi-bin libopenmpi-dev libhdf5-openmp
 # beside OpenMPI's without moving the default MPI), the second-stack test
 # (a debootstrap root of the other Debian release), the multi-host test's namespaces (ip)
 # and its host with a shifted clock (libfaketime), the plugin filters of the
-# --filter test (hdf5-filter-plugin: lz4, bzip2).
-[ "$mode" = test ] && pkgs+=(python3 python3-h5py python3-numpy python3-venv python3-yaml curl procps nginx-light strace
+# --filter test (hdf5-filter-plugin: lz4, bzip2), the headers pip builds the
+# HSDS venv's bitshuffle with where PyPI has no wheel for the Python (3.13).
+[ "$mode" = test ] && pkgs+=(python3 python3-dev python3-h5py python3-numpy python3-venv python3-yaml curl procps nginx-light strace
                             debootstrap iproute2 libfaketime hdf5-filter-plugin)
 missing=()
 for p in "${pkgs[@]}"; do

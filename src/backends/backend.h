@@ -13,6 +13,7 @@
 #include "core/hints.h"
 #include "core/iolog.h"
 #include "core/modes.h"
+#include "core/pattern.h"
 #include "core/table.h"
 #include "core/tasks.h"
 
@@ -98,6 +99,7 @@ typedef struct cb_store_opts {
     int table_only;        /* create: dset gets no storage, its values live elsewhere (mpiio's table) */
     const cb_filters *filters; /* create: dset's filter pipeline, in order (NULL: none) */
     int writes;            /* the command writes data (write, run): its transfers must suit the filters */
+    int selections;        /* read --pattern: the data phase calls read_sel; 1 hyperslabs, 2 point lists */
     /* open: the target's layout as its task table has it, on every rank
      * (a backend whose data file does not hold it, mpiio, needs it). */
     const cb_layout *layout;
@@ -138,6 +140,9 @@ enum {
     /* stored_bytes also gives each chunk's size (t->chunk_stored), which a
      * read needs to count the stored bytes of the chunks it covers. */
     CB_CAP_CHUNK_STORED = 1 << 9,
+    /* read_sel: reads a selection that is not one rectangle of the task
+     * grid (read --pattern: strided hyperslabs, point lists). */
+    CB_CAP_SELECTIONS = 1 << 10,
 };
 
 typedef struct cb_backend {
@@ -155,6 +160,10 @@ typedef struct cb_backend {
     int (*open)(const cb_store_opts *o, MPI_Comm comm, cb_store **out, cb_err *err);
     int (*write_task)(cb_store *s, const cb_task *t, const void *buf, cb_err *err);
     int (*read_task)(cb_store *s, const cb_task *t, void *buf, cb_err *err);
+    /* Read one selection into buf, its values in row-major order of their
+     * positions (cb_sel_task's shape); sel == NULL takes part in a
+     * collective call with nothing, as read_task(NULL). */
+    int (*read_sel)(cb_store *s, const cb_sel *sel, void *buf, cb_err *err);
     /* Server-side scheduling (NULL when the backend cannot): atomically take the
      * next pending task (or one in progress for longer than lease_s, if > 0).
      * *index = -1 when none is left. `more`: how many tasks the caller may

@@ -104,6 +104,34 @@ void cb_print_help(FILE *out, const cb_config *cfg)
 
 /* The read options that only make sense together, checked before any I/O
  * (the backend checks its own: cb_store_check). */
+/* read --pattern and its companions: the syntax here, before anything is
+ * opened; the shape against the dataset's in cmd_read. */
+static int check_pattern(cb_config *cfg, const cb_opt_seen *seen, const cb_backend *be, cb_err *err)
+{
+    if (!cfg->pattern_arg) {
+        if (cb_option_given(seen, "count") || cb_option_given(seen, "group"))
+            return cb_fail(err, CB_EUSAGE, "--count and --group shape a --pattern read: give --pattern SPEC too");
+        if (cb_option_given(seen, "seed"))
+            return cb_fail(err, CB_EUSAGE, "read --seed places the random selections of --pattern: give --pattern random:... or points:N too");
+        return 0;
+    }
+    if (!(be->caps & CB_CAP_SELECTIONS))
+        return cb_fail(err, CB_EUSAGE, "--pattern: the %s backend does not read selections yet (only whole tasks); read an HDF5 file (a path or URL) or an HSDS domain instead",
+                       be->name);
+    if (cb_pattern_parse(cfg->pattern_arg, &cfg->pattern, err) < 0)
+        return -1;
+    if (cb_option_given(seen, "count") && cfg->pattern.kind != CB_PAT_RANDOM)
+        return cb_fail(err, CB_EUSAGE, "--count is the number of random:ROWSxCOLS boxes; %s takes --group instead", cfg->pattern_arg);
+    if (cb_option_given(seen, "group") && cfg->pattern.kind == CB_PAT_RANDOM)
+        return cb_fail(err, CB_EUSAGE, "--group applies to stride and points patterns; each random box is one task (use --count)");
+    if (cb_option_given(seen, "seed") && (cfg->pattern.kind == CB_PAT_STRIDE || cfg->pattern.file))
+        return cb_fail(err, CB_EUSAGE, "--seed places random selections; %s has none: leave --seed out", cfg->pattern_arg);
+    if (cfg->iter_given || cfg->shift_hosts)
+        return cb_fail(err, CB_EUSAGE, "--pattern makes its own tasks, one a selection: leave --%s out",
+                       cfg->iter_given ? "iter" : "shift-hosts");
+    return 0;
+}
+
 static int check_read(cb_config *cfg, const cb_backend *be, cb_err *err)
 {
     if (!(be->caps & CB_CAP_FILE_DRIVERS))
@@ -221,7 +249,7 @@ void cb_config_free(cb_config *cfg)
 static int check_rules(cb_config *cfg, const cb_opt_seen *seen, cb_err *err)
 {
     const cb_backend *be = cb_backend_for(cfg->target);
-    if (cfg->cmd == CB_CMD_READ && check_read(cfg, be, err) < 0)
+    if (cfg->cmd == CB_CMD_READ && (check_pattern(cfg, seen, be, err) < 0 || check_read(cfg, be, err) < 0))
         return -1;
     if (gather_hints(cfg, err) < 0 || gather_filters(cfg, err) < 0)
         return -1;

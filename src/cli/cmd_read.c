@@ -144,11 +144,12 @@ static cb_read_info read_info(const cb_config *cfg, const cb_backend *be, char *
 }
 
 /* Rank 0: the report of one dataset's read (dataset k of n). */
-static int report_read(const cb_config *cfg, const cb_backend *be, const cb_table *tab, const cb_result *res, int k,
-                       int n, cb_err *err)
+static int report_read(const cb_config *cfg, const cb_backend *be, const cb_table *tab, const cb_result *res,
+                       const cb_read_pattern *pat, int k, int n, cb_err *err)
 {
     char iob[24];
     cb_read_info ri = read_info(cfg, be, iob, sizeof iob, k, n);
+    ri.pattern = pat;
     cb_output_opts oo = cb_output_of(cfg);
     return cb_output_read(&oo, be->name, tab, res, &ri, err);
 }
@@ -222,6 +223,7 @@ typedef struct read_ds {
     cb_layout tl;
     cb_task *tasks;
     int64_t *index, *bounds, ntasks;
+    cb_pattern pat; /* --pattern: the selections the tasks stand for */
     char pod[CB_POD_LEN + 1];
     cb_phase_opts po;
 } read_ds;
@@ -231,6 +233,7 @@ static void ds_free(read_ds *d)
     free(d->tasks);
     free(d->index);
     free(d->bounds);
+    cb_pattern_free(&d->pat);
     cb_table_free(&d->src);
     d->tasks = NULL;
     d->index = d->bounds = NULL;
@@ -274,6 +277,20 @@ static int prepare(read_ds *d, const cb_config *cfg0, const cb_backend *be, MPI_
                 for (int64_t i = 0; i < d->ntasks; i++)
                     d->index[i] = i; /* records name positions in this list, as below */
         }
+    } else if (cfg->pattern_arg) {
+        /* One task a selection, standing for it in the table and reports. */
+        if (!local.code && cb_share_pattern(&cfg->pattern, &d->src.layout, cfg->pattern_count, cfg->pattern_group,
+                                            cfg->seed, comm, &d->pat, &local) == 0) {
+            int64_t ntasks = d->ntasks = d->pat.nsels;
+            d->tasks = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *d->tasks);
+            d->index = malloc((ntasks > 0 ? (size_t)ntasks : 1) * sizeof *d->index);
+            if (!d->tasks || !d->index)
+                cb_fail(&local, CB_EIO, "out of memory for %lld selections", (long long)ntasks);
+            for (int64_t i = 0; d->tasks && d->index && i < ntasks; i++) {
+                cb_sel_task(&d->pat.sels[i], &d->tasks[i]);
+                d->index[i] = i;
+            }
+        }
     } else {
         int64_t ntasks = d->ntasks = local.code ? 0 : cb_task_count(&d->tl);
         if (ntasks < 0)
@@ -302,7 +319,9 @@ static int prepare(read_ds *d, const cb_config *cfg0, const cb_backend *be, MPI_
     d->po = (cb_phase_opts){.writing = 0, .verify = cfg->verify, .seed = (uint64_t)d->src.meta.seed, .values = gen,
                             .sched = cfg->sched, .bounds = d->bounds, .max_tasks = cfg->max_tasks, .pod = d->pod,
                             .clock_offset = offset, .progress = cb_progress_wanted(cfg),
-                            .progress_interval = cb_progress_interval()};
+                            .progress_interval = cb_progress_interval(),
+                            .sels = cfg->pattern_arg ? d->pat.sels : NULL,
+                            .sum_values = cfg->pattern_arg && !cfg->dataset};
     return 0;
 }
 
@@ -326,6 +345,11 @@ static int finish(read_ds *d, const cb_backend *be, int k, int n, const cb_prove
     cb_pass pass;
     cb_result res = {.passes = &pass, .npasses = 1, .http = (be->caps & CB_CAP_NET_STATS) != 0, .stack = prov,
                      .coll_metadata = cfg->coll_metadata};
+    cb_read_pattern rp = {.spec = cfg->pattern_arg, .kind = cb_pattern_kind_name(cfg->pattern.kind),
+                          .selections = d->ntasks, .has_sum = d->po.sum_values};
+    if (cfg->pattern_arg)
+        cb_mpi(&local, MPI_Reduce(&o->value_sum, &rp.value_sum, 1, MPI_DOUBLE, MPI_SUM, 0, comm),
+               "MPI_Reduce of the values' sum");
     cb_gather_pass(o, comm, &pass, &local);
     cb_gather_result(o, d->pod, comm, &res, &local);
     /* Kept past the phase's other figures: the report prints them. */
@@ -345,8 +369,9 @@ static int finish(read_ds *d, const cb_backend *be, int k, int n, const cb_prove
     }
     cb_table tab;
     if (rank == 0 && !local.code && read_table(cfg, be, &d->src, d->tasks, d->ntasks, &d->tl, &res, &tab, &local) == 0) {
-        if ((cfg->dataset || stored_read(&d->sa.o, be, &tab, &local) == 0) &&
-            report_read(cfg, be, &tab, &res, k, n, &local) == 0 && res.nbad)
+        /* A pattern's tasks are no rectangles of chunks: no stored bytes for them. */
+        if ((cfg->dataset || cfg->pattern_arg || stored_read(&d->sa.o, be, &tab, &local) == 0) &&
+            report_read(cfg, be, &tab, &res, cfg->pattern_arg ? &rp : NULL, k, n, &local) == 0 && res.nbad)
             cb_fail(&local, CB_EVERIFY, "%lld of %lld tasks differ from the generated values", (long long)res.nbad,
                     (long long)res.nrecs);
         cb_table_free(&tab);

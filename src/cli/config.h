@@ -11,6 +11,7 @@
 #include "core/filters.h"
 #include "core/hints.h"
 #include "core/modes.h"
+#include "core/pattern.h"
 #include "core/tasks.h"
 #include "core/version.h"
 
@@ -74,6 +75,10 @@ typedef struct cb_config {
     int64_t chunk_cache_slots; /* --chunk-cache-slots N; -1: HDF5's default */
     int64_t page_buffer;     /* --page-buffer BYTES; -1: unset, 0: none */
     int shift_hosts;         /* --shift-hosts K: read what was written K hosts away; 0: off */
+    const char *pattern_arg; /* --pattern SPEC (NULL: the task grid) */
+    cb_pattern_spec pattern; /* ... parsed (cli.c) */
+    int64_t pattern_count;   /* --count N: random boxes (default 100) */
+    int64_t pattern_group;   /* --group N: stride rows / points per task; 0: the default */
     cb_page_buffer_by page_buffer_by; /* --page-buffer-by; AUTO: HDF5's where the library has it */
     const char *log_path;    /* --log FILE: the raw request log as CSV */
     cb_http_cache http_cache; /* --cache-type (driver curl; default none) */

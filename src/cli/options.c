@@ -76,9 +76,10 @@ static const cb_option table[] = {
     {.name = "no-edge-filter", .kind = CB_ARG_FLAG, .cmds = CB_IN_MAKERS, CB_FIELD(no_edge_filter),
      .help = "with --filter: store the partial chunks at the dataset's edges unfiltered "
              "(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS); HDF5 1.14+ (1.10 writes them filtered in parallel)"},
-    {.name = "seed", .kind = CB_ARG_INT, .cmds = CB_IN_MAKERS | CB_IN_WRITE, CB_FIELD(seed),
+    {.name = "seed", .kind = CB_ARG_INT, .cmds = CB_IN_MAKERS | CB_IN_WRITE | CB_IN_READ, CB_FIELD(seed),
      .given_at = offsetof(cb_config, seed_given), .arg = "S", .lo = 0, .hi = INT64_MAX,
-     .help = "seed of the values (create: default 1; write: default the one stored at create)"},
+     .help = "seed of the values (create: default 1; write: default the one stored at create); read --pattern: "
+             "of the random positions (default 1)"},
     {.name = "values", .kind = CB_ARG_TEXT, .cmds = CB_IN_MAKERS, CB_FIELD(values_arg), .arg = "GEN",
      .help = "generator of the values: uniform (default; incompressible), smooth (a smooth field that deflates "
              "well), repeat:F (a fraction F of the elements 0.0, the others uniform) or zeros; stored with the "
@@ -162,6 +163,14 @@ static const cb_option table[] = {
      .hi = TIB, .help = "HDF5 page buffer (paged files; sec2/ros3/curl only)"},
     {.name = "shift-hosts", .kind = CB_ARG_INT, .cmds = CB_IN_READ | CB_IN_VERIFY, CB_FIELD(shift_hosts), .arg = "K",
      .lo = 1, .hi = 1 << 20, .help = "each rank reads the tasks written K hosts away (defeats the writer's page cache)"},
+    {.name = "pattern", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(pattern_arg), .arg = "SPEC",
+     .help = "read selections instead of the task grid, each one task: random:ROWSxCOLS (--count boxes), "
+             "stride:R0:R1:SR,C0:C1:SC (numpy slices) or points:N|FILE (random points, or \"row col\" lines)"},
+    {.name = "count", .kind = CB_ARG_INT, .cmds = CB_IN_READ, CB_FIELD(pattern_count), .arg = "N", .lo = 1,
+     .hi = 1 << 24, .help = "--pattern random: how many boxes (default 100)"},
+    {.name = "group", .kind = CB_ARG_INT, .cmds = CB_IN_READ, CB_FIELD(pattern_group), .arg = "N", .lo = 1,
+     .hi = 1 << 24, .help = "--pattern stride: selected rows per task (default: one chunk's height); points: "
+                            "points per task (default 64)"},
     {.name = "page-buffer-by", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(page_buffer_by),
      .choices = page_buffer_bys, .help = "whose page buffer: hdf5 (HDF5 1.14.5+) or chunkbench (default: hdf5 where it can)"},
     {.name = "log", .kind = CB_ARG_TEXT, .cmds = CB_IN_READ, CB_FIELD(log_path), .arg = "FILE",
@@ -230,6 +239,7 @@ void cb_options_defaults(cb_config *cfg)
     cfg->layout.chunk[0] = 500;
     cfg->layout.chunk[1] = 1000;
     cfg->seed = 1;
+    cfg->pattern_count = 100;
     cfg->iterations = 1;
     cfg->claim_batch = CB_CLAIM_BATCH_DEFAULT;
     cfg->chunk_cache = cfg->chunk_cache_slots = cfg->page_buffer = -1;

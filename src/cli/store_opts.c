@@ -36,6 +36,7 @@ const cb_backend *cb_store_args_for(const cb_config *cfg, const char *target, cb
     o->create_hints = o->create_layout ? &cfg->create_hints : NULL;
     o->filters = o->create_layout && cfg->filters.n ? &cfg->filters : NULL;
     o->writes = cfg->cmd == CB_CMD_WRITE || cfg->cmd == CB_CMD_RUN;
+    o->selections = cfg->cmd == CB_CMD_READ && cfg->pattern_arg ? 1 + (cfg->pattern.kind == CB_PAT_POINTS) : 0;
     if (be == &cb_backend_hsds) {
         a->hs = (cb_hsds_opts){cfg->endpoint, cfg->bucket, cfg->claim_batch, cfg->ca_file};
         o->backend = &a->hs;

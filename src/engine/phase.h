@@ -28,6 +28,10 @@ typedef struct cb_phase_opts {
     int tasks_per_call;   /* writing: up to this many tasks a write_tasks call (<= 1: write_task each) */
     double deadline_s;    /* no task is begun this long after the first claim; 0: no deadline */
     int wearout;          /* with a deadline: every rank goes on to the busiest one's count by then */
+    /* read --pattern: task k reads sels[k] (read_sel) instead of its
+     * rectangle; NULL: the tasks' rectangles. */
+    const cb_sel *sels;
+    int sum_values;       /* add up the values read (floats: dset) into value_sum */
 } cb_phase_opts;
 
 /* This rank's share of a phase. */
@@ -37,7 +41,8 @@ typedef struct cb_phase_out {
     double open_start, close_end; /* corrected */
     double gen_s, io_s;           /* generating / checking values; inside I/O calls */
     int64_t bytes;
-    uint64_t checksum;            /* reading: core/checksum.h of the values read */
+    uint64_t checksum;            /* reading: core/checksum.h of the values read (whole blocks) */
+    double value_sum;             /* reading: of the values read, when sum_values (patterns) */
     int64_t io_calls;             /* data calls that moved at least one task */
     cb_mismatch *bad;
     int64_t nbad, capbad;

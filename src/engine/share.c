@@ -25,6 +25,49 @@ static void bcast_big(void *buf, int64_t bytes, MPI_Comm comm, cb_err *err)
     }
 }
 
+int cb_share_pattern(const cb_pattern_spec *spec, const cb_layout *lay, int64_t count, int64_t group, uint64_t seed,
+                     MPI_Comm comm, cb_pattern *out, cb_err *err)
+{
+    int rank;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
+    cb_err local = {0};
+    memset(out, 0, sizeof *out);
+    if (rank == 0)
+        cb_pattern_make(spec, lay, count, group, seed, out, &local);
+    if (cb_agree(comm, &local) < 0) {
+        *err = local;
+        return -1;
+    }
+    int64_t n[2] = {out->nsels, out->npoints};
+    cb_mpi(&local, MPI_Bcast(n, 2, MPI_INT64_T, 0, comm), "MPI_Bcast of the pattern's size");
+    if (!local.code && rank != 0) {
+        out->nsels = n[0];
+        out->npoints = n[1];
+        out->sels = malloc((size_t)(n[0] > 0 ? n[0] : 1) * sizeof *out->sels);
+        out->points = malloc((size_t)(n[1] > 0 ? 2 * n[1] : 1) * sizeof *out->points);
+        if (!out->sels || !out->points)
+            cb_fail(&local, CB_EIO, "out of memory for %lld selections", (long long)n[0]);
+    }
+    if (cb_agree(comm, &local) == 0) {
+        bcast_big(out->sels, out->nsels * (int64_t)sizeof *out->sels, comm, &local);
+        bcast_big(out->points, 2 * out->npoints * (int64_t)sizeof *out->points, comm, &local);
+        /* Rank 0's pointers into its points array: the same offsets into ours. */
+        int64_t at = 0;
+        for (int64_t k = 0; rank != 0 && k < out->nsels; k++)
+            if (out->sels[k].npoints) {
+                out->sels[k].points = out->points + 2 * at;
+                at += out->sels[k].npoints;
+            }
+    }
+    if (cb_agree(comm, &local) < 0) {
+        cb_pattern_free(out);
+        *err = local;
+        return -1;
+    }
+    return 0;
+}
+
 int cb_share_tasks(const cb_store_opts *so, const cb_backend *be, int want, MPI_Comm comm, cb_table *tab,
                    cb_task **tasks, int64_t **index, int64_t *n, cb_err *err)
 {

@@ -26,6 +26,12 @@ int cb_share_tasks_hooked(const cb_store_opts *so, const cb_backend *be, int wan
 int cb_share_loaded(const cb_table *tab, int want, MPI_Comm comm, cb_task **tasks, int64_t **index, int64_t *n,
                     cb_err *err);
 
+/* Collective. Rank 0 makes the selections of a --pattern read over a
+ * dataset of layout `lay` (core/pattern.h: it alone reads a points file);
+ * every rank gets them. -1 on every rank when any failed. */
+int cb_share_pattern(const cb_pattern_spec *spec, const cb_layout *lay, int64_t count, int64_t group, uint64_t seed,
+                     MPI_Comm comm, cb_pattern *out, cb_err *err);
+
 /* The writer name of this rank: r<rank>@<host>, or r<rank>.<pid>@<host> when
  * `unique` (writers that claim from a server need not share one MPI job). */
 void cb_pod_name(int rank, int unique, char pod[CB_POD_LEN + 1]);

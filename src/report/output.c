@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/outfile.h"
+#include "core/stats.h"
 #include "core/units.h"
 #include "report/json_stream.h"
 #include "report/report_html.h"
@@ -480,6 +481,68 @@ static cJSON *cache_json(const cb_read_info *ri, const cb_table *tab)
     return c;
 }
 
+/* read --pattern: the figures of its selections (those read: the records). */
+typedef struct pattern_figures {
+    int64_t read, elements;
+    cb_quantiles latency;
+    double data_per_sel, all_per_sel; /* requests a selection read; < 0: not logged */
+} pattern_figures;
+
+static int pattern_figures_of(const cb_table *tab, const cb_result *res, const cb_iolog_summary *sum,
+                              pattern_figures *f)
+{
+    const cb_pass *p = cb_result_last(res);
+    memset(f, 0, sizeof *f);
+    f->read = res->nrecs;
+    f->elements = tab->layout.elem_size ? p->bytes / tab->layout.elem_size : 0;
+    double *v = malloc((size_t)(res->nrecs > 0 ? res->nrecs : 1) * sizeof *v);
+    if (!v)
+        return -1;
+    for (int64_t k = 0; k < res->nrecs; k++)
+        v[k] = res->recs[k].done - res->recs[k].start;
+    cb_quantiles_of(v, res->nrecs, &f->latency);
+    free(v);
+    f->data_per_sel = f->all_per_sel = -1;
+    if (res->logged && f->read > 0) {
+        f->data_per_sel = (double)sum->data_requests / (double)f->read;
+        f->all_per_sel = (double)sum->requests / (double)f->read;
+    }
+    return 0;
+}
+
+static cJSON *pattern_json(const cb_read_pattern *rp, const pattern_figures *f, int64_t bytes)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "spec", rp->spec);
+    cJSON_AddStringToObject(o, "kind", rp->kind);
+    cJSON_AddNumberToObject(o, "selections", (double)rp->selections);
+    cJSON_AddNumberToObject(o, "selections_read", (double)f->read);
+    cJSON_AddNumberToObject(o, "elements", (double)f->elements);
+    cJSON_AddNumberToObject(o, "bytes", (double)bytes);
+    if (rp->has_sum)
+        cJSON_AddNumberToObject(o, "value_sum", rp->value_sum);
+    else
+        cJSON_AddNullToObject(o, "value_sum");
+    cJSON_AddItemToObject(o, "latency_s", cb_quantiles_json(&f->latency));
+    if (f->all_per_sel >= 0) {
+        cJSON_AddNumberToObject(o, "requests_per_selection", f->all_per_sel);
+        cJSON_AddNumberToObject(o, "data_requests_per_selection", f->data_per_sel);
+    }
+    return o;
+}
+
+static void pattern_text(const cb_read_pattern *rp, const pattern_figures *f, int64_t bytes)
+{
+    printf("pattern:      %s: %lld of %lld selections read, %lld elements, %lld bytes\n", rp->spec, (long long)f->read,
+           (long long)rp->selections, (long long)f->elements, (long long)bytes);
+    const cb_quantiles *q = &f->latency;
+    printf("pattern (s):  min %.6f  p50 %.6f  p90 %.6f  p99 %.6f  max %.6f\n", q->min, q->p50, q->p90, q->p99, q->max);
+    if (f->all_per_sel >= 0)
+        printf("pattern reqs: %.2f requests a selection (%.2f of them raw data)\n", f->all_per_sel, f->data_per_sel);
+    if (rp->has_sum)
+        printf("value sum:    %.17g\n", rp->value_sum);
+}
+
 /* The keys a read run adds to the status document; NULL when out of memory. */
 static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read_info *ri,
                         const cb_iolog_summary *sum)
@@ -493,9 +556,11 @@ static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read
     cJSON_AddStringToObject(extra, "open", ri->one_open ? "shared" : "own");
     cJSON_AddItemToObject(extra, "cache", cache_json(ri, tab));
     cJSON_AddNumberToObject(extra, "read_bytes", (double)p->bytes);
-    char ck[24]; /* hex: a JSON number would lose the low bits of 64 */
-    snprintf(ck, sizeof ck, "%016llx", (unsigned long long)p->checksum);
-    cJSON_AddStringToObject(extra, "checksum", ck);
+    if (!ri->pattern) { /* a pattern read sums its values instead (pattern.value_sum) */
+        char ck[24];    /* hex: a JSON number would lose the low bits of 64 */
+        snprintf(ck, sizeof ck, "%016llx", (unsigned long long)p->checksum);
+        cJSON_AddStringToObject(extra, "checksum", ck);
+    }
     coll_add(extra, res, &p->coll);
     if (res->stack)
         cJSON_AddItemToObject(extra, "stack", cb_provenance_json(res->stack));
@@ -508,6 +573,14 @@ static cJSON *read_json(const cb_table *tab, const cb_result *res, const cb_read
             cJSON_Delete(extra);
             return NULL;
         }
+    }
+    if (ri->pattern) {
+        pattern_figures f;
+        if (pattern_figures_of(tab, res, sum, &f) < 0) {
+            cJSON_Delete(extra);
+            return NULL;
+        }
+        cJSON_AddItemToObject(extra, "pattern", pattern_json(ri->pattern, &f, p->bytes));
     }
     cJSON *v = cJSON_AddObjectToObject(extra, "verify");
     cJSON_AddBoolToObject(v, "checked", ri->verify);
@@ -545,6 +618,9 @@ static void read_text(const cb_table *tab, const cb_result *res, const cb_read_i
     if (res->logged)
         cb_iolog_text(stdout, sum, p->bytes);
     coll_text(&p->coll);
+    pattern_figures f;
+    if (ri->pattern && pattern_figures_of(tab, res, sum, &f) == 0)
+        pattern_text(ri->pattern, &f, p->bytes);
     if (res->http)
         http_text(&res->net);
     if (ri->verify) {

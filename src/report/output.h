@@ -49,6 +49,15 @@ int cb_output_write(const cb_output_opts *o, const char *backend, const cb_table
 int cb_output_verify(const cb_output_opts *o, const char *backend, const cb_table *tab, int64_t nverified,
                      const cb_result *res, cb_err *err);
 
+/* read --pattern: what the selections were (README "read", "--pattern"). */
+typedef struct cb_read_pattern {
+    const char *spec;     /* as given */
+    const char *kind;     /* random, stride, points */
+    int64_t selections;   /* made (each one task; the records say which were read) */
+    int has_sum;          /* value_sum is the sum of the values read (dset) */
+    double value_sum;
+} cb_read_pattern;
+
 /* What a read run was, beyond its table (README "read"). */
 typedef struct cb_read_info {
     const char *dataset;      /* "dset" or the one named */
@@ -64,6 +73,7 @@ typedef struct cb_read_info {
     int k, n;                 /* dataset k (0-based) of n: output files numbered when n > 1 */
     int caches;               /* the backend has HDF5's caches (else the text names none) */
     int one_open;             /* several datasets read in one open of the file (else one open each) */
+    const cb_read_pattern *pattern; /* read --pattern; NULL: the task grid */
 } cb_read_info;
 
 /* The output path of dataset k (0-based) of n read: "out.json" ->

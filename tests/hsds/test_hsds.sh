@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HSDS end to end, through the CLI, against a private server on loopback
 # (scripts/hsds_up.sh): MPI schedules x ranks, independent --schedule server
-# writers (alone and beside an h5pyd writer), h5pyd reading our domains, --filter
+# writers (alone and beside an h5pyd writer), h5pyd reading our domains, read
+# --pattern (against h5pyd), --filter
 # (the server's pipeline, stored bytes, refusals),
 # resume, --lease, configuration, and faults (credentials, no server, missing
 # or existing domain, injected 503s / lost answers / short reads, a server
@@ -116,6 +117,46 @@ t_reads() { # chunkbench read on a domain: every schedule verifies, HTTP request
     mpi 2 "$B" read "$D/rd.h5" --verify > "$WORK/damaged_read.txt" 2>&1 || rc=$?
     [ "$rc" = 4 ] || die "damaged read exit $rc: $(tail -3 "$WORK/damaged_read.txt")"
     grep -q "first at (150,200)" "$WORK/damaged_read.txt" || die "mismatch not named: $(cat "$WORK/damaged_read.txt")"
+}
+
+t_pattern() { # read --pattern on a domain: random, stride, points at 1 and 3 ranks, = h5pyd's; a changed value exits 4
+    local T=$D/pat.h5 bad=$D/pat_bad.h5 out rc
+    "$B" create "$T" 370 530 --chunk 100,160 --seed 9 -q
+    "$B" create "$bad" 370 530 --chunk 100,160 --seed 9 -q
+    mpi 3 "$B" write "$T" -q
+    mpi 3 "$B" write "$bad" -q
+    printf '# row col\n0 0\n369 529\n5 7\n100 160\n21 25\n200 3\n' > "$WORK/p.txt"
+    # Every selection once, --verify, elements and value sum = h5pyd's, one data request a selection.
+    for combo in "1 block" "3 dynamic" "3 block" "1 dynamic"; do
+        set -- $combo
+        for spec in "random:16x24 --count 30 --seed 5" "stride:3:370:7,5:530:11" "points:300 --seed 3" \
+                    "points:$WORK/p.txt --group 2"; do
+            [ "$combo" = "1 dynamic" ] && [[ $spec != points:3* ]] && continue  # the pairs are covered above
+            # shellcheck disable=SC2086
+            out=$(mpi "$1" "$B" read "$T" --pattern $spec --schedule "$2" --verify --json "$WORK/p.json" \
+                  --log "$WORK/p.csv" 2>&1) || die "read np=$1 $2 $spec: $out"
+            echo "$out" | grep -q "^verify:       OK: 0 tasks with mismatches$" || die "no verify line: $spec: $out"
+            # shellcheck disable=SC2086
+            "$PY" "$CB_SRC/tests/read/pattern_check.py" "$WORK/p.json" "$T" $spec || die "figures np=$1 $2 $spec"
+            [ "$(($(wc -l < "$WORK/p.csv") - 1))" = "$(json "$WORK/p.json" "d['requests']['count']")" ] ||
+                die "request log rows for $spec"
+            # Two points a POST: 2 x 16 bytes of uint64 coordinates up, 2 x 8 of float64 down.
+            if [[ $spec == *p.txt* ]]; then
+                [ "$(tail -n +2 "$WORK/p.csv" | cut -d, -f2,4 | sort -u)" = "raw,48" ] ||
+                    die "point requests' sizes: $(cat "$WORK/p.csv")"
+            fi
+        done
+    done
+    # One changed value (h5pyd): found by the patterns that read it, exit 4; not by one that misses it.
+    "$PY" -c "import h5pyd,sys; f=h5pyd.File(sys.argv[1],'a'); f['dset'][21,25]=7.0; f.close()" "$bad"
+    for spec in "stride:0:370:7,3:530:11" "points:$WORK/p.txt" "random:370x530 --count 1"; do
+        rc=0
+        # shellcheck disable=SC2086
+        out=$(mpi 3 "$B" read "$bad" --pattern $spec --schedule dynamic --verify 2>&1) || rc=$?
+        [ "$rc" = 4 ] || die "a changed value not found by $spec: rc=$rc: $out"
+        echo "$out" | grep -q "^verify:       FAILED: 1 tasks with mismatches$" || die "no FAILED line for $spec: $out"
+    done
+    mpi 2 "$B" read "$bad" --pattern stride:1:370:7,: --verify -q || die "a pattern that misses the change failed"
 }
 
 t_values() { # --values on a domain: stored as the values attribute, written, verified, read by h5pyd bit for bit
@@ -515,6 +556,7 @@ t_restart_given_back() { # finished tasks wait for a flush across a restart: giv
 
 run_test schedules
 run_test reads
+run_test pattern
 run_test values
 run_test filters
 run_test filter_errors

@@ -16,6 +16,7 @@
 #include "core/grow.h"
 #include "core/hints.h"
 #include "core/iolog.h"
+#include "core/pattern.h"
 #include "core/rangecache.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
@@ -285,7 +286,8 @@ static void test_partition(void)
 
 static int parse(const char *line, cb_config *cfg, cb_err *err)
 {
-    char buf[512], *argv[32];
+    /* Static: the parsed config points into argv's strings (as into main's). */
+    static char buf[512], *argv[32];
     int argc = 0;
     snprintf(buf, sizeof buf, "chunkbench %s", line);
     for (char *tok = strtok(buf, " "); tok && argc < 31; tok = strtok(NULL, " "))
@@ -495,6 +497,7 @@ static void test_backends(void)
         CHECK(!(b->caps & CB_CAP_DATASETS) == !b->switch_dataset);
         CHECK(!(b->caps & CB_CAP_RAW_EXTENTS) == !b->raw_extents);
         CHECK(!(b->caps & CB_CAP_STORED_BYTES) == !b->stored_bytes);
+        CHECK(!(b->caps & CB_CAP_SELECTIONS) == !b->read_sel);
         CHECK(b->check && b->open && b->close && b->load_table && b->save_table && b->create);
         /* Without file drivers a report needs the transport's name. */
         CHECK((b->caps & CB_CAP_FILE_DRIVERS) || b->transport);
@@ -806,9 +809,71 @@ static void test_checksum(void)
     CHECK(whole != cb_checksum_block(w, 8, 6, 5, 0, 0, 5));
 }
 
+/* --pattern: the syntax, numpy's slice defaults, the task a selection
+ * stands for, the shape checks, and a check that finds a changed value. */
+static void test_pattern(void)
+{
+    cb_pattern_spec p;
+    cb_err e = {0};
+    CHECK(cb_pattern_parse("random:16x24", &p, &e) == 0 && p.kind == CB_PAT_RANDOM && p.box[0] == 16 && p.box[1] == 24);
+    CHECK(cb_pattern_parse("stride:3:370:7,::11", &p, &e) == 0 && p.kind == CB_PAT_STRIDE && p.lo[0] == 3 &&
+          p.hi[0] == 370 && p.step[0] == 7 && p.lo[1] < 0 && p.hi[1] < 0 && p.step[1] == 11);
+    CHECK(cb_pattern_parse("stride:5,2:", &p, &e) == 0 && p.lo[0] == 5 && p.hi[0] == 6 && p.lo[1] == 2 && p.hi[1] < 0);
+    CHECK(cb_pattern_parse("points:12", &p, &e) == 0 && p.npoints == 12 && !p.file);
+    CHECK(cb_pattern_parse("points:./12", &p, &e) == 0 && p.npoints == 0 && !strcmp(p.file, "./12"));
+    const char *bad[] = {"random:16", "random:0x3", "random:3x3x", "stride:1:2", "stride:1:2:0,:", "stride:4:4,:",
+                         "stride:a,:", "points:", "points:0", "box:1x1", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cb_err b = {0};
+        CHECK(cb_pattern_parse(bad[i], &p, &b) < 0 && b.code == CB_EUSAGE && strstr(b.msg, "--pattern"));
+    }
+    cb_layout lay = {.shape = {370, 530}, .chunk = {100, 160}, .elem_size = 8};
+    cb_pattern pat;
+    CHECK(cb_pattern_parse("stride:3:370:7,5:530:11", &p, &e) == 0 && cb_pattern_make(&p, &lay, 0, 0, 1, &pat, &e) == 0);
+    /* 53 selected rows in tasks of ceil(100 / 7) = 15: 15, 15, 15, 8. */
+    CHECK(pat.nsels == 4 && pat.sels[0].count[0] == 15 && pat.sels[3].count[0] == 8 && pat.sels[0].count[1] == 48);
+    CHECK(pat.sels[1].start[0] == 3 + 15 * 7 && pat.sels[1].stride[1] == 11);
+    cb_task t;
+    cb_sel_task(&pat.sels[3], &t);
+    CHECK(t.x == 3 + 45 * 7 && t.y == 5 && t.nrow == 8 && t.ncol == 48);
+    /* The generator's values pass; one changed value is found where it is. */
+    cb_values v = {.kind = CB_VALUES_UNIFORM};
+    double buf[8 * 48];
+    cb_sel *q = &pat.sels[3];
+    for (int64_t k = 0; k < 8 * 48; k++) {
+        cb_task one = {.x = (int32_t)(q->start[0] + (k / 48) * 7), .y = (int32_t)(q->start[1] + (k % 48) * 11), .nrow = 1, .ncol = 1};
+        cb_fill(&one, 8, 9, &v, &buf[k]);
+    }
+    int64_t bi = -1, bj = -1;
+    CHECK(cb_sel_check(q, 8, 9, &v, buf, &bi, &bj) == 0);
+    buf[48 + 2] = 7.0;
+    CHECK(cb_sel_check(q, 8, 9, &v, buf, &bi, &bj) == 1 && bi == q->start[0] + 7 && bj == 5 + 2 * 11);
+    cb_pattern_free(&pat);
+    /* Random boxes: inside the dataset, the same for the same seed. */
+    cb_pattern a, b;
+    CHECK(cb_pattern_parse("random:370x1", &p, &e) == 0 && cb_pattern_make(&p, &lay, 5, 0, 3, &a, &e) == 0);
+    CHECK(a.nsels == 5 && a.sels[0].start[0] == 0 && a.sels[4].start[1] <= 529);
+    CHECK(cb_pattern_make(&p, &lay, 5, 0, 3, &b, &e) == 0 && !memcmp(a.sels, b.sels, 5 * sizeof *a.sels));
+    cb_pattern_free(&a);
+    cb_pattern_free(&b);
+    cb_err big = {0};
+    CHECK(cb_pattern_parse("random:371x1", &p, &e) == 0 && cb_pattern_make(&p, &lay, 5, 0, 3, &a, &big) < 0 &&
+          big.code == CB_EUSAGE && strstr(big.msg, "larger than the 370 x 530 dataset"));
+    cb_err past = {0};
+    CHECK(cb_pattern_parse("stride::,0:531", &p, &e) == 0 && cb_pattern_make(&p, &lay, 0, 0, 1, &a, &past) < 0 &&
+          strstr(past.msg, "column slice 0:531"));
+    /* Random points in groups: 130 = 64 + 64 + 2, a task of N x 1 each. */
+    CHECK(cb_pattern_parse("points:130", &p, &e) == 0 && cb_pattern_make(&p, &lay, 0, 0, 1, &a, &e) == 0);
+    CHECK(a.nsels == 3 && a.sels[2].npoints == 2 && a.sels[2].points == a.points + 2 * 128);
+    cb_sel_task(&a.sels[0], &t);
+    CHECK(t.nrow == 64 && t.ncol == 1 && t.x == a.points[0] && t.y == a.points[1]);
+    cb_pattern_free(&a);
+}
+
 int main(void)
 {
     test_checksum();
+    test_pattern();
     test_rangecache();
     test_backends();
     test_meta_fields();

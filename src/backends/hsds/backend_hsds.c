@@ -1,8 +1,9 @@
 /* The HSDS backend: the domain holds `dset` (2-D, chunked), the task table
  * `task_list` (the seed's packed 76-byte compound rows) and the run metadata
  * as attributes of the root group. Values travel as raw bytes
- * (application/octet-stream with select=[...]); the server schedule claims
- * rows with the server's atomic query-update, as the seed's writers do. */
+ * (application/octet-stream with select=[...], points POSTed as uint64s);
+ * the server schedule claims rows with the server's atomic query-update, as
+ * the seed's writers do. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +363,38 @@ static int h_read_task(cb_store *st, const cb_task *t, void *buf, cb_err *err)
     return hs_call(s->h, &r, &code, NULL, "read dset", err);
 }
 
+/* read --pattern: a strided hyperslab is a GET with a stepped select=; a
+ * point list a POST of its coordinates (uint64 row, col pairs, little
+ * endian), answered with the values in the points' order. */
+static int h_read_sel(cb_store *st, const cb_sel *q, void *buf, cb_err *err)
+{
+    if (!q)
+        return 0; /* nothing collective here, as read_task */
+    hs_store *s = st->impl;
+    size_t out_len = (size_t)cb_sel_elements(q) * (size_t)st->layout.elem_size;
+    long code;
+    if (!q->npoints) {
+        char params[160];
+        hs_sel_select(q, params, sizeof params);
+        cb_http_req r = {.method = "GET", .path = s->dset_value, .params = params, .out = buf, .out_len = out_len};
+        return hs_call(s->h, &r, &code, NULL, "read a strided selection of dset", err);
+    }
+    size_t need = (size_t)q->npoints * 16;
+    if (need > s->points_cap) {
+        unsigned char *p = realloc(s->points, need);
+        if (!p)
+            return cb_fail(err, CB_EIO, "out of memory for %lld points", (long long)q->npoints);
+        s->points = p;
+        s->points_cap = need;
+    }
+    for (int64_t k = 0; k < 2 * q->npoints; k++)
+        for (int b = 0; b < 8; b++)
+            s->points[8 * k + b] = (unsigned char)((uint64_t)q->points[k] >> (8 * b));
+    cb_http_req r = {.method = "POST", .path = s->dset_value, .body_kind = CB_BODY_BINARY, .body = s->points,
+                     .body_len = need, .out = buf, .out_len = out_len};
+    return hs_call(s->h, &r, &code, NULL, "read points of dset", err);
+}
+
 static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
 {
     hs_store *s = st->impl;
@@ -371,6 +404,7 @@ static int h_close(cb_store *st, cb_net_stats *net, cb_err *err)
     hs_claims_free(s);
     hs_recorder_free(s);
     cb_http_close(s->h);
+    free(s->points);
     free(s);
     cb_store_release(st, net);
     return rc;
@@ -585,13 +619,14 @@ static int h_stored_bytes(const cb_store_opts *opt, cb_table *t, cb_err *err)
 
 const cb_backend cb_backend_hsds = {
     .name = "hsds",
-    .caps = CB_CAP_CLAIMS | CB_CAP_NET_STATS | CB_CAP_DURABLE | CB_CAP_STORED_BYTES,
+    .caps = CB_CAP_CLAIMS | CB_CAP_NET_STATS | CB_CAP_DURABLE | CB_CAP_STORED_BYTES | CB_CAP_SELECTIONS,
     .transport = "http",
     .check = h_check,
     .create = h_create,
     .open = h_open,
     .write_task = h_write_task,
     .read_task = h_read_task,
+    .read_sel = h_read_sel,
     .claim = hs_claim,
     .finish = hs_finish,
     .close = h_close,

@@ -509,3 +509,13 @@ void hs_task_select(const cb_task *t, char *params, size_t cap)
     snprintf(params, cap, "select=%%5B%d:%d,%d:%d%%5D", t->x, t->x + t->nrow, t->y, t->y + t->ncol);
 }
 
+void hs_sel_select(const cb_sel *q, char *params, size_t cap)
+{
+    /* numpy's stop: one past the last element taken. */
+    int64_t stop[2];
+    for (int d = 0; d < 2; d++)
+        stop[d] = q->start[d] + (q->count[d] - 1) * q->stride[d] + 1;
+    snprintf(params, cap, "select=%%5B%lld:%lld:%lld,%lld:%lld:%lld%%5D", (long long)q->start[0], (long long)stop[0],
+             (long long)q->stride[0], (long long)q->start[1], (long long)stop[1], (long long)q->stride[1]);
+}
+

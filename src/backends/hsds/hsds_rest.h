@@ -70,6 +70,8 @@ int hs_put_rows(cb_http *h, const char *table_value, int64_t tchunk, const cb_ta
                 unsigned char *buf, cb_err *err);
 /* select=[x0:x1,y0:y1] of a task. */
 void hs_task_select(const cb_task *t, char *params, size_t cap);
+/* select=[r0:r1:sr,c0:c1:sc] of a hyperslab selection (read --pattern). */
+void hs_sel_select(const cb_sel *q, char *params, size_t cap);
 
 /* Attributes: the run metadata (cb_meta_fields) and the layout's. */
 void hs_attr_pair(cJSON *attrs, const char *name, const int64_t v[2]);

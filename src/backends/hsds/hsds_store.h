@@ -84,6 +84,9 @@ typedef struct hs_store {
     char dset_value[ID_LEN + 32], table_value[ID_LEN + 32]; /* "/datasets/<id>/value" */
     hs_claims claims;
     hs_recorder recorder;
+    /* read --pattern: the body of a point read, kept between calls. */
+    unsigned char *points;
+    size_t points_cap;
 } hs_store;
 
 /* The claim queue (--schedule server). */

@@ -24,7 +24,7 @@ struct cb_http {
     char where[CB_HS_STR];
     char domain_esc[3 * CB_HS_STR], bucket_param[3 * CB_HS_STR + 8]; /* escaped once */
     /* Header lists built once: nothing is allocated per request. */
-    struct curl_slist *hdr_json_body, *hdr_bin_body, *hdr_bin_accept, *hdr_json_accept;
+    struct curl_slist *hdr_json_body, *hdr_bin_body, *hdr_bin_both, *hdr_bin_accept, *hdr_json_accept;
     char *url;
     size_t url_cap;
     /* Text answers (JSON, error lines) collect here; the buffer is kept. */
@@ -229,6 +229,7 @@ int cb_http_open(const cb_hs_cfg *cfg, cb_net_stats *stats, cb_http **out, cb_er
     int bad = 0;
     h->hdr_json_body = headers(h, "Content-Type: application/json", "Accept: application/json", &bad);
     h->hdr_bin_body = headers(h, "Content-Type: application/octet-stream", "Accept: application/json", &bad);
+    h->hdr_bin_both = headers(h, "Content-Type: application/octet-stream", "Accept: application/octet-stream", &bad);
     h->hdr_bin_accept = headers(h, "Accept: application/octet-stream", NULL, &bad);
     h->hdr_json_accept = headers(h, "Accept: application/json", NULL, &bad);
     h->curl = curl_easy_init();
@@ -273,6 +274,7 @@ void cb_http_close(cb_http *h)
     group_drop(h->group); /* the multi goes with its last handle */
     curl_slist_free_all(h->hdr_json_body);
     curl_slist_free_all(h->hdr_bin_body);
+    curl_slist_free_all(h->hdr_bin_both);
     curl_slist_free_all(h->hdr_bin_accept);
     curl_slist_free_all(h->hdr_json_accept);
     free(h->url);
@@ -397,8 +399,9 @@ static int prepare(cb_http *h, const cb_http_req *r, cb_err *err)
         size_t len = r->body_kind == CB_BODY_JSON ? strlen(r->body) : r->body_len;
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        /* A binary body with a binary answer: a point read (POST .../value). */
         curl_easy_setopt(c, CURLOPT_HTTPHEADER,
-                         r->body_kind == CB_BODY_JSON ? h->hdr_json_body : h->hdr_bin_body);
+                         r->body_kind == CB_BODY_JSON ? h->hdr_json_body : r->out ? h->hdr_bin_both : h->hdr_bin_body);
     }
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, strcmp(r->method, "GET") ? r->method : NULL);
     return 0;

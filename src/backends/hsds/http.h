@@ -39,7 +39,8 @@ typedef struct cb_http_req {
     const void *body;   /* JSON text (NUL-terminated) or raw bytes */
     size_t body_len;    /* binary only */
     /* Response: raw bytes into out (exactly out_len expected: fewer is a
-     * short read, retried), or else JSON parsed into *json (may be NULL). */
+     * short read, retried), or else JSON parsed into *json (may be NULL).
+     * A binary body with out asks for a binary answer (a point read). */
     void *out;
     size_t out_len;
     cJSON **json;
