@@ -11,16 +11,10 @@
 # read's JSON adds them up.
 source "$(dirname "$0")/../hdf5/lib.sh"
 source "$(dirname "$0")/nginx.sh"
-if [ -z "$NGINX" ]; then echo "SKIP: nginx not installed (apt-get install nginx-light)"; exit 77; fi
 command -v h5repack > /dev/null || { echo "SKIP: h5repack not installed (apt-get install hdf5-tools)"; exit 77; }
-PORT=$(freeport)
-NG=$WORK/nginx NGPID=
-chmod 755 "$WORK"   # nginx workers run as nobody
-trap 'kill $NGPID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 V=$WORK/v
 CB_PYTHON=$PY bash "$CB_SRC/bench/atl06_variants.sh" "$V" 6000 > "$WORK/gen.log" 2>&1 || { cat "$WORK/gen.log"; fail "atl06_variants.sh"; finish; }
-nginx_up "$NG" '$request_method $status $http_range' "  server { listen 127.0.0.1:$PORT; root $V; }" "http://127.0.0.1:$PORT/original.h5" || exit 1
-URL=http://127.0.0.1:$PORT
+nginx_serve '$request_method $status $http_range' "$V" original.h5
 VARIANTS="original page-only-8mb rechunked-2mb rechunked-4mb rechunked-8mb"
 PATS=('/gt*/land_ice_segments/h_li' '/gt*/land_ice_segments/latitude' 'gt?[lr]/land_ice_segments/longitude')
 # "ints": the original's integer variables (int8, int32), also gzip + shuffle.

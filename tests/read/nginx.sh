@@ -26,3 +26,19 @@ CONF
     echo "nginx did not answer at $url: $(tail -3 "$dir/error.log" 2>/dev/null)"
     return 1
 }
+# nginx_serve 'LOG FORMAT' ROOT PROBE-PATH: the usual set-up of a read test:
+# skip (77) without nginx; PORT, NG=$WORK/nginx, URL=http://127.0.0.1:$PORT;
+# ROOT (under $WORK) readable by nginx's workers; an EXIT trap that stops
+# nginx and the PIDs in KILL_PIDS and removes $WORK; nginx serving ROOT,
+# waited for at URL/PROBE-PATH.
+KILL_PIDS=()
+nginx_serve() {
+    local fmt=$1 root=$2 probe=${3:-}
+    if [ -z "$NGINX" ]; then echo "SKIP: nginx not installed (apt-get install nginx-light)"; exit 77; fi
+    PORT=$(freeport)
+    NG=$WORK/nginx NGPID=
+    URL=http://127.0.0.1:$PORT
+    chmod 755 "$WORK" "$root"   # nginx workers run as nobody
+    trap 'kill $NGPID "${KILL_PIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+    nginx_up "$NG" "$fmt" "  server { listen 127.0.0.1:$PORT; root $root; }" "$URL/$probe" || exit 1
+}

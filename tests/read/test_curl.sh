@@ -10,16 +10,7 @@
 # itself), each one line and a non-zero exit.
 source "$(dirname "$0")/../hdf5/lib.sh"
 source "$(dirname "$0")/nginx.sh"
-if [ -z "$NGINX" ]; then echo "SKIP: nginx not installed (apt-get install nginx-light)"; exit 77; fi
-PORT=$(freeport)
-NG=$WORK/nginx NGPID=
-chmod 755 "$WORK"   # nginx workers run as nobody
-PYPIDS=()
-cleanup() { kill $NGPID "${PYPIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-nginx_up "$NG" '$connection $request_method $status "$http_range"' "  server { listen 127.0.0.1:$PORT; root $WORK; }" \
-    "http://127.0.0.1:$PORT/" || exit 1
-URL=http://127.0.0.1:$PORT
+nginx_serve '$connection $request_method $status "$http_range"' "$WORK"
 
 "$CHUNKBENCH" create "$WORK/a.h5" 370 530 --chunk 100,160 -q
 "$CHUNKBENCH" create "$WORK/p.h5" 400 400 --chunk 40,40 --page-size 64K -q
@@ -106,10 +97,10 @@ expect 2 "are the curl driver's: add --driver curl (this read uses sec2)" 2 read
 expect 2 "are the curl driver's, for URLs; an mpiio: target is read with MPI-IO" 0 read "mpiio:$WORK/m" --cache-type all
 # Python's http.server ignores Range and sends the whole file with 200: the probe says so.
 PYPORT=$(freeport)
-(cd "$WORK" && exec $PY -m http.server "$PYPORT" --bind 127.0.0.1 > /dev/null 2>&1) & PYPIDS+=($!)
+(cd "$WORK" && exec $PY -m http.server "$PYPORT" --bind 127.0.0.1 > /dev/null 2>&1) & KILL_PIDS+=($!)
 # A server that honours only the probe's range (bytes=0-7): the driver itself finds the rest ignored.
 P2=$(freeport)
-$PY - "$WORK" "$P2" > /dev/null 2>&1 <<'PYEOF' & PYPIDS+=($!)
+$PY - "$WORK" "$P2" > /dev/null 2>&1 <<'PYEOF' & KILL_PIDS+=($!)
 import http.server, os, sys
 root, port = sys.argv[1], int(sys.argv[2])
 class H(http.server.BaseHTTPRequestHandler):
@@ -130,7 +121,7 @@ PYEOF
 # the object once the reads reach the raw chunks (ranges over 100 KB): the failure is in the
 # timed read, on every rank, its error page longer than the range, and still one line.
 P3=$(freeport)
-$PY - "$WORK" "$P3" > /dev/null 2>&1 <<'PYEOF' & PYPIDS+=($!)
+$PY - "$WORK" "$P3" > /dev/null 2>&1 <<'PYEOF' & KILL_PIDS+=($!)
 import http.server, os, re, sys
 root, port = sys.argv[1], int(sys.argv[2])
 class H(http.server.BaseHTTPRequestHandler):

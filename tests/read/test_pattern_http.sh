@@ -6,15 +6,7 @@
 # byte range, answered 206.
 source "$(dirname "$0")/../hdf5/lib.sh"
 source "$(dirname "$0")/nginx.sh"
-if [ -z "$NGINX" ]; then echo "SKIP: nginx not installed (apt-get install nginx-light)"; exit 77; fi
-PORT=$(freeport)
-NG=$WORK/nginx NGPID=
-chmod 755 "$WORK"   # nginx workers run as nobody
-cleanup() { kill $NGPID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-nginx_up "$NG" '$request_method $status "$http_range"' "  server { listen 127.0.0.1:$PORT; root $WORK; }" \
-    "http://127.0.0.1:$PORT/" || exit 1
-URL=http://127.0.0.1:$PORT
+nginx_serve '$request_method $status "$http_range"' "$WORK"
 CHECK_PATTERN="$PY $CB_SRC/tests/read/pattern_check.py"
 
 "$CHUNKBENCH" create "$WORK/a.h5" 370 530 --chunk 100,160 -q --seed 4

@@ -5,15 +5,7 @@
 # Then servers that fail: unreachable, 404, not HDF5, Range ignored.
 source "$(dirname "$0")/../hdf5/lib.sh"
 source "$(dirname "$0")/nginx.sh"
-if [ -z "$NGINX" ]; then echo "SKIP: nginx not installed (apt-get install nginx-light)"; exit 77; fi
-PORT=$(freeport)
-NG=$WORK/nginx NGPID= PYPID=
-chmod 755 "$WORK"   # nginx workers run as nobody
-cleanup() { kill $NGPID 2>/dev/null; [ -n "$PYPID" ] && kill "$PYPID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-nginx_up "$NG" '$request_method $status "$http_range"' "  server { listen 127.0.0.1:$PORT; root $WORK; }" \
-    "http://127.0.0.1:$PORT/" || exit 1
-URL=http://127.0.0.1:$PORT
+nginx_serve '$request_method $status "$http_range"' "$WORK"
 
 "$CHUNKBENCH" create "$WORK/a.h5" 370 530 --chunk 100,160 -q
 mpi 2 "$CHUNKBENCH" write "$WORK/a.h5" -q || fail "write"
@@ -62,7 +54,7 @@ expect 2 "has no dataset 'nope'" read "$URL/a.h5" nope
 expect 2 "is a URL: read it with --driver ros3" read "$URL/a.h5" --driver sec2
 # Python's http.server ignores Range and sends the whole file with 200.
 PYPORT=$(freeport)
-(cd "$WORK" && exec $PY -m http.server "$PYPORT" --bind 127.0.0.1 > /dev/null 2>&1) & PYPID=$!
+(cd "$WORK" && exec $PY -m http.server "$PYPORT" --bind 127.0.0.1 > /dev/null 2>&1) & KILL_PIDS+=($!)
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PYPORT/" && break; sleep 0.1; done
 expect 2 "ignores range requests" read "http://127.0.0.1:$PYPORT/a.h5"
 finish
