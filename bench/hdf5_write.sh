@@ -57,7 +57,7 @@ TMO=${TMO:-120}
 OUT=${OUT:-$here/out/$(date +%Y%m%d-%H%M%S)}
 PY=/usr/bin/python3
 
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 
 die() { echo "hdf5_write.sh: $*" >&2; exit 1; }
 (( ITER >= 2 )) || die "ITER must be >= 2 (pass 1 is the cold write; later passes are measured)"

@@ -37,7 +37,7 @@ export CB_VENV=${CB_VENV:-$repo/.venv}
 CHUNKBENCH=${CHUNKBENCH:-$repo/build/chunkbench}
 OUT=${OUT:-$here/out/hsds-filters-$(date +%Y%m%d-%H%M%S)}
 PY=$CB_VENV/bin/python
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 
 die() { echo "hsds_filters.sh: $*" >&2; exit 1; }
 [[ -x $CHUNKBENCH ]] || die "no chunkbench at $CHUNKBENCH (cmake --build $repo/build -j2)"

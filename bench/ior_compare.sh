@@ -30,7 +30,7 @@ CHUNKBENCH=${CHUNKBENCH:-$here/../build/chunkbench}
 OUT=${OUT:-$here/out/ior-$(date +%Y%m%d-%H%M%S)}
 QUIET_IDLE=${QUIET_IDLE:-80}
 QUIET_WAIT=${QUIET_WAIT:-10}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 # shellcheck source=bench/quiet.sh
 source "$here/quiet.sh"
 

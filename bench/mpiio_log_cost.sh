@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BASE=${1:?usage: $0 BASE_CHUNKBENCH [NEW_CHUNKBENCH [RANKS [REPEATS]]]}
 NEW=${2:-$HERE/../build/chunkbench}
 NP=${3:-2} REP=${4:-5}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 OUT=$HERE/out/mpiio-log-$(date +%Y%m%d-%H%M%S); mkdir -p "$OUT"
 QUIET_IDLE=${QUIET_IDLE:-90} QUIET_WAIT=${QUIET_WAIT:-20}
 source "$HERE/quiet.sh"

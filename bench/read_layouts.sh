@@ -31,7 +31,7 @@ case $SOURCE in
          DRV=${DRIVERS:-ros3 curl:none curl:blockcache} ;;
   *) echo "read_layouts.sh: LAYOUT_SOURCE is chunkbench or atl06, not '$SOURCE'" >&2; exit 2 ;;
 esac
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 W=$(mktemp -d /tmp/cbread.XXXXXX); chmod 755 "$W"
 PORT=$(/usr/bin/python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
 mkdir -p "$W/ng"

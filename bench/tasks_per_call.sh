@@ -13,7 +13,7 @@ ROUNDS=${1:-7} NP=${2:-2} MB=${3:-512} PASSES=${4:-3}
 BIN=${CHUNKBENCH:-$HERE/../build/chunkbench}
 [ -x "$BIN" ] || { echo "build it first: cmake --build build" >&2; exit 2; }
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-export PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe # OpenMPI 5
+export PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe # OpenMPI 5
 OUT=$HERE/out/tasks-per-call-$(date +%Y%m%d-%H%M%S); mkdir -p "$OUT"
 DIR=${BENCH_DIR:-$(mktemp -d /tmp/cb-tpc-bench.XXXXXX)}
 trap 'rm -rf "$DIR"' EXIT

@@ -40,7 +40,7 @@ cmake --build "$build" -j "$(nproc)"
 # mpirun refuses root unless told, and these machines have few cores (more
 # ranks than cores: OpenMPI 4 reads OMPI_MCA_..., OpenMPI 5 PRTE_MCA_...).
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 # Open MPI 5.0.7 (Debian 13) on a host with IPv6 addresses warns for every
 # pair of ranks that it finds no interface pairing (open-mpi/ompi#14079).
 export OMPI_MCA_btl_tcp_disable_family=6

@@ -3,7 +3,7 @@ set -euo pipefail
 : "${CHUNKBENCH:?set CHUNKBENCH to the program}"
 : "${CB_SRC:?set CB_SRC to the source tree}"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 PY=${CB_PYTHON:-/usr/bin/python3}
 CHECK="$PY $CB_SRC/tests/hdf5/cbcheck.py"
 WORK=$(mktemp -d /tmp/cbtest.XXXXXX)

@@ -5,7 +5,7 @@
 : "${CHUNKBENCH:?set CHUNKBENCH to the program}"
 : "${CB_SRC:?set CB_SRC to the source tree}"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 export CB_VENV=${CB_VENV:-$CB_SRC/.venv}
 PORT=${CB_HSDS_PORT:-5101}
 B=$CHUNKBENCH

@@ -7,7 +7,7 @@ set -euo pipefail
 : "${CHUNKBENCH:?set CHUNKBENCH to the program}"
 PY=${CB_PYTHON:-/usr/bin/python3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 W=$(mktemp -d /tmp/cbcompare.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 FAILS=0

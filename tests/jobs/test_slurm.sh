@@ -109,7 +109,7 @@ export SLURM_CONF
 
 # What every job gets (sbatch passes the environment on: --export=ALL).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 export CHUNKBENCH="$CB" RESULTS="$T/results"
 TINY="NROWS=200,NCOLS=300,CHUNK=50x100"
 ROWS=200 COLS=300

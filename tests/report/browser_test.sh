@@ -11,7 +11,7 @@ set -euo pipefail
 MODE=$1 CB=$2 RENDER=$3 OUT=$4 MPIEXEC=${5:-mpirun} PY=${6:-python3}
 HERE=$(cd "$(dirname "$0")" && pwd)
 CHROME=$("$HERE/ensure_chromium.sh") || { echo "SKIP: no chromium"; exit 77; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe
 W=$OUT/work-$MODE
 rm -rf "$W"
 mkdir -p "$W"

@@ -61,7 +61,7 @@ echo "== $other root: $(chroot "$root" sh -c '. /etc/os-release; echo "$PRETTY_N
 chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     LANG=C.UTF-8 TMPDIR=/tmp \
     OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 \
-    PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe OMPI_MCA_btl_tcp_if_include=lo \
+    PRTE_MCA_rmaps_default_mapping_policy=slot:oversubscribe OMPI_MCA_btl_tcp_if_include=lo \
     /bin/bash -euo pipefail -c "
         echo \"== stack: HDF5 \$(grep -h 'define H5_VERSION ' /usr/include/hdf5/openmpi/H5pubconf.h | cut -d'\"' -f2); \$(mpirun --version | head -1); \$(gcc --version | head -1); \$(python3 --version)\"
         cmake -S /chunkbench/src -B /chunkbench/build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHUNKBENCH_WERROR=ON >/dev/null
