@@ -150,7 +150,15 @@ mh_mpirun() {
 
 # A library user's shell removes the hosts on every way out, after its own
 # EXIT trap (if it set one before mh_up).
-mh__on_exit() { local rc=$?; set +e; mh_down; eval "${MH_PREV_EXIT:-}"; exit $rc; }
+# Only hosts this shell owns: an mh_up refused because another live run owns
+# the hosts must leave them standing.
+mh__on_exit() {
+    local rc=$?
+    set +e
+    [ "$(mh__ident $$)" = "$(cat "$MH_OWNER_FILE" 2>/dev/null)" ] && mh_down
+    eval "${MH_PREV_EXIT:-}"
+    exit $rc
+}
 mh__trap() {
     local prev; prev=$(trap -p EXIT)
     [ "$prev" = "trap -- 'mh__on_exit' EXIT" ] && return 0 # set by an earlier mh_up
