@@ -70,7 +70,11 @@ EOF
 tail -n +$((L0 + 1)) "$S3/moto.log" | sed 's/\x1b\[[0-9;]*m//g' > "$WORK/moto-run.log"   # werkzeug colours them
 got=$(grep -c "\"GET /$BK/dir/a.h5 HTTP/1.1\" 206" "$WORK/moto-run.log" || true)
 logged=$(($(wc -l < "$OUT/log.csv") - 1))
-[ "$got" -ge $((logged + 1)) ] || fail "moto answered $got ranged GETs, the log has $logged reads + the probe"
+# (HDF5 1.14's ros3 GETs the first 16 MiB at an open and serves the reads
+# there itself, tests/read/test_ros3.sh: then the probe and one GET an open.)
+H5V=$("$CHUNKBENCH" --version | awk '/^HDF5/ {print $2}')
+if [ "$(ros3_open_prefix)" -gt 0 ]; then want=3; else want=$((logged + 1)); fi
+[ "$got" -ge "$want" ] || fail "moto answered $got ranged GETs, the log has $logged reads + the probe (HDF5 $H5V)"
 grep -q '" 40[0-9] ' "$WORK/moto-run.log" && fail "moto refused requests of a good read: $(grep '" 40' "$WORK/moto-run.log" | head -3)"
 # --s3-endpoint instead of the variable; the http:// path-style form.
 run read "s3://$BK/dir/p.h5" --verify --s3-endpoint "$EP/" --preset tuned || fail "--s3-endpoint: $(cat "$OUT/$n.err")"
@@ -116,7 +120,6 @@ EOF
 # shellcheck disable=SC1091
 source "$WORK/token.env"
 tok() { AWS_ACCESS_KEY_ID=$TOK_ID AWS_SECRET_ACCESS_KEY=$TOK_SECRET AWS_SESSION_TOKEN=$TOK "$@"; }
-H5V=$("$CHUNKBENCH" --version | awk '/^HDF5/ {print $2}')
 if printf '%s\n' 1.14.2 "$H5V" | sort -V -C; then   # HDF5 >= 1.14.2: ros3 sends the token
   n=$((n + 1)); tok timeout 120 mpirun -n 2 "$CHUNKBENCH" read "s3://$BK/dir/a.h5" --verify \
     > "$OUT/$n.out" 2> "$OUT/$n.err" || fail "session token: $(cat "$OUT/$n.err")"
