@@ -59,7 +59,10 @@ CB=$(command -v "$CHUNKBENCH") || { echo "FAIL: CHUNKBENCH=$CHUNKBENCH not found
 
 # Slurm's ports are fixed: one private Slurm per machine at a time.
 exec 9>/tmp/chunkbench-slurm.lock
-flock -w 1800 9 || { echo "FAIL: another Slurm test held /tmp/chunkbench-slurm.lock for 30 min"; exit 1; }
+if ! flock -n 9; then
+  echo "waiting for /tmp/chunkbench-slurm.lock (another Slurm test runs)"
+  flock -w 1800 9 || { echo "FAIL: another Slurm test held /tmp/chunkbench-slurm.lock for 30 min"; exit 1; }
+fi
 
 T=$(mktemp -d /tmp/cb-slurm-test.XXXXXX)
 cleanup() {
@@ -87,7 +90,7 @@ if [ "$NODES" -gt 1 ]; then
   # packages first, here: the hosts have no way out).
   if [[ " ${CASES[*]} " == *" hsds "* ]]; then
     if ! "$SRC/scripts/hsds_up.sh" --install-only >"$T/hsds_install.log" 2>&1 ||
-      ! mh_on "${MH_HOSTS[0]}" env CB_HS_HOST="${MH_HOSTS[0]}" "$SRC/scripts/hsds_up.sh" "$T/hsds" 5101 >"$T/hsds_up.log" 2>&1; then
+      ! mh_on "${MH_HOSTS[0]}" env CB_HS_HOST="${MH_HOSTS[0]}" "$SRC/scripts/hsds_up.sh" "$T/hsds" 5101 >"$T/hsds_up.log" 2>&1 9>&-; then
       echo "FAIL: could not start HSDS on ${MH_HOSTS[0]}:"
       cat "$T/hsds_install.log" "$T/hsds_up.log"
       exit 1
@@ -98,7 +101,9 @@ if [ "$NODES" -gt 1 ]; then
 fi
 
 echo "bringing up Slurm ($NODES node(s)) in $T/slurm"
-if ! up=$("$SRC/scripts/slurm_up.sh" "$T/slurm" "${UP_ARGS[@]}" 2>"$T/slurm_up.log"); then
+# 9>&-: the daemons must not inherit the lock (a test killed outright would
+# leave them holding it for the next one).
+if ! up=$("$SRC/scripts/slurm_up.sh" "$T/slurm" "${UP_ARGS[@]}" 2>"$T/slurm_up.log" 9>&-); then
   echo "FAIL: scripts/slurm_up.sh failed:"
   cat "$T/slurm_up.log"
   exit 1
