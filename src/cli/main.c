@@ -44,6 +44,12 @@ int main(int argc, char **argv)
      * keep both out; "individual" remains. A user's own setting wins, and
      * other MPIs never read the variable. */
     setenv("OMPI_MCA_sharedfp", "^lockedfile,sm", 0);
+    /* One write(2) a line on stderr. Unbuffered, glibc 2.37+ writes a long
+     * fprintf in 128-byte pieces, and Open MPI 5's output forwarding has been
+     * seen to put the first piece of a rank's warning into stdout. Lines
+     * end in '\n', so nothing waits; the progress line flushes its own. */
+    static char err_line[8192];
+    setvbuf(stderr, err_line, _IOLBF, sizeof err_line);
     /* Until the handler below is set, a failed MPI call aborts the job. */
     if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
         fputs("chunkbench: error: MPI_Init failed\n", stderr);
