@@ -321,7 +321,8 @@ static int prepare(read_ds *d, const cb_config *cfg0, const cb_backend *be, MPI_
                             .clock_offset = offset, .progress = cb_progress_wanted(cfg),
                             .progress_interval = cb_progress_interval(),
                             .sels = cfg->pattern_arg ? d->pat.sels : NULL,
-                            .sum_values = cfg->pattern_arg && !cfg->dataset};
+                            .sum_values = cfg->pattern_arg && !cfg->dataset,
+                            .checksum = cfg->json_path != NULL}; /* only the JSON reports it */
     return 0;
 }
 

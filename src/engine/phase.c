@@ -98,9 +98,10 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
         if (m.elements && push_bad(out, m) < 0)
             return cb_fail(err, CB_EIO, "out of memory");
     }
-    if (!o->writing) {
-        /* Outside the timed call: about a nanosecond an element. A pattern's
-         * selections are not blocks, and may overlap: their plain sum. */
+    if (!o->writing && (o->sum_values || o->checksum)) {
+        /* After the task's end stamp (t1), outside its time; between tasks
+         * still, so in the phase's. A pattern's selections are not blocks,
+         * and may overlap: their plain sum. */
         double g0 = cb_now();
         if (o->sum_values)
             out->value_sum += cb_values_sum(buf, (int64_t)t->nrow * t->ncol, es);
