@@ -422,9 +422,10 @@ int cb_phase_step(cb_store *st, const cb_store_opts *next, const cb_task *tasks,
         cb_fail(&local, CB_EIO, "out of memory");
     }
     out->coll = st->coll;
-    for (int i = 0; i < CB_COLL_STATS_NINT; i++)
-        if (i >= CB_CHUNK_OPT_N) /* the counts go on from zero; what was asked stays */
-            ((int64_t *)&st->coll)[i] = 0;
+    /* The counts go on from zero; what was asked stays. */
+    cb_coll_stats restart = {0};
+    memcpy(restart.asked, st->coll.asked, sizeof restart.asked);
+    st->coll = restart;
     if (st->mpi_hints && !local.code) {
         if (!(out->mpi_hints = calloc(1, sizeof *out->mpi_hints)))
             cb_fail(&local, CB_EIO, "out of memory");
