@@ -2,7 +2,6 @@
  * with a chosen driver and cache settings, reporting tasks as write does and
  * every storage request the driver made. It never writes to the target. */
 #include <fnmatch.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,12 +202,8 @@ static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend
             be->describe(so, cfg->dataset, src, &local);
         }
     }
-    if (cb_agree(comm, &local) == 0) {
-        cb_mpi(&local, MPI_Bcast(&src->layout, sizeof src->layout, MPI_BYTE, 0, comm), "MPI_Bcast of the layout");
-        cb_mpi(&local, MPI_Bcast(&src->meta, sizeof src->meta, MPI_BYTE, 0, comm), "MPI_Bcast of the metadata");
-        if (cb_agree(comm, &local) == 0)
-            return 0;
-    }
+    if (cb_agree(comm, &local) == 0 && cb_share_head(src, comm, &local) == 0)
+        return 0;
     cb_table_free(src);
     *err = local;
     return -1;
@@ -321,7 +316,8 @@ static int prepare(read_ds *d, const cb_config *cfg0, const cb_backend *be, MPI_
                             .clock_offset = offset, .progress = cb_progress_wanted(cfg),
                             .progress_interval = cb_progress_interval(),
                             .sels = cfg->pattern_arg ? d->pat.sels : NULL,
-                            .sum_values = cfg->pattern_arg && !cfg->dataset};
+                            .sum_values = cfg->pattern_arg && !cfg->dataset,
+                            .checksum = cfg->json_path != NULL}; /* only the JSON reports it */
     return 0;
 }
 
@@ -563,20 +559,19 @@ static int expand(const cb_config *cfg, const cb_backend *be, MPI_Comm comm, cha
         return -1;
     }
     int64_t l64 = (int64_t)len;
-    cb_mpi(&local, MPI_Bcast(&l64, 1, MPI_INT64_T, 0, comm), "MPI_Bcast of the dataset names");
-    if (cb_agree(comm, &local) == 0 && l64 > INT_MAX)
-        cb_fail(&local, CB_EUSAGE, "the patterns match %lld bytes of names; name fewer datasets", (long long)l64);
-    if (!local.code && rank != 0 && !(*pool = malloc((size_t)l64 + 1)))
-        cb_fail(&local, CB_EIO, "out of memory for the dataset names");
-    if (cb_agree(comm, &local) == 0)
-        cb_mpi(&local, MPI_Bcast(*pool, (int)l64, MPI_CHAR, 0, comm), "MPI_Bcast of the dataset names");
-    int count = 0;
-    if (cb_agree(comm, &local) == 0) {
-        for (int64_t i = 0; i < l64; i++)
-            count += (*pool)[i] == 0;
-        if (!(*names = malloc((size_t)(count ? count : 1) * sizeof **names)))
-            cb_fail(&local, CB_EIO, "out of memory for the dataset names");
+    void *blob = *pool;
+    if (cb_share_blob(&blob, &l64, 0, "the dataset names", comm, &local) < 0) {
+        free(*pool); /* rank 0's; the others have none */
+        *pool = NULL;
+        *err = local;
+        return -1;
     }
+    *pool = blob;
+    int count = 0;
+    for (int64_t i = 0; i < l64; i++)
+        count += (*pool)[i] == 0;
+    if (!(*names = malloc((size_t)(count ? count : 1) * sizeof **names)))
+        cb_fail(&local, CB_EIO, "out of memory for the dataset names");
     if (cb_agree(comm, &local) < 0) {
         free(*names);
         free(*pool);

@@ -307,8 +307,22 @@ int64_t cb_sel_check(const cb_sel *s, int elem_size, uint64_t seed, const cb_val
 
 double cb_values_sum(const void *buf, int64_t n, int elem_size)
 {
+    /* One loop a type, the values in order: the sum's rounding is part of
+     * what value_sum is, so no reordering into several partial sums. */
+    const unsigned char *p = buf;
     double sum = 0;
-    for (int64_t k = 0; k < n; k++)
-        sum += elem_size == 8 ? ((const double *)buf)[k] : (double)((const float *)buf)[k];
+    if (elem_size == 8) {
+        for (int64_t k = 0; k < n; k++, p += 8) {
+            double v;
+            memcpy(&v, p, sizeof v);
+            sum += v;
+        }
+    } else {
+        for (int64_t k = 0; k < n; k++, p += 4) {
+            float v;
+            memcpy(&v, p, sizeof v);
+            sum += (double)v;
+        }
+    }
     return sum;
 }

@@ -98,9 +98,10 @@ static int do_task(cb_store *st, const cb_task *t, int64_t index, void *buf, con
         if (m.elements && push_bad(out, m) < 0)
             return cb_fail(err, CB_EIO, "out of memory");
     }
-    if (!o->writing) {
-        /* Outside the timed call: about a nanosecond an element. A pattern's
-         * selections are not blocks, and may overlap: their plain sum. */
+    if (!o->writing && (o->sum_values || o->checksum)) {
+        /* After the task's end stamp (t1), outside its time; between tasks
+         * still, so in the phase's. A pattern's selections are not blocks,
+         * and may overlap: their plain sum. */
         double g0 = cb_now();
         if (o->sum_values)
             out->value_sum += cb_values_sum(buf, (int64_t)t->nrow * t->ncol, es);
@@ -421,9 +422,10 @@ int cb_phase_step(cb_store *st, const cb_store_opts *next, const cb_task *tasks,
         cb_fail(&local, CB_EIO, "out of memory");
     }
     out->coll = st->coll;
-    for (int i = 0; i < CB_COLL_STATS_NINT; i++)
-        if (i >= CB_CHUNK_OPT_N) /* the counts go on from zero; what was asked stays */
-            ((int64_t *)&st->coll)[i] = 0;
+    /* The counts go on from zero; what was asked stays. */
+    cb_coll_stats restart = {0};
+    memcpy(restart.asked, st->coll.asked, sizeof restart.asked);
+    st->coll = restart;
     if (st->mpi_hints && !local.code) {
         if (!(out->mpi_hints = calloc(1, sizeof *out->mpi_hints)))
             cb_fail(&local, CB_EIO, "out of memory");

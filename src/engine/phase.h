@@ -32,6 +32,8 @@ typedef struct cb_phase_opts {
      * rectangle; NULL: the tasks' rectangles. */
     const cb_sel *sels;
     int sum_values;       /* add up the values read (floats: dset) into value_sum */
+    int checksum;         /* reading, not sum_values: the values' checksum into checksum (only
+                             the JSON gives it: a pass over every value read, skipped without) */
 } cb_phase_opts;
 
 /* This rank's share of a phase. */
@@ -41,7 +43,7 @@ typedef struct cb_phase_out {
     double open_start, close_end; /* corrected */
     double gen_s, io_s;           /* generating / checking values; inside I/O calls */
     int64_t bytes;
-    uint64_t checksum;            /* reading: core/checksum.h of the values read (whole blocks) */
+    uint64_t checksum;            /* reading, when asked: core/checksum.h of the values read (whole blocks) */
     double value_sum;             /* reading: of the values read, when sum_values (patterns) */
     int64_t io_calls;             /* data calls that moved at least one task */
     cb_mismatch *bad;

@@ -16,13 +16,53 @@ static int cb_task_wanted(int status, int want)
 }
 
 /* MPI counts are int: move big arrays in pieces. */
-static void bcast_big(void *buf, int64_t bytes, MPI_Comm comm, cb_err *err)
+static void bcast_big(void *buf, int64_t bytes, int root, const char *what, MPI_Comm comm, cb_err *err)
 {
     const int64_t step = (int64_t)1 << 30;
     for (int64_t off = 0; off < bytes; off += step) {
         int64_t n = bytes - off < step ? bytes - off : step;
-        cb_mpi(err, MPI_Bcast((char *)buf + off, (int)n, MPI_BYTE, 0, comm), "MPI_Bcast of the task list");
+        cb_mpi(err, MPI_Bcast((char *)buf + off, (int)n, MPI_BYTE, root, comm), "MPI_Bcast of %s", what);
     }
+}
+
+int cb_share_blob(void **buf, int64_t *bytes, int root, const char *what, MPI_Comm comm, cb_err *err)
+{
+    int rank;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
+    cb_err local = {0};
+    int64_t n = rank == root ? *bytes : 0;
+    if (cb_mpi(&local, MPI_Bcast(&n, 1, MPI_INT64_T, root, comm), "MPI_Bcast of %s", what) < 0 || n < 0)
+        n = 0; /* agreed on below, before it is used */
+    if (rank != root) {
+        *buf = NULL;
+        if (!local.code && !(*buf = malloc(n > 0 ? (size_t)n : 1)))
+            cb_fail(&local, CB_EIO, "out of memory for %s", what);
+    }
+    if (cb_agree(comm, &local) == 0)
+        bcast_big(*buf, n, root, what, comm, &local);
+    if (cb_agree(comm, &local) < 0) {
+        if (rank != root) {
+            free(*buf);
+            *buf = NULL;
+        }
+        *err = local;
+        return -1;
+    }
+    *bytes = n;
+    return 0;
+}
+
+int cb_share_head(cb_table *tab, MPI_Comm comm, cb_err *err)
+{
+    cb_err local = {0};
+    cb_mpi(&local, MPI_Bcast(&tab->layout, sizeof tab->layout, MPI_BYTE, 0, comm), "MPI_Bcast of the layout");
+    cb_mpi(&local, MPI_Bcast(&tab->meta, sizeof tab->meta, MPI_BYTE, 0, comm), "MPI_Bcast of the metadata");
+    if (cb_agree(comm, &local) < 0) {
+        *err = local;
+        return -1;
+    }
+    return 0;
 }
 
 int cb_share_pattern(const cb_pattern_spec *spec, const cb_layout *lay, int64_t count, int64_t group, uint64_t seed,
@@ -39,31 +79,29 @@ int cb_share_pattern(const cb_pattern_spec *spec, const cb_layout *lay, int64_t 
         *err = local;
         return -1;
     }
-    int64_t n[2] = {out->nsels, out->npoints};
-    cb_mpi(&local, MPI_Bcast(n, 2, MPI_INT64_T, 0, comm), "MPI_Bcast of the pattern's size");
-    if (!local.code && rank != 0) {
-        out->nsels = n[0];
-        out->npoints = n[1];
-        out->sels = malloc((size_t)(n[0] > 0 ? n[0] : 1) * sizeof *out->sels);
-        out->points = malloc((size_t)(n[1] > 0 ? 2 * n[1] : 1) * sizeof *out->points);
-        if (!out->sels || !out->points)
-            cb_fail(&local, CB_EIO, "out of memory for %lld selections", (long long)n[0]);
+    int64_t sb = out->nsels * (int64_t)sizeof *out->sels, pb = 2 * out->npoints * (int64_t)sizeof *out->points;
+    void *sels = out->sels, *points = out->points;
+    /* Each fails on every rank or none: the second is not begun after a failed first. */
+    if (cb_share_blob(&sels, &sb, 0, "the pattern's selections", comm, &local) == 0) {
+        out->sels = sels;
+        if (cb_share_blob(&points, &pb, 0, "the pattern's points", comm, &local) == 0)
+            out->points = points;
     }
-    if (cb_agree(comm, &local) == 0) {
-        bcast_big(out->sels, out->nsels * (int64_t)sizeof *out->sels, comm, &local);
-        bcast_big(out->points, 2 * out->npoints * (int64_t)sizeof *out->points, comm, &local);
+    if (local.code) {
+        cb_pattern_free(out);
+        *err = local;
+        return -1;
+    }
+    if (rank != 0) {
+        out->nsels = sb / (int64_t)sizeof *out->sels;
+        out->npoints = pb / (2 * (int64_t)sizeof *out->points);
         /* Rank 0's pointers into its points array: the same offsets into ours. */
         int64_t at = 0;
-        for (int64_t k = 0; rank != 0 && k < out->nsels; k++)
+        for (int64_t k = 0; k < out->nsels; k++)
             if (out->sels[k].npoints) {
                 out->sels[k].points = out->points + 2 * at;
                 at += out->sels[k].npoints;
             }
-    }
-    if (cb_agree(comm, &local) < 0) {
-        cb_pattern_free(out);
-        *err = local;
-        return -1;
     }
     return 0;
 }
@@ -91,12 +129,8 @@ int cb_share_tasks_hooked(const cb_store_opts *so, const cb_backend *be, int wan
         *err = local;
         return -1;
     }
-    cb_mpi(&local, MPI_Bcast(&tab->layout, sizeof tab->layout, MPI_BYTE, 0, comm), "MPI_Bcast of the layout");
-    cb_mpi(&local, MPI_Bcast(&tab->meta, sizeof tab->meta, MPI_BYTE, 0, comm), "MPI_Bcast of the metadata");
-    if (cb_agree(comm, &local) < 0) {
-        *err = local;
+    if (cb_share_head(tab, comm, err) < 0)
         return -1;
-    }
     return cb_share_loaded(tab, want, comm, tasks, index, n, err);
 }
 
@@ -131,8 +165,8 @@ int cb_share_loaded(const cb_table *tab, int want, MPI_Comm comm, cb_task **task
             }
         }
     }
-    bcast_big(*tasks, count * (int64_t)sizeof **tasks, comm, &local);
-    bcast_big(*index, count * (int64_t)sizeof **index, comm, &local);
+    bcast_big(*tasks, count * (int64_t)sizeof **tasks, 0, "the task list", comm, &local);
+    bcast_big(*index, count * (int64_t)sizeof **index, 0, "the task list", comm, &local);
     if (cb_agree(comm, &local) < 0)
         goto fail;
     *n = count;

@@ -26,6 +26,16 @@ int cb_share_tasks_hooked(const cb_store_opts *so, const cb_backend *be, int wan
 int cb_share_loaded(const cb_table *tab, int want, MPI_Comm comm, cb_task **tasks, int64_t **index, int64_t *n,
                     cb_err *err);
 
+/* Collective. Rank root's *bytes bytes at *buf to every rank: the others get
+ * *bytes and a malloc'd copy in *buf (theirs to free); rank root's are left
+ * as they were. `what` names the data in messages ("the dataset names").
+ * -1 on every rank when any failed; the others' *buf is then NULL. */
+int cb_share_blob(void **buf, int64_t *bytes, int root, const char *what, MPI_Comm comm, cb_err *err);
+
+/* Collective. Rank 0's tab->layout and tab->meta to every rank (the
+ * description a read or a write works from); -1 on every rank when any failed. */
+int cb_share_head(cb_table *tab, MPI_Comm comm, cb_err *err);
+
 /* Collective. Rank 0 makes the selections of a --pattern read over a
  * dataset of layout `lay` (core/pattern.h: it alone reads a points file);
  * every rank gets them. -1 on every rank when any failed. */

@@ -4,11 +4,13 @@
  * them, then work again. Each rank checks; rank 0's exit code counts. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/mpi_err.h"
 #include "engine/agree.h"
 #include "engine/rma_counters.h"
+#include "engine/share.h"
 
 #include "check.h"
 
@@ -74,6 +76,33 @@ static void test_counters(void)
     CHECK(cb_counters_close(&win, &e2) == 0); /* closing nothing is nothing */
 }
 
+/* A root's bytes reach every rank, the root keeps its own buffer; nothing
+ * is shared as nothing; a size no rank can hold fails on all together. */
+static void test_share_blob(void)
+{
+    int root = size - 1;
+    char mine[] = "dset\0/gt1l/h_li";
+    void *buf = rank == root ? mine : NULL;
+    int64_t n = rank == root ? (int64_t)sizeof mine : -7;
+    cb_err e = {0};
+    CHECK(cb_share_blob(&buf, &n, root, "the test bytes", MPI_COMM_WORLD, &e) == 0 && e.code == CB_OK);
+    CHECK(n == (int64_t)sizeof mine && buf && !memcmp(buf, mine, sizeof mine));
+    CHECK((rank == root) == (buf == mine));
+    if (rank != root)
+        free(buf);
+    void *none = NULL;
+    int64_t zero = 0;
+    CHECK(cb_share_blob(&none, &zero, 0, "nothing", MPI_COMM_WORLD, &e) == 0 && zero == 0);
+    if (rank != 0)
+        free(none);
+    void *huge = mine;
+    int64_t too_big = rank == 0 ? INT64_MAX : 0;
+    cb_err f = {0};
+    CHECK(cb_share_blob(&huge, &too_big, 0, "the huge bytes", MPI_COMM_WORLD, &f) == -1);
+    CHECK(f.code == CB_EIO && !strcmp(f.msg, "out of memory for the huge bytes"));
+    CHECK(rank == 0 ? huge == mine : huge == NULL);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -84,6 +113,7 @@ int main(int argc, char **argv)
     test_mpi_message();
     test_agree();
     test_counters();
+    test_share_blob();
     MPI_Finalize();
     return CHECK_DONE();
 }

@@ -807,6 +807,34 @@ static void test_checksum(void)
     w[3] = v[4];
     w[4] = v[3];
     CHECK(whole != cb_checksum_block(w, 8, 6, 5, 0, 0, 5));
+    /* Every element size, from an odd address, against the definition
+     * spelled out byte by byte (core/checksum.h). */
+    unsigned char raw[1 + 3 * 4 * 16];
+    for (size_t i = 0; i < sizeof raw; i++)
+        raw[i] = (unsigned char)(i * 151 + 77);
+    for (int es = 1; es <= 16; es++) {
+        uint64_t want = 0;
+        for (int k = 0; k < 12; k++) { /* 3 x 4 at (2, 5) of a dataset 9 wide */
+            uint64_t g = (uint64_t)(2 + k / 4) * 9 + 5 + k % 4, e = 0;
+            for (int b = (es < 8 ? es : 8) - 1; b >= 0; b--)
+                e = e << 8 | raw[1 + k * es + b];
+            want += e * (2 * g + 1);
+        }
+        CHECK(cb_checksum_block(raw + 1, es, 3, 4, 2, 5, 9) == want);
+    }
+}
+
+/* The pattern's value sum: floats and doubles, in order, unaligned. */
+static void test_values_sum(void)
+{
+    float f[3] = {1.5f, -0.25f, 1e-8f};
+    double d[3] = {1e16, 1, -1e16}; /* in order: (1e16 + 1) rounds to 1e16, so 0 */
+    unsigned char raw[1 + sizeof d];
+    memcpy(raw + 1, f, sizeof f);
+    CHECK(cb_values_sum(raw + 1, 3, 4) == ((double)1.5f + (double)-0.25f) + (double)1e-8f);
+    memcpy(raw + 1, d, sizeof d);
+    CHECK(cb_values_sum(raw + 1, 3, 8) == 0);
+    CHECK(cb_values_sum(raw + 1, 2, 8) == 1e16);
 }
 
 /* --pattern: the syntax, numpy's slice defaults, the task a selection
@@ -873,6 +901,7 @@ static void test_pattern(void)
 int main(void)
 {
     test_checksum();
+    test_values_sum();
     test_pattern();
     test_rangecache();
     test_backends();
