@@ -8,7 +8,7 @@ int cb_rcache_init(cb_rcache *c, cb_http_cache type, int64_t block, int max_bloc
 {
     memset(c, 0, sizeof *c);
     if (block <= 0 || max_blocks < 1 || prefix < 0 || file_size < 0)
-        return cb_fail(err, CB_EUSAGE, "cache: block size and block count must be positive");
+        return cb_fail(err, CB_EUSAGE, "cache: block size and block count must be positive, the prefix not negative");
     c->type = type;
     c->block = block;
     c->prefix = prefix;

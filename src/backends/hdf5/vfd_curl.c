@@ -47,9 +47,10 @@ typedef struct curl_file {
  * has, 0-47 at once), so without it the same open of the same file is one
  * GET more than h5py + fsspec's. 4 KiB holds any superblock (v0-v3) and the
  * root group's early metadata: on the ATL06-like layouts and chunkbench's
- * own files it made the fewest requests of 512 B..4 KiB (8 KiB saved at most
- * one more), while fetching at most 2 KB more than fsspec's none, most often
- * less (the small overlapping reads there are no longer sent one by one).
+ * own files it made the fewest requests of 512 B..4 KiB (6 fewer than
+ * fsspec's none on the ATL06-like ones), fetching at most 2 KB more than
+ * fsspec's, most often less (HDF5's small overlapping reads there are no
+ * longer sent one by one); 8 KiB saved 0-2 more for up to 6 KB more.
  * The other types already take the file's start in their first request
  * (their blocks), or split as fsspec's do whatever HDF5's reads. */
 #define OPEN_PREFIX ((int64_t)4096)
