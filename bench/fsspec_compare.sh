@@ -21,7 +21,8 @@
 # fsspec_read.py's open to close, and every GET nginx served it. The two
 # HDF5s differ: h5py's wheel has its own (2.0.0 in h5py 3.16), chunkbench
 # the system's (1.10.8 in Debian 12), which reads a version-2 superblock (the
-# paged layouts') in two reads where 2.0.0 makes one: one GET more with cache none.
+# paged layouts') in two reads where 2.0.0 makes one; the curl driver's none
+# fetches the first 4 KiB in one GET at open, so that costs no GET more.
 # Usage: LAYOUT_SOURCE=atl06 bench/fsspec_compare.sh [SEGMENTS [REPEATS]]   (default 150000 3)
 #
 # Env: CHUNKBENCH, CB_VENV (h5py, fsspec, aiohttp; default /tmp/cb-venv),

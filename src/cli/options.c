@@ -140,8 +140,9 @@ static const cb_option table[] = {
     {.name = "cache-type", .kind = CB_ARG_CHOICE, .cmds = CB_IN_READ, CB_FIELD(http_cache),
      .given_at = offsetof(cb_config, http_cache_given), .choices = http_caches,
      .help = "--driver curl: fsspec's cache between HDF5 and the HTTP requests: none (default; every read one "
-             "request), readahead (one buffer: the read and a block after it), blockcache (whole aligned blocks, "
-             "the 32 most recently used kept), first (the first block kept), all (the whole file in one GET)"},
+             "request, but the file's first 4 KiB in one at open), readahead (one buffer: the read and a block "
+             "after it), blockcache (whole aligned blocks, the 32 most recently used kept), first (the first block "
+             "kept), all (the whole file in one GET)"},
     {.name = "block-size", .kind = CB_ARG_SIZE, .cmds = CB_IN_READ, CB_FIELD(http_block),
      .given_at = offsetof(cb_config, http_cache_given), .arg = "BYTES", .lo = 1, .hi = TIB,
      .help = "--driver curl: the cache's block size (default 8M, K/M/G suffixes)"},

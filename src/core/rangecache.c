@@ -3,14 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cb_rcache_init(cb_rcache *c, cb_http_cache type, int64_t block, int max_blocks, int64_t file_size,
-                   cb_fetch_fn fetch, void *ctx, cb_err *err)
+int cb_rcache_init(cb_rcache *c, cb_http_cache type, int64_t block, int max_blocks, int64_t prefix,
+                   int64_t file_size, cb_fetch_fn fetch, void *ctx, cb_err *err)
 {
     memset(c, 0, sizeof *c);
-    if (block <= 0 || max_blocks < 1 || file_size < 0)
-        return cb_fail(err, CB_EUSAGE, "cache: block size and block count must be positive");
+    if (block <= 0 || max_blocks < 1 || prefix < 0 || file_size < 0)
+        return cb_fail(err, CB_EUSAGE, "cache: block size and block count must be positive, the prefix not negative");
     c->type = type;
     c->block = block;
+    c->prefix = prefix;
     c->size = file_size;
     c->fetch = fetch;
     c->ctx = ctx;
@@ -147,10 +148,11 @@ static int read_blocks(cb_rcache *c, int64_t off, int64_t end, unsigned char *ou
     return 0;
 }
 
-/* fsspec's FirstChunkCache. */
-static int read_first(cb_rcache *c, int64_t off, int64_t end, unsigned char *out, cb_err *err)
+/* fsspec's FirstChunkCache, of the file's first keep bytes (first: a block;
+ * none: the prefix). */
+static int read_first(cb_rcache *c, int64_t keep, int64_t off, int64_t end, unsigned char *out, cb_err *err)
 {
-    int64_t bs = min64(c->block, c->size);
+    int64_t bs = min64(keep, c->size);
     if (off >= bs) {
         c->misses++;
         return c->fetch(c->ctx, off, end - off, out, err);
@@ -209,11 +211,13 @@ int cb_rcache_read(cb_rcache *c, int64_t offset, int64_t size, void *buf, cb_err
     case CB_HTTP_CACHE_BLOCK:
         return read_blocks(c, offset, end, buf, err);
     case CB_HTTP_CACHE_FIRST:
-        return read_first(c, offset, end, buf, err);
+        return read_first(c, c->block, offset, end, buf, err);
     case CB_HTTP_CACHE_ALL:
         return read_all(c, offset, end, buf, err);
     case CB_HTTP_CACHE_NONE:
     default:
+        if (offset < c->prefix)
+            return read_first(c, c->prefix, offset, end, buf, err);
         c->misses++;
         return c->fetch(c->ctx, offset, size, buf, err);
     }

@@ -2,7 +2,10 @@
  * chunkbench's curl driver compares with h5py + fsspec type for type. The
  * bytes come from a fetch function (one call, one ranged request), so the
  * logic is tested on its own with a fake one.
- *   none       every read is its own request
+ *   none       every read is its own request, except inside the file's first
+ *              prefix bytes (0: none): those are fetched by the first read that
+ *              touches them, in one request with the rest of that read, and
+ *              kept (the caller's reason: HDF5's reads at open)
  *   readahead  one buffer: a read that misses fetches itself plus block bytes
  *              after it; a read partly in the buffer fetches only the rest
  *   blockcache fixed blocks aligned to block, the least recently used of at
@@ -36,7 +39,8 @@ typedef struct cb_rcache {
     int64_t block, size; /* block size; file size */
     cb_fetch_fn fetch;
     void *ctx;
-    /* readahead and all: one buffer at [start, start + len); first: block 0 */
+    int64_t prefix; /* none: the bytes at the file's start kept */
+    /* readahead and all: one buffer at [start, start + len); first: block 0; none: the prefix */
     unsigned char *buf;
     int64_t start, len;
     /* blockcache */
@@ -46,9 +50,9 @@ typedef struct cb_rcache {
     int64_t hits, misses; /* reads served wholly from the cache, or not */
 } cb_rcache;
 
-/* block > 0; max_blocks >= 1 (blockcache only). */
-int cb_rcache_init(cb_rcache *c, cb_http_cache type, int64_t block, int max_blocks, int64_t file_size,
-                   cb_fetch_fn fetch, void *ctx, cb_err *err);
+/* block > 0; max_blocks >= 1 (blockcache only); prefix >= 0 (none only). */
+int cb_rcache_init(cb_rcache *c, cb_http_cache type, int64_t block, int max_blocks, int64_t prefix,
+                   int64_t file_size, cb_fetch_fn fetch, void *ctx, cb_err *err);
 /* Bytes [offset, offset + size) of the file; a read past the end is refused. */
 int cb_rcache_read(cb_rcache *c, int64_t offset, int64_t size, void *buf, cb_err *err);
 void cb_rcache_free(cb_rcache *c);

@@ -4,7 +4,8 @@
 # verifies a default-layout and a paged file, and the request log is exactly
 # what nginx served to the readers (nginx logs each request's connection: the
 # probe's and the bookkeeping open's come first, one connection each; every
-# later connection is a reader's). blockcache with 8 MiB blocks fetches whole
+# later connection is a reader's). none fetches the file's first 4 KiB (the
+# superblock) in one GET at open and keeps them. blockcache with 8 MiB blocks fetches whole
 # aligned blocks; all fetches the file in one GET. Then servers that fail:
 # unreachable, 404, Range ignored (seen by the probe, and by the driver
 # itself), each one line and a non-zero exit.
@@ -53,6 +54,11 @@ if cache == "blockcache":
         assert n >= block or off + n == size, f"blockcache: {n} bytes is under a block"
 if cache == "none":
     assert d["requests"]["raw_requests"] == d["tasks"]["complete"] or d["cache"]["page_buffer_bytes"] > 0
+    # The open's first read fetches the file's first 4 KiB (the superblock and the root group's
+    # early metadata) in one GET, kept: no other GET of a reader starts inside them.
+    for conn in heads:
+        early = [rng(l[3]) for l in readers if int(l[0]) == conn and l[1] == "GET" and rng(l[3])[0] < 4096]
+        assert early == [(0, min(4096, size))], f"none: the first 4 KiB in one GET a reader: {early}"
 PYEOF
 }
 

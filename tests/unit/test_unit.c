@@ -719,16 +719,35 @@ static void test_rangecache(void)
     cb_rcache c;
     /* none: each read one request of exactly its bytes. */
     fake_remote r = {.size = 1000};
-    CHECK(cb_rcache_init(&c, CB_HTTP_CACHE_NONE, 100, 1, r.size, fake_fetch, &r, &err) == 0);
+    CHECK(cb_rcache_init(&c, CB_HTTP_CACHE_NONE, 100, 1, 0, r.size, fake_fetch, &r, &err) == 0);
     CHECK(cache_read_ok(&c, 10, 20) && cache_read_ok(&c, 10, 20));
     CHECK(r.n == 2 && r.off[1] == 10 && r.len[1] == 20);
     CHECK(cb_rcache_read(&c, 990, 20, (unsigned char[20]){0}, &err) < 0 && strstr(err.msg, "past the end"));
+    cb_rcache_free(&c);
+    /* none with a prefix: the first read at 0 fetches the prefix, later reads
+     * inside it are free, one running past it fetches only its rest, and
+     * reads after it are their own requests again. */
+    r = (fake_remote){.size = 1000};
+    CHECK(cb_rcache_init(&c, CB_HTTP_CACHE_NONE, 100, 1, 48, r.size, fake_fetch, &r, &err) == 0);
+    CHECK(cache_read_ok(&c, 0, 8) && r.n == 1 && r.off[0] == 0 && r.len[0] == 48);
+    CHECK(cache_read_ok(&c, 0, 16) && cache_read_ok(&c, 16, 32) && r.n == 1);
+    CHECK(cache_read_ok(&c, 40, 20) && r.n == 2 && r.off[1] == 48 && r.len[1] == 12);
+    CHECK(cache_read_ok(&c, 48, 10) && cache_read_ok(&c, 48, 10) && r.n == 4 && r.off[3] == 48 && r.len[3] == 10);
+    cb_rcache_free(&c);
+    /* A first read running past the prefix is one request; a prefix over the file is the file. */
+    r = (fake_remote){.size = 30};
+    cb_rcache_init(&c, CB_HTTP_CACHE_NONE, 100, 1, 48, r.size, fake_fetch, &r, &err);
+    CHECK(cache_read_ok(&c, 0, 8) && r.n == 1 && r.len[0] == 30 && cache_read_ok(&c, 8, 22) && r.n == 1);
+    cb_rcache_free(&c);
+    r = (fake_remote){.size = 1000};
+    cb_rcache_init(&c, CB_HTTP_CACHE_NONE, 100, 1, 48, r.size, fake_fetch, &r, &err);
+    CHECK(cache_read_ok(&c, 0, 100) && r.n == 1 && r.off[0] == 0 && r.len[0] == 100 && cache_read_ok(&c, 0, 48) && r.n == 1);
     cb_rcache_free(&c);
 
     /* readahead: a miss fetches the read plus a block; reads inside are free;
      * a read running past the buffer fetches only from the buffer's end. */
     r = (fake_remote){.size = 1000};
-    cb_rcache_init(&c, CB_HTTP_CACHE_READAHEAD, 100, 1, r.size, fake_fetch, &r, &err);
+    cb_rcache_init(&c, CB_HTTP_CACHE_READAHEAD, 100, 1, 0, r.size, fake_fetch, &r, &err);
     CHECK(cache_read_ok(&c, 50, 10) && r.n == 1 && r.off[0] == 50 && r.len[0] == 110);
     CHECK(cache_read_ok(&c, 100, 60) && r.n == 1);                      /* inside [50, 160) */
     CHECK(cache_read_ok(&c, 150, 30) && r.n == 2 && r.off[1] == 160 && r.len[1] == 120); /* tail: 160..280 */
@@ -738,7 +757,7 @@ static void test_rangecache(void)
 
     /* blockcache: whole aligned blocks, adjacent misses in one request, LRU of 2. */
     r = (fake_remote){.size = 1050};
-    cb_rcache_init(&c, CB_HTTP_CACHE_BLOCK, 100, 2, r.size, fake_fetch, &r, &err);
+    cb_rcache_init(&c, CB_HTTP_CACHE_BLOCK, 100, 2, 0, r.size, fake_fetch, &r, &err);
     CHECK(cache_read_ok(&c, 120, 10) && r.n == 1 && r.off[0] == 100 && r.len[0] == 100);
     CHECK(cache_read_ok(&c, 150, 100) && r.n == 2 && r.off[1] == 200 && r.len[1] == 100); /* block 1 kept, 2 fetched */
     CHECK(cache_read_ok(&c, 110, 150) && r.n == 2);                                     /* blocks 1, 2: hits */
@@ -751,28 +770,28 @@ static void test_rangecache(void)
 
     /* first: block 0 kept for ever (a read running past it is one request), the rest uncached. */
     r = (fake_remote){.size = 1000};
-    cb_rcache_init(&c, CB_HTTP_CACHE_FIRST, 100, 1, r.size, fake_fetch, &r, &err);
+    cb_rcache_init(&c, CB_HTTP_CACHE_FIRST, 100, 1, 0, r.size, fake_fetch, &r, &err);
     CHECK(cache_read_ok(&c, 0, 8) && r.n == 1 && r.off[0] == 0 && r.len[0] == 100);
     CHECK(cache_read_ok(&c, 40, 60) && r.n == 1);
     CHECK(cache_read_ok(&c, 500, 10) && cache_read_ok(&c, 500, 10) && r.n == 3);
     CHECK(cache_read_ok(&c, 90, 20) && r.n == 4 && r.off[3] == 100 && r.len[3] == 10);
     cb_rcache_free(&c);
     r = (fake_remote){.size = 1000};
-    cb_rcache_init(&c, CB_HTTP_CACHE_FIRST, 100, 1, r.size, fake_fetch, &r, &err);
+    cb_rcache_init(&c, CB_HTTP_CACHE_FIRST, 100, 1, 0, r.size, fake_fetch, &r, &err);
     CHECK(cache_read_ok(&c, 50, 150) && r.n == 1 && r.off[0] == 0 && r.len[0] == 200);
     CHECK(cache_read_ok(&c, 0, 100) && r.n == 1);
     cb_rcache_free(&c);
 
     /* all: one request for the whole file, then none. */
     r = (fake_remote){.size = 3000};
-    cb_rcache_init(&c, CB_HTTP_CACHE_ALL, 100, 1, r.size, fake_fetch, &r, &err);
+    cb_rcache_init(&c, CB_HTTP_CACHE_ALL, 100, 1, 0, r.size, fake_fetch, &r, &err);
     CHECK(cache_read_ok(&c, 2000, 100) && cache_read_ok(&c, 0, 3000) && r.n == 1);
     CHECK(r.off[0] == 0 && r.len[0] == 3000);
     cb_rcache_free(&c);
 
     /* A failed fetch is the read's error, and the cache stays usable. */
     r = (fake_remote){.size = 1000, .fail = 1};
-    cb_rcache_init(&c, CB_HTTP_CACHE_BLOCK, 100, 2, r.size, fake_fetch, &r, &err);
+    cb_rcache_init(&c, CB_HTTP_CACHE_BLOCK, 100, 2, 0, r.size, fake_fetch, &r, &err);
     cb_err e2 = {0};
     CHECK(cb_rcache_read(&c, 0, 10, (unsigned char[10]){0}, &e2) < 0 && strstr(e2.msg, "fake fetch refused"));
     r.fail = 0;
