@@ -124,6 +124,59 @@ static int note_given_back(hs_store *s, int64_t n)
     return 0;
 }
 
+/* What a finished request on the recorder's connection (or, for the last
+ * flush, on one beside it: via) means: a flush makes the rows it covered
+ * safe, written rows leave the queue, a retryable failure waits its
+ * backoff. rec->state is REC_IDLE again. */
+static int settle(cb_store *st, cb_http *via, int was, int result, long code, cb_err *e, cb_err *err)
+{
+    hs_store *s = st->impl;
+    hs_recorder *rec = &s->recorder;
+    rec->state = REC_IDLE;
+    char fp[FP_LEN];
+    if (was == REC_FLUSH && result == CB_HTTP_OK && hs_server_fp(via, fp, e) != 0)
+        result = CB_HTTP_RETRYABLE;
+    if (result == CB_HTTP_OK) {
+        rec->fattempt = 0;
+        if (was == REC_FLUSH) {
+            /* The same server as when these tasks were written: they
+             * are stored now. Another one: see give_back. */
+            rec->safe = rec->covered;
+            if (strcmp(fp, s->in.fp)) {
+                give_back(s);
+                memcpy(s->in.fp, fp, sizeof fp);
+            }
+            rec->covered = 0;
+        } else {
+            if (note_given_back(s, rec->batch))
+                return cb_fail(err, CB_EIO, "out of memory");
+            memmove(rec->pend, rec->pend + rec->batch, (size_t)(rec->npend - rec->batch) * sizeof *rec->pend);
+            rec->npend -= rec->batch;
+            rec->safe -= rec->batch;
+            rec->batch = 0;
+        }
+    } else if (result == CB_HTTP_RETRYABLE) {
+        /* Same budget as any request: bounded count and time. A failed
+         * flush is started anew, failed rows are sent again. */
+        double now = cb_now();
+        if (rec->fattempt == 0)
+            rec->ft0 = now;
+        double wait = CB_HTTP_BACKOFF0_S * (double)(1 << (rec->fattempt < 6 ? rec->fattempt : 6));
+        if (rec->fattempt >= CB_HTTP_RETRIES || now - rec->ft0 > CB_HTTP_RETRY_S)
+            return cb_fail(err, CB_EIO, "%s %s (needed before tasks are recorded complete): %s",
+                           was == REC_FLUSH ? "flushing" : "recording finished tasks in", hs_domain_of(s->h), e->msg);
+        rec->fattempt++;
+        st->net.retries++;
+        rec->fnext = now + (wait < 5 ? wait : 5);
+        rec->covered = 0;
+        rec->batch = 0;
+    } else {
+        return hs_explain(via, code, was == REC_FLUSH ? "flush the domain" : "record finished tasks in task_list", e,
+                          err);
+    }
+    return 0;
+}
+
 /* Drive the background connection for up to wait_s seconds: a flush, then
  * the rows it made safe, then the next flush when rows wait. */
 int hs_pump(cb_store *st, double wait_s, cb_err *err)
@@ -139,50 +192,8 @@ int hs_pump(cb_store *st, double wait_s, cb_err *err)
             double left = until - cb_now();
             if ((p = cb_http_poll(rec->fh, left > 0 ? left : 0, &result, &code, &e)) <= 0)
                 return p == 0 ? 0 : cb_fail(err, CB_EIO, "%s", e.msg);
-            int was = rec->state;
-            rec->state = REC_IDLE;
-            char fp[FP_LEN];
-            if (was == REC_FLUSH && result == CB_HTTP_OK && hs_server_fp(rec->fh, fp, &e) != 0)
-                result = CB_HTTP_RETRYABLE;
-            if (result == CB_HTTP_OK) {
-                rec->fattempt = 0;
-                if (was == REC_FLUSH) {
-                    /* The same server as when these tasks were written: they
-                     * are stored now. Another one: see give_back. */
-                    rec->safe = rec->covered;
-                    if (strcmp(fp, s->in.fp)) {
-                        give_back(s);
-                        memcpy(s->in.fp, fp, sizeof fp);
-                    }
-                    rec->covered = 0;
-                } else {
-                    if (note_given_back(s, rec->batch))
-                        return cb_fail(err, CB_EIO, "out of memory");
-                    memmove(rec->pend, rec->pend + rec->batch, (size_t)(rec->npend - rec->batch) * sizeof *rec->pend);
-                    rec->npend -= rec->batch;
-                    rec->safe -= rec->batch;
-                    rec->batch = 0;
-                }
-            } else if (result == CB_HTTP_RETRYABLE) {
-                /* Same budget as any request: bounded count and time. A failed
-                 * flush is started anew, failed rows are sent again. */
-                double now = cb_now();
-                if (rec->fattempt == 0)
-                    rec->ft0 = now;
-                double wait = CB_HTTP_BACKOFF0_S * (double)(1 << (rec->fattempt < 6 ? rec->fattempt : 6));
-                if (rec->fattempt >= CB_HTTP_RETRIES || now - rec->ft0 > CB_HTTP_RETRY_S)
-                    return cb_fail(err, CB_EIO, "%s %s (needed before tasks are recorded complete): %s",
-                                   was == REC_FLUSH ? "flushing" : "recording finished tasks in", hs_domain_of(s->h),
-                                   e.msg);
-                rec->fattempt++;
-                st->net.retries++;
-                rec->fnext = now + (wait < 5 ? wait : 5);
-                rec->covered = 0;
-                rec->batch = 0;
-            } else {
-                return hs_explain(rec->fh, code, was == REC_FLUSH ? "flush the domain" : "record finished tasks in task_list",
-                               &e, err);
-            }
+            if (settle(st, rec->fh, rec->state, result, code, &e, err))
+                return -1;
         }
         if (cb_now() < rec->fnext)
             return 0;
@@ -198,6 +209,44 @@ int hs_pump(cb_store *st, double wait_s, cb_err *err)
             return 0;
         }
     }
+}
+
+/* The last flush, sooner (hs_flush_race): nothing overlaps it, the command
+ * waits for it. Each extra flush covers every waiting task (none is added
+ * while draining), so whichever answers first, the rule holds. During the
+ * run one flush at a time keeps the requests few. */
+static int last_flush(cb_store *st, cb_err *err)
+{
+    hs_store *s = st->impl;
+    hs_recorder *rec = &s->recorder;
+    if (rec->state == REC_IDLE) {
+        if (cb_http_start(rec->fh, &flush_req, err))
+            return -1;
+        rec->state = REC_FLUSH;
+    }
+    rec->covered = rec->npend;
+    hs_flush_race race;
+    hs_flush_race_start(&race);
+    int rc;
+    for (;;) {
+        int result = CB_HTTP_FAIL;
+        long code = 0;
+        cb_err e = {0};
+        /* The recorder's own flush: its answer, good or bad, is settled as
+         * any (a failure is retried by the usual loop). */
+        int p = cb_http_poll(rec->fh, 0.01, &result, &code, &e);
+        if (p != 0) {
+            rc = p < 0 ? cb_fail(err, CB_EIO, "%s", e.msg) : settle(st, rec->fh, REC_FLUSH, result, code, &e, err);
+            break;
+        }
+        if (hs_flush_race_poll(&race, s->h, &st->net)) {
+            cb_http_abort(rec->fh);
+            rc = settle(st, rec->fh, REC_FLUSH, CB_HTTP_OK, 200, &e, err);
+            break;
+        }
+    }
+    hs_flush_race_end(&race);
+    return rc;
 }
 
 int hs_finish(cb_store *st, int64_t index, const cb_task *t, cb_err *err)
@@ -255,6 +304,11 @@ int hs_recorder_drain(cb_store *st, cb_err *err)
     }
     /* Record the tasks still waiting for a flush. */
     while (rc == 0 && (rec->npend > 0 || rec->state != REC_IDLE)) {
+        int flush_next = rec->state == REC_IDLE || (rec->state == REC_FLUSH && rec->covered == rec->npend);
+        if (rec->npend > 0 && rec->safe == 0 && flush_next && cb_now() >= rec->fnext) {
+            rc = last_flush(st, err);
+            continue;
+        }
         double nap = rec->fnext - cb_now();
         if (rec->state == REC_IDLE && nap > 0)
             hs_sleep_s(nap);

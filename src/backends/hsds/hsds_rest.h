@@ -80,8 +80,29 @@ void hs_meta_attrs(cJSON *attrs, const cb_meta *m);
 int hs_put_attrs(cb_http *h, const char *root, cJSON *attrs, cb_err *err);
 int hs_load_meta(cb_http *h, const char *root, cb_layout *lay, cb_meta *m, cb_err *err);
 
-/* Durability and restarts. */
+/* Durability and restarts. hs_flush_domain waits until every write this
+ * process made before it is stored (see hs_flush_race for how it is sped up). */
 int hs_flush_domain(cb_http *h, cb_err *err);
+
+/* HSDS answers a flush only at whole steps of its flush_sleep_interval (1 s
+ * stock) after the request came, once every object dirty then is stored, and
+ * a data node stores an object about s3_age_time (1 s) after its last write:
+ * a flush sent right after a write mostly answers at 2 s, a second after the
+ * data was stored. More flushes of the same domain, sent a quarter of a step
+ * apart on connections of their own, answer at most a quarter step after it;
+ * any that says done covers every write made before the first was sent. */
+typedef struct hs_flush_race {
+    cb_http *x[3];
+    int n;
+    double next;
+} hs_flush_race;
+/* Before polling: the first extra flush goes out a quarter step from now. */
+void hs_flush_race_start(hs_flush_race *r);
+/* Send the next extra flush (on a connection like base's, linked to it) when
+ * its time has come, and look at those sent: 1 when one said done. An extra
+ * that fails is dropped; it changes nothing. */
+int hs_flush_race_poll(hs_flush_race *r, cb_http *base, cb_net_stats *stats);
+void hs_flush_race_end(hs_flush_race *r);
 int hs_server_fp(cb_http *h, char fp[FP_LEN], cb_err *err);
 
 void hs_sleep_s(double s);

@@ -103,6 +103,7 @@ static void group_drive(struct cb_http_group *g)
 }
 
 const cb_hs_cfg *cb_http_cfg(const cb_http *h) { return &h->cfg; }
+cb_net_stats *cb_http_stats(const cb_http *h) { return h->stats; }
 const char *cb_http_where(const cb_http *h) { return h->where; }
 
 int cb_http_escape(char *dst, size_t cap, const char *s)

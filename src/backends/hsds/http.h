@@ -26,6 +26,8 @@ typedef struct cb_http cb_http;
 int cb_http_open(const cb_hs_cfg *cfg, cb_net_stats *stats, cb_http **out, cb_err *err);
 void cb_http_close(cb_http *h);
 const cb_hs_cfg *cb_http_cfg(const cb_http *h);
+/* Where h counts its requests (may be NULL). */
+cb_net_stats *cb_http_stats(const cb_http *h);
 
 enum { CB_BODY_NONE = 0, CB_BODY_JSON, CB_BODY_BINARY };
 
