@@ -39,6 +39,7 @@ typedef struct curl_file {
  * large 'all' fetch is not cut off by a fixed total. */
 #define CONNECT_TIMEOUT_S 10L
 #define STALL_TIME_S 30L
+#define CURL_BUFFER_BYTES (512L * 1024)
 
 /* Cache type none keeps the file's first 4 KiB, fetched by HDF5's first read
  * at open (the signature at 0): the one exception to 'no cache'. HDF5 reads
@@ -230,6 +231,9 @@ static int setup(curl_file *f)
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, STALL_TIME_S);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    /* Block and whole-file GETs are megabytes: libcurl's 16 KiB receive
+     * buffer made one read(2) and one callback each 16 KiB. */
+    curl_easy_setopt(h, CURLOPT_BUFFERSIZE, CURL_BUFFER_BYTES);
     /* Bytes as stored: a compressed answer would not be the range asked for. */
     curl_easy_setopt(h, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     if (!f->fa.sign)
