@@ -124,9 +124,9 @@ static int note_given_back(hs_store *s, int64_t n)
     return 0;
 }
 
-/* What a finished request on the recorder's connection (or, for the last
- * flush, on one beside it: via) means: a flush makes the rows it covered
- * safe, written rows leave the queue, a retryable failure waits its
+/* What a finished request of the recorder means (via: the connection that
+ * asks the server which incarnation it is): a flush makes the rows it
+ * covered safe, written rows leave the queue, a retryable failure waits its
  * backoff. rec->state is REC_IDLE again. */
 static int settle(cb_store *st, cb_http *via, int was, int result, long code, cb_err *e, cb_err *err)
 {
