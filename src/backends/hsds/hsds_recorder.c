@@ -29,8 +29,6 @@ void hs_recorder_free(hs_store *s)
     free(rec->gb);
 }
 
-static const cb_http_req flush_req = {.method = "PUT", .path = "/", .params = "flush=1"};
-
 /* Largest number of rows written in one request. */
 #define REC_ROWS_MAX 20000
 
@@ -201,7 +199,7 @@ int hs_pump(cb_store *st, double wait_s, cb_err *err)
             if (rows_start(s, rec->safe < REC_ROWS_MAX ? rec->safe : REC_ROWS_MAX, err))
                 return -1;
         } else if (rec->npend > 0) {
-            if (cb_http_start(rec->fh, &flush_req, err))
+            if (cb_http_start(rec->fh, &hs_flush_req, err))
                 return -1;
             rec->state = REC_FLUSH;
             rec->covered = rec->npend;
@@ -220,33 +218,23 @@ static int last_flush(cb_store *st, cb_err *err)
     hs_store *s = st->impl;
     hs_recorder *rec = &s->recorder;
     if (rec->state == REC_IDLE) {
-        if (cb_http_start(rec->fh, &flush_req, err))
+        if (cb_http_start(rec->fh, &hs_flush_req, err))
             return -1;
         rec->state = REC_FLUSH;
     }
     rec->covered = rec->npend;
-    hs_flush_race race;
-    hs_flush_race_start(&race);
-    int rc;
-    for (;;) {
-        int result = CB_HTTP_FAIL;
-        long code = 0;
-        cb_err e = {0};
-        /* The recorder's own flush: its answer, good or bad, is settled as
-         * any (a failure is retried by the usual loop). */
-        int p = cb_http_poll(rec->fh, 0.01, &result, &code, &e);
-        if (p != 0) {
-            rc = p < 0 ? cb_fail(err, CB_EIO, "%s", e.msg) : settle(st, rec->fh, REC_FLUSH, result, code, &e, err);
-            break;
-        }
-        if (hs_flush_race_poll(&race, s->h, &st->net)) {
-            cb_http_abort(rec->fh);
-            rc = settle(st, rec->fh, REC_FLUSH, CB_HTTP_OK, 200, &e, err);
-            break;
-        }
+    int result = CB_HTTP_FAIL;
+    long code = 0;
+    cb_err e = {0};
+    int won = hs_flush_race(rec->fh, s->h, &st->net, &result, &code, &e);
+    if (won < 0)
+        return cb_fail(err, CB_EIO, "%s", e.msg);
+    if (won == 2) { /* stored: the recorder's own flush is not needed */
+        result = CB_HTTP_OK;
+        code = 200;
     }
-    hs_flush_race_end(&race);
-    return rc;
+    /* Either answer is settled as any (a failure is retried by the usual loop). */
+    return settle(st, rec->fh, REC_FLUSH, result, code, &e, err);
 }
 
 int hs_finish(cb_store *st, int64_t index, const cb_task *t, cb_err *err)

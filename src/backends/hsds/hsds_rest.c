@@ -468,49 +468,58 @@ int hs_load_meta(cb_http *h, const char *root, cb_layout *lay, cb_meta *m, cb_er
     return 0;
 }
 
-static const cb_http_req flush_req = {.method = "PUT", .path = "/", .params = "flush=1"};
+const cb_http_req hs_flush_req = {.method = "PUT", .path = "/", .params = "flush=1"};
 
 #define FLUSH_STAGGER_S 0.25
+#define FLUSH_EXTRA 3
 
-void hs_flush_race_start(hs_flush_race *r)
+/* An extra flush on a connection of its own (like base's, linked to it, so
+ * polling either moves both); NULL when it could not be sent. */
+static cb_http *extra_flush(cb_http *base, cb_net_stats *stats)
 {
-    memset(r, 0, sizeof *r);
-    r->next = cb_now() + FLUSH_STAGGER_S;
+    cb_err ignored = {0};
+    cb_http *x = NULL;
+    if (cb_http_open(cb_http_cfg(base), stats, &x, &ignored) == 0 &&
+        (cb_http_link(x, base, &ignored) || cb_http_start(x, &hs_flush_req, &ignored))) {
+        cb_http_close(x);
+        x = NULL;
+    }
+    return x;
 }
 
-int hs_flush_race_poll(hs_flush_race *r, cb_http *base, cb_net_stats *stats)
+int hs_flush_race(cb_http *primary, cb_http *base, cb_net_stats *stats, int *result, long *status, cb_err *e)
 {
-    int n = (int)(sizeof r->x / sizeof r->x[0]);
-    if (r->n < n && cb_now() >= r->next) {
-        cb_err ignored = {0};
-        cb_http *x = NULL;
-        if (cb_http_open(cb_http_cfg(base), stats, &x, &ignored) == 0 &&
-            (cb_http_link(x, base, &ignored) || cb_http_start(x, &flush_req, &ignored))) {
-            cb_http_close(x);
-            x = NULL;
+    cb_http *x[FLUSH_EXTRA] = {0};
+    int n = 0, won = 0;
+    double next = cb_now() + FLUSH_STAGGER_S;
+    for (;;) {
+        won = cb_http_poll(primary, 0.01, result, status, e);
+        if (won != 0)
+            break;
+        if (n < FLUSH_EXTRA && cb_now() >= next) {
+            x[n++] = extra_flush(base, stats);
+            next += FLUSH_STAGGER_S;
         }
-        r->x[r->n++] = x;
-        r->next += FLUSH_STAGGER_S;
+        for (int k = 0; k < n && !won; k++) {
+            int r = CB_HTTP_FAIL;
+            long c = 0;
+            cb_err ignored = {0};
+            if (!x[k] || cb_http_poll(x[k], 0, &r, &c, &ignored) != 1)
+                continue;
+            if (r == CB_HTTP_OK) {
+                cb_http_abort(primary);
+                won = 2;
+            } else { /* an extra's failure changes nothing */
+                cb_http_close(x[k]);
+                x[k] = NULL;
+            }
+        }
+        if (won)
+            break;
     }
-    for (int k = 0; k < r->n; k++) {
-        int result = CB_HTTP_FAIL;
-        long code = 0;
-        cb_err e = {0};
-        if (!r->x[k] || cb_http_poll(r->x[k], 0, &result, &code, &e) != 1)
-            continue;
-        if (result == CB_HTTP_OK)
-            return 1;
-        cb_http_close(r->x[k]);
-        r->x[k] = NULL;
-    }
-    return 0;
-}
-
-void hs_flush_race_end(hs_flush_race *r)
-{
-    for (int k = 0; k < r->n; k++)
-        cb_http_close(r->x[k]);
-    memset(r, 0, sizeof *r);
+    for (int k = 0; k < n; k++)
+        cb_http_close(x[k]);
+    return won;
 }
 
 int hs_flush_domain(cb_http *h, cb_err *err)
@@ -519,28 +528,15 @@ int hs_flush_domain(cb_http *h, cb_err *err)
     snprintf(doing, sizeof doing, "flush %s", hs_domain_of(h));
     long st;
     cb_err e = {0};
-    if (cb_http_start(h, &flush_req, &e) == 0) {
-        hs_flush_race race;
-        hs_flush_race_start(&race);
-        int result = CB_HTTP_FAIL, done = 0;
-        while (!done) {
-            int p = cb_http_poll(h, 0.01, &result, &st, &e);
-            if (p < 0)
-                break;
-            if (p == 1)
-                done = 1 + (result == CB_HTTP_OK);
-            else if (hs_flush_race_poll(&race, h, cb_http_stats(h))) {
-                cb_http_abort(h);
-                done = 2;
-            }
-        }
-        hs_flush_race_end(&race);
-        if (done == 2)
+    int result = CB_HTTP_FAIL;
+    if (cb_http_start(h, &hs_flush_req, &e) == 0) {
+        int won = hs_flush_race(h, h, cb_http_stats(h), &result, &st, &e);
+        if (won == 2 || (won == 1 && result == CB_HTTP_OK))
             return 0;
     }
     /* Not started, or not done: the usual request, with its retries and
      * its one-line reasons. */
-    cb_http_req r = flush_req;
+    cb_http_req r = hs_flush_req;
     return hs_call(h, &r, &st, NULL, doing, err);
 }
 

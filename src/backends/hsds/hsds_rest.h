@@ -81,8 +81,10 @@ int hs_put_attrs(cb_http *h, const char *root, cJSON *attrs, cb_err *err);
 int hs_load_meta(cb_http *h, const char *root, cb_layout *lay, cb_meta *m, cb_err *err);
 
 /* Durability and restarts. hs_flush_domain waits until every write this
- * process made before it is stored (see hs_flush_race for how it is sped up). */
+ * process made before it is stored (sped up by hs_flush_race). */
 int hs_flush_domain(cb_http *h, cb_err *err);
+/* The request of a domain flush (PUT /?flush=1). */
+extern const cb_http_req hs_flush_req;
 
 /* HSDS answers a flush only at whole steps of its flush_sleep_interval (1 s
  * stock) after the request came, once every object dirty then is stored, and
@@ -90,19 +92,13 @@ int hs_flush_domain(cb_http *h, cb_err *err);
  * a flush sent right after a write mostly answers at 2 s, a second after the
  * data was stored. More flushes of the same domain, sent a quarter of a step
  * apart on connections of their own, answer at most a quarter step after it;
- * any that says done covers every write made before the first was sent. */
-typedef struct hs_flush_race {
-    cb_http *x[3];
-    int n;
-    double next;
-} hs_flush_race;
-/* Before polling: the first extra flush goes out a quarter step from now. */
-void hs_flush_race_start(hs_flush_race *r);
-/* Send the next extra flush (on a connection like base's, linked to it) when
- * its time has come, and look at those sent: 1 when one said done. An extra
- * that fails is dropped; it changes nothing. */
-int hs_flush_race_poll(hs_flush_race *r, cb_http *base, cb_net_stats *stats);
-void hs_flush_race_end(hs_flush_race *r);
+ * any that says done covers every write made before the first was sent.
+ * hs_flush_race waits for the flush started on primary, sending meanwhile up to three more
+ * (connections like base's, counted in stats). 1: primary answered (*result,
+ * *status, *e as cb_http_poll's); 2: an extra said done first, and primary's
+ * request was dropped; -1: nothing was started on primary. */
+int hs_flush_race(cb_http *primary, cb_http *base, cb_net_stats *stats, int *result, long *status, cb_err *e);
+
 int hs_server_fp(cb_http *h, char fp[FP_LEN], cb_err *err);
 
 void hs_sleep_s(double s);
