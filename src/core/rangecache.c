@@ -122,6 +122,22 @@ static int read_blocks(cb_rcache *c, int64_t off, int64_t end, unsigned char *ou
         while (r < last && !find_block(c, r + 1))
             r++;
         int64_t from = b * bs, to = min64((r + 1) * bs, c->size);
+        if (r == b) {
+            /* One block: straight into its slot. A staging buffer would be
+             * another block of fresh pages to fault in and one more copy. */
+            cb_rblock *s = victim(c);
+            if (!s->data && !(s->data = malloc((size_t)bs)))
+                return cb_fail(err, CB_EIO, "out of memory for a %lld-byte cache block", (long long)bs);
+            s->index = -1; /* half filled if the fetch fails */
+            if (c->fetch(c->ctx, from, to - from, s->data, err) < 0)
+                return -1;
+            s->index = b;
+            s->used = ++c->clock;
+            int64_t lo = from > off ? from : off, hi = min64(to, end);
+            memcpy(out + (lo - off), s->data + (lo - from), (size_t)(hi - lo));
+            b++;
+            continue;
+        }
         unsigned char *tmp = fetch_new(c, from, to - from, err);
         if (!tmp)
             return -1;

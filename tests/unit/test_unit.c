@@ -687,6 +687,8 @@ typedef struct fake_remote {
 static int fake_fetch(void *ctx, int64_t offset, int64_t size, void *buf, cb_err *err)
 {
     fake_remote *r = ctx;
+    if (r->fail && size > 0)
+        memset(buf, 0xEE, 1); /* a failed transfer may have written some bytes */
     if (r->fail || offset < 0 || offset + size > r->size || size <= 0)
         return cb_fail(err, CB_EIO, "fake fetch refused %lld+%lld", (long long)offset, (long long)size);
     if (r->n < 64) {
@@ -796,6 +798,14 @@ static void test_rangecache(void)
     CHECK(cb_rcache_read(&c, 0, 10, (unsigned char[10]){0}, &e2) < 0 && strstr(e2.msg, "fake fetch refused"));
     r.fail = 0;
     CHECK(cache_read_ok(&c, 0, 10) && r.n == 1);
+    /* A block fetched into a full cache overwrites the LRU slot: if that fetch
+     * fails, the slot's old block must be gone, not served half overwritten. */
+    CHECK(cache_read_ok(&c, 150, 10) && r.n == 2); /* slots: blocks 0, 1 */
+    r.fail = 1;
+    CHECK(cb_rcache_read(&c, 250, 10, (unsigned char[10]){0}, &e2) < 0);
+    r.fail = 0;
+    CHECK(cache_read_ok(&c, 0, 10) && r.n == 3 && r.off[2] == 0);  /* 0 fetched again */
+    CHECK(cache_read_ok(&c, 150, 10) && r.n == 3);                  /* 1 still held */
     cb_rcache_free(&c);
 }
 
