@@ -15,9 +15,9 @@
 # layouts (bench/atl06_variants.sh: original, page-only-8mb, rechunked-2/4/8mb),
 # each opened once, gt1l's h_li, latitude and longitude read whole, closed.
 # chunkbench's time is the read_total's total.open_close_s; its GETs are
-# those of the timed open (from its size HEAD on); the GETs of its probes and
-# describe opens before it (a probe and a describe a dataset, each on its
-# own connection) are counted apart ("describe GETs"). h5py + fsspec:
+# those of the timed open (from its size HEAD on); the GETs of its probe and
+# lookup open before it (one describes all three datasets, on its own
+# connection) are counted apart ("describe GETs"). h5py + fsspec:
 # fsspec_read.py's open to close, and every GET nginx served it. The two
 # HDF5s differ: h5py's wheel has its own (2.0.0 in h5py 3.16), chunkbench
 # the system's (1.10.8 in Debian 12), which reads a version-2 superblock (the

@@ -182,9 +182,11 @@ typedef struct cb_backend {
     int (*save_table)(const cb_store_opts *o, const cb_table *tab, const int64_t *rows, int64_t nrows,
                       cb_err *err);
     /* One process, read-only (NULL when the backend reads `dset` only): shape,
-     * chunk and element size of any 1-D or 2-D dataset, as a layout (1-D: N x 1),
-     * and the file's metadata. open() then reads o->dataset. */
-    int (*describe)(const cb_store_opts *o, const char *name, cb_table *out, cb_err *err);
+     * chunk and element size of each of n 1-D or 2-D datasets, as a layout
+     * (1-D: N x 1), and the file's metadata, into out[0..n-1], in one lookup
+     * open (over HTTP each open costs requests). open() then reads
+     * o->dataset. On failure out holds nothing. */
+    int (*describe)(const cb_store_opts *o, const char *const *names, int n, cb_table *out, cb_err *err);
     /* One process, read-only (NULL when the backend has no such thing): the
      * byte ranges of the file that hold the values of the dataset read
      * (o->dataset, else dset), to tell raw-data requests from metadata ones

@@ -170,8 +170,10 @@ static int classify(const cb_store_opts *so, const cb_backend *be, cb_ioreq *req
 }
 
 /* Rank 0 learns what to read; every rank gets it. */
-static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend *be, MPI_Comm comm, cb_table *src,
-                 cb_err *err)
+/* Collective: what the read's dataset is, on every rank. pre: rank 0's
+ * description of cfg->dataset made already (taken over), or NULL. */
+static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend *be, MPI_Comm comm, cb_table *pre,
+                 cb_table *src, cb_err *err)
 {
     int rank;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
@@ -198,8 +200,11 @@ static int learn(const cb_config *cfg, const cb_store_opts *so, const cb_backend
             }
         } else if (!(be->caps & CB_CAP_DATASETS)) {
             cb_fail(&local, CB_EUSAGE, "the %s backend reads dset only; name no datasets", be->name);
+        } else if (pre) {
+            *src = *pre;
+            memset(pre, 0, sizeof *pre);
         } else {
-            be->describe(so, cfg->dataset, src, &local);
+            be->describe(so, &cfg->dataset, 1, src, &local);
         }
     }
     if (cb_agree(comm, &local) == 0 && cb_share_head(src, comm, &local) == 0)
@@ -237,7 +242,8 @@ static void ds_free(read_ds *d)
 /* Collective: what dataset cfg0->dataset is, its caches as tuned, its tasks
  * and the phase's options, into *d. Fails on every rank or none (then *d
  * holds nothing). */
-static int prepare(read_ds *d, const cb_config *cfg0, const cb_backend *be, MPI_Comm comm, cb_err *err)
+static int prepare(read_ds *d, const cb_config *cfg0, const cb_backend *be, MPI_Comm comm, cb_table *pre,
+                   cb_err *err)
 {
     int rank;
     if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
@@ -246,7 +252,7 @@ static int prepare(read_ds *d, const cb_config *cfg0, const cb_backend *be, MPI_
     d->cfg = *cfg0;
     cb_config *cfg = &d->cfg;
     cb_store_args_for(cfg, NULL, &d->sa);
-    if (learn(cfg, &d->sa.o, be, comm, &d->src, err) < 0)
+    if (learn(cfg, &d->sa.o, be, comm, pre, &d->src, err) < 0)
         return -1;
     cb_err local = {0};
     resolve_tuning(cfg, &d->src.meta, be, &local);
@@ -400,7 +406,7 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     read_ds d;
     cb_config c = *cfg0;
     c.dataset = dataset_of(cfg0, k);
-    if (prepare(&d, &c, be, comm, err) < 0)
+    if (prepare(&d, &c, be, comm, NULL, err) < 0)
         return -1;
     cb_phase_out o;
     int rc = cb_phase_run(&d.sa.o, be, d.tasks, d.index, d.ntasks, &d.po, comm, &o, err);
@@ -410,14 +416,56 @@ static int read_one(const cb_config *cfg0, const cb_backend *be, int k, int n, c
     return rc;
 }
 
+/* Collective: rank 0 describes every named dataset of the read (not dset)
+ * in one lookup open, into (*pre)[k] (rank 0 only; elsewhere NULL); all
+ * ranks fail together. */
+static int describe_named(const cb_config *cfg, const cb_backend *be, int n, MPI_Comm comm, cb_table **pre,
+                          cb_err *err)
+{
+    int rank;
+    if (cb_mpi(err, MPI_Comm_rank(comm, &rank), "MPI_Comm_rank") < 0)
+        return -1;
+    *pre = NULL;
+    cb_err local = {0};
+    if (rank == 0) {
+        cb_table *t = calloc((size_t)n, sizeof *t), *got = calloc((size_t)n, sizeof *got);
+        const char **names = calloc((size_t)n, sizeof *names);
+        int *at = calloc((size_t)n, sizeof *at), m = 0;
+        if (!t || !got || !names || !at)
+            cb_fail(&local, CB_EIO, "out of memory for %d datasets", n);
+        for (int k = 0; !local.code && k < n; k++)
+            if ((names[m] = dataset_of(cfg, k)) != NULL)
+                at[m++] = k;
+        cb_store_args sa;
+        cb_store_args_for(cfg, NULL, &sa);
+        if (!local.code && m > 0 && be->describe(&sa.o, names, m, got, &local) == 0)
+            for (int i = 0; i < m; i++)
+                t[at[i]] = got[i];
+        free(got);
+        free(names);
+        free(at);
+        if (local.code) {
+            free(t);
+            t = NULL;
+        }
+        *pre = t;
+    }
+    if (cb_agree(comm, &local) == 0)
+        return 0;
+    free(*pre);
+    *pre = NULL;
+    *err = local;
+    return -1;
+}
+
 /* All n datasets in one open of the file, in order, closed once at the end
  * (the seed's read of a granule): the page buffer, the driver's caches and
  * the request log span them all. Dataset k's time runs from the barrier
  * before it (the first's: from the open) to its last task (the last's: to
  * the close's end), so the spans tile the open-to-close time; its requests
  * are those made in that time (the open's in the first, the close's in
- * the last). Each is described before the open (rank 0, outside it) and
- * reported after the close. */
+ * the last). All are described before the open (rank 0, in one lookup
+ * open outside it) and reported after the close. */
 static int read_shared(const cb_config *cfg0, const cb_backend *be, int n, const cb_provenance *prov, MPI_Comm comm,
                        cb_read_part *parts, cb_err *err)
 {
@@ -432,13 +480,18 @@ static int read_shared(const cb_config *cfg0, const cb_backend *be, int n, const
         *err = local;
         return -1;
     }
-    int ready = 0, rc = 0;
+    cb_table *pre = NULL;
+    int rc = describe_named(cfg0, be, n, comm, &pre, err);
+    int ready = 0;
     for (; ready < n && rc == 0; ready++) {
         cb_config c = *cfg0;
         c.dataset = dataset_of(cfg0, ready);
-        if ((rc = prepare(&ds[ready], &c, be, comm, err)) < 0)
+        if ((rc = prepare(&ds[ready], &c, be, comm, pre ? &pre[ready] : NULL, err)) < 0)
             break;
     }
+    for (int k = 0; pre && k < n; k++)
+        cb_table_free(&pre[k]); /* those prepare did not take (after a failure) */
+    free(pre);
     cb_store *st = NULL;
     double open_start = 0;
     if (rc == 0)

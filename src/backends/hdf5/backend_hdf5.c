@@ -846,15 +846,11 @@ static herr_t read_chunk(hid_t dset, hid_t dxpl, const hsize_t *off, uint32_t *f
 #endif
 }
 
-static int h5_describe(const cb_store_opts *opt, const char *name, cb_table *out, cb_err *err)
+/* Dataset name of the open file into *out (memset by the caller). */
+static int describe_one(const cb_store_opts *opt, hid_t file, const char *name, cb_table *out, cb_err *err)
 {
-    quiet_hdf5();
-    memset(out, 0, sizeof *out);
     cb_meta_init(&out->meta);
-    hid_t file = open_lookup(opt, err);
-    if (file < 0)
-        return -1;
-    int rc = 0, ndims = 0;
+    int ndims = 0;
     /* H5Lexists refuses paths whose parents are missing: check each step. */
     char path[1024];
     snprintf(path, sizeof path, "%s", name);
@@ -865,25 +861,37 @@ static int h5_describe(const cb_store_opts *opt, const char *name, cb_table *out
         *p = '/';
     }
     found = found && H5Lexists(file, name, H5P_DEFAULT) > 0;
-    if (!found || !is_dataset(file, name)) {
-        rc = cb_fail(err, CB_EUSAGE, "%s has no dataset '%s'; list its datasets with h5ls -r %s", opt->target, name,
-                     opt->target);
-    } else {
-        hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
-        if (dset < 0)
-            rc = h5_fail(err, "cannot open the dataset");
-        else {
-            rc = dataset_layout(dset, name, &out->layout, &ndims, err);
-            H5Dclose(dset);
-        }
-    }
-    if (rc == 0) {
-        get_meta(file, &out->layout, &out->meta);
-        out->layout.iter = CB_ITER_BLOCK; /* the file's iter_type describes dset, not this one */
-        out->meta.page_size = file_page_size(file);
-        out->meta.file_size = file_bytes(file);
-    }
+    if (!found || !is_dataset(file, name))
+        return cb_fail(err, CB_EUSAGE, "%s has no dataset '%s'; list its datasets with h5ls -r %s", opt->target, name,
+                       opt->target);
+    hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
+    if (dset < 0)
+        return h5_fail(err, "cannot open the dataset");
+    int rc = dataset_layout(dset, name, &out->layout, &ndims, err);
+    H5Dclose(dset);
+    if (rc < 0)
+        return -1;
+    get_meta(file, &out->layout, &out->meta);
+    out->layout.iter = CB_ITER_BLOCK; /* the file's iter_type describes dset, not this one */
+    out->meta.page_size = file_page_size(file);
+    out->meta.file_size = file_bytes(file);
+    return 0;
+}
+
+static int h5_describe(const cb_store_opts *opt, const char *const *names, int n, cb_table *out, cb_err *err)
+{
+    quiet_hdf5();
+    memset(out, 0, (size_t)n * sizeof *out);
+    hid_t file = open_lookup(opt, err);
+    if (file < 0)
+        return -1;
+    int rc = 0, k = 0;
+    for (; k < n && rc == 0; k++)
+        rc = describe_one(opt, file, names[k], &out[k], err);
     H5Fclose(file);
+    if (rc < 0)
+        for (int i = 0; i < k; i++)
+            cb_table_free(&out[i]);
     return rc;
 }
 
