@@ -59,7 +59,7 @@ fi
 
 # 4. slurm.conf. NodeName line comes from `slurmd -C`; RealMemory is lowered
 #    ~10% so the node is never drained for "Low RealMemory".
-NODE=$(slurmd -C | head -1)
+NODE=$(slurmd -C | sed -n 1p)  # not head: a SIGPIPE fails under pipefail
 MEM=$(sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' <<<"$NODE")
 NODE=$(sed "s/RealMemory=[0-9]*/RealMemory=$((MEM * 9 / 10))/" <<<"$NODE")
 if [ -z "$NETNS" ]; then

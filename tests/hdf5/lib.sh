@@ -8,6 +8,10 @@ PY=${CB_PYTHON:-/usr/bin/python3}
 CHECK="$PY $CB_SRC/tests/hdf5/cbcheck.py"
 WORK=$(mktemp -d /tmp/cbtest.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+# A command that set -e stops the script at says so: without this a failed
+# assignment (a SIGPIPE under pipefail, once) ended a test with no FAIL line.
+# Quiet where a script turned set -e off to take an exit code itself.
+trap 'cb__rc=$?; [[ $- != *e* ]] || echo "FAIL: ${BASH_SOURCE[0]##*/} line $LINENO: '"'"'$BASH_COMMAND'"'"' exited $cb__rc (set -e stops here)"' ERR
 FAILS=0
 
 # mpirun with a bound: a hang is a failure, not a stuck CI.

@@ -25,7 +25,10 @@ EOF
 #     agrees); cb_nodes=1 happens to be its default on one host.
 #   MPICH's ROMIO: the ROMIO keys asked, not the unknown one.
 expectations() { # IO: sets TAKEN, NOT_TAKEN, ECHO
-  local v; v=$(${CB_MPIEXEC:-mpirun} --version 2>&1 | head -1)
+  # sed, not head: head leaves after one line, and under pipefail the
+  # launcher's SIGPIPE on its later lines (MPICH's mpiexec writes ten, half
+  # the time after head left) ended the script without a word.
+  local v; v=$(${CB_MPIEXEC:-mpirun} --version 2>&1 | sed -n 1p)
   ECHO=0
   if [[ $v == *"Open MPI"*" 4."* ]]; then
     TAKEN="romio_cb_write cb_buffer_size cb_nodes chunkbench_no_such_hint" NOT_TAKEN="" ECHO=1
