@@ -36,23 +36,48 @@ static void catch_stop_signals(void)
     sigaction(SIGINT, &sa, NULL);
 }
 
-int main(int argc, char **argv)
+/* True when a launcher started this process as a rank of a job (mpirun,
+ * mpiexec, srun, prterun set one of these); false for a singleton. */
+static int started_by_launcher(void)
 {
-    /* Open MPI's OMPIO opens a shared-file-pointer component with every file:
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i]))
+            return 1;
+    return 0;
+}
+
+/* Open MPI settings made before MPI_Init. A user's own setting (environment
+ * or mpirun --mca) always wins; other MPIs never read these variables. */
+static void set_mpi_defaults(void)
+{
+    /* OMPIO opens a shared-file-pointer component with every file:
      * sharedfp/lockedfile overflows a buffer on paths of 245+ characters
      * (abort, exit 134) and sharedfp/sm fails MPI_File_open on a bare name
      * ("F", not "./F"). chunkbench and HDF5 never use shared file pointers, so
-     * keep both out; "individual" remains. A user's own setting wins, and
-     * other MPIs never read the variable. */
+     * keep both out; "individual" remains. */
     setenv("OMPI_MCA_sharedfp", "^lockedfile,sm", 0);
+    if (started_by_launcher())
+        return;
+    /* A singleton (a server-schedule writer, a one-process command) talks to
+     * no other rank, so the messaging layer is ob1 with its self transport.
+     * Left to choose, Open MPI 4.1 first tries cm, whose psm2 transport loads
+     * libpsm2, and that library's constructor probes for Omni-Path hardware
+     * in 125 us sleeps: 0.2 s of every start on Debian's build. Under a
+     * launcher the choice is left alone: there cm may be the fast path. */
+    setenv("OMPI_MCA_pml", "ob1", 0);
 #if defined(OMPI_MAJOR_VERSION) && OMPI_MAJOR_VERSION < 5
-    /* Started without mpirun (server-schedule writers, one-process commands),
-     * Open MPI 4 forks a daemon for the singleton, kept only for
+    /* And Open MPI 4 forks a daemon for a singleton, kept only for
      * MPI_Comm_spawn and friends, which chunkbench never calls: without it
      * start-up is ~0.1 s shorter, and many writers started at once do not
-     * run a daemon each. Ignored under a launcher; a user's setting wins. */
+     * run a daemon each. */
     setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
 #endif
+}
+
+int main(int argc, char **argv)
+{
+    set_mpi_defaults();
     /* One write(2) a line on stderr. Unbuffered, glibc 2.37+ writes a long
      * fprintf in 128-byte pieces, and Open MPI 5's output forwarding has been
      * seen to put the first piece of a rank's warning into stdout. Lines

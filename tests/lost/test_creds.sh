@@ -223,16 +223,16 @@ HS_ENDPOINT=$TLS REQUESTS_CA_BUNDLE=$CA/ca.pem "$B" write "$D/cfg.h5" --schedule
 
 # ---- row 10: server-schedule writers SIGKILLed -----------------------------
 T=$D/killed.h5
-"$B" create "$T" 1200 1200 --chunk 40,40 -q # 900 small tasks
+"$B" create "$T" 2400 2400 --chunk 40,40 -q # 3600 small tasks: two writers take seconds
 jq_() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 status_json() { "$B" status "$T" --json "$WORK/st.json" -q 2> /dev/null && jq_ "$WORK/st.json" "$1"; }
 pids=()
 for i in 1 2; do "$B" write "$T" --schedule server --claim-batch 16 -q > /dev/null 2>&1 & pids+=($!); done
-for _ in $(seq 100); do
-  sleep 0.2
+for _ in $(seq 200); do
+  sleep 0.1
   [ "$(status_json "d['tasks']['complete']")" -ge 20 ] && break
 done
-kill -KILL "${pids[@]}"
+kill -KILL "${pids[@]}" 2> /dev/null || fail "a writer had finished before it was killed: make the task count larger"
 wait "${pids[@]}" 2> /dev/null || true   # 137: killed
 left=$(status_json "d['tasks']['in_progress']")
 [ "$left" -ge 2 ] || fail "the killed writers left $left tasks in progress (want their claims)"
@@ -264,6 +264,6 @@ sleep 2
 "$B" $cmd -q --json "$WORK/w.json" 2> "$WORK/err" || fail "chunkbench $cmd: $(cat "$WORK/err")"
 [ -s "$WORK/err" ] && fail "chunkbench $cmd still warned: $(cat "$WORK/err")"
 [ "$(jq_ "$WORK/w.json" "d['left_in_progress']")" = 0 ] || fail "left_in_progress after the lease"
-[ "$(status_json "d['tasks']['complete']")" = 900 ] || fail "not all 900 complete after --lease: $(jq_ "$WORK/st.json" "d['tasks']")"
+[ "$(status_json "d['tasks']['complete']")" = 3600 ] || fail "not all 3600 complete after --lease: $(jq_ "$WORK/st.json" "d['tasks']")"
 "$B" verify "$T" -q || fail "verify after the lease"
 finish
