@@ -1,6 +1,5 @@
-/* Large buffers that are filled once and read soon (cache blocks, a whole
- * fetched file): backed by transparent huge pages where the kernel offers
- * them on request, so a fresh 8 MiB block faults in 4 times, not 2048. */
+/* Large buffers that are filled once and read soon (cache blocks, a fetched
+ * range, a whole fetched file), their pages faulted in by one call. */
 #ifndef CHUNKBENCH_BIGMEM_H
 #define CHUNKBENCH_BIGMEM_H
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "backends/backend.h"
@@ -717,9 +718,8 @@ static int cache_read_ok(cb_rcache *c, int64_t off, int64_t n)
     return 1;
 }
 
-/* Cache blocks and fetched buffers of huge-page size (core/bigmem.c): the
- * same bytes through every cache type that keeps them, and the buffers
- * themselves aligned to 2 MiB and usable to their last byte. */
+/* Cache blocks and fetched buffers of megabytes (core/bigmem.c): the same
+ * bytes through every cache type that keeps them. */
 static void test_rangecache_big(void)
 {
     const int64_t mb = 1 << 20;
@@ -738,11 +738,31 @@ static void test_rangecache_big(void)
         CHECK(cache_read_ok(&c, 4 * mb - 1000, 3000));
         cb_rcache_free(&c);
     }
-    unsigned char *p = cb_big_alloc((size_t)(5 * mb + 3));
-    CHECK(p && (uintptr_t)p % (uintptr_t)(2 * mb) == 0);
+    /* A big buffer is resident before it is written (where the kernel has
+     * MADV_POPULATE_WRITE: a probe page says), and usable to its last byte. */
+    size_t n = (size_t)(40 * mb + 3); /* above glibc's largest mmap threshold: fresh pages */
+    unsigned char *p = cb_big_alloc(n);
+    CHECK(p != NULL);
     if (p) {
-        memset(p, 0xAB, (size_t)(5 * mb + 3));
-        CHECK(p[5 * mb + 2] == 0xAB && p[0] == 0xAB);
+#ifdef MADV_POPULATE_WRITE
+        long pg = sysconf(_SC_PAGESIZE);
+        void *probe = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        int can = probe != MAP_FAILED && madvise(probe, (size_t)pg, MADV_POPULATE_WRITE) == 0;
+        if (probe != MAP_FAILED)
+            munmap(probe, (size_t)pg);
+        if (can) {
+            uintptr_t a = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+            size_t len = (size_t)(((uintptr_t)p + n) & ~((uintptr_t)pg - 1)) - a, pages = len / (size_t)pg, in = 0;
+            unsigned char *vec = malloc(pages);
+            CHECK(vec && mincore((void *)a, len, vec) == 0);
+            for (size_t i = 0; vec && i < pages; i++)
+                in += vec[i] & 1;
+            CHECK(in == pages);
+            free(vec);
+        }
+#endif
+        memset(p, 0xAB, n);
+        CHECK(p[n - 1] == 0xAB && p[0] == 0xAB);
     }
     free(p);
     unsigned char *q = cb_big_alloc(0), *q2 = cb_big_alloc(100);
