@@ -1,7 +1,5 @@
 #include "core/rangecache.h"
 
-#include "core/bigmem.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +42,7 @@ static int64_t min64(int64_t a, int64_t b)
 /* A fresh buffer of n bytes (at least 1, for an empty file) filled from offset. */
 static unsigned char *fetch_new(cb_rcache *c, int64_t offset, int64_t n, cb_err *err)
 {
-    unsigned char *b = cb_big_alloc((size_t)n);
+    unsigned char *b = malloc(n > 0 ? (size_t)n : 1);
     if (!b) {
         cb_fail(err, CB_EIO, "out of memory for %lld cached bytes", (long long)n);
         return NULL;
@@ -128,7 +126,7 @@ static int read_blocks(cb_rcache *c, int64_t off, int64_t end, unsigned char *ou
             /* One block: straight into its slot. A staging buffer would be
              * another block of fresh pages to fault in and one more copy. */
             cb_rblock *s = victim(c);
-            if (!s->data && !(s->data = cb_big_alloc((size_t)bs)))
+            if (!s->data && !(s->data = malloc((size_t)bs)))
                 return cb_fail(err, CB_EIO, "out of memory for a %lld-byte cache block", (long long)bs);
             s->index = -1; /* half filled if the fetch fails */
             if (c->fetch(c->ctx, from, to - from, s->data, err) < 0)
@@ -147,7 +145,7 @@ static int read_blocks(cb_rcache *c, int64_t off, int64_t end, unsigned char *ou
         memcpy(out + (lo - off), tmp + (lo - from), (size_t)(hi - lo));
         for (int64_t k = b; k <= r; k++) {
             cb_rblock *s = victim(c);
-            if (!s->data && !(s->data = cb_big_alloc((size_t)bs))) {
+            if (!s->data && !(s->data = malloc((size_t)bs))) {
                 free(tmp);
                 return cb_fail(err, CB_EIO, "out of memory for a %lld-byte cache block", (long long)bs);
             }

@@ -1,11 +1,9 @@
 /* Unit tests of the pure parts: task grid, row packing, values, percentiles,
  * static partitions, option parsing. */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "backends/backend.h"
@@ -19,7 +17,6 @@
 #include "core/hints.h"
 #include "core/iolog.h"
 #include "core/pattern.h"
-#include "core/bigmem.h"
 #include "core/rangecache.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
@@ -718,59 +715,6 @@ static int cache_read_ok(cb_rcache *c, int64_t off, int64_t n)
     return 1;
 }
 
-/* Cache blocks and fetched buffers of megabytes (core/bigmem.c): the same
- * bytes through every cache type that keeps them. */
-static void test_rangecache_big(void)
-{
-    const int64_t mb = 1 << 20;
-    cb_err err = {0};
-    fake_remote r = {.size = 13 * mb + 5};
-    cb_http_cache types[] = {CB_HTTP_CACHE_BLOCK, CB_HTTP_CACHE_READAHEAD, CB_HTTP_CACHE_FIRST, CB_HTTP_CACHE_ALL};
-    for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
-        cb_rcache c;
-        r.n = 0;
-        CHECK(cb_rcache_init(&c, types[k], 4 * mb, 2, 0, r.size, fake_fetch, &r, &err) == 0);
-        /* across a block edge, the last bytes, a block again (LRU keeps 2) */
-        CHECK(cache_read_ok(&c, 4 * mb - 1000, 3000));
-        CHECK(cache_read_ok(&c, r.size - 4000, 4000));
-        CHECK(cache_read_ok(&c, 12 * mb + 17, 100));
-        CHECK(cache_read_ok(&c, 0, 4096));
-        CHECK(cache_read_ok(&c, 4 * mb - 1000, 3000));
-        cb_rcache_free(&c);
-    }
-    /* A big buffer is resident before it is written (where the kernel has
-     * MADV_POPULATE_WRITE: a probe page says), and usable to its last byte. */
-    size_t n = (size_t)(40 * mb + 3); /* above glibc's largest mmap threshold: fresh pages */
-    unsigned char *p = cb_big_alloc(n);
-    CHECK(p != NULL);
-    if (p) {
-#ifdef MADV_POPULATE_WRITE
-        long pg = sysconf(_SC_PAGESIZE);
-        void *probe = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        int can = probe != MAP_FAILED && madvise(probe, (size_t)pg, MADV_POPULATE_WRITE) == 0;
-        if (probe != MAP_FAILED)
-            munmap(probe, (size_t)pg);
-        if (can) {
-            uintptr_t a = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-            size_t len = (size_t)(((uintptr_t)p + n) & ~((uintptr_t)pg - 1)) - a, pages = len / (size_t)pg, in = 0;
-            unsigned char *vec = malloc(pages);
-            CHECK(vec && mincore((void *)a, len, vec) == 0);
-            for (size_t i = 0; vec && i < pages; i++)
-                in += vec[i] & 1;
-            CHECK(in == pages);
-            free(vec);
-        }
-#endif
-        memset(p, 0xAB, n);
-        CHECK(p[n - 1] == 0xAB && p[0] == 0xAB);
-    }
-    free(p);
-    unsigned char *q = cb_big_alloc(0), *q2 = cb_big_alloc(100);
-    CHECK(q && q2);
-    free(q);
-    free(q2);
-}
-
 static void test_rangecache(void)
 {
     cb_err err = {0};
@@ -989,7 +933,6 @@ int main(void)
     test_values_sum();
     test_pattern();
     test_rangecache();
-    test_rangecache_big();
     test_backends();
     test_meta_fields();
     test_filters();
