@@ -147,7 +147,7 @@ mpi 1 "$CHUNKBENCH" read "$p" --driver sec2 --verify --preset tuned --json "$WOR
 # naming that version.
 mpi 1 "$CHUNKBENCH" read "$p" --driver sec2 --verify --page-buffer 1M --page-buffer-by chunkbench \
     --log "$WORK/pc.csv" --json "$WORK/pc.json" -q || fail "paged, chunkbench's buffer"
-h5v=$("$CHUNKBENCH" --version | sed -n 's/.*HDF5 \([0-9.]*\).*/\1/p' | sed -n 1p)
+h5v=$(hdf5_version)
 if [ "$(printf '%s\n' 1.14.5 "$h5v" | sort -V | head -1)" = 1.14.5 ]; then
     lib_pb=hdf5
     mpi 1 "$CHUNKBENCH" read "$p" --driver sec2 --verify --page-buffer 1M --page-buffer-by hdf5 \

@@ -52,7 +52,7 @@ for d in CMakeLists.txt cmake src tests bench scripts; do
     [ -e "$CB_SRC/$d" ] && cp -a "$CB_SRC/$d" "$dst/"
 done
 
-tests='^(unit|unit_mpiio|unit_vfd_log|hdf5_matrix|hdf5_shapes|hdf5_resume|hdf5_tasks_per_call|hdf5_h5py|hdf5_hints|hdf5_collective|cli_errors|read_local|read_log|read_errors|read_filtered|read_curl|stack_provenance|progress_terminal)$'
+tests='^(unit|unit_mpiio|unit_vfd_log|hdf5_matrix|hdf5_shapes|hdf5_resume|hdf5_tasks_per_call|hdf5_h5py|hdf5_hints|hdf5_collective|cli_errors|cli_mpi_start|read_local|read_log|read_errors|read_filtered|read_curl|stack_provenance|progress_terminal)$'
 echo "== $other root: $(chroot "$root" sh -c '. /etc/os-release; echo "$PRETTY_NAME"')"
 # A clean environment: nothing of the host's (paths, MPI settings) leaks in.
 # OpenMPI 5 takes more ranks than cores only when its mapper is told
