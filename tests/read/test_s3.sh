@@ -25,7 +25,10 @@ PORT=$("$VPY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); pri
 source "$S3/env.sh"
 SECRET=$AWS_SECRET_ACCESS_KEY KEYID=$AWS_ACCESS_KEY_ID EP=$AWS_ENDPOINT_URL BK=$CB_S3_BUCKET
 # The secrets, for grep -f: on grep's command line they would be in ps.
-(umask 077; printf '%s\n' "$SECRET" > "$WORK/secret"; printf '%s\n' "${SECRET%?}Z" > "$WORK/wrong-secret")
+# A wrong secret: the last character changed (to Z, or to Y where it was Z:
+# moto's secrets are random, and one that ended in Z once read fine here).
+WRONG=${SECRET%?}Z; [ "$WRONG" != "$SECRET" ] || WRONG=${SECRET%?}Y
+(umask 077; printf '%s\n' "$SECRET" > "$WORK/secret"; printf '%s\n' "$WRONG" > "$WORK/wrong-secret")
 OUT=$WORK/outputs; mkdir -p "$OUT"   # everything chunkbench printed, for the secret check
 n=0
 # expect (lib.sh) keeps its outputs here too.
@@ -134,7 +137,7 @@ AWS_ACCESS_KEY_ID=$TOK_ID AWS_SECRET_ACCESS_KEY=$TOK_SECRET AWS_SESSION_TOKEN=${
 AWS_ACCESS_KEY_ID=$TOK_ID AWS_SECRET_ACCESS_KEY=$TOK_SECRET expect 2 "403 (InvalidAccessKeyId)" 0 read "s3://$BK/dir/a.h5"
 
 # 4. Failures: one line, exit 2, before HDF5 sees the URL.
-AWS_SECRET_ACCESS_KEY=${SECRET%?}Z expect 2 "answered 403 (SignatureDoesNotMatch): the secret key from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" 2 read "s3://$BK/dir/a.h5"
+AWS_SECRET_ACCESS_KEY=$WRONG expect 2 "answered 403 (SignatureDoesNotMatch): the secret key from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" 2 read "s3://$BK/dir/a.h5"
 cp "$WORK/err" "$OUT/wrong.err"
 AWS_SHARED_CREDENTIALS_FILE="$WORK/creds" noenv_expect 2 "403 (SignatureDoesNotMatch): the secret key from profile 'bad'" 0 read "s3://$BK/dir/a.h5" --s3-profile bad
 AWS_ACCESS_KEY_ID=AKIA0000000000000000 expect 2 "answered 403 (InvalidAccessKeyId)" 0 read "s3://$BK/dir/a.h5"
