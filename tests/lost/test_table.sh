@@ -21,11 +21,14 @@ refused() { # CASE FILE EXPECT... (each a fixed string of the error line)
     for cmd in "${cmds[@]}"; do
         rc=0
         out=$($cmd 2>&1) || rc=$?
-        [ "$rc" -eq 2 ] || fail "$case: '${cmd##*/}' exit $rc, not 2: $(echo "$out" | grep -m1 chunkbench)"
+        local what=${cmd//$CHUNKBENCH/chunkbench}; what=${what//$WORK\//}
+        # Not the expected exit: all it printed (a launcher's or a sanitizer's
+        # words name no chunkbench), so the next failure says what it was.
+        [ "$rc" -eq 2 ] || fail "$case: '$what' exit $rc, not 2: $(sed -n 1,40p <<<"$out")"
         for want in "$@"; do
-            grep -qF -- "$want" <<<"$out" || fail "$case: '${cmd##*/}' does not say '$want': $(echo "$out" | grep -m1 chunkbench)"
+            grep -qF -- "$want" <<<"$out" || fail "$case: '$what' does not say '$want': $(echo "$out" | grep -m1 chunkbench)"
         done
-        [ "$(grep -c '^chunkbench: error:' <<<"$out")" -eq 1 ] || fail "$case: '${cmd##*/}' says its error $(grep -c '^chunkbench: error:' <<<"$out") times"
+        [ "$(grep -c '^chunkbench: error:' <<<"$out")" -eq 1 ] || fail "$case: '$what' says its error $(grep -c '^chunkbench: error:' <<<"$out") times"
     done
     [ "$(sha256sum < "$f")" = "$sum" ] || fail "$case: the file changed"
 }
