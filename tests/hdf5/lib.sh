@@ -21,7 +21,9 @@ mpi() { local n=$1; shift; timeout 120 ${CB_MPIEXEC:-mpirun} -n "$n" "$@"; }
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 
 # Open MPI's ROMIO component (romio321 in 4.1, romio341 in 5.0); nothing elsewhere.
-romio_component() { ompi_info 2>/dev/null | awk '/MCA io: romio/ {print $3; exit}'; }
+# awk reads to the end (no exit at the match): ompi_info, still writing, would
+# die of SIGPIPE, and the pipe fail under pipefail.
+romio_component() { ompi_info 2>/dev/null | awk '/MCA io: romio/ && !n {print $3; n = 1}'; }
 
 # expect CODE PATTERN NRANKS ARGS...: chunkbench ARGS (under mpirun on NRANKS
 # ranks; 0: without) exits CODE with exactly one error line, matching PATTERN.

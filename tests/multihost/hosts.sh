@@ -66,7 +66,7 @@ mh_down() {
 
 # The subnet must be unused by the machine itself, or traffic could leave the
 # namespaces.
-mh__subnet_free() { ! ip -4 addr show 2>/dev/null | grep -q "inet ${MH_SUBNET//./\\.}\."; }
+mh__subnet_free() { ! grep -q "inet ${MH_SUBNET//./\\.}\." <<<"$(ip -4 addr show 2>/dev/null)"; }
 
 # mh__up N OWNER_PID: N hosts, cbhost1..N at MH_SUBNET.1..N, owned by
 # OWNER_PID. Returns 77 when this machine cannot make network namespaces, 1 on

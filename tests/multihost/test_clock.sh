@@ -9,7 +9,7 @@
 # correction cbhost2's tasks would start 30 s in the future.
 source "$(dirname "$0")/../hdf5/lib.sh"
 source "$CB_SRC/tests/multihost/hosts.sh"
-lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
+lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | sed -n 1p)
 [ -n "$lib" ] || { echo "FAIL: libfaketime is not installed (scripts/setup.sh test installs it)"; exit 1; }
 mh_up 2 || exit $?
 fake="cbhost2 $lib +30"
