@@ -11,7 +11,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=${CB_BUILD:-$src/build}
 
 pkgs=(build-essential cmake pkg-config openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
-      libcjson-dev libcurl4-openssl-dev)
+      libcjson-dev libcurl4-openssl-dev libssl-dev)
 # What the tests use: h5py/numpy cross-checks, the HSDS server's venv, the
 # ROS3 reads from a loopback nginx, the job and browser tests (those scripts
 # install Slurm and Chromium themselves; the MPICH test installs MPICH's HDF5

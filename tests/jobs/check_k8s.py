@@ -290,7 +290,7 @@ def check_container(tmp):
         if k == "RUN":
             for m in re.finditer(r"apt-get install ([^&;|]*)", a):
                 pkgs += [w for w in m.group(1).split() if not w.startswith("-")]
-    check({"cmake", "libhdf5-openmpi-dev", "libcjson-dev", "libcurl4-openssl-dev", "libopenmpi-dev"} <= set(pkgs),
+    check({"cmake", "libhdf5-openmpi-dev", "libcjson-dev", "libcurl4-openssl-dev", "libssl-dev", "libopenmpi-dev"} <= set(pkgs),
           "Containerfile: installs the build dependencies")
     # The names are the base image's release's (libopenmpi3 is bookworm's,
     # trixie has libopenmpi40): apt here knows only this host's release.

@@ -7,7 +7,7 @@
 # reuses it), 77 when this host cannot run debootstrap or chroot at all.
 set -euo pipefail
 release=$1 dir=$2
-pkgs=libhdf5-openmpi-dev,openmpi-bin,libopenmpi-dev,cmake,gcc,libc6-dev,make,pkg-config,libcjson-dev,libcurl4-openssl-dev,python3,python3-h5py,python3-numpy,strace,procps,nginx-light,curl
+pkgs=libhdf5-openmpi-dev,openmpi-bin,libopenmpi-dev,cmake,gcc,libc6-dev,make,pkg-config,libcjson-dev,libcurl4-openssl-dev,libssl-dev,python3,python3-h5py,python3-numpy,strace,procps,nginx-light,curl
 stamp=$dir/.chunkbench-root-ok
 # The stamp names the package list, so a changed list builds a new root.
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$release $pkgs" ]; then
