@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/config.h"
 #include "cli/commands.h"
@@ -47,6 +48,35 @@ static int started_by_launcher(void)
     return 0;
 }
 
+#if defined(OMPI_MAJOR_VERSION) && OMPI_MAJOR_VERSION < 5
+/* Every isolated Open MPI 4 singleton names the same session directory
+ * (<tmpdir>/ompi.<host>.<uid>/jf.0/1/0) and removes it at MPI_Finalize, so
+ * singletons started together (server-schedule writers) meet one another's
+ * mkdir and rmdir: 55 of 1800 starts, six at a time, died in orte_init
+ * ("mkdir ... File exists", exit 1). Each gets a directory of its own under
+ * the one Open MPI would use; Open MPI empties it, and it goes at exit. */
+static char session_base[4096];
+
+static void remove_session_base(void)
+{
+    rmdir(session_base); /* fails, harmlessly, if Open MPI left something */
+}
+
+static void private_session_dir(void)
+{
+    const char *base = getenv("OMPI_MCA_orte_tmpdir_base");
+    if (!base || !*base)
+        base = getenv("TMPDIR");
+    if (!base || !*base)
+        base = "/tmp";
+    int n = snprintf(session_base, sizeof session_base, "%s/chunkbench-mpi.XXXXXX", base);
+    if (n < 0 || (size_t)n >= sizeof session_base || !mkdtemp(session_base))
+        return; /* Open MPI's own directory then, as without this */
+    setenv("OMPI_MCA_orte_tmpdir_base", session_base, 1);
+    atexit(remove_session_base);
+}
+#endif
+
 /* Open MPI settings made before MPI_Init. A user's own setting (environment
  * or mpirun --mca) always wins; other MPIs never read these variables. */
 static void set_mpi_defaults(void)
@@ -72,6 +102,9 @@ static void set_mpi_defaults(void)
      * start-up is ~0.1 s shorter, and many writers started at once do not
      * run a daemon each. */
     setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+    const char *isolated = getenv("OMPI_MCA_ess_singleton_isolated");
+    if (isolated && strcmp(isolated, "0") != 0)
+        private_session_dir();
 #endif
 }
 
