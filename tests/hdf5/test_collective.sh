@@ -11,7 +11,7 @@
 #   the cause and one warning line says it, also with -q.
 source "$(dirname "$0")/lib.sh"
 
-ver=$("$CHUNKBENCH" --version | sed -n 's/^HDF5 \([0-9.]*\).*/\1/p')
+ver=$(hdf5_version)
 IFS=. read -r vmaj vmin vrel <<<"$ver"
 want_note=0
 if [ "$vmaj" = 1 ] && { { [ "$vmin" = 10 ] && [ "$vrel" -ge 5 ] && [ "$vrel" -le 8 ]; } ||
@@ -37,10 +37,8 @@ PYEOF
 
 # HDF5 1.14.5 reports linked-chunk I/O where --chunk-opt multi was asked
 # (README); 1.10 does multi-chunk I/O. MULTI: what the running HDF5 does.
-h5v=$("$CHUNKBENCH" --version | sed -n 's/^HDF5 \([0-9]*\)\.\([0-9]*\)\..*/\1 \2/p')
-read -r h5maj h5min <<<"$h5v"
 MULTI=multi_chunk
-[ "$h5maj" -gt 1 ] || [ "$h5min" -ge 14 ] && MULTI=link_chunk
+[ "$vmaj" -gt 1 ] || [ "$vmin" -ge 14 ] && MULTI=link_chunk
 
 # 1. --coll-metadata on 1, 2 and 4 ranks, all collective.
 opts=(auto one multi)
