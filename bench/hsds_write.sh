@@ -33,6 +33,11 @@
 #                        flush_sleep_interval set to this (stock: 1 s each, which makes any
 #                        flush that has something to write take 1-2 s); written to the
 #                        server directory's config.yml, which hsds reads from its cwd
+#   HSDS_CACHE=          the data nodes' chunk_mem_cache_size (stock 128m each, 2 nodes):
+#                        a node whose cache is full of chunks not yet stored answers 503
+#                        to the service node, which retries until they are (a second
+#                        after they came); 256 MB of chunks hashed unevenly over 2 nodes
+#                        meets that. Written to config.yml as HSDS_SYNC is
 #   DIAG=0               1: afterwards, strace -c -f one cb-dyn N=1 write and one curl N=1
 #                        run (not in the table; syscall counts in OUT/diag/)
 #   TMO=180              seconds before one measurement is abandoned (logged, not counted)
@@ -41,7 +46,8 @@
 #   BASELINE=            another chunkbench program (copied into OUT as cbw-base); adds
 #                        the variant cb-srv-base to the default VARIANTS
 #   OUT=bench/out/hsds-<date>   results.jsonl (one line per measurement), raw/, summary.md,
-#                        env.txt, load.txt, hsds.log (the server's log)
+#                        env.txt, load.txt, hsds.log (the server's log), refused.txt
+#                        (chunk PUTs a data node refused, cache full, per measurement)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -59,6 +65,7 @@ QUIET_IDLE=${QUIET_IDLE:-70}
 QUIET_WAIT=${QUIET_WAIT:-10}
 DIAG=${DIAG:-0}
 HSDS_SYNC=${HSDS_SYNC:-}
+HSDS_CACHE=${HSDS_CACHE:-}
 TMO=${TMO:-180}
 export CB_VENV=${CB_VENV:-$repo/.venv}
 CHUNKBENCH=${CHUNKBENCH:-$repo/build/chunkbench}
@@ -106,18 +113,23 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-if [[ -n $HSDS_SYNC ]]; then
-    [[ -x $PY ]] || die "HSDS_SYNC needs the venv $CB_VENV (run scripts/hsds_up.sh once to make it)"
+if [[ -n $HSDS_SYNC || -n $HSDS_CACHE ]]; then
+    [[ -x $PY ]] || die "HSDS_SYNC and HSDS_CACHE need the venv $CB_VENV (run scripts/hsds_up.sh once to make it)"
+    [[ -z $HSDS_CACHE || $HSDS_CACHE =~ ^[0-9]+[kmg]$ ]] || die "HSDS_CACHE '$HSDS_CACHE' is not a size like 512m"
     mkdir -p "$SRV/server"
-    "$PY" - "$HSDS_SYNC" "$SRV/server/config.yml" <<'EOF2' || die "could not write the server's config.yml"
+    "$PY" - "$HSDS_SYNC" "$HSDS_CACHE" "$SRV/server/config.yml" <<'EOF2' || die "could not write the server's config.yml"
 import re, sys
 from importlib.resources import files
+sync, cache, out = sys.argv[1:4]
 text = files("admin.config").joinpath("config.yml").read_text()
-for key in ("s3_sync_interval", "s3_age_time", "flush_sleep_interval"):
-    text, n = re.subn(rf"^{key}:.*$", f"{key}: {float(sys.argv[1])}", text, flags=re.M)
+keys = {k: float(sync) for k in ("s3_sync_interval", "s3_age_time", "flush_sleep_interval")} if sync else {}
+if cache:
+    keys["chunk_mem_cache_size"] = cache
+for key, value in keys.items():
+    text, n = re.subn(rf"^{key}:.*$", f"{key}: {value}", text, flags=re.M)
     if n != 1:
         sys.exit(f"no {key} in hsds's config.yml")
-open(sys.argv[2], "w").write(text)
+open(out, "w").write(text)
 EOF2
 fi
 "$repo/scripts/hsds_up.sh" "$SRV/server" "$PORT" || die "could not start HSDS"
@@ -137,7 +149,7 @@ about=$(curl -s -K "$SRV/auth.cfg" "$HS_ENDPOINT/about")
     echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
     echo "mem: $(free -g | awk '/Mem:/{print $2" GiB total, "$7" GiB available"}')"
     echo "hsds: $("$PY" -c 'import sys,json; a=json.loads(sys.argv[1]); print(a.get("hsds_version"), a.get("node_count", ""), "nodes,", a.get("state"))' "$about")  (hsds_up.sh: --count 2 data nodes, POSIX storage in $SRV/server/data on $(df -T /tmp | awk 'NR==2{print $2}'))"
-    echo "hsds config: s3_sync_interval / s3_age_time / flush_sleep_interval = ${HSDS_SYNC:-1 (stock)} s"
+    echo "hsds config: s3_sync_interval / s3_age_time / flush_sleep_interval = ${HSDS_SYNC:-1 (stock)} s, chunk_mem_cache_size = ${HSDS_CACHE:-128m (stock)} per data node"
     echo "python: $("$PY" -c 'import sys,h5pyd,numpy; print(sys.version.split()[0], "h5pyd", h5pyd.__version__, "numpy", numpy.__version__)')"
     echo "chunkbench: $("$CB" --version 2>&1 | head -1)  git: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null)$(git -C "$repo" diff --quiet -- src 2>/dev/null || echo ' (src modified)')"
     [[ -z $CBBASE ]] || echo "baseline (cb-srv-base): $BASELINE ($("$CBBASE" --version 2>&1 | head -1))"
@@ -196,16 +208,22 @@ run_variant() { # v n rawprefix
     return $rc
 }
 
+# Chunk PUTs a data node refused so far, its cache full of chunks not yet stored
+# (the service node retries them until the node has stored some).
+refusals() { local c; c=$(grep -c 'unable to save chunk' "$SRV/server/hsds.log" 2>/dev/null) || true; echo "${c:-0}"; }
+
 measure() { # round v n
     local r=$1 v=$2 n=$3 raw="$OUT/raw/r$1-$2-n$3" pf files=()
     create || { echo "r$r $v N=$n: create failed" | tee -a "$OUT/failures.txt"; return 0; }
     quiet "r$r $v N=$n"
+    local refused0; refused0=$(refusals)
     if ! run_variant "$v" "$n" "$raw"; then
         echo "r$r $v N=$n: a writer failed or timed out (raw: $raw.*)" | tee -a "$OUT/failures.txt"
         flush_s >/dev/null || true
         return 0
     fi
     pf=$(flush_s)
+    echo "r$r $v N=$n: $(( $(refusals) - refused0 ))" >> "$OUT/refused.txt"
     case $v in
     cb-dyn) files=("$raw.json") ;;
     cb-srv|cb-srv-base) files=("$raw".*.json) ;;
