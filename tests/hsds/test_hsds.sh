@@ -56,6 +56,9 @@ run_test() {
         FAILED=$((FAILED + 1))
         echo "FAIL $name ($((SECONDS - t0)) s); its output:"
         sed 's/^/    /' "$WORK/$name.log" | tail -40
+        # The server's own word on it (its log goes with WORK).
+        echo "    -- the server's last errors (hsds.log):"
+        grep -E 'ERROR|Traceback|Exception' "$HS/hsds.log" 2>/dev/null | tail -15 | cut -c1-400 | sed 's/^/    /' || true
     fi
 }
 
