@@ -53,8 +53,9 @@ static int started_by_launcher(void)
  * (<tmpdir>/ompi.<host>.<uid>/jf.0/1/0) and removes it at MPI_Finalize, so
  * singletons started together (server-schedule writers) meet one another's
  * mkdir and rmdir: 55 of 1800 starts, six at a time, died in orte_init
- * ("mkdir ... File exists", exit 1). Each gets a directory of its own under
- * the one Open MPI would use; Open MPI empties it, and it goes at exit. */
+ * (mkdir: File exists, or No such file or directory; exit 1). Each gets a
+ * directory of its own under the one Open MPI would use; Open MPI empties
+ * it, and it goes at exit. */
 static char session_base[4096];
 
 static void remove_session_base(void)

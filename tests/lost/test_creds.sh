@@ -125,7 +125,7 @@ case $(auth_of_last_read) in AKIDOTHERFILE/*/us-east-1/s3/aws4_request) ;; *) fa
 expect 2 "AWS profile 'nope' (--s3-profile) is in neither" "$B" read "$URL/a.h5" --s3-profile nope
 expect 2 "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not" env AWS_ACCESS_KEY_ID=AKIDX "$B" read "$URL/a.h5"
 # A session token: sent from HDF5 1.14.2 on, refused before with the version named.
-h5ver=$("$B" --version | sed -n 's/^HDF5 //p')
+h5ver=$(hdf5_version)
 if [ "$(printf '%s\n1.14.2\n' "$h5ver" | sort -V | head -1)" = 1.14.2 ]; then
   AWS_ACCESS_KEY_ID=AKIDENVTEST AWS_SECRET_ACCESS_KEY=envsecret AWS_SESSION_TOKEN=tok123 ros3_read ||
     fail "session token with HDF5 $h5ver: $(cat "$WORK/err")"
