@@ -22,8 +22,10 @@
 #include "core/error.h"
 #include "core/modes.h"
 
-/* Fetch [offset, offset + size) into buf; all of it or -1 with err set. */
-typedef int (*cb_fetch_fn)(void *ctx, int64_t offset, int64_t size, void *buf, cb_err *err);
+/* Fetch [offset, offset + size) into buf; all of it or -1 with err set.
+ * fresh: buf was just allocated (its pages may not be mapped in yet), as a
+ * new block or buffer is; 0 for memory the cache refills or the caller's. */
+typedef int (*cb_fetch_fn)(void *ctx, int64_t offset, int64_t size, void *buf, int fresh, cb_err *err);
 
 /* fsspec's BlockCache default maxblocks. */
 #define CB_RCACHE_MAX_BLOCKS 32
@@ -43,6 +45,7 @@ typedef struct cb_rcache {
     /* readahead and all: one buffer at [start, start + len); first: block 0; none: the prefix */
     unsigned char *buf;
     int64_t start, len;
+    int64_t cap; /* readahead: buf's size (refilled in place, grown when short) */
     /* blockcache */
     cb_rblock *blocks;
     int nblocks;
