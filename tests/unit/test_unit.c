@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "backends/backend.h"
@@ -17,6 +18,7 @@
 #include "core/hints.h"
 #include "core/iolog.h"
 #include "core/pattern.h"
+#include "core/prefault.h"
 #include "core/rangecache.h"
 #include "engine/progress.h"
 #include "engine/schedule.h"
@@ -681,12 +683,14 @@ static void test_coll_stats(void)
  * recorded, as the HTTP requests would be. */
 typedef struct fake_remote {
     int64_t size, n, off[64], len[64];
-    int fail;
+    int fail, fresh[64];
 } fake_remote;
 
-static int fake_fetch(void *ctx, int64_t offset, int64_t size, void *buf, cb_err *err)
+static int fake_fetch(void *ctx, int64_t offset, int64_t size, void *buf, int fresh, cb_err *err)
 {
     fake_remote *r = ctx;
+    if (r->n < 64)
+        r->fresh[r->n] = fresh;
     if (r->fail && size > 0)
         memset(buf, 0xEE, 1); /* a failed transfer may have written some bytes */
     if (r->fail || offset < 0 || offset + size > r->size || size <= 0)
@@ -717,7 +721,7 @@ static int cache_read_ok(cb_rcache *c, int64_t off, int64_t n)
 
 static void test_rangecache(void)
 {
-    cb_err err = {0};
+    cb_err err = {0}, e2 = {0};
     cb_rcache c;
     /* none: each read one request of exactly its bytes. */
     fake_remote r = {.size = 1000};
@@ -756,6 +760,19 @@ static void test_rangecache(void)
     CHECK(cache_read_ok(&c, 10, 5) && r.n == 3 && r.off[2] == 10 && r.len[2] == 105);    /* before: a miss */
     CHECK(cache_read_ok(&c, 950, 50) && r.n == 4 && r.off[3] == 950 && r.len[3] == 50);  /* clipped at the end */
     cb_rcache_free(&c);
+    /* readahead refills its buffer in place (no fresh memory a miss) and grows
+     * it only for a bigger miss; a failed refill leaves nothing to hit. */
+    r = (fake_remote){.size = 1000};
+    cb_rcache_init(&c, CB_HTTP_CACHE_READAHEAD, 100, 1, 0, r.size, fake_fetch, &r, &err);
+    CHECK(cache_read_ok(&c, 0, 50) && c.cap == 150 && r.fresh[0]);
+    const unsigned char *first_buf = c.buf;
+    CHECK(cache_read_ok(&c, 400, 20) && r.n == 2 && c.buf == first_buf && c.cap == 150 && !r.fresh[1]);
+    CHECK(cache_read_ok(&c, 600, 300) && r.n == 3 && c.cap == 400 && c.len == 400 && r.fresh[2]);
+    r.fail = 1;
+    CHECK(cb_rcache_read(&c, 100, 10, (unsigned char[10]){0}, &e2) < 0 && c.len == 0);
+    r.fail = 0;
+    CHECK(cache_read_ok(&c, 650, 10) && r.n == 4 && r.off[3] == 650); /* the old [600, 1000) is gone */
+    cb_rcache_free(&c);
 
     /* blockcache: whole aligned blocks, adjacent misses in one request, LRU of 2. */
     r = (fake_remote){.size = 1050};
@@ -766,6 +783,7 @@ static void test_rangecache(void)
     CHECK(cache_read_ok(&c, 310, 200) && r.n == 3 && r.off[2] == 300 && r.len[2] == 300); /* 3, 4, 5: one request */
     CHECK(cache_read_ok(&c, 420, 10) && r.n == 3);                                      /* 4: the LRU kept 4 and 5 */
     CHECK(cache_read_ok(&c, 150, 10) && r.n == 4 && r.off[3] == 100);                   /* 1 was evicted */
+    CHECK(r.fresh[0] && r.fresh[1] && !r.fresh[3]); /* new slots, then a slot reused */
     CHECK(cache_read_ok(&c, 1020, 30) && r.n == 5 && r.off[4] == 1000 && r.len[4] == 50); /* short last block */
     CHECK(cache_read_ok(&c, 1000, 50) && r.n == 5);
     cb_rcache_free(&c);
@@ -794,7 +812,6 @@ static void test_rangecache(void)
     /* A failed fetch is the read's error, and the cache stays usable. */
     r = (fake_remote){.size = 1000, .fail = 1};
     cb_rcache_init(&c, CB_HTTP_CACHE_BLOCK, 100, 2, 0, r.size, fake_fetch, &r, &err);
-    cb_err e2 = {0};
     CHECK(cb_rcache_read(&c, 0, 10, (unsigned char[10]){0}, &e2) < 0 && strstr(e2.msg, "fake fetch refused"));
     r.fail = 0;
     CHECK(cache_read_ok(&c, 0, 10) && r.n == 1);
@@ -807,6 +824,38 @@ static void test_rangecache(void)
     CHECK(cache_read_ok(&c, 0, 10) && r.n == 3 && r.off[2] == 0);  /* 0 fetched again */
     CHECK(cache_read_ok(&c, 150, 10) && r.n == 3);                  /* 1 still held */
     cb_rcache_free(&c);
+}
+
+/* The page-mapping helper maps a buffer's pages in, without touching its
+ * bytes, and stops when asked. */
+static void test_prefault(void)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 4 * CB_PREFAULT_MIN;
+    unsigned char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(p != MAP_FAILED);
+    if (p == MAP_FAILED)
+        return;
+    unsigned char *vec = calloc(n / page, 1);
+    memset(p, 0x5A, 100); /* the first page mapped, with bytes the helper must keep */
+    cb_prefault pf;
+    cb_prefault_begin(&pf, p, n);
+    size_t resident = 0;
+    for (int tries = 0; tries < 400 && resident < n / page; tries++) {
+        usleep(5000);
+        resident = 0;
+        if (mincore(p, n, vec) == 0)
+            for (size_t i = 0; i < n / page; i++)
+                resident += vec[i] & 1;
+    }
+    cb_prefault_end(&pf);
+    CHECK(resident == n / page);
+    CHECK(p[0] == 0x5A && p[99] == 0x5A && p[100] == 0 && p[n - 1] == 0);
+    cb_prefault_end(&pf); /* a second end is harmless */
+    cb_prefault_begin(&pf, p, CB_PREFAULT_MIN - 1); /* too small: no helper */
+    CHECK(!pf.running);
+    cb_prefault_end(&pf);
+    free(vec);
+    munmap(p, n);
 }
 
 /* The read checksum: known values, and the same sum however the dataset is
@@ -933,6 +982,7 @@ int main(void)
     test_values_sum();
     test_pattern();
     test_rangecache();
+    test_prefault();
     test_backends();
     test_meta_fields();
     test_filters();

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "core/clock.h"
+#include "core/prefault.h"
 #include "core/rangecache.h"
 
 /* What the file access list carries. */
@@ -122,7 +123,7 @@ static size_t take(char *data, size_t size, size_t nmemb, void *user)
 }
 
 /* One ranged GET: the cache's fetch function. */
-static int fetch(void *ctx, int64_t offset, int64_t size, void *buf, cb_err *err)
+static int fetch(void *ctx, int64_t offset, int64_t size, void *buf, int fresh, cb_err *err)
 {
     curl_file *f = ctx;
     char range[64], why[CURL_ERROR_SIZE] = "";
@@ -132,7 +133,10 @@ static int fetch(void *ctx, int64_t offset, int64_t size, void *buf, cb_err *err
     curl_easy_setopt(f->h, CURLOPT_WRITEDATA, &s);
     curl_easy_setopt(f->h, CURLOPT_ERRORBUFFER, why);
     double t0 = cb_now();
+    cb_prefault pf;
+    cb_prefault_begin(&pf, buf, fresh ? (size_t)size : 0); /* new blocks, the whole file of 'all' */
     CURLcode rc = curl_easy_perform(f->h);
+    cb_prefault_end(&pf);
     double t1 = cb_now();
     long status = 0;
     curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &status);
@@ -183,7 +187,7 @@ static int size_by_get(curl_file *f)
     curl_easy_setopt(f->h, CURLOPT_HEADERFUNCTION, range_total);
     curl_easy_setopt(f->h, CURLOPT_HEADERDATA, &total);
     cb_err err = {0};
-    int rc = fetch(f, 0, 1, b, &err);
+    int rc = fetch(f, 0, 1, b, 0, &err);
     curl_easy_setopt(f->h, CURLOPT_HEADERFUNCTION, NULL);
     curl_easy_setopt(f->h, CURLOPT_HEADERDATA, NULL);
     if (rc < 0)
