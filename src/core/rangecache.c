@@ -57,8 +57,8 @@ static unsigned char *fetch_new(cb_rcache *c, int64_t offset, int64_t n, cb_err 
 /* fsspec's ReadAheadCache. A miss refills the one buffer in place: its old
  * bytes are no longer wanted once the tail the read overlaps is copied out,
  * and fresh memory costs a page fault a page, on this kind of VM about as
- * much as the transfer (a 16 MiB buffer allocated a miss, 7 misses: 60 MB of
- * fresh pages for a 3 MB read). It grows only when a miss needs more. */
+ * much as the transfer (a new 8-9 MiB buffer a miss, 7 misses: 60 MB of
+ * fresh pages for a 3 MB read of the ATL06-like files). It grows only when a miss needs more. */
 static int read_ahead(cb_rcache *c, int64_t off, int64_t end, unsigned char *out, cb_err *err)
 {
     int64_t bend = c->start + c->len;
@@ -76,17 +76,15 @@ static int read_ahead(cb_rcache *c, int64_t off, int64_t end, unsigned char *out
     }
     int64_t fend = min64(c->size, end + c->block), n = fend - off;
     c->len = 0; /* nothing valid until the fetch succeeds */
-    int fresh = n > c->cap;
-    if (fresh) {
+    if (n > c->cap) {
         free(c->buf);
-        if (!(c->buf = malloc((size_t)n))) {
-            c->cap = 0;
-            return cb_fail(err, CB_EIO, "out of memory for %lld cached bytes", (long long)n);
-        }
+        c->cap = 0;
+        if (!(c->buf = fetch_new(c, off, n, err)))
+            return -1;
         c->cap = n;
-    }
-    if (c->fetch(c->ctx, off, n, c->buf, fresh, err) < 0)
+    } else if (c->fetch(c->ctx, off, n, c->buf, 0, err) < 0) {
         return -1;
+    }
     c->start = off;
     c->len = n;
     memcpy(out, c->buf, (size_t)(end - off));
